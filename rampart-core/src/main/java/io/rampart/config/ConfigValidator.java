@@ -1,0 +1,233 @@
+package io.rampart.config;
+
+import io.rampart.traffic.Cidr;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Semantic checks of a whole configuration; collects every error, not just the first. */
+final class ConfigValidator {
+    private static final Pattern SITE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(\\*\\.)?([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
+
+    private final List<ConfigError> errors = new ArrayList<>();
+
+    List<ConfigError> validate(RampartConfig c) {
+        Set<String> listenAddresses = new HashSet<>();
+        for (int i = 0; i < c.listeners().size(); i++) {
+            ListenerConfig l = c.listeners().get(i);
+            String p = "listeners[" + i + "]";
+            if (l == null) {
+                error(p, "expected a listener mapping with an 'address'");
+                continue;
+            }
+            HostPort hp = hostPort(p + ".address", l.address());
+            if (hp != null && !listenAddresses.add(hp.toString())) {
+                error(p + ".address", "address " + hp + " is listed twice");
+            }
+        }
+        if (c.listeners().isEmpty()) {
+            error("listeners", "at least one listener is needed");
+        }
+        if (c.admin().enabled()) {
+            HostPort admin = hostPort("admin.address", c.admin().address());
+            if (admin != null && listenAddresses.contains(admin.toString())) {
+                error("admin.address", "the admin listener cannot share an address with a front listener");
+            }
+        }
+        cidrs("trustedProxies", c.trustedProxies());
+        cidrs("allow", c.allow());
+        cidrs("deny", c.deny());
+        limits("limits", c.limits());
+        timeouts(c.timeouts());
+        connections(c.connections());
+        http(c.http());
+        int table = c.limiter().tableSize();
+        if (table < 1024 || table > (1 << 26)) {
+            error("limiter.tableSize", "expected a number of slots from 1024 to 67108864, got " + table);
+        }
+        if (c.accessLog().rejectedPerSecond() < 0) {
+            error("accessLog.rejectedPerSecond", "expected 0 or more, got " + c.accessLog().rejectedPerSecond());
+        }
+        if (c.accessLog().path().isBlank()) {
+            error("accessLog.path", "expected a file, '-' for standard output, or 'off'");
+        }
+        sites(c);
+        return errors;
+    }
+
+    private void sites(RampartConfig c) {
+        if (c.sites().isEmpty()) {
+            error("sites", "at least one site is needed: a name, its hosts and its upstreams");
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        Map<String, String> hostOwner = new HashMap<>();
+        for (int i = 0; i < c.sites().size(); i++) {
+            SiteConfig s = c.sites().get(i);
+            String p = "sites[" + i + "]";
+            if (s == null) {
+                error(p, "expected a site mapping with name, hosts and upstreams");
+                continue;
+            }
+            if (s.name() == null || !SITE_NAME.matcher(s.name()).matches()) {
+                error(p + ".name", "expected a short name of letters, digits, '.', '_' or '-', got "
+                        + (s.name() == null ? "nothing" : "'" + s.name() + "'"));
+            } else if (!names.add(s.name())) {
+                error(p + ".name", "site name '" + s.name() + "' is used twice");
+            }
+            if (s.hosts().isEmpty()) {
+                error(p + ".hosts", "expected at least one host name, such as www.example.org, *.example.org or *");
+            }
+            for (int h = 0; h < s.hosts().size(); h++) {
+                String host = s.hosts().get(h);
+                String hp = p + ".hosts[" + h + "]";
+                if (host == null || !("*".equals(host) || HOST_NAME.matcher(host).matches())) {
+                    error(hp, "expected a host name such as www.example.org, *.example.org or *, got "
+                            + (host == null ? "nothing" : "'" + host + "'"));
+                    continue;
+                }
+                String norm = host.toLowerCase(Locale.ROOT);
+                String owner = hostOwner.putIfAbsent(norm, p);
+                if (owner != null) {
+                    error(hp, "host '" + host + "' is already served by " + owner);
+                }
+            }
+            if (s.upstreams().isEmpty()) {
+                error(p + ".upstreams", "expected at least one origin URL such as http://127.0.0.1:8080");
+            }
+            for (int u = 0; u < s.upstreams().size(); u++) {
+                String url = s.upstreams().get(u);
+                try {
+                    if (url == null) {
+                        throw new IllegalArgumentException("expected a URL such as http://127.0.0.1:8080");
+                    }
+                    UpstreamUrl.parse(url);
+                } catch (IllegalArgumentException e) {
+                    error(p + ".upstreams[" + u + "]", e.getMessage());
+                }
+            }
+            if (s.limits() != null) {
+                limits(p + ".limits", s.limits().inherit(c.limits()));
+            }
+            Set<String> paths = new HashSet<>();
+            for (int r = 0; r < s.routes().size(); r++) {
+                RouteConfig route = s.routes().get(r);
+                String rp = p + ".routes[" + r + "]";
+                if (route == null || route.path() == null || !route.path().startsWith("/")) {
+                    error(rp + ".path", "expected a path prefix starting with '/', such as /api/");
+                    continue;
+                }
+                if (!paths.add(route.path())) {
+                    error(rp + ".path", "path prefix '" + route.path() + "' is listed twice");
+                }
+                if (route.limits() == null) {
+                    error(rp + ".limits", "a route needs limits (that is all a route sets today)");
+                } else {
+                    limits(rp + ".limits", route.limits().inherit(c.limits()));
+                }
+            }
+        }
+    }
+
+    private void limits(String p, LimitsConfig l) {
+        rate(p + ".perClient", l.perClient());
+        rate(p + ".perPrefix", l.perPrefix());
+        if (l.tarpitDelay() != null && (l.tarpitDelay().isNegative() || l.tarpitDelay().compareTo(Duration.ofSeconds(60)) > 0)) {
+            error(p + ".tarpitDelay", "expected a delay from 0s to 60s, got " + Durations.format(l.tarpitDelay()));
+        }
+    }
+
+    private void rate(String p, RateConfig r) {
+        if (r == null) {
+            return;
+        }
+        if (r.rate() == null || !(r.rate() > 0) || r.rate() > 1_000_000) {
+            error(p + ".rate", "expected requests per second above 0 and at most 1000000, got " + r.rate());
+        }
+        if (r.burst() == null || r.burst() < 1 || r.burst() > 1_000_000) {
+            error(p + ".burst", "expected a burst from 1 to 1000000 requests, got " + r.burst());
+        }
+    }
+
+    private void timeouts(TimeoutsConfig t) {
+        positive("timeouts.requestHead", t.requestHead());
+        positive("timeouts.keepAliveIdle", t.keepAliveIdle());
+        positive("timeouts.bodyGrace", t.bodyGrace());
+        positive("timeouts.clientWrite", t.clientWrite());
+        positive("timeouts.upstreamConnect", t.upstreamConnect());
+        positive("timeouts.upstreamResponse", t.upstreamResponse());
+        if (t.shutdownGrace().isNegative()) {
+            error("timeouts.shutdownGrace", "expected 0s or more");
+        }
+    }
+
+    private void positive(String p, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            error(p, "expected a duration above zero, such as 10s");
+        }
+    }
+
+    private void connections(ConnectionsConfig c) {
+        if (c.perClient() < 1) {
+            error("connections.perClient", "expected 1 or more, got " + c.perClient());
+        }
+        if (c.total() < 1) {
+            error("connections.total", "expected 1 or more, got " + c.total());
+        } else if (c.perClient() > c.total()) {
+            error("connections.perClient", "cannot exceed connections.total (" + c.total() + ")");
+        }
+    }
+
+    private void http(HttpLimitsConfig h) {
+        range("http.maxRequestLine", h.maxRequestLine().bytes(), 256, 1 << 20);
+        range("http.maxHeaderSize", h.maxHeaderSize().bytes(), 1024, 1 << 20);
+        if (h.maxHeaders() < 1 || h.maxHeaders() > 1000) {
+            error("http.maxHeaders", "expected 1 to 1000, got " + h.maxHeaders());
+        }
+    }
+
+    private void range(String p, long v, long min, long max) {
+        if (v < min || v > max) {
+            error(p, "expected from " + ByteSize.ofBytes(min) + " to " + ByteSize.ofBytes(max) + ", got " + ByteSize.ofBytes(v));
+        }
+    }
+
+    private void cidrs(String p, List<String> entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            String e = entries.get(i);
+            try {
+                if (e == null) {
+                    throw new IllegalArgumentException("expected a network such as 192.0.2.0/24 or 2001:db8::/32");
+                }
+                Cidr.parse(e);
+            } catch (IllegalArgumentException ex) {
+                error(p + "[" + i + "]", ex.getMessage() + " (expected a network such as 192.0.2.0/24 or 2001:db8::/32)");
+            }
+        }
+    }
+
+    private HostPort hostPort(String p, String text) {
+        if (text == null) {
+            error(p, "expected host:port such as 127.0.0.1:8000");
+            return null;
+        }
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            error(p, e.getMessage());
+            return null;
+        }
+    }
+
+    private void error(String path, String message) {
+        errors.add(new ConfigError(path, message));
+    }
+}

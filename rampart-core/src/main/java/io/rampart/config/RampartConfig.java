@@ -1,0 +1,47 @@
+package io.rampart.config;
+
+import java.util.List;
+
+/**
+ * The whole configuration. Every field may be omitted in YAML; omitted fields take the defaults
+ * documented in {@code docs/configuration.md}, chosen so that a single {@code --upstream} is
+ * already well protected.
+ */
+public record RampartConfig(
+        List<ListenerConfig> listeners,
+        AdminConfig admin,
+        List<String> trustedProxies,
+        List<String> allow,
+        List<String> deny,
+        LimitsConfig limits,
+        TimeoutsConfig timeouts,
+        ConnectionsConfig connections,
+        HttpLimitsConfig http,
+        LimiterConfig limiter,
+        AccessLogConfig accessLog,
+        List<SiteConfig> sites) {
+
+    public RampartConfig {
+        listeners = listeners == null ? List.of(ListenerConfig.DEFAULT) : List.copyOf(listeners);
+        admin = admin == null ? AdminConfig.DEFAULT : admin;
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        allow = allow == null ? List.of() : List.copyOf(allow);
+        deny = deny == null ? List.of() : List.copyOf(deny);
+        limits = limits == null ? LimitsConfig.DEFAULT : limits.inherit(LimitsConfig.DEFAULT);
+        timeouts = timeouts == null ? TimeoutsConfig.DEFAULT : timeouts;
+        connections = connections == null ? ConnectionsConfig.DEFAULT : connections;
+        http = http == null ? HttpLimitsConfig.DEFAULT : http;
+        limiter = limiter == null ? LimiterConfig.DEFAULT : limiter;
+        accessLog = accessLog == null ? AccessLogConfig.DEFAULT : accessLog;
+        sites = sites == null ? List.of() : List.copyOf(sites);
+    }
+
+    /** The configuration behind {@code rampart run --upstream URL --listen ADDR}: one catch-all site. */
+    public static RampartConfig forUpstream(String upstreamUrl, String listen, String adminListen) {
+        return new RampartConfig(
+                List.of(new ListenerConfig(listen, false)),
+                adminListen == null ? null : new AdminConfig(adminListen, true),
+                null, null, null, null, null, null, null, null, null,
+                List.of(new SiteConfig("default", List.of("*"), List.of(upstreamUrl), null, null)));
+    }
+}

@@ -1,0 +1,23 @@
+package io.rampart.config;
+
+import java.util.List;
+
+/**
+ * One protected site.
+ *
+ * @param name      a short name used in metrics, logs and the admin API
+ * @param hosts     Host header values it answers: exact ({@code www.example.org}), wildcard
+ *                  ({@code *.example.org}, any depth of subdomain) or {@code *} (any host)
+ * @param upstreams origin URLs ({@code http://host:port}), used round-robin; one that refuses
+ *                  connections is skipped for a while
+ * @param limits    overrides of the top-level limits
+ * @param routes    path-prefix overrides; the longest matching prefix wins
+ */
+public record SiteConfig(String name, List<String> hosts, List<String> upstreams, LimitsConfig limits,
+                         List<RouteConfig> routes) {
+    public SiteConfig {
+        hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+        routes = routes == null ? List.of() : List.copyOf(routes);
+    }
+}

@@ -1,0 +1,177 @@
+package io.rampart.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rampart.mitigate.Verdict;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Every meter Rampart's data plane records, registered up front.
+ *
+ * <p>Names (Prometheus form): {@code rampart_requests_total{site,verdict}},
+ * {@code rampart_responses_total{site,class}}, {@code rampart_upstream_latency_seconds{site}} (histogram),
+ * {@code rampart_upstream_errors_total{site,kind}}, {@code rampart_connections_active},
+ * {@code rampart_connections_rejected_total{reason}}, {@code rampart_protocol_errors_total{status}},
+ * {@code rampart_slow_clients_closed_total{kind}}, {@code rampart_limiter_entries},
+ * {@code rampart_access_log_dropped_total}.
+ */
+public final class GatewayMetrics {
+    /** Site index used for requests that matched no site. */
+    public static final String UNROUTED = "_unrouted";
+
+    /** Why a connection was refused at accept. */
+    public enum ConnectionRejection { DENY_LIST, PER_CLIENT_CAP, TOTAL_CAP }
+
+    /** How a slow client was caught. */
+    public enum SlowKind { HEAD, BODY, WRITE, IDLE }
+
+    /** What went wrong towards an origin. */
+    public enum UpstreamError { REFUSED, CONNECT_TIMEOUT, RESPONSE_TIMEOUT, RESET }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<String> siteNames;
+    private final Counter[][] requests;
+    private final Counter[][] responses;
+    private final Timer[] upstreamLatency;
+    private final Counter[][] upstreamErrors;
+    private final Map<ConnectionRejection, Counter> connectionRejections = new EnumMap<>(ConnectionRejection.class);
+    private final Map<SlowKind, Counter> slowClients = new EnumMap<>(SlowKind.class);
+    private final Counter[] protocolErrors = new Counter[600];
+    private final AtomicInteger activeConnections = new AtomicInteger();
+    private final Counter accessLogDropped;
+
+    /** @param siteNames configured sites, in order; index {@code siteNames.size()} is {@link #UNROUTED} */
+    public GatewayMetrics(List<String> siteNames) {
+        this.siteNames = List.copyOf(siteNames);
+        int n = siteNames.size() + 1;
+        Verdict[] verdicts = Verdict.values();
+        requests = new Counter[n][verdicts.length];
+        responses = new Counter[n][6];
+        upstreamLatency = new Timer[n];
+        upstreamErrors = new Counter[n][UpstreamError.values().length];
+        for (int s = 0; s < n; s++) {
+            String site = siteName(s);
+            for (Verdict v : verdicts) {
+                requests[s][v.ordinal()] = Counter.builder("rampart.requests")
+                        .description("Requests decided, by site and verdict")
+                        .tag("site", site).tag("verdict", v.label()).register(registry);
+            }
+            for (int c = 1; c <= 5; c++) {
+                responses[s][c] = Counter.builder("rampart.responses")
+                        .description("Responses sent to clients, by site and status class")
+                        .tag("site", site).tag("class", c + "xx").register(registry);
+            }
+            upstreamLatency[s] = Timer.builder("rampart.upstream.latency")
+                    .description("Time from sending a request to an origin until its response head")
+                    .tag("site", site)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry);
+            for (UpstreamError e : UpstreamError.values()) {
+                upstreamErrors[s][e.ordinal()] = Counter.builder("rampart.upstream.errors")
+                        .description("Failures towards origins")
+                        .tag("site", site).tag("kind", e.name().toLowerCase()).register(registry);
+            }
+        }
+        for (ConnectionRejection r : ConnectionRejection.values()) {
+            connectionRejections.put(r, Counter.builder("rampart.connections.rejected")
+                    .description("Connections closed at accept")
+                    .tag("reason", r.name().toLowerCase()).register(registry));
+        }
+        for (SlowKind k : SlowKind.values()) {
+            slowClients.put(k, Counter.builder("rampart.slow.clients.closed")
+                    .description("Connections closed for being too slow (head deadline, body rate, reading, idle)")
+                    .tag("kind", k.name().toLowerCase()).register(registry));
+        }
+        Gauge.builder("rampart.connections.active", activeConnections, AtomicInteger::get)
+                .description("Open client connections").register(registry);
+        accessLogDropped = Counter.builder("rampart.access.log.dropped")
+                .description("Access log lines dropped because the writer fell behind").register(registry);
+    }
+
+    private String siteName(int index) {
+        return index < siteNames.size() ? siteNames.get(index) : UNROUTED;
+    }
+
+    /** Index for per-site meters of requests that matched no site. */
+    public int unroutedIndex() {
+        return siteNames.size();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public void request(int site, Verdict verdict) {
+        requests[site][verdict.ordinal()].increment();
+    }
+
+    public void response(int site, int status) {
+        int c = status / 100;
+        if (c >= 1 && c <= 5) {
+            responses[site][c].increment();
+        }
+    }
+
+    public void upstreamLatency(int site, long nanos) {
+        upstreamLatency[site].record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void upstreamError(int site, UpstreamError e) {
+        upstreamErrors[site][e.ordinal()].increment();
+    }
+
+    public void connectionRejected(ConnectionRejection reason) {
+        connectionRejections.get(reason).increment();
+    }
+
+    public void slowClient(SlowKind kind) {
+        slowClients.get(kind).increment();
+    }
+
+    public void protocolError(int status) {
+        Counter c = protocolErrors[status];
+        if (c == null) {
+            c = Counter.builder("rampart.protocol.errors")
+                    .description("Requests refused for breaking HTTP framing or limits, by status")
+                    .tag("status", Integer.toString(status)).register(registry);
+            protocolErrors[status] = c;
+        }
+        c.increment();
+    }
+
+    public AtomicInteger activeConnections() {
+        return activeConnections;
+    }
+
+    public void accessLogDropped() {
+        accessLogDropped.increment();
+    }
+
+    /** Registers a gauge computed at scrape time (e.g. limiter table occupancy). */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** Value of a counter for tests and summaries; 0 when absent. */
+    public double counterValue(String name, String... tags) {
+        Counter c = registry.find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+}

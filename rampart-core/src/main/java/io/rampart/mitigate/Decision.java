@@ -1,0 +1,47 @@
+package io.rampart.mitigate;
+
+/**
+ * The outcome of deciding one request. Mutable and reused per connection so the decide step
+ * allocates nothing; read it before the next request on the same connection.
+ */
+public final class Decision {
+    private Verdict verdict = Verdict.ALLOW;
+    private Reason reason = Reason.NONE;
+    private long retryAfterNanos;
+    private long tarpitNanos;
+
+    void set(Verdict verdict, Reason reason, long retryAfterNanos, long tarpitNanos) {
+        this.verdict = verdict;
+        this.reason = reason;
+        this.retryAfterNanos = retryAfterNanos;
+        this.tarpitNanos = tarpitNanos;
+    }
+
+    /** Resets to "allowed, no reason" before a new request. */
+    public void clear() {
+        set(Verdict.ALLOW, Reason.NONE, 0, 0);
+    }
+
+    public Verdict verdict() {
+        return verdict;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** For LIMIT and TARPIT: how long until the client's next request would be allowed. */
+    public long retryAfterNanos() {
+        return retryAfterNanos;
+    }
+
+    /** Whole seconds for a {@code Retry-After} header, at least 1. */
+    public long retryAfterSeconds() {
+        return Math.max(1, (retryAfterNanos + 999_999_999L) / 1_000_000_000L);
+    }
+
+    /** For TARPIT: how long to hold the request. */
+    public long tarpitNanos() {
+        return tarpitNanos;
+    }
+}

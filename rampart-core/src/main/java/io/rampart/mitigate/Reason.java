@@ -1,0 +1,20 @@
+package io.rampart.mitigate;
+
+/** Why a verdict was reached: the rule or counter behind it. Stable ids for logs and metrics. */
+public enum Reason {
+    NONE("-"),
+    ALLOW_LIST("allow-list"),
+    DENY_LIST("deny-list"),
+    CLIENT_RATE("rate.client"),
+    PREFIX_RATE("rate.prefix");
+
+    private final String id;
+
+    Reason(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+}

@@ -1,0 +1,39 @@
+package io.rampart.mitigate;
+
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Short reference ids that tie an error page, the {@code X-Rampart-Ref} header and an access log
+ * line together. 60 bits: a random 12-bit node tag and a 48-bit counter, printed as 12 Crockford
+ * base-32 characters ({@code 7KQ2M9XD3FZA}): unambiguous to read aloud over the phone.
+ */
+public final class RefIds {
+    private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    private static final long NODE = new SecureRandom().nextInt(1 << 12);
+    private static final AtomicLong COUNTER = new AtomicLong(new SecureRandom().nextInt(1 << 30));
+
+    private RefIds() {
+    }
+
+    public static long next() {
+        return (NODE << 48) | (COUNTER.getAndIncrement() & 0xFFFF_FFFF_FFFFL);
+    }
+
+    public static String format(long ref) {
+        char[] c = new char[12];
+        for (int i = 11; i >= 0; i--) {
+            c[i] = ALPHABET[(int) (ref & 31)];
+            ref >>>= 5;
+        }
+        return new String(c);
+    }
+
+    /** Writes the 12 characters of {@code ref} as ASCII bytes into {@code dst} at {@code offset}. */
+    public static void writeAscii(long ref, byte[] dst, int offset) {
+        for (int i = 11; i >= 0; i--) {
+            dst[offset + i] = (byte) ALPHABET[(int) (ref & 31)];
+            ref >>>= 5;
+        }
+    }
+}

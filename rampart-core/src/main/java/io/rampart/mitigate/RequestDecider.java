@@ -1,0 +1,82 @@
+package io.rampart.mitigate;
+
+import io.rampart.config.LimitAction;
+import io.rampart.traffic.ClientAddress;
+
+/**
+ * The first-line decision for one request: lists, then per-client and per-prefix limits.
+ *
+ * <p>Order: allow list (wins over everything), deny list (for clients only known per request, such
+ * as those named by a trusted proxy; direct connections from denied networks are closed at accept),
+ * per-client limit, per-prefix limit. A client over its own limit does not spend its prefix's
+ * budget. Allocation-free; time comes from the caller.
+ */
+public final class RequestDecider {
+    private final IpSet allow;
+    private final IpSet deny;
+    private final GcraTable table;
+
+    public RequestDecider(IpSet allow, IpSet deny, GcraTable table) {
+        this.allow = allow;
+        this.deny = deny;
+        this.table = table;
+    }
+
+    public GcraTable table() {
+        return table;
+    }
+
+    public IpSet allowList() {
+        return allow;
+    }
+
+    public IpSet denyList() {
+        return deny;
+    }
+
+    /** Fills {@code out} with the verdict for a request from {@code client} under {@code limits}. */
+    public void decide(ClientAddress client, SiteLimits limits, long now, Decision out) {
+        if (!allow.isEmpty() && allow.contains(client)) {
+            out.set(Verdict.ALLOW, Reason.ALLOW_LIST, 0, 0);
+            return;
+        }
+        if (!deny.isEmpty() && deny.contains(client)) {
+            out.set(Verdict.BLOCK, Reason.DENY_LIST, 0, 0);
+            return;
+        }
+        RateLimit perClient = limits.perClient();
+        if (perClient != null) {
+            long wait = table.acquire(client.key(), perClient, now);
+            if (wait > 0) {
+                over(limits, Reason.CLIENT_RATE, wait, out);
+                return;
+            }
+        }
+        RateLimit perPrefix = limits.perPrefix();
+        if (perPrefix != null) {
+            long wait = table.acquire(client.prefixKey(), perPrefix, now);
+            if (wait > 0) {
+                over(limits, Reason.PREFIX_RATE, wait, out);
+                return;
+            }
+        }
+        out.set(Verdict.ALLOW, Reason.NONE, 0, 0);
+    }
+
+    private static void over(SiteLimits limits, Reason reason, long wait, Decision out) {
+        LimitAction action = limits.action();
+        switch (action) {
+            case TARPIT:
+                out.set(Verdict.TARPIT, reason, wait, limits.tarpitNanos());
+                break;
+            case BLOCK:
+                out.set(Verdict.BLOCK, reason, wait, 0);
+                break;
+            case CLOSE:
+                out.set(Verdict.CLOSE, reason, wait, 0);
+                break;
+            default:
+                out.set(Verdict.LIMIT, reason, wait, 0);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.rampart.proxy;
+
+import io.netty.util.internal.PlatformDependent;
+import io.rampart.metrics.GatewayMetrics;
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The JSON access log: one line per request, written by its own thread.
+ *
+ * <p>Event loops hand finished lines to a bounded lock-free MPSC queue and never wait on the disk:
+ * if the writer falls behind, lines are dropped and counted ({@code rampart_access_log_dropped_total}).
+ * Rejected requests are sampled — at most {@code rejectedPerSecond} lines a second — and the rest
+ * are summarised in one {@code "suppressed"} line per second, so a flood cannot make the log
+ * itself the bottleneck (nginx writes ~16 MB/s of rejection lines under a single-source flood).
+ */
+public final class AccessLog implements Closeable {
+    private static final int CAPACITY = 64 * 1024;
+
+    private final Queue<String> queue = PlatformDependent.newFixedMpscQueue(CAPACITY);
+    private final Writer out;
+    private final boolean enabled;
+    private final int rejectedPerSecond;
+    private final GatewayMetrics metrics;
+    private final AtomicLong windowAndCount = new AtomicLong();
+    private final AtomicLong suppressed = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    private AccessLog(Writer out, boolean enabled, int rejectedPerSecond, GatewayMetrics metrics) {
+        this.out = out;
+        this.enabled = enabled;
+        this.rejectedPerSecond = rejectedPerSecond;
+        this.metrics = metrics;
+        this.writer = new Thread(this::drain, "rampart-access-log");
+        writer.setDaemon(true);
+        if (enabled) {
+            writer.start();
+        }
+    }
+
+    /** @param path a file, {@code -} for standard output, or {@code off} */
+    public static AccessLog open(String path, int rejectedPerSecond, GatewayMetrics metrics) throws IOException {
+        if ("off".equals(path)) {
+            return new AccessLog(null, false, rejectedPerSecond, metrics);
+        }
+        Writer w;
+        if ("-".equals(path)) {
+            w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 64 * 1024);
+        } else {
+            Path p = Path.of(path);
+            if (p.getParent() != null) {
+                Files.createDirectories(p.getParent());
+            }
+            w = Files.newBufferedWriter(p, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        return new AccessLog(w, true, rejectedPerSecond, metrics);
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /**
+     * Whether a rejected request should be written, counting it as suppressed if not.
+     * At most {@code rejectedPerSecond} a second pass.
+     */
+    boolean sampleRejected(long nowMillis) {
+        if (!enabled) {
+            return false;
+        }
+        long second = nowMillis / 1000;
+        for (;;) {
+            long cur = windowAndCount.get();
+            long curSecond = cur >>> 20;
+            long count = cur & 0xFFFFF;
+            long next;
+            if (curSecond != (second & 0xFFF_FFFF_FFFFL)) {
+                next = ((second & 0xFFF_FFFF_FFFFL) << 20) | 1;
+            } else if (count < rejectedPerSecond) {
+                next = cur + 1;
+            } else {
+                suppressed.incrementAndGet();
+                return false;
+            }
+            if (windowAndCount.compareAndSet(cur, next)) {
+                return true;
+            }
+        }
+    }
+
+    void submit(String line) {
+        if (!enabled) {
+            return;
+        }
+        if (!queue.offer(line)) {
+            metrics.accessLogDropped();
+        } else {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    private void drain() {
+        long lastSummary = System.currentTimeMillis();
+        while (running || !queue.isEmpty()) {
+            String line = queue.poll();
+            try {
+                if (line != null) {
+                    out.write(line);
+                    out.write('\n');
+                    continue;
+                }
+                long now = System.currentTimeMillis();
+                if (now - lastSummary >= 1000) {
+                    lastSummary = now;
+                    long n = suppressed.getAndSet(0);
+                    if (n > 0) {
+                        out.write("{\"time\":\"" + Instant.ofEpochMilli(now) + "\",\"suppressed\":" + n
+                                + ",\"note\":\"rejected requests not logged one by one in the last second\"}\n");
+                    }
+                }
+                out.flush();
+            } catch (IOException e) {
+                metrics.accessLogDropped();
+            }
+            LockSupport.parkNanos(this, 100_000_000L);
+        }
+        try {
+            out.flush();
+        } catch (IOException ignored) {
+            // nothing more can be done with a broken log at shutdown
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (enabled) {
+            LockSupport.unpark(writer);
+            try {
+                writer.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Appends {@code s} as a JSON string literal (quotes included). */
+    static void appendJsonString(StringBuilder sb, CharSequence s) {
+        if (s == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20 || c == 0x7f) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        sb.append('"');
+    }
+}

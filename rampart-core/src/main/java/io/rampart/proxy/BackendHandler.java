@@ -1,0 +1,121 @@
+package io.rampart.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The origin side of one pooled connection. While serving an exchange it passes the response to
+ * its {@link FrontendHandler}; while idle in the pool, anything the origin sends (it should send
+ * nothing) or a close removes it from the pool.
+ */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+    private final Upstream upstream;
+    private final UpstreamPool pool;
+    private Channel channel;
+    private FrontendHandler owner;
+    private boolean reused;
+
+    BackendHandler(Upstream upstream, UpstreamPool pool) {
+        this.upstream = upstream;
+        this.pool = pool;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    Upstream upstream() {
+        return upstream;
+    }
+
+    /** Whether this connection served an earlier exchange (so a failure may be a stale keep-alive). */
+    boolean reused() {
+        return reused;
+    }
+
+    void attach(FrontendHandler frontend) {
+        this.owner = frontend;
+    }
+
+    /** Ends the exchange: back to the pool if {@code keep}, else closed. */
+    void detach(boolean keep) {
+        owner = null;
+        if (keep && channel.isActive()) {
+            reused = true;
+            channel.config().setAutoRead(true);
+            pool.release(upstream, this);
+        } else {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        FrontendHandler o = owner;
+        if (o == null) {
+            // an idle origin connection must stay silent; anything else means it is unusable
+            ReferenceCountUtil.release(msg);
+            pool.remove(upstream, this);
+            ctx.close();
+            return;
+        }
+        if (msg instanceof HttpResponse) {
+            HttpResponse res = (HttpResponse) msg;
+            if (res.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                owner = null;
+                ctx.close();
+                o.onBackendFailed(this, true);
+                return;
+            }
+            o.onResponseHead(res);
+        }
+        if (msg instanceof HttpContent) {
+            o.onResponseContent((HttpContent) msg);
+        } else if (!(msg instanceof HttpResponse)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        FrontendHandler o = owner;
+        if (o != null) {
+            o.flushToClient();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        FrontendHandler o = owner;
+        if (o != null) {
+            o.onBackendWritabilityChanged(ctx.channel().isWritable());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        FrontendHandler o = owner;
+        owner = null;
+        if (o != null) {
+            o.onBackendFailed(this, false);
+        } else {
+            pool.remove(upstream, this);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // resets and decode errors: closing leads to channelInactive, which reports to the owner
+        ctx.close();
+    }
+}

@@ -1,0 +1,232 @@
+package io.rampart.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.rampart.config.TimeoutsConfig;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps slow clients from holding connections: sits between the socket and the HTTP decoder and
+ * sees raw bytes.
+ *
+ * <p>Design note: an idle timer that every byte resets is what slowloris defeats (one byte every
+ * few seconds keeps a connection forever). Here each phase has its own deadline that bytes do not
+ * move:
+ * <ul>
+ *   <li><b>awaiting a request</b>: the first request must start within {@code requestHead} of
+ *       accept; later ones within {@code keepAliveIdle} of the previous response;</li>
+ *   <li><b>head</b>: from the first byte, the whole head must arrive within {@code requestHead};</li>
+ *   <li><b>body</b>: after {@code bodyGrace}, the average rate while Rampart is reading must stay
+ *       above {@code minBodyRate} (time when Rampart itself paused reading for backpressure does
+ *       not count against the client);</li>
+ *   <li><b>writing</b>: our output buffer may stay full for at most {@code clientWrite} (slow read).</li>
+ * </ul>
+ * It also scans head bytes for obsolete line folding (a header line starting with space or tab),
+ * which Netty's decoder would silently join; bytes that follow a body in the same read (pipelined
+ * requests) are left to the decoder. It never answers itself: it fires a {@link SlowClientEvent}
+ * and the {@link FrontendHandler} answers and closes.
+ */
+final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
+    private enum Phase { AWAITING, HEAD, BODY, BUSY }
+
+    private final long headNanos;
+    private final long idleNanos;
+    private final long minBodyRate;
+    private final long bodyGraceNanos;
+    private final long writeNanos;
+
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.AWAITING;
+    private ScheduledFuture<?> deadline;
+    private ScheduledFuture<?> bodyCheck;
+    private ScheduledFuture<?> writeDeadline;
+    private long bodyBytes;
+    private long bodyActiveNanos;
+    private long lastCheckNanos;
+
+    // head scan state
+    private boolean sawRequestLine;
+    private boolean atLineStart = true;
+    private boolean headEnded;
+
+    ClientGuard(TimeoutsConfig t) {
+        this.headNanos = t.requestHead().toNanos();
+        this.idleNanos = t.keepAliveIdle().toNanos();
+        this.minBodyRate = t.minBodyRate().bytes();
+        this.bodyGraceNanos = t.bodyGrace().toNanos();
+        this.writeNanos = t.clientWrite().toNanos();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        // the first request must begin promptly: a connection that says nothing is a slowloris too
+        schedule(headNanos, SlowClientEvent.HEAD_TIMEOUT);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelAll();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelAll();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf) {
+            ByteBuf buf = (ByteBuf) msg;
+            if (phase == Phase.AWAITING && buf.isReadable()) {
+                phase = Phase.HEAD;
+                resetHeadScan();
+                schedule(headNanos, SlowClientEvent.HEAD_TIMEOUT);
+            }
+            if (phase == Phase.HEAD && !headEnded && buf.isReadable()) {
+                if (buf.forEachByte(this) >= 0 && !headEnded) {
+                    buf.release();
+                    fire(SlowClientEvent.OBS_FOLD);
+                    return;
+                }
+            } else if (phase == Phase.BODY) {
+                bodyBytes += buf.readableBytes();
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /** ByteProcessor over head bytes: returns false (stop) on obsolete line folding. */
+    @Override
+    public boolean process(byte b) {
+        if (atLineStart) {
+            if (b == '\r') {
+                return true;
+            }
+            if (b == '\n') {
+                if (sawRequestLine) {
+                    headEnded = true; // the empty line: what follows is body or the next request
+                    return false;
+                }
+                return true; // empty lines before the request line are tolerated (RFC 9112 §2.2)
+            }
+            if ((b == ' ' || b == '\t') && sawRequestLine) {
+                return false;
+            }
+            atLineStart = false;
+        }
+        if (b == '\n') {
+            sawRequestLine = true;
+            atLineStart = true;
+        }
+        return true;
+    }
+
+    private void resetHeadScan() {
+        sawRequestLine = false;
+        atLineStart = true;
+        headEnded = false;
+    }
+
+    /** The decoder produced a request head. */
+    void headReceived() {
+        phase = Phase.BUSY;
+        cancel(deadline);
+        deadline = null;
+    }
+
+    /** The request has a body that is now being forwarded. */
+    void bodyStarted() {
+        phase = Phase.BODY;
+        bodyBytes = 0;
+        bodyActiveNanos = 0;
+        lastCheckNanos = System.nanoTime();
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(250), Math.min(bodyGraceNanos, TimeUnit.SECONDS.toNanos(1)));
+        bodyCheck = ctx.executor().scheduleAtFixedRate(this::checkBodyRate, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    /** The request has been read completely. */
+    void requestComplete() {
+        phase = Phase.BUSY;
+        cancel(bodyCheck);
+        bodyCheck = null;
+    }
+
+    /** The response is done and the connection stays open for another request. */
+    void awaitNextRequest() {
+        cancel(bodyCheck);
+        bodyCheck = null;
+        phase = Phase.AWAITING;
+        resetHeadScan();
+        schedule(idleNanos, SlowClientEvent.IDLE_TIMEOUT);
+    }
+
+    private void checkBodyRate() {
+        long now = System.nanoTime();
+        long delta = now - lastCheckNanos;
+        lastCheckNanos = now;
+        if (phase != Phase.BODY) {
+            return;
+        }
+        if (ctx.channel().config().isAutoRead()) {
+            bodyActiveNanos += delta;
+        }
+        if (bodyActiveNanos >= bodyGraceNanos) {
+            double rate = bodyBytes * 1e9 / bodyActiveNanos;
+            if (rate < minBodyRate) {
+                cancel(bodyCheck);
+                bodyCheck = null;
+                fire(SlowClientEvent.BODY_TOO_SLOW);
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (!ctx.channel().isWritable()) {
+            if (writeDeadline == null) {
+                writeDeadline = ctx.executor().schedule(() -> {
+                    writeDeadline = null;
+                    fire(SlowClientEvent.WRITE_TIMEOUT);
+                }, writeNanos, TimeUnit.NANOSECONDS);
+            }
+        } else {
+            cancel(writeDeadline);
+            writeDeadline = null;
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    private void schedule(long nanos, SlowClientEvent event) {
+        cancel(deadline);
+        deadline = ctx.executor().schedule(() -> {
+            deadline = null;
+            fire(event);
+        }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void fire(SlowClientEvent event) {
+        if (ctx.channel().isActive()) {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    private void cancelAll() {
+        cancel(deadline);
+        cancel(bodyCheck);
+        cancel(writeDeadline);
+        deadline = null;
+        bodyCheck = null;
+        writeDeadline = null;
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+}

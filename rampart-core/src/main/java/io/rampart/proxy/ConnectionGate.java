@@ -1,0 +1,92 @@
+package io.rampart.proxy;
+
+import io.netty.channel.Channel;
+import io.rampart.metrics.GatewayMetrics;
+import io.rampart.metrics.GatewayMetrics.ConnectionRejection;
+import io.rampart.mitigate.IpSet;
+import io.rampart.traffic.ClientAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The first check on every connection, before a byte of HTTP is parsed: the deny list and the
+ * connection caps (per client address and in total). A refused connection is closed at once,
+ * so clients already being served keep their connections and their share of the node.
+ *
+ * <p>Allow-listed clients pass the caps (allow wins). The per-client count map only holds
+ * addresses with open connections, so its size is bounded by {@code total}.
+ */
+final class ConnectionGate {
+    private final IpSet deny;
+    private final IpSet allow;
+    private final int perClient;
+    private final int total;
+    private final GatewayMetrics metrics;
+    private final AtomicInteger open = new AtomicInteger();
+    private final ConcurrentHashMap<Long, AtomicInteger> perClientOpen = new ConcurrentHashMap<>();
+
+    ConnectionGate(IpSet allow, IpSet deny, int perClient, int total, GatewayMetrics metrics) {
+        this.allow = allow;
+        this.deny = deny;
+        this.perClient = perClient;
+        this.total = total;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Admits {@code channel} from {@code client} or closes it. Admitted channels are counted
+     * until they close.
+     *
+     * @return whether the connection was admitted
+     */
+    boolean admit(Channel channel, ClientAddress client) {
+        boolean allowed = !allow.isEmpty() && allow.contains(client);
+        if (!allowed && !deny.isEmpty() && deny.contains(client)) {
+            return refuse(channel, ConnectionRejection.DENY_LIST);
+        }
+        if (open.incrementAndGet() > total && !allowed) {
+            open.decrementAndGet();
+            return refuse(channel, ConnectionRejection.TOTAL_CAP);
+        }
+        Long key = client.key();
+        AtomicInteger mine = perClientOpen.compute(key, (k, v) -> {
+            AtomicInteger c = v == null ? new AtomicInteger() : v;
+            c.incrementAndGet();
+            return c;
+        });
+        if (mine.get() > perClient && !allowed) {
+            release(key);
+            open.decrementAndGet();
+            return refuse(channel, ConnectionRejection.PER_CLIENT_CAP);
+        }
+        metrics.activeConnections().incrementAndGet();
+        channel.closeFuture().addListener(f -> {
+            release(key);
+            open.decrementAndGet();
+            metrics.activeConnections().decrementAndGet();
+        });
+        return true;
+    }
+
+    private void release(Long key) {
+        perClientOpen.computeIfPresent(key, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+    }
+
+    private boolean refuse(Channel channel, ConnectionRejection reason) {
+        metrics.connectionRejected(reason);
+        // RST rather than FIN: the refused client learns at once and no TIME_WAIT is left here
+        channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+        channel.close();
+        return false;
+    }
+
+    /** Open connections (for metrics and graceful stop). */
+    int open() {
+        return open.get();
+    }
+
+    /** Distinct client addresses with open connections. */
+    int distinctClients() {
+        return perClientOpen.size();
+    }
+}

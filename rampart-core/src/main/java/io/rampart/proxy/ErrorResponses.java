@@ -1,0 +1,110 @@
+package io.rampart.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.rampart.mitigate.RefIds;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Rampart's own answers: short pages that say what happened, what to do, and the reference id —
+ * HTML for people, JSON for clients that ask for it. Never a stack trace.
+ *
+ * <p>Each page is pre-rendered once as bytes with a 12-byte hole for the reference id; sending one
+ * copies the bytes into a pooled buffer and writes the id into the hole. No string formatting per
+ * response, so the rejection path stays cheap under a flood.
+ */
+final class ErrorResponses {
+    private static final String REF_HOLE = "@@@@@@@@@@@@";
+
+    private static final class Page {
+        final byte[] html;
+        final int htmlRefAt;
+        final byte[] json;
+        final int jsonRefAt;
+
+        Page(String htmlText, String jsonText) {
+            html = htmlText.getBytes(StandardCharsets.UTF_8);
+            htmlRefAt = htmlText.indexOf(REF_HOLE);
+            json = jsonText.getBytes(StandardCharsets.UTF_8);
+            jsonRefAt = jsonText.indexOf(REF_HOLE);
+        }
+    }
+
+    private final Map<Integer, Page> pages = new HashMap<>();
+
+    ErrorResponses() {
+        add(400, "Bad request", "bad_request",
+                "The request could not be understood: it breaks the rules of HTTP. The connection has been closed.");
+        add(403, "Access denied", "forbidden",
+                "This request was refused by the site's protection. If you think this is a mistake, contact the site's operators and give them the reference below.");
+        add(404, "Not found", "not_found", "No site here answers to that name.");
+        add(405, "Method not allowed", "method_not_allowed", "This server is a gateway for its own sites, not a forward proxy.");
+        add(408, "Request timeout", "request_timeout",
+                "The request took too long to arrive, so the connection was closed. Please try again.");
+        add(413, "Request too large", "payload_too_large", "The request body is larger than this site accepts.");
+        add(414, "Address too long", "uri_too_long", "The requested address is longer than this site accepts.");
+        add(421, "Unknown site", "misdirected_request",
+                "No site here answers to the name in this request. Check the address you typed.");
+        add(429, "Too many requests", "too_many_requests",
+                "You have sent more requests than this site allows in a short time. Please wait a few seconds and try again; the Retry-After header says how long.");
+        add(431, "Request headers too large", "headers_too_large", "The request's headers are larger than this site accepts.");
+        add(502, "Site unreachable", "bad_gateway",
+                "The protection in front of this site is working, but the site's own server could not be reached or gave a broken answer. Please try again shortly.");
+        add(503, "Service busy", "service_unavailable",
+                "The site is under heavy load. Please try again in a moment.");
+        add(504, "Site too slow", "gateway_timeout",
+                "The protection in front of this site is working, but the site's own server did not answer in time. Please try again shortly.");
+        add(505, "HTTP version not supported", "http_version_not_supported", "Use HTTP/1.1.");
+    }
+
+    private void add(int status, String title, String code, String explanation) {
+        String html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+                + "<title>" + status + " " + title + "</title>"
+                + "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:38em;margin:4em auto;padding:0 1em;color:#222}"
+                + "h1{font-size:1.5em}code{font-size:1.1em;background:#f2f2f2;padding:.1em .3em}</style></head>\n"
+                + "<body><main><h1>" + status + " — " + title + "</h1>\n<p>" + explanation + "</p>\n"
+                + "<p>Reference: <code>" + REF_HOLE + "</code></p></main></body></html>\n";
+        String json = "{\"status\":" + status + ",\"error\":\"" + code + "\",\"message\":\""
+                + explanation.replace("\"", "\\\"") + "\",\"ref\":\"" + REF_HOLE + "\"}\n";
+        pages.put(status, new Page(html, json));
+    }
+
+    /**
+     * A complete response for {@code status} carrying {@code ref} in the body and {@code X-Rampart-Ref}.
+     *
+     * @param json  answer in JSON rather than HTML
+     * @param close add {@code Connection: close}
+     */
+    FullHttpResponse build(ByteBufAllocator alloc, int status, long ref, boolean json, boolean close) {
+        Page page = pages.get(status);
+        if (page == null) {
+            throw new IllegalArgumentException("no page for status " + status);
+        }
+        byte[] template = json ? page.json : page.html;
+        int at = json ? page.jsonRefAt : page.htmlRefAt;
+        ByteBuf body = alloc.buffer(template.length);
+        body.writeBytes(template);
+        byte[] refBytes = new byte[12];
+        RefIds.writeAscii(ref, refBytes, 0);
+        body.setBytes(at, refBytes);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
+        res.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, json ? "application/json; charset=utf-8" : "text/html; charset=utf-8")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, template.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .set(Headers.X_RAMPART_REF, new String(refBytes, StandardCharsets.US_ASCII));
+        if (close) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return res;
+    }
+}

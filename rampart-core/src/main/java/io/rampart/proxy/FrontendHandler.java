@@ -1,0 +1,816 @@
+package io.rampart.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.rampart.metrics.GatewayMetrics.SlowKind;
+import io.rampart.metrics.GatewayMetrics.UpstreamError;
+import io.rampart.mitigate.Decision;
+import io.rampart.mitigate.Reason;
+import io.rampart.mitigate.RefIds;
+import io.rampart.mitigate.Verdict;
+import io.rampart.traffic.ClientAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection's request path: hygiene, identify, route, decide, then forward to an
+ * origin or answer directly.
+ *
+ * <p>Design note: one exchange at a time per connection. While a request is in flight, reading
+ * from the client pauses at the end of its body; requests the client pipelined are decoded into
+ * a small inbox (bounded by one socket read) and served in order. Bodies stream both ways:
+ * reading from one side stops while the other side's outbound buffer is full (writability), so
+ * a large upload or download runs in constant memory. The origin connection comes from the
+ * per-event-loop {@link UpstreamPool} and shares this connection's event loop, so nothing here
+ * needs a lock.
+ */
+final class FrontendHandler extends ChannelDuplexHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+
+    private enum State {
+        /** Waiting for a request head. */
+        IDLE,
+        /** Proxying a request to an origin. */
+        EXCHANGE,
+        /** Answered early; dropping what is left of the request until its end. */
+        SKIP_REST,
+        /** Holding a request before answering (tarpit). */
+        TARPIT,
+        /** The connection is closing; everything read is dropped. */
+        CLOSING
+    }
+
+    private final GatewayRuntime rt;
+    private final ClientGuard guard;
+    private final ClientAddress peer;
+    private final boolean peerTrusted;
+    private final String scheme;
+    private final Decision decision = new Decision();
+    private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
+    private ChannelHandlerContext ctx;
+    private State state = State.IDLE;
+    private int exchangeId;
+
+    // the current exchange
+    private HttpRequest request;
+    private HttpVersion clientVersion;
+    private String method;
+    private String target;
+    private String authority;
+    private boolean counted;
+    private boolean requestHasBody;
+    private boolean requestDone;
+    private boolean responseStarted;
+    private boolean informational;
+    private boolean clientKeepAlive;
+    private boolean backendKeepAlive;
+    private boolean replayable;
+    private int attempts;
+    private Site site;
+    private int siteIndex;
+    private ClientAddress client;
+    private Upstream upstream;
+    private Upstream failedUpstream;
+    private BackendHandler backend;
+    private ArrayDeque<HttpContent> pending;
+    private ScheduledFuture<?> timer;
+    private long ref;
+    private long startNanos;
+    private long sentNanos;
+    private long upstreamNanos;
+    private long bytesIn;
+    private long bytesOut;
+    private int status;
+
+    FrontendHandler(GatewayRuntime rt, ClientGuard guard, ClientAddress peer, boolean peerTrusted, String scheme) {
+        this.rt = rt;
+        this.guard = guard;
+        this.peer = peer;
+        this.peerTrusted = peerTrusted;
+        this.scheme = scheme;
+        this.siteIndex = rt.unroutedIndex();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    // ---------------------------------------------------------------- client side
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!inbox.isEmpty() || (msg instanceof HttpRequest && state != State.IDLE && state != State.CLOSING)) {
+            // a pipelined request: keep it (and what follows) until the current exchange is done
+            inbox.add(msg);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest) {
+            onRequest((HttpRequest) msg);
+        }
+        if (msg instanceof HttpContent) {
+            onRequestContent((HttpContent) msg);
+        } else if (!(msg instanceof HttpRequest)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        BackendHandler b = backend;
+        if (b != null) {
+            b.channel().flush();
+        }
+        ctx.flush();
+    }
+
+    private void onRequest(HttpRequest req) {
+        guard.headReceived();
+        exchangeId++;
+        request = req;
+        clientVersion = req.protocolVersion();
+        method = req.method().name();
+        target = req.uri();
+        authority = null;
+        startNanos = rt.ticker.getAsLong();
+        ref = RefIds.next();
+        bytesIn = 0;
+        bytesOut = 0;
+        upstreamNanos = -1;
+        status = 0;
+        attempts = 0;
+        requestDone = false;
+        responseStarted = false;
+        informational = false;
+        backend = null;
+        upstream = null;
+        failedUpstream = null;
+        site = null;
+        siteIndex = rt.unroutedIndex();
+        client = peer;
+        requestHasBody = false;
+        decision.clear();
+        counted = true;
+        rt.inFlight.incrementAndGet();
+
+        if (req.decoderResult().isFailure()) {
+            protocolError(RequestHygiene.statusForDecoderFailure(req.decoderResult()));
+            return;
+        }
+        int bad = RequestHygiene.check(req, rt.maxHeaders);
+        if (bad != 0) {
+            protocolError(bad);
+            return;
+        }
+        requestHasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+        if (req.method() == HttpMethod.CONNECT || req.method() == HttpMethod.TRACE) {
+            protocolError(405);
+            return;
+        }
+        if (HttpUtil.getContentLength(req, 0L) > rt.maxBodyBytes) {
+            protocolError(413);
+            return;
+        }
+        if (target.charAt(0) != '/' && !"*".equals(target)) {
+            // absolute-form (RFC 9112 §3.2.2): the authority in the target wins over Host
+            URI uri = URI.create(target);
+            authority = uri.getRawAuthority();
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+            req.setUri(target);
+            if (authority != null) {
+                req.headers().set(HttpHeaderNames.HOST, authority);
+            }
+        } else {
+            authority = req.headers().get(HttpHeaderNames.HOST);
+        }
+        String host = SiteRouter.hostOf(authority);
+        if (authority != null && host == null) {
+            protocolError(400);
+            return;
+        }
+        if (peerTrusted) {
+            client = ForwardHeaders.clientOf(req.headers(), rt.trustedProxies, peer);
+        }
+        site = rt.router.route(host);
+        if (site == null) {
+            rt.metrics.request(siteIndex, Verdict.BLOCK);
+            answer(421, false);
+            return;
+        }
+        siteIndex = site.index();
+        rt.decider.decide(client, site.limitsFor(target), rt.ticker.getAsLong(), decision);
+        Verdict verdict = decision.verdict();
+        rt.metrics.request(siteIndex, verdict);
+        switch (verdict) {
+            case ALLOW:
+                forward();
+                break;
+            case LIMIT:
+                answer(429, false);
+                break;
+            case TARPIT:
+                tarpit();
+                break;
+            case CLOSE:
+                status = 0;
+                log(true);
+                endExchange();
+                closeNow();
+                break;
+            default:
+                answer(403, false);
+        }
+    }
+
+    private void onRequestContent(HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (state != State.EXCHANGE) {
+            c.release();
+            if (last) {
+                requestDone = true;
+                if (state == State.SKIP_REST) {
+                    goIdle();
+                }
+            }
+            return;
+        }
+        bytesIn += c.content().readableBytes();
+        if (bytesIn > rt.maxBodyBytes) {
+            c.release();
+            abortExchange(413);
+            return;
+        }
+        BackendHandler b = backend;
+        if (b == null) {
+            if (pending == null) {
+                pending = new ArrayDeque<>(4);
+            }
+            pending.add(c);
+        } else {
+            b.channel().write(c, b.channel().voidPromise());
+        }
+        if (last) {
+            requestDone = true;
+            guard.requestComplete();
+            if (b != null) {
+                b.channel().flush();
+                startResponseTimer();
+            }
+        }
+        updateReading();
+    }
+
+    /** Answers a broken request and closes: framing is in doubt. */
+    private void protocolError(int code) {
+        rt.metrics.protocolError(code);
+        answer(code, true);
+    }
+
+    /**
+     * Sends one of Rampart's own answers for the current request. The connection stays open only
+     * if the client wants it, the request had no body, and nothing forces a close.
+     */
+    private void answer(int code, boolean close) {
+        boolean keep = !close && !requestHasBody && HttpUtil.isKeepAlive(request) && !rt.draining
+                && state != State.CLOSING;
+        FullHttpResponse res = rt.errors.build(ctx.alloc(), code, ref, wantsJson(), !keep);
+        if (code == 429 || code == 503) {
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, decision.retryAfterSeconds());
+        }
+        status = code;
+        rt.metrics.response(siteIndex, code);
+        log(true);
+        endExchange();
+        if (keep) {
+            ctx.writeAndFlush(res, ctx.voidPromise());
+            if (requestDone) {
+                goIdle();
+            } else {
+                state = State.SKIP_REST;
+                ctx.channel().config().setAutoRead(true);
+            }
+        } else {
+            state = State.CLOSING;
+            ctx.channel().config().setAutoRead(false);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private boolean wantsJson() {
+        if (request == null) {
+            return false;
+        }
+        String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+        return accept != null && accept.contains("json") && !accept.contains("text/html");
+    }
+
+    private void tarpit() {
+        state = State.TARPIT;
+        ctx.channel().config().setAutoRead(false);
+        int id = exchangeId;
+        timer = ctx.executor().schedule(() -> {
+            timer = null;
+            if (id == exchangeId && state == State.TARPIT) {
+                state = State.EXCHANGE; // lets answer() decide between keep-alive and close
+                answer(429, requestHasBody);
+            }
+        }, decision.tarpitNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void goIdle() {
+        state = State.IDLE;
+        request = null;
+        guard.awaitNextRequest();
+        while (!inbox.isEmpty()) {
+            Object next = inbox.peek();
+            if (next instanceof HttpRequest && state != State.IDLE) {
+                break;
+            }
+            inbox.poll();
+            dispatch(next);
+            if (state == State.CLOSING) {
+                releaseInbox();
+                return;
+            }
+        }
+        updateReading();
+    }
+
+    private void updateReading() {
+        boolean read;
+        switch (state) {
+            case IDLE:
+            case SKIP_REST:
+                read = inbox.isEmpty();
+                break;
+            case EXCHANGE:
+                read = inbox.isEmpty() && !requestDone && backend != null && backend.channel().isWritable();
+                break;
+            default:
+                read = false;
+        }
+        ctx.channel().config().setAutoRead(read);
+    }
+
+    // ---------------------------------------------------------------- towards the origin
+
+    private void forward() {
+        state = State.EXCHANGE;
+        clientKeepAlive = HttpUtil.isKeepAlive(request) && !rt.draining;
+        replayable = !requestHasBody && isIdempotent(request.method());
+        ForwardHeaders.prepareRequest(request, peer, peerTrusted, authority, scheme);
+        if (requestHasBody) {
+            guard.bodyStarted();
+        }
+        ctx.channel().config().setAutoRead(false);
+        connect();
+    }
+
+    private static boolean isIdempotent(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
+                || m == HttpMethod.PUT || m == HttpMethod.DELETE;
+    }
+
+    private void connect() {
+        attempts++;
+        upstream = site.upstreams().pick(rt.ticker.getAsLong(), failedUpstream);
+        BackendHandler pooled = rt.pool.acquire(upstream);
+        if (pooled != null) {
+            attach(pooled);
+        } else {
+            open(upstream);
+        }
+    }
+
+    private void open(Upstream target) {
+        BackendHandler handler = new BackendHandler(target, rt.pool);
+        int id = exchangeId;
+        new Bootstrap()
+                .group(ctx.channel().eventLoop())
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, rt.upstreamConnectMillis))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("http", new HttpClientCodec());
+                        ch.pipeline().addLast("backend", handler);
+                    }
+                })
+                .connect(target.address())
+                .addListener((ChannelFutureListener) f -> {
+                    if (id != exchangeId || state != State.EXCHANGE || !ctx.channel().isActive()) {
+                        f.channel().close(); // the client left or the exchange ended meanwhile
+                        return;
+                    }
+                    if (f.isSuccess()) {
+                        target.markUp();
+                        attach(handler);
+                    } else {
+                        onConnectFailed(f.cause());
+                    }
+                });
+    }
+
+    private void attach(BackendHandler b) {
+        backend = b;
+        b.attach(this);
+        Channel bc = b.channel();
+        bc.config().setAutoRead(true);
+        bc.write(request, bc.voidPromise());
+        if (pending != null) {
+            HttpContent c;
+            while ((c = pending.poll()) != null) {
+                bc.write(c, bc.voidPromise());
+            }
+        }
+        bc.flush();
+        sentNanos = rt.ticker.getAsLong();
+        if (requestDone) {
+            startResponseTimer();
+        }
+        updateReading();
+    }
+
+    private void onConnectFailed(Throwable cause) {
+        boolean timedOut = cause instanceof ConnectTimeoutException;
+        rt.metrics.upstreamError(siteIndex, timedOut ? UpstreamError.CONNECT_TIMEOUT : UpstreamError.REFUSED);
+        upstream.markDown(rt.ticker.getAsLong(), rt.upstreamDownNanos);
+        LOG.debug("origin {} unreachable: {}", upstream, cause.toString());
+        if (attempts < site.upstreams().size()) {
+            failedUpstream = upstream;
+            connect(); // nothing reached the origin: always safe to try the next one
+            return;
+        }
+        abortExchange(timedOut ? 504 : 502);
+    }
+
+    private void startResponseTimer() {
+        cancelTimer();
+        int id = exchangeId;
+        timer = ctx.executor().schedule(() -> {
+            timer = null;
+            if (id == exchangeId && state == State.EXCHANGE && !responseStarted) {
+                rt.metrics.upstreamError(siteIndex, UpstreamError.RESPONSE_TIMEOUT);
+                abortExchange(504);
+            }
+        }, rt.upstreamResponseNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /** Ends the exchange early with {@code code} (or a close if the response already began). */
+    private void abortExchange(int code) {
+        cancelTimer();
+        releasePending();
+        BackendHandler b = backend;
+        backend = null;
+        if (b != null) {
+            b.detach(false);
+        }
+        if (responseStarted || informational) {
+            log(false);
+            endExchange();
+            closeNow();
+            return;
+        }
+        answer(code, !requestDone);
+    }
+
+    // ---------------------------------------------------------------- origin's response (from BackendHandler)
+
+    void onResponseHead(HttpResponse res) {
+        if (state != State.EXCHANGE) {
+            return;
+        }
+        int code = res.status().code();
+        if (res.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            if (code == 101) {
+                // Upgrade is stripped before forwarding, so an origin switching protocols is broken
+                rt.metrics.upstreamError(siteIndex, UpstreamError.RESET);
+                abortExchange(502);
+                return;
+            }
+            informational = true;
+            Headers.removeHopByHop(res.headers());
+            res.setProtocolVersion(HttpVersion.HTTP_1_1);
+            ctx.write(res, ctx.voidPromise());
+            return;
+        }
+        cancelTimer();
+        responseStarted = true;
+        status = code;
+        upstreamNanos = rt.ticker.getAsLong() - sentNanos;
+        rt.metrics.upstreamLatency(siteIndex, upstreamNanos);
+        rt.metrics.response(siteIndex, code);
+        io.netty.handler.codec.http.HttpHeaders h = res.headers();
+        boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(res);
+        backendKeepAlive = HttpUtil.isKeepAlive(res);
+        Headers.removeHopByHop(h);
+        boolean mayHaveBody = !(code == 204 || code == 304 || request.method() == HttpMethod.HEAD);
+        if (!hasLength && !chunked && mayHaveBody) {
+            backendKeepAlive = false; // the origin ends this body by closing
+            if (clientVersion.minorVersion() == 1) {
+                HttpUtil.setTransferEncodingChunked(res, true);
+            } else {
+                clientKeepAlive = false;
+            }
+        } else if (chunked && clientVersion.minorVersion() == 0) {
+            h.remove(HttpHeaderNames.TRANSFER_ENCODING); // HTTP/1.0 has no chunked: end by closing
+            clientKeepAlive = false;
+        }
+        if (!clientKeepAlive || rt.draining) {
+            clientKeepAlive = false;
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientVersion.minorVersion() == 0) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        h.add(HttpHeaderNames.VIA, Headers.VIA_VALUE);
+        h.set(Headers.X_RAMPART_REF, RefIds.format(ref));
+        res.setProtocolVersion(HttpVersion.HTTP_1_1);
+        ctx.write(res, ctx.voidPromise());
+    }
+
+    void onResponseContent(HttpContent c) {
+        if (state != State.EXCHANGE) {
+            c.release();
+            return;
+        }
+        boolean last = c instanceof LastHttpContent;
+        if (informational) {
+            ctx.write(c, ctx.voidPromise());
+            if (last) {
+                informational = false;
+            }
+            return;
+        }
+        bytesOut += c.content().readableBytes();
+        if (!last) {
+            ctx.write(c, ctx.voidPromise());
+            if (!ctx.channel().isWritable() && backend != null) {
+                backend.channel().config().setAutoRead(false);
+            }
+            return;
+        }
+        BackendHandler b = backend;
+        backend = null;
+        cancelTimer();
+        b.detach(backendKeepAlive && requestDone);
+        log(false);
+        endExchange();
+        if (clientKeepAlive && requestDone && !rt.draining) {
+            ctx.writeAndFlush(c, ctx.voidPromise());
+            goIdle();
+        } else {
+            // the origin answered before the body ended (its end is unknown), or the client asked to close
+            state = State.CLOSING;
+            ctx.channel().config().setAutoRead(false);
+            ctx.writeAndFlush(c).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    void flushToClient() {
+        ctx.flush();
+    }
+
+    void onBackendWritabilityChanged(boolean writable) {
+        if (state == State.EXCHANGE) {
+            updateReading();
+        }
+    }
+
+    /** The origin connection closed or broke during the exchange. */
+    void onBackendFailed(BackendHandler b, boolean badResponse) {
+        if (b != backend || state != State.EXCHANGE) {
+            return;
+        }
+        backend = null;
+        cancelTimer();
+        if (!responseStarted && !informational && !badResponse && b.reused() && replayable && attempts < 3) {
+            // a pooled connection the origin had closed while idle: the request never reached it
+            LOG.debug("stale pooled connection to {}, retrying", upstream);
+            attempts++;
+            Upstream u = upstream;
+            if (requestDone) {
+                pending = new ArrayDeque<>(1);
+                pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+            open(u);
+            return;
+        }
+        rt.metrics.upstreamError(siteIndex, UpstreamError.RESET);
+        abortExchange(502);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        BackendHandler b = backend;
+        if (b != null) {
+            b.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    // ---------------------------------------------------------------- slow clients, errors, close
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (!(evt instanceof SlowClientEvent)) {
+            super.userEventTriggered(ctx, evt);
+            return;
+        }
+        switch ((SlowClientEvent) evt) {
+            case HEAD_TIMEOUT:
+                rt.metrics.slowClient(SlowKind.HEAD);
+                if (state == State.IDLE) {
+                    startSyntheticExchange();
+                    answer(408, true);
+                } else {
+                    closeNow();
+                }
+                break;
+            case IDLE_TIMEOUT:
+                rt.metrics.slowClient(SlowKind.IDLE);
+                if (state == State.IDLE) {
+                    closeNow();
+                }
+                break;
+            case BODY_TOO_SLOW:
+                rt.metrics.slowClient(SlowKind.BODY);
+                if (state == State.EXCHANGE) {
+                    abortExchange(408);
+                } else {
+                    closeNow();
+                }
+                break;
+            case WRITE_TIMEOUT:
+                rt.metrics.slowClient(SlowKind.WRITE);
+                closeNow();
+                break;
+            case OBS_FOLD:
+                startSyntheticExchange();
+                protocolError(400);
+                break;
+            default:
+                closeNow();
+        }
+    }
+
+    /** An answer that no decoded request stands behind (a timeout, a refused head). */
+    private void startSyntheticExchange() {
+        exchangeId++;
+        request = null;
+        method = "-";
+        target = "-";
+        ref = RefIds.next();
+        startNanos = rt.ticker.getAsLong();
+        requestHasBody = false;
+        requestDone = true;
+        decision.clear();
+        site = null;
+        siteIndex = rt.unroutedIndex();
+        client = peer;
+    }
+
+    /** The gateway is stopping: an idle connection closes now, a busy one after its response. */
+    void drain() {
+        if (state == State.IDLE && inbox.isEmpty()) {
+            closeNow();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client connection from {} failed: {}", peer, cause.toString());
+        closeNow();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelTimer();
+        BackendHandler b = backend;
+        backend = null;
+        if (b != null) {
+            b.detach(false);
+        }
+        releasePending();
+        releaseInbox();
+        if (counted) {
+            if (status == 0 && state == State.EXCHANGE) {
+                log(false); // client went away mid-exchange: logged with status 0
+            }
+            endExchange();
+        }
+        state = State.CLOSING;
+        super.channelInactive(ctx);
+    }
+
+    private void closeNow() {
+        state = State.CLOSING;
+        ctx.channel().config().setAutoRead(false);
+        ctx.close();
+    }
+
+    private void endExchange() {
+        if (counted) {
+            counted = false;
+            rt.inFlight.decrementAndGet();
+        }
+    }
+
+    private void releasePending() {
+        if (pending != null) {
+            HttpContent c;
+            while ((c = pending.poll()) != null) {
+                c.release();
+            }
+        }
+    }
+
+    private void releaseInbox() {
+        Object o;
+        while ((o = inbox.poll()) != null) {
+            ReferenceCountUtil.release(o);
+        }
+    }
+
+    // ---------------------------------------------------------------- access log
+
+    private void log(boolean rejected) {
+        AccessLog log = rt.accessLog;
+        if (!log.enabled()) {
+            return;
+        }
+        boolean sampled = rejected || decision.verdict() != Verdict.ALLOW;
+        if (sampled && !log.sampleRejected(System.currentTimeMillis())) {
+            return;
+        }
+        long now = rt.ticker.getAsLong();
+        StringBuilder sb = new StringBuilder(320);
+        sb.append("{\"time\":\"").append(Instant.now()).append("\",\"ref\":\"").append(RefIds.format(ref))
+                .append("\",\"client\":\"").append(client).append('"');
+        sb.append(",\"site\":");
+        AccessLog.appendJsonString(sb, site == null ? null : site.name());
+        sb.append(",\"method\":");
+        AccessLog.appendJsonString(sb, method);
+        sb.append(",\"host\":");
+        AccessLog.appendJsonString(sb, authority);
+        sb.append(",\"path\":");
+        AccessLog.appendJsonString(sb, target);
+        sb.append(",\"status\":").append(status);
+        sb.append(",\"verdict\":\"").append(decision.verdict().label()).append('"');
+        Reason reason = decision.reason();
+        sb.append(",\"reason\":\"").append(reason.id()).append('"');
+        if (upstream != null) {
+            sb.append(",\"upstream\":\"").append(upstream.url().authority()).append('"');
+        }
+        if (upstreamNanos >= 0) {
+            sb.append(",\"upstream_ms\":").append(upstreamNanos / 10_000 / 100.0);
+        }
+        sb.append(",\"duration_ms\":").append((now - startNanos) / 10_000 / 100.0);
+        sb.append(",\"bytes_in\":").append(bytesIn).append(",\"bytes_out\":").append(bytesOut);
+        if (request != null) {
+            sb.append(",\"ua\":");
+            AccessLog.appendJsonString(sb, request.headers().get(HttpHeaderNames.USER_AGENT));
+        }
+        sb.append('}');
+        log.submit(sb.toString());
+    }
+}

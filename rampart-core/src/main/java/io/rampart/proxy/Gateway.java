@@ -1,0 +1,160 @@
+package io.rampart.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.rampart.config.HostPort;
+import io.rampart.config.ListenerConfig;
+import io.rampart.config.RampartConfig;
+import io.rampart.config.SiteConfig;
+import io.rampart.metrics.GatewayMetrics;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: its listeners, event loops, origin pools, metrics and access log.
+ *
+ * <p>{@link #start} binds every listener or fails with the address that could not be bound.
+ * {@link #stop} is graceful: listeners close, idle connections close, requests in flight get
+ * {@code timeouts.shutdownGrace} to finish (and answer with {@code Connection: close}), then the
+ * rest is closed.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayRuntime rt;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ChannelGroup clients = new DefaultChannelGroup("rampart-clients", GlobalEventExecutor.INSTANCE);
+    private final List<Channel> listeners = new ArrayList<>();
+    private volatile boolean stopped;
+
+    private Gateway(GatewayRuntime rt, int threads) {
+        this.rt = rt;
+        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    }
+
+    /** Starts a gateway with its own metrics registry and access log, on one event loop per core. */
+    public static Gateway start(RampartConfig config) throws IOException {
+        List<String> names = config.sites().stream().map(SiteConfig::name).collect(Collectors.toList());
+        GatewayMetrics metrics = new GatewayMetrics(names);
+        AccessLog log = AccessLog.open(config.accessLog().path(), config.accessLog().rejectedPerSecond(), metrics);
+        return start(config, metrics, log, System::nanoTime, Runtime.getRuntime().availableProcessors());
+    }
+
+    static Gateway start(RampartConfig config, GatewayMetrics metrics, AccessLog log, LongSupplier ticker, int threads)
+            throws IOException {
+        GatewayRuntime rt = new GatewayRuntime(config, metrics, log, ticker);
+        Gateway g = new Gateway(rt, threads);
+        try {
+            for (ListenerConfig l : config.listeners()) {
+                g.bind(l);
+            }
+        } catch (IOException | RuntimeException e) {
+            g.stop(Duration.ZERO);
+            throw e;
+        }
+        return g;
+    }
+
+    private void bind(ListenerConfig l) throws IOException {
+        HostPort hp = HostPort.parse(l.address());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(new FrontInitializer(rt, l, clients));
+        try {
+            Channel ch = b.bind(hp.toSocketAddress()).syncUninterruptibly().channel();
+            listeners.add(ch);
+            LOG.info("listening on {}{}", hp, l.proxyProtocol() ? " (PROXY protocol)" : "");
+        } catch (Exception e) {
+            throw new IOException("cannot listen on " + hp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The addresses actually bound, in listener order (ports resolved when configured as 0). */
+    public List<InetSocketAddress> listenAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Channel c : listeners) {
+            out.add((InetSocketAddress) c.localAddress());
+        }
+        return out;
+    }
+
+    public GatewayMetrics metrics() {
+        return rt.metrics;
+    }
+
+    /** Requests between their head and the end of their response right now. */
+    public int inFlight() {
+        return rt.inFlight.get();
+    }
+
+    /** Open client connections. */
+    public int openConnections() {
+        return rt.gate.open();
+    }
+
+    /** Stops within {@code timeouts.shutdownGrace}. */
+    @Override
+    public void close() {
+        stop(rt.config.timeouts().shutdownGrace());
+    }
+
+    public synchronized void stop(Duration grace) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        rt.draining = true;
+        for (Channel l : listeners) {
+            l.close().syncUninterruptibly();
+        }
+        for (Channel c : clients) {
+            c.eventLoop().execute(() -> {
+                FrontendHandler f = c.pipeline().get(FrontendHandler.class);
+                if (f != null) {
+                    f.drain();
+                }
+            });
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (rt.inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (rt.inFlight.get() > 0) {
+            LOG.warn("stopping with {} requests still in flight after {} ms", rt.inFlight.get(), grace.toMillis());
+        }
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        rt.accessLog.close();
+    }
+}

@@ -1,0 +1,107 @@
+package io.rampart.proxy;
+
+import io.rampart.config.LimitsConfig;
+import io.rampart.config.RampartConfig;
+import io.rampart.config.RateConfig;
+import io.rampart.config.RouteConfig;
+import io.rampart.config.SiteConfig;
+import io.rampart.config.UpstreamUrl;
+import io.rampart.metrics.GatewayMetrics;
+import io.rampart.mitigate.GcraTable;
+import io.rampart.mitigate.IpSet;
+import io.rampart.mitigate.RateLimit;
+import io.rampart.mitigate.RequestDecider;
+import io.rampart.mitigate.SiteLimits;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * Everything the data plane reads, compiled once from a {@link RampartConfig}: routing, limits,
+ * lists, timeouts, responses, metrics and the access log. Immutable apart from counters.
+ */
+final class GatewayRuntime {
+    final RampartConfig config;
+    final SiteRouter router = new SiteRouter();
+    final List<Site> sites = new ArrayList<>();
+    final RequestDecider decider;
+    final IpSet trustedProxies;
+    final ConnectionGate gate;
+    final GatewayMetrics metrics;
+    final AccessLog accessLog;
+    final ErrorResponses errors = new ErrorResponses();
+    final UpstreamPool pool;
+    final LongSupplier ticker;
+    final long upstreamConnectMillis;
+    final long upstreamResponseNanos;
+    final long upstreamDownNanos;
+    final long maxBodyBytes;
+    final int maxHeaders;
+    /** Requests between head and end of response, for graceful stop. */
+    final AtomicInteger inFlight = new AtomicInteger();
+    volatile boolean draining;
+
+    GatewayRuntime(RampartConfig config, GatewayMetrics metrics, AccessLog accessLog, LongSupplier ticker) {
+        this.config = config;
+        this.metrics = metrics;
+        this.accessLog = accessLog;
+        this.ticker = ticker;
+        IpSet allow = IpSet.parse(config.allow());
+        IpSet deny = IpSet.parse(config.deny());
+        this.trustedProxies = IpSet.parse(config.trustedProxies());
+        GcraTable table = new GcraTable(config.limiter().tableSize());
+        this.decider = new RequestDecider(allow, deny, table);
+        this.gate = new ConnectionGate(allow, deny, config.connections().perClient(), config.connections().total(), metrics);
+        this.upstreamConnectMillis = config.timeouts().upstreamConnect().toMillis();
+        this.upstreamResponseNanos = config.timeouts().upstreamResponse().toNanos();
+        this.upstreamDownNanos = 10_000_000_000L;
+        this.maxBodyBytes = config.http().maxBodySize().bytes();
+        this.maxHeaders = config.http().maxHeaders();
+        this.pool = new UpstreamPool(64);
+
+        long limitIds = 1;
+        for (int i = 0; i < config.sites().size(); i++) {
+            SiteConfig sc = config.sites().get(i);
+            List<Upstream> ups = new ArrayList<>();
+            for (String u : sc.upstreams()) {
+                ups.add(new Upstream(UpstreamUrl.parse(u)));
+            }
+            LimitsConfig siteLimitsCfg = sc.limits() == null ? config.limits() : sc.limits().inherit(config.limits());
+            SiteLimits siteLimits = compile(siteLimitsCfg, limitIds);
+            limitIds += 2;
+            List<RouteConfig> routes = new ArrayList<>(sc.routes());
+            routes.sort(Comparator.comparingInt((RouteConfig r) -> r.path().length()).reversed());
+            String[] prefixes = new String[routes.size()];
+            SiteLimits[] routeLimits = new SiteLimits[routes.size()];
+            for (int r = 0; r < routes.size(); r++) {
+                prefixes[r] = routes.get(r).path();
+                routeLimits[r] = compile(routes.get(r).limits().inherit(siteLimitsCfg), limitIds);
+                limitIds += 2;
+            }
+            Site site = new Site(sc.name(), i, new UpstreamGroup(ups), siteLimits, prefixes, routeLimits);
+            sites.add(site);
+            for (String h : sc.hosts()) {
+                router.add(h, site);
+            }
+        }
+        metrics.gauge("rampart.limiter.entries", "Clients and prefixes with live rate-limit state",
+                () -> table.liveEntries(ticker.getAsLong()));
+        metrics.gauge("rampart.limiter.capacity", "Slots in the rate-limit table (its fixed memory bound)",
+                table::capacity);
+    }
+
+    private static SiteLimits compile(LimitsConfig l, long id) {
+        return new SiteLimits(rate(l.perClient(), id), rate(l.perPrefix(), id + 1), l.action(),
+                l.tarpitDelay().toNanos());
+    }
+
+    private static RateLimit rate(RateConfig r, long id) {
+        return r == null || r.rate() == null ? null : RateLimit.of(id, r.rate(), r.burst());
+    }
+
+    int unroutedIndex() {
+        return metrics.unroutedIndex();
+    }
+}

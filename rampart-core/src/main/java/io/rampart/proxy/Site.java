@@ -1,0 +1,48 @@
+package io.rampart.proxy;
+
+import io.rampart.mitigate.SiteLimits;
+
+/**
+ * A protected site as the data plane sees it: its index (for metrics arrays), origins, and limits
+ * per path prefix, longest prefix first.
+ */
+final class Site {
+    private final String name;
+    private final int index;
+    private final UpstreamGroup upstreams;
+    private final SiteLimits limits;
+    private final String[] routePrefixes;
+    private final SiteLimits[] routeLimits;
+
+    Site(String name, int index, UpstreamGroup upstreams, SiteLimits limits, String[] routePrefixes, SiteLimits[] routeLimits) {
+        this.name = name;
+        this.index = index;
+        this.upstreams = upstreams;
+        this.limits = limits;
+        this.routePrefixes = routePrefixes;
+        this.routeLimits = routeLimits;
+    }
+
+    String name() {
+        return name;
+    }
+
+    int index() {
+        return index;
+    }
+
+    UpstreamGroup upstreams() {
+        return upstreams;
+    }
+
+    /** Limits for a request path: the longest matching route prefix, else the site's. */
+    SiteLimits limitsFor(String path) {
+        String[] prefixes = routePrefixes;
+        for (int i = 0; i < prefixes.length; i++) {
+            if (path.startsWith(prefixes[i])) {
+                return routeLimits[i];
+            }
+        }
+        return limits;
+    }
+}

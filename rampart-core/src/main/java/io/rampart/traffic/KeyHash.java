@@ -1,0 +1,34 @@
+package io.rampart.traffic;
+
+import java.security.SecureRandom;
+
+/**
+ * Seeded 64-bit mixing for table keys.
+ *
+ * <p>Design note: keys that feed bounded tables (limiter, later sketches) are derived from
+ * attacker-chosen values (addresses, headers). Mixing them with a random per-process seed through
+ * the murmur3 finaliser (fmix64, a bijection with full avalanche) means an attacker cannot predict
+ * which slots their keys land in, so collisions cannot be aimed. Never returns 0, which tables use
+ * as "empty".
+ */
+public final class KeyHash {
+    private static final long SEED = new SecureRandom().nextLong() | 1L;
+
+    private KeyHash() {
+    }
+
+    public static long mix(long x) {
+        x ^= SEED;
+        x ^= x >>> 33;
+        x *= 0xff51afd7ed558ccdL;
+        x ^= x >>> 33;
+        x *= 0xc4ceb9fe1a85ec53L;
+        x ^= x >>> 33;
+        return x == 0 ? 0x9E3779B97F4A7C15L : x;
+    }
+
+    /** Mixes two words and a small tag that separates key spaces (address, prefix, limit id...). */
+    public static long mix(long tag, long hi, long lo) {
+        return mix(mix(hi * 0x9E3779B97F4A7C15L + tag) ^ lo);
+    }
+}
