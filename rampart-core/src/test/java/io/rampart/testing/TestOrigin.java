@@ -1,0 +1,224 @@
+package io.rampart.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP/1.1 origin on a loopback port, for integration tests. Paths:
+ * <ul>
+ *   <li>{@code /} and anything unknown: a small page;</li>
+ *   <li>{@code /echo}: the request head as text, one header per line;</li>
+ *   <li>{@code /upload}: streams the body, answers its length and SHA-256;</li>
+ *   <li>{@code /download?size=N}: N bytes streamed in chunks;</li>
+ *   <li>{@code /slow?ms=N}: answers after N ms;</li>
+ *   <li>{@code /until-close}: a body with no length, ended by closing;</li>
+ *   <li>{@code /continue}: answers 100 Continue before reading the body;</li>
+ * </ul>
+ * It counts connections and requests and keeps the heads it received.
+ */
+public final class TestOrigin implements AutoCloseable {
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Channel server;
+    public final AtomicInteger connections = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
+    public final ConcurrentLinkedQueue<HttpRequest> heads = new ConcurrentLinkedQueue<>();
+
+    public TestOrigin() {
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.incrementAndGet();
+                        ch.pipeline().addLast(new HttpServerCodec(), new Handler());
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public HttpRequest lastHead() {
+        HttpRequest last = null;
+        for (HttpRequest r : heads) {
+            last = r;
+        }
+        return last;
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<HttpObject> {
+        private HttpRequest req;
+        private MessageDigest digest;
+        private long uploaded;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) throws Exception {
+            if (msg instanceof HttpRequest) {
+                req = (HttpRequest) msg;
+                requests.incrementAndGet();
+                heads.add(req);
+                digest = sha256();
+                uploaded = 0;
+                if (path().equals("/continue") && HttpUtil.is100ContinueExpected(req)) {
+                    ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+                }
+            }
+            if (msg instanceof HttpContent) {
+                ByteBuf c = ((HttpContent) msg).content();
+                uploaded += c.readableBytes();
+                digest.update(c.nioBuffer());
+                if (msg instanceof LastHttpContent) {
+                    respond(ctx);
+                }
+            }
+        }
+
+        private String path() {
+            return new QueryStringDecoder(req.uri()).path();
+        }
+
+        private void respond(ChannelHandlerContext ctx) {
+            QueryStringDecoder q = new QueryStringDecoder(req.uri());
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            switch (q.path()) {
+                case "/echo": {
+                    StringBuilder sb = new StringBuilder();
+                    sb.append(req.method()).append(' ').append(req.uri()).append(' ').append(req.protocolVersion()).append('\n');
+                    for (Map.Entry<String, String> e : req.headers()) {
+                        sb.append(e.getKey().toLowerCase()).append(": ").append(e.getValue()).append('\n');
+                    }
+                    send(ctx, text(HttpResponseStatus.OK, sb.toString()), keepAlive);
+                    return;
+                }
+                case "/upload":
+                case "/continue":
+                    send(ctx, text(HttpResponseStatus.OK, uploaded + " " + HexFormat.of().formatHex(digest.digest())), keepAlive);
+                    return;
+                case "/download": {
+                    long size = Long.parseLong(param(q, "size", "1048576"));
+                    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                    HttpUtil.setContentLength(head, size);
+                    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+                    ctx.write(head);
+                    streamDownload(ctx, size, keepAlive);
+                    return;
+                }
+                case "/slow": {
+                    long ms = Long.parseLong(param(q, "ms", "1000"));
+                    ctx.executor().schedule(() -> send(ctx, text(HttpResponseStatus.OK, "slow " + ms), keepAlive), ms, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                case "/until-close": {
+                    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_0, HttpResponseStatus.OK);
+                    ctx.write(head);
+                    ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer("body ended by close", StandardCharsets.US_ASCII)));
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+                default:
+                    send(ctx, text(HttpResponseStatus.OK, "<html><body>hello from origin</body></html>"), keepAlive);
+            }
+        }
+
+        private void streamDownload(ChannelHandlerContext ctx, long remaining, boolean keepAlive) {
+            // write while the client keeps up; resume on writability, like any well-behaved server
+            while (remaining > 0 && ctx.channel().isWritable()) {
+                int n = (int) Math.min(64 * 1024, remaining);
+                ByteBuf chunk = ctx.alloc().buffer(n);
+                chunk.writerIndex(n);
+                remaining -= n;
+                ctx.writeAndFlush(remaining == 0 ? new DefaultLastHttpContent(chunk) : new DefaultHttpContent(chunk));
+            }
+            if (remaining > 0) {
+                long left = remaining;
+                ctx.channel().eventLoop().schedule(() -> streamDownload(ctx, left, keepAlive), 1, TimeUnit.MILLISECONDS);
+            } else if (!keepAlive) {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        private String param(QueryStringDecoder q, String name, String dflt) {
+            return q.parameters().getOrDefault(name, java.util.List.of(dflt)).get(0);
+        }
+
+        private FullHttpResponse text(HttpResponseStatus status, String body) {
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+            HttpHeaders h = r.headers();
+            h.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            h.setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+            h.set("X-Origin-Secret", "hop");
+            h.set(HttpHeaderNames.CONNECTION, "X-Origin-Secret");
+            return r;
+        }
+
+        private void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+            if (!keepAlive) {
+                r.headers().set(HttpHeaderNames.CONNECTION, "close");
+                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.writeAndFlush(r);
+            }
+        }
+
+        private MessageDigest sha256() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
