@@ -255,6 +255,18 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     private void onRequestContent(HttpContent c) {
         boolean last = c instanceof LastHttpContent;
+        if (c.decoderResult().isFailure() && state != State.CLOSING) {
+            // a broken body (bad chunk size...): framing is lost, so is this connection; the origin
+            // connection is dropped mid-body so the origin never sees a complete request
+            c.release();
+            rt.metrics.protocolError(400);
+            if (state == State.EXCHANGE) {
+                abortExchange(400);
+            } else {
+                closeNow();
+            }
+            return;
+        }
         if (state != State.EXCHANGE) {
             c.release();
             if (last) {
@@ -495,7 +507,10 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
     }
 
-    /** Ends the exchange early with {@code code} (or a close if the response already began). */
+    /**
+     * Ends the exchange early with {@code code} (or a close if the response already began). A
+     * request whose body did not finish is answered with {@code Connection: close}.
+     */
     private void abortExchange(int code) {
         cancelTimer();
         releasePending();

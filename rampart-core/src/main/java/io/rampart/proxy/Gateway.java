@@ -88,7 +88,7 @@ public final class Gateway implements AutoCloseable {
         try {
             Channel ch = b.bind(hp.toSocketAddress()).syncUninterruptibly().channel();
             listeners.add(ch);
-            LOG.info("listening on {}{}", hp, l.proxyProtocol() ? " (PROXY protocol)" : "");
+            LOG.info("listening on {}{}", ch.localAddress(), l.proxyProtocol() ? " (PROXY protocol)" : "");
         } catch (Exception e) {
             throw new IOException("cannot listen on " + hp + ": " + e.getMessage(), e);
         }

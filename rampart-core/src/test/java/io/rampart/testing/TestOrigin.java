@@ -59,6 +59,8 @@ public final class TestOrigin implements AutoCloseable {
     private final Channel server;
     public final AtomicInteger connections = new AtomicInteger();
     public final AtomicInteger requests = new AtomicInteger();
+    /** Requests whose body arrived completely (the origin answered them). */
+    public final AtomicInteger completed = new AtomicInteger();
     public final ConcurrentLinkedQueue<HttpRequest> heads = new ConcurrentLinkedQueue<>();
 
     public TestOrigin() {
@@ -120,6 +122,7 @@ public final class TestOrigin implements AutoCloseable {
                 uploaded += c.readableBytes();
                 digest.update(c.nioBuffer());
                 if (msg instanceof LastHttpContent) {
+                    completed.incrementAndGet();
                     respond(ctx);
                 }
             }
