@@ -314,6 +314,14 @@ final class FrontendHandler extends ChannelDuplexHandler {
      * if the client wants it, the request had no body, and nothing forces a close.
      */
     private void answer(int code, boolean close) {
+        if (!ctx.channel().isActive()) {
+            // e.g. the decoder flushing a half-received head as the client disconnects: nobody to answer
+            status = code;
+            log(true);
+            endExchange();
+            state = State.CLOSING;
+            return;
+        }
         boolean keep = !close && !requestHasBody && HttpUtil.isKeepAlive(request) && !rt.draining
                 && state != State.CLOSING;
         FullHttpResponse res = rt.errors.build(ctx.alloc(), code, ref, wantsJson(), !keep);

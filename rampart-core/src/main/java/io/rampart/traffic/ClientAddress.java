@@ -119,7 +119,7 @@ public final class ClientAddress {
     public String toString() {
         String t = text;
         if (t == null) {
-            t = inet.getHostAddress();
+            t = io.netty.util.NetUtil.toAddressString(inet); // RFC 5952 form for IPv6 ("::1")
             int zone = t.indexOf('%');
             if (zone >= 0) {
                 t = t.substring(0, zone);

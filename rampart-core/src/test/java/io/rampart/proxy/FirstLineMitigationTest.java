@@ -1,0 +1,259 @@
+package io.rampart.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rampart.testing.GatewayFixture;
+import io.rampart.testing.LeakWatcher;
+import io.rampart.testing.RawHttp;
+import io.rampart.testing.RawHttp.Response;
+import io.rampart.testing.TestOrigin;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Rate limits, allow and deny lists, and the tarpit, over real sockets from distinct loopback sources. */
+@ExtendWith(LeakWatcher.class)
+class FirstLineMitigationTest {
+    static TestOrigin origin;
+
+    @BeforeAll
+    static void start() {
+        origin = new TestOrigin();
+    }
+
+    @AfterAll
+    static void stop() {
+        origin.close();
+    }
+
+    @Test
+    void singleSourceFlood_gets429WithRetryAfterWithinASecond_whileAnotherClientIsServed() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), """
+                limits:
+                  perClient: {rate: 2, burst: 20}
+                """);
+             RawHttp flooder = new RawHttp("127.0.1.1", gw.port());
+             RawHttp neighbour = new RawHttp("127.0.2.1", gw.port())) {
+            long start = System.nanoTime();
+            int firstLimited = -1;
+            Response limited = null;
+            for (int i = 0; i < 200 && firstLimited < 0; i++) {
+                Response r = flooder.get("a", "/");
+                if (r.status() == 429) {
+                    firstLimited = i;
+                    limited = r;
+                }
+            }
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(firstLimited).as("limited after the burst").isBetween(20, 25);
+            assertThat(elapsedMs).as("limited within a second of the flood starting").isLessThan(1000);
+            assertThat(Integer.parseInt(limited.header("retry-after"))).isEqualTo(1);
+            assertThat(limited.text()).contains("Too many requests").contains(limited.header("x-rampart-ref"));
+            // the flooder stays limited, the neighbour is untouched
+            for (int i = 0; i < 10; i++) {
+                assertThat(flooder.get("a", "/").status()).isEqualTo(429);
+                assertThat(neighbour.get("a", "/").status()).isEqualTo(200);
+            }
+            assertThat(gw.gateway.metrics().counterValue("rampart.requests", "verdict", "limit")).isEqualTo(11);
+            // the access log names the reason and the ref
+            Thread.sleep(300);
+            assertThat(gw.accessLogText()).contains("\"verdict\":\"limit\"").contains("\"reason\":\"rate.client\"")
+                    .contains(limited.header("x-rampart-ref"));
+        }
+    }
+
+    @Test
+    void limitedClient_isServedAgainOnceItsBucketRefills() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "limits:\n  perClient: {rate: 20, burst: 2}\n");
+             RawHttp c = new RawHttp("127.0.3.1", gw.port())) {
+            assertThat(c.get("a", "/").status()).isEqualTo(200);
+            assertThat(c.get("a", "/").status()).isEqualTo(200);
+            assertThat(c.get("a", "/").status()).isEqualTo(429);
+            Thread.sleep(150);
+            assertThat(c.get("a", "/").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void prefixLimit_catchesManyAddressesInOneSlash24() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), """
+                limits:
+                  perClient: {rate: 100, burst: 100}
+                  perPrefix: {rate: 1, burst: 30}
+                """)) {
+            int limited = 0;
+            for (int host = 1; host <= 60; host++) {
+                try (RawHttp c = new RawHttp("127.0.4." + host, gw.port())) {
+                    if (c.get("a", "/").status() == 429) {
+                        limited++;
+                    }
+                }
+            }
+            assertThat(limited).isBetween(29, 30);
+            try (RawHttp outside = new RawHttp("127.0.5.1", gw.port())) {
+                assertThat(outside.get("a", "/").status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void routeLimits_overrideTheSitesLimits() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start("""
+                sites:
+                  - name: s
+                    hosts: ['*']
+                    upstreams: [ORIGIN]
+                    limits:
+                      perClient: {rate: 100, burst: 100}
+                    routes:
+                      - path: /login
+                        limits:
+                          perClient: {rate: 1, burst: 2}
+                """, origin.url());
+             RawHttp c = new RawHttp("127.0.6.1", gw.port())) {
+            assertThat(c.get("a", "/login").status()).isEqualTo(200);
+            assertThat(c.get("a", "/login").status()).isEqualTo(200);
+            assertThat(c.get("a", "/login").status()).isEqualTo(429);
+            assertThat(c.get("a", "/").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void allowList_winsOverRateLimitsAndConnectionCaps() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), """
+                allow: [127.0.7.0/24]
+                deny: [127.0.7.0/24]
+                limits:
+                  perClient: {rate: 1, burst: 1}
+                connections:
+                  perClient: 1
+                """);
+             RawHttp a = new RawHttp("127.0.7.1", gw.port());
+             RawHttp b = new RawHttp("127.0.7.1", gw.port())) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(a.get("a", "/").status()).isEqualTo(200);
+                assertThat(b.get("a", "/").status()).isEqualTo(200);
+            }
+            assertThat(gw.gateway.metrics().counterValue("rampart.requests", "verdict", "allow")).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void denyList_closesAtAccept_beforeAnyHttp() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "deny: [127.0.8.0/24, '::2/128']\n")) {
+            int before = origin.requests.get();
+            try (RawHttp denied = new RawHttp("127.0.8.9", gw.port())) {
+                denied.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(denied.closedWithin(2000)).isTrue();
+            } catch (IOException reset) {
+                // a reset while sending is the same answer
+            }
+            assertThat(origin.requests.get()).isEqualTo(before);
+            try (RawHttp ok = new RawHttp("127.0.9.1", gw.port())) {
+                assertThat(ok.get("a", "/").status()).isEqualTo(200);
+            }
+            assertThat(gw.gateway.metrics().counterValue("rampart.connections.rejected", "reason", "deny_list")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void perClientConnectionCap_refusesExtraConnectionsButKeepsExistingOnes() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "connections:\n  perClient: 3\n")) {
+            List<RawHttp> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    RawHttp c = new RawHttp("127.0.10.1", gw.port());
+                    assertThat(c.get("a", "/").status()).isEqualTo(200);
+                    held.add(c);
+                }
+                try (RawHttp extra = new RawHttp("127.0.10.1", gw.port())) {
+                    extra.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+                    assertThat(extra.closedWithin(2000)).isTrue();
+                } catch (IOException refused) {
+                    // reset at connect or send: refused either way
+                }
+                for (RawHttp c : held) {
+                    assertThat(c.get("a", "/").status()).isEqualTo(200);
+                }
+                try (RawHttp other = new RawHttp("127.0.10.2", gw.port())) {
+                    assertThat(other.get("a", "/").status()).isEqualTo(200);
+                }
+            } finally {
+                for (RawHttp c : held) {
+                    c.close();
+                }
+            }
+            assertThat(gw.gateway.metrics().counterValue("rampart.connections.rejected", "reason", "per_client_cap")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void tarpit_holdsTheAnswerWithoutHoldingOtherClients() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), """
+                limits:
+                  perClient: {rate: 1, burst: 1}
+                  action: tarpit
+                  tarpitDelay: 700ms
+                """);
+             RawHttp slowpoke = new RawHttp("127.0.11.1", gw.port());
+             RawHttp other = new RawHttp("127.0.11.2", gw.port())) {
+            assertThat(slowpoke.get("a", "/").status()).isEqualTo(200);
+            slowpoke.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+            long start = System.nanoTime();
+            // meanwhile, on the same event loops, another client is answered at once
+            assertThat(other.get("a", "/").status()).isEqualTo(200);
+            long otherMs = (System.nanoTime() - start) / 1_000_000;
+            Response held = slowpoke.read();
+            long heldMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(held.status()).isEqualTo(429);
+            assertThat(heldMs).isGreaterThanOrEqualTo(650);
+            assertThat(otherMs).isLessThan(650);
+        }
+    }
+
+    @Test
+    void blockAction_answers403() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "limits:\n  perClient: {rate: 1, burst: 1}\n  action: block\n");
+             RawHttp c = new RawHttp("127.0.12.1", gw.port())) {
+            assertThat(c.get("a", "/").status()).isEqualTo(200);
+            Response r = c.get("a", "/");
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(r.text()).contains("Access denied");
+        }
+    }
+
+    @Test
+    void closeAction_dropsTheConnection() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "limits:\n  perClient: {rate: 1, burst: 1}\n  action: close\n");
+             RawHttp c = new RawHttp("127.0.13.1", gw.port())) {
+            assertThat(c.get("a", "/").status()).isEqualTo(200);
+            c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(c.closedWithin(2000)).isTrue();
+        }
+    }
+
+    @Test
+    void ipv6Listener_servesIpv6Clients() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start("""
+                listeners:
+                  - address: '[::1]:0'
+                sites:
+                  - name: v6
+                    hosts: ['*']
+                    upstreams: [ORIGIN]
+                """, origin.url())) {
+            try (java.net.Socket s = new java.net.Socket("::1", gw.port())) {
+                s.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n".getBytes());
+                String text = new String(s.getInputStream().readAllBytes());
+                assertThat(text).startsWith("HTTP/1.1 200").contains("x-forwarded-for: ::1");
+            } catch (ConnectException noIpv6) {
+                org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback on this machine");
+            }
+        }
+    }
+}
