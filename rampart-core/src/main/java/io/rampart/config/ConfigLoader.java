@@ -1,6 +1,6 @@
 package io.rampart.config;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -61,7 +61,7 @@ public final class ConfigLoader {
         try {
             config = yaml.isBlank() ? null : mapper.readValue(yaml, RampartConfig.class);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source, List.of(describe(e)));
+            throw new ConfigException(source, List.of(describe(e, yaml)));
         }
         if (config == null) {
             throw new ConfigException(source, List.of(new ConfigError("", "the file is empty; expected at least a 'sites' list")));
@@ -82,10 +82,11 @@ public final class ConfigLoader {
         return config;
     }
 
-    private static ConfigError describe(JsonProcessingException e) {
+    private static ConfigError describe(JsonProcessingException e, String yaml) {
         String where = location(e.getLocation());
         if (e instanceof UnrecognizedPropertyException) {
             UnrecognizedPropertyException u = (UnrecognizedPropertyException) e;
+            where = keyLocation(yaml, u.getPropertyName(), e.getLocation());
             List<String> known = new ArrayList<>();
             Collection<Object> ids = u.getKnownPropertyIds();
             if (ids != null) {
@@ -104,13 +105,24 @@ public final class ConfigLoader {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
+            if (root instanceof org.yaml.snakeyaml.error.YAMLException) {
+                return new ConfigError("", "not valid YAML: " + firstLine(root.getMessage()) + where);
+            }
             String message = root instanceof IllegalArgumentException ? root.getMessage() : cleanMessage(m);
             return new ConfigError(path(m), message + where);
         }
-        if (e instanceof JsonParseException) {
+        if (e instanceof StreamReadException) {
             return new ConfigError("", "not valid YAML: " + e.getOriginalMessage() + where);
         }
         return new ConfigError("", cleanMessage(e) + where);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "syntax error";
+        }
+        int nl = s.indexOf('\n');
+        return nl > 0 ? s.substring(0, nl) : s;
     }
 
     private static String cleanMessage(JsonProcessingException e) {
@@ -127,6 +139,25 @@ public final class ConfigLoader {
                 .replaceAll("`?io\\.rampart\\.config\\.(\\w+)`?", "a mapping ($1)");
         int nl = msg.indexOf('\n');
         return nl > 0 ? msg.substring(0, nl) : msg;
+    }
+
+    /**
+     * Jackson reports where it stopped reading, which is after the unknown key's value; the key
+     * itself is on the nearest line at or above that which starts with {@code key:}.
+     */
+    private static String keyLocation(String yaml, String key, JsonLocation loc) {
+        if (loc == null || loc.getLineNr() < 1) {
+            return "";
+        }
+        String[] lines = yaml.split("\n", -1);
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+                "^\\s*(-\\s+)?['\"]?" + java.util.regex.Pattern.quote(key) + "['\"]?\\s*:.*");
+        for (int i = Math.min(loc.getLineNr(), lines.length) - 1; i >= 0; i--) {
+            if (p.matcher(lines[i]).matches()) {
+                return " (line " + (i + 1) + ")";
+            }
+        }
+        return location(loc);
     }
 
     private static String location(JsonLocation loc) {

@@ -1,0 +1,210 @@
+package io.rampart.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    private final ConfigLoader loader = new ConfigLoader();
+
+    private static final String VALID = """
+            listeners:
+              - address: 127.0.0.1:8000
+              - address: '[::1]:8000'
+                proxyProtocol: true
+            trustedProxies: [10.0.0.0/8]
+            allow: [192.0.2.0/24]
+            deny: ['2001:db8::/32']
+            limits:
+              perClient: {rate: 20, burst: 40}
+            timeouts:
+              requestHead: 5s
+              minBodyRate: 2KB
+            sites:
+              - name: www
+                hosts: [www.example.org, '*.example.org']
+                upstreams: [http://127.0.0.1:8080, 'http://[::1]:8081']
+                limits:
+                  perPrefix: {rate: 100}
+                routes:
+                  - path: /login
+                    limits:
+                      perClient: {rate: 1, burst: 5}
+                      action: tarpit
+            """;
+
+    private ConfigException errorsOf(String yaml) {
+        try {
+            loader.parse(yaml, "rampart.yml");
+        } catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected the configuration to be refused");
+    }
+
+    @Test
+    void validConfig_isReadWithDefaultsFilledIn() throws Exception {
+        RampartConfig c = loader.parse(VALID, "rampart.yml");
+        assertThat(c.listeners()).hasSize(2);
+        assertThat(c.listeners().get(1).proxyProtocol()).isTrue();
+        assertThat(c.timeouts().requestHead()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.timeouts().keepAliveIdle()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.timeouts().minBodyRate().bytes()).isEqualTo(2048);
+        assertThat(c.limits().perClient().rate()).isEqualTo(20.0);
+        assertThat(c.limits().perPrefix()).isEqualTo(LimitsConfig.DEFAULT.perPrefix());
+        LimitsConfig site = c.sites().get(0).limits().inherit(c.limits());
+        assertThat(site.perPrefix().burst()).isEqualTo(200);
+        assertThat(site.perClient().rate()).isEqualTo(20.0);
+        assertThat(c.sites().get(0).routes().get(0).limits().action()).isEqualTo(LimitAction.TARPIT);
+    }
+
+    @Test
+    void typoInKey_isRefusedWithPathLineAndSuggestion() {
+        ConfigException e = errorsOf("""
+                sites:
+                  - name: www
+                    hosts: ['*']
+                    upstream: [http://127.0.0.1:8080]
+                """);
+        assertThat(e.errors()).hasSize(1);
+        ConfigError err = e.errors().get(0);
+        assertThat(err.path()).isEqualTo("sites[0].upstream");
+        assertThat(err.message()).contains("unknown key 'upstream'").contains("did you mean 'upstreams'")
+                .contains("line 4");
+        assertThat(e.getMessage()).startsWith("rampart.yml: 1 error");
+    }
+
+    @Test
+    void badUpstreamUrl_namesItsIndex() {
+        ConfigException e = errorsOf("""
+                sites:
+                  - name: a
+                    hosts: [a.example]
+                    upstreams: [http://127.0.0.1:1]
+                  - name: b
+                    hosts: [b.example]
+                    upstreams: [ftp://x]
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactly("sites[1].upstreams[0]");
+        assertThat(e.errors().get(0).message()).contains("expected a URL such as http://127.0.0.1:8080");
+    }
+
+    @Test
+    void everyProblem_isReportedAtOnce() {
+        ConfigException e = errorsOf("""
+                listeners:
+                  - address: 'nonsense'
+                deny: [300.1.2.3/8, 10.0.0.0/33]
+                connections: {perClient: 0}
+                limits:
+                  perClient: {rate: -1}
+                sites:
+                  - name: 'bad name!'
+                    hosts: []
+                    upstreams: []
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).contains(
+                "listeners[0].address", "deny[0]", "deny[1]", "connections.perClient",
+                "limits.perClient.rate", "sites[0].name", "sites[0].hosts", "sites[0].upstreams");
+    }
+
+    @Test
+    void wrongType_isNamedInOperatorTerms() {
+        ConfigException e = errorsOf("""
+                connections:
+                  perClient: lots
+                sites: []
+                """);
+        assertThat(e.errors().get(0).path()).isEqualTo("connections.perClient");
+        assertThat(e.errors().get(0).message()).contains("a whole number").doesNotContain("java.lang");
+    }
+
+    @Test
+    void badDurationAndSize_sayWhatIsExpected() {
+        assertThat(errorsOf("timeouts: {requestHead: soon}\nsites: []\n").errors().get(0))
+                .satisfies(err -> {
+                    assertThat(err.path()).isEqualTo("timeouts.requestHead");
+                    assertThat(err.message()).contains("250ms, 10s, 5m or 1h");
+                });
+        assertThat(errorsOf("http: {maxBodySize: 5 parsecs}\nsites: []\n").errors().get(0).message())
+                .contains("16KB, 10MB");
+    }
+
+    @Test
+    void sameHostOnTwoSites_isRefused() {
+        ConfigException e = errorsOf("""
+                sites:
+                  - {name: a, hosts: [x.example], upstreams: ['http://127.0.0.1:1']}
+                  - {name: b, hosts: [X.example], upstreams: ['http://127.0.0.1:2']}
+                """);
+        assertThat(e.errors()).singleElement().satisfies(err -> {
+            assertThat(err.path()).isEqualTo("sites[1].hosts[0]");
+            assertThat(err.message()).contains("already served by sites[0]");
+        });
+    }
+
+    @Test
+    void httpsUpstream_isRefusedWithAnHonestReason() {
+        ConfigException e = errorsOf("sites:\n  - {name: a, hosts: ['*'], upstreams: ['https://127.0.0.1']}\n");
+        assertThat(e.errors().get(0).message()).contains("not supported yet");
+    }
+
+    @Test
+    void garbage_isNotValidYaml() {
+        ConfigException e = errorsOf("sites: [\n  - {{{{\n");
+        assertThat(e.errors().get(0).message()).startsWith("not valid YAML").contains("line");
+    }
+
+    @Test
+    void duplicateKey_isAnError() {
+        ConfigException e = errorsOf("sites: []\nsites: []\n");
+        assertThat(e.errors().get(0).message()).containsIgnoringCase("duplicate");
+    }
+
+    @Test
+    void emptyFile_explainsWhatIsNeeded() {
+        assertThat(errorsOf("   \n").errors().get(0).message()).contains("empty");
+        assertThat(errorsOf("listeners: [{address: '127.0.0.1:1'}]\n").errors().get(0).path()).isEqualTo("sites");
+    }
+
+    @Test
+    void missingFile_isReportedByName(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.yml");
+        assertThatThrownBy(() -> loader.load(missing)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("nope.yml").hasMessageContaining("file not found");
+    }
+
+    @Test
+    void loadFromFile_works(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("rampart.yml");
+        Files.writeString(f, VALID);
+        assertThat(loader.load(f).sites()).hasSize(1);
+    }
+
+    @Test
+    void oneLineUpstreamForm_isValidAndProtectedByDefault() throws Exception {
+        RampartConfig c = ConfigLoader.validated(
+                RampartConfig.forUpstream("http://127.0.0.1:8080", "127.0.0.1:8000", null), "--upstream");
+        assertThat(c.limits().perClient()).isNotNull();
+        assertThat(c.limits().perPrefix()).isNotNull();
+        assertThat(c.connections().perClient()).isPositive();
+        assertThat(c.sites().get(0).hosts()).containsExactly("*");
+        assertThatThrownBy(() -> ConfigLoader.validated(RampartConfig.forUpstream("localhost:8080", "127.0.0.1:8000", null), "--upstream"))
+                .hasMessageContaining("sites[0].upstreams[0]");
+    }
+
+    @Test
+    void byteSizesAndDurations_parseAndPrint() {
+        assertThat(ByteSize.parse("10MB").bytes()).isEqualTo(10L * 1024 * 1024);
+        assertThat(ByteSize.parse("512").toString()).isEqualTo("512");
+        assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Durations.format(Duration.ofMinutes(5))).isEqualTo("5m");
+        assertThat(HostPort.parse("[::1]:80").toString()).isEqualTo("[::1]:80");
+        assertThatThrownBy(() -> HostPort.parse("::1:80")).hasMessageContaining("brackets");
+    }
+}

@@ -1,0 +1,64 @@
+package io.rampart.mitigate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rampart.config.LimitAction;
+import io.rampart.traffic.ClientAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RequestDeciderTest {
+    private final SiteLimits limits = new SiteLimits(RateLimit.of(1, 1, 1), RateLimit.of(2, 1, 3), LimitAction.LIMIT, 0);
+
+    @Test
+    void allowListWins_evenOverTheDenyList() {
+        RequestDecider d = new RequestDecider(IpSet.parse(List.of("192.0.2.0/24")), IpSet.parse(List.of("192.0.0.0/8")),
+                new GcraTable(1024));
+        Decision out = new Decision();
+        for (int i = 0; i < 10; i++) {
+            d.decide(ClientAddress.parse("192.0.2.1"), limits, 0, out);
+            assertThat(out.verdict()).isEqualTo(Verdict.ALLOW);
+            assertThat(out.reason()).isEqualTo(Reason.ALLOW_LIST);
+        }
+        d.decide(ClientAddress.parse("192.0.3.1"), limits, 0, out);
+        assertThat(out.verdict()).isEqualTo(Verdict.BLOCK);
+        assertThat(out.reason()).isEqualTo(Reason.DENY_LIST);
+    }
+
+    @Test
+    void clientOverItsLimit_doesNotSpendItsPrefixBudget() {
+        RequestDecider d = new RequestDecider(IpSet.EMPTY, IpSet.EMPTY, new GcraTable(1024));
+        Decision out = new Decision();
+        ClientAddress a = ClientAddress.parse("198.51.100.1");
+        d.decide(a, limits, 0, out);
+        assertThat(out.verdict()).isEqualTo(Verdict.ALLOW);
+        for (int i = 0; i < 5; i++) {
+            d.decide(a, limits, 0, out);
+            assertThat(out.reason()).isEqualTo(Reason.CLIENT_RATE);
+        }
+        d.decide(ClientAddress.parse("198.51.100.2"), limits, 0, out);
+        assertThat(out.verdict()).isEqualTo(Verdict.ALLOW);
+        d.decide(ClientAddress.parse("198.51.100.3"), limits, 0, out);
+        assertThat(out.verdict()).isEqualTo(Verdict.ALLOW);
+        d.decide(ClientAddress.parse("198.51.100.4"), limits, 0, out);
+        assertThat(out.reason()).isEqualTo(Reason.PREFIX_RATE);
+        assertThat(out.retryAfterSeconds()).isEqualTo(1);
+    }
+
+    @Test
+    void ipv6Prefix_isTheSlash64() {
+        ClientAddress a = ClientAddress.parse("2001:db8:1:2::1");
+        ClientAddress b = ClientAddress.parse("2001:db8:1:2:ffff::9");
+        ClientAddress c = ClientAddress.parse("2001:db8:1:3::1");
+        assertThat(a.prefixKey()).isEqualTo(b.prefixKey()).isNotEqualTo(c.prefixKey());
+        assertThat(a.key()).isNotEqualTo(b.key());
+        assertThat(a.toString()).isEqualTo("2001:db8:1:2::1");
+    }
+
+    @Test
+    void refIds_areTwelveUnambiguousCharacters() {
+        long r = RefIds.next();
+        assertThat(RefIds.format(r)).matches("[0-9A-HJKMNP-TV-Z]{12}");
+        assertThat(RefIds.format(RefIds.next())).isNotEqualTo(RefIds.format(r));
+    }
+}
