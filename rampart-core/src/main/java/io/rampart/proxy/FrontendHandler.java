@@ -125,7 +125,11 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!inbox.isEmpty() || (msg instanceof HttpRequest && state != State.IDLE && state != State.CLOSING)) {
+        if (state == State.CLOSING) {
+            ReferenceCountUtil.release(msg); // lingering close or closing: nothing more is served
+            return;
+        }
+        if (!inbox.isEmpty() || (msg instanceof HttpRequest && state != State.IDLE)) {
             // a pipelined request: keep it (and what follows) until the current exchange is done
             inbox.add(msg);
             ctx.channel().config().setAutoRead(false);
@@ -340,12 +344,39 @@ final class FrontendHandler extends ChannelDuplexHandler {
                 state = State.SKIP_REST;
                 ctx.channel().config().setAutoRead(true);
             }
+        } else if (!requestDone) {
+            state = State.CLOSING;
+            ctx.writeAndFlush(res).addListener(f -> lingeringClose());
         } else {
             state = State.CLOSING;
             ctx.channel().config().setAutoRead(false);
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
         }
     }
+
+    /**
+     * Closes a connection whose client is still sending (an answer before the end of its body):
+     * closing with unread input makes the kernel send a reset that can destroy the answer before
+     * the client reads it. So: half-close, discard what still arrives for at most
+     * {@value #LINGER_MILLIS} ms, then close (nginx's {@code lingering_close}).
+     */
+    private void lingeringClose() {
+        Channel ch = ctx.channel();
+        if (!ch.isActive()) {
+            return;
+        }
+        if (ch instanceof io.netty.channel.socket.SocketChannel) {
+            ((io.netty.channel.socket.SocketChannel) ch).shutdownOutput();
+            ch.config().setAutoRead(true);
+            ctx.executor().schedule(() -> {
+                ch.close();
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            ch.close();
+        }
+    }
+
+    private static final long LINGER_MILLIS = 1000;
 
     private boolean wantsJson() {
         if (request == null) {
