@@ -333,6 +333,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             res.headers().set(HttpHeaderNames.RETRY_AFTER, decision.retryAfterSeconds());
         }
         status = code;
+        bytesOut = res.content().readableBytes();
         rt.metrics.response(siteIndex, code);
         log(true);
         endExchange();

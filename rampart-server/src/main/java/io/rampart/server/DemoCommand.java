@@ -1,0 +1,79 @@
+package io.rampart.server;
+
+import io.rampart.config.ConfigLoader;
+import io.rampart.config.HostPort;
+import io.rampart.config.RampartConfig;
+import io.rampart.server.demo.DemoOrigin;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "demo", description = "Starts a small demo origin and a protected gateway in front of it, and prints the URLs.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8000", description = "gateway address (default ${DEFAULT-VALUE})")
+    String listen;
+
+    @Option(names = "--origin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080", description = "demo origin address (default ${DEFAULT-VALUE})")
+    String origin;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9090", description = "admin address (default ${DEFAULT-VALUE})")
+    String admin;
+
+    @Option(names = "--exit-after", paramLabel = "DURATION", hidden = true, description = "stop by itself after this long (tests)")
+    String exitAfter;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        HostPort originAddress;
+        try {
+            originAddress = HostPort.parse(origin);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("--origin: " + e.getMessage());
+            return 2;
+        }
+        DemoOrigin demo = new DemoOrigin(originAddress.toSocketAddress());
+        String originUrl = "http://" + GatewayRunner.hostPort(demo.address());
+        RampartConfig config;
+        try {
+            config = ConfigLoader.validated(RampartConfig.forUpstream(originUrl, listen, admin), "demo");
+        } catch (io.rampart.config.ConfigException e) {
+            demo.close();
+            spec.commandLine().getErr().println(e.getMessage());
+            return 2;
+        }
+        GatewayRunner runner;
+        try {
+            runner = GatewayRunner.start(config);
+        } catch (java.io.IOException e) {
+            demo.close();
+            throw e;
+        }
+        runner.alsoClose(demo);
+        try (runner) {
+            PrintWriter out = spec.commandLine().getOut();
+            String gw = "http://" + GatewayRunner.hostPort(runner.gateway().listenAddresses().get(0));
+            out.println("Rampart demo");
+            out.println("  origin:   " + originUrl + "/  (unprotected, for comparison)");
+            runner.printUrls(out);
+            out.println();
+            out.println("Try it:");
+            out.println("  curl -i " + gw + "/");
+            out.println("  curl -s -o /dev/null -w '%{http_code}\\n' \"" + gw + "/?n=[1-300]\" | sort | uniq -c");
+            out.println("      (300 requests on one connection: about 100 pass as a burst, the rest get 429 with Retry-After)");
+            if (runner.adminAddress() != null) {
+                out.println("  curl -s http://" + GatewayRunner.hostPort(runner.adminAddress()) + "/metrics | grep rampart_requests");
+            }
+            out.println("Access log (JSON) follows; Ctrl-C stops.");
+            out.flush();
+            runner.awaitShutdown(exitAfter == null ? null : io.rampart.config.Durations.parse(exitAfter));
+        }
+        return 0;
+    }
+}

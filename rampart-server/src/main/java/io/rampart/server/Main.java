@@ -1,0 +1,42 @@
+package io.rampart.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code rampart}: the command line. Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration. */
+@Command(name = "rampart",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Rampart: a self-hosted DDoS protection gateway.",
+        subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("rampart: " + ex.getMessage());
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"rampart " + (v == null ? "dev" : v)};
+        }
+    }
+}
