@@ -29,7 +29,7 @@ final class ConfigValidator {
                 continue;
             }
             HostPort hp = hostPort(p + ".address", l.address());
-            if (hp != null && !listenAddresses.add(hp.toString())) {
+            if (hp != null && hp.port() != 0 && !listenAddresses.add(hp.toString())) {
                 error(p + ".address", "address " + hp + " is listed twice");
             }
         }
@@ -38,7 +38,7 @@ final class ConfigValidator {
         }
         if (c.admin().enabled()) {
             HostPort admin = hostPort("admin.address", c.admin().address());
-            if (admin != null && listenAddresses.contains(admin.toString())) {
+            if (admin != null && admin.port() != 0 && listenAddresses.contains(admin.toString())) {
                 error("admin.address", "the admin listener cannot share an address with a front listener");
             }
         }

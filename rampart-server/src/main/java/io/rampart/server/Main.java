@@ -19,7 +19,18 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests). */
     public static int execute(String... args) {
+        return execute(null, null, args);
+    }
+
+    /** Runs the command line with its output captured (for tests); null writers mean the console. */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("rampart: " + ex.getMessage());
             return 1;

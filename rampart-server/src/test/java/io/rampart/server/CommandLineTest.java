@@ -1,0 +1,146 @@
+package io.rampart.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rampart.testing.RawHttp;
+import io.rampart.testing.RawHttp.Response;
+import io.rampart.testing.TestOrigin;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void checkConfig_validFile_exits0WithSummary(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("rampart.yml");
+        Files.writeString(f, """
+                sites:
+                  - name: www
+                    hosts: [www.example.org]
+                    upstreams: [http://127.0.0.1:8080]
+                    routes:
+                      - path: /login
+                        limits: {perClient: {rate: 1, burst: 5}}
+                """);
+        assertThat(run("check-config", f.toString())).isZero();
+        assertThat(out.toString()).contains("rampart.yml: OK").contains("www: www.example.org -> http://127.0.0.1:8080")
+                .contains("route /login: 1/s per client (burst 5)");
+    }
+
+    @Test
+    void checkConfig_typo_exits2WithPath(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.yml");
+        Files.writeString(f, "sites:\n  - name: www\n    hosts: ['*']\n    upstreams: [http://127.0.0.1:8080]\n    limts: {}\n");
+        assertThat(run("check-config", f.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("bad.yml").contains("sites[0].limts").contains("did you mean 'limits'");
+    }
+
+    @Test
+    void checkConfig_missingFile_exits2() {
+        assertThat(run("check-config", "/nonexistent/rampart.yml")).isEqualTo(2);
+        assertThat(err.toString()).contains("file not found");
+    }
+
+    @Test
+    void run_badUpstream_exits2WithReason() {
+        assertThat(run("run", "--upstream", "localhost:8080")).isEqualTo(2);
+        assertThat(err.toString()).contains("sites[0].upstreams[0]").contains("expected a URL");
+    }
+
+    @Test
+    void run_badListen_exits2() {
+        assertThat(run("run", "--upstream", "http://127.0.0.1:1", "--listen", "nowhere")).isEqualTo(2);
+        assertThat(err.toString()).contains("listeners[0].address");
+    }
+
+    @Test
+    void run_needsExactlyOneSource() {
+        assertThat(run("run")).isEqualTo(2);
+        assertThat(err.toString()).contains("--config").contains("--upstream");
+        assertThat(run("run", "--config", "a.yml", "--upstream", "http://127.0.0.1:1")).isEqualTo(2);
+    }
+
+    @Test
+    void unknownCommandOrOption_exits2() {
+        assertThat(run("frobnicate")).isEqualTo(2);
+        assertThat(run("run", "--upstream", "http://127.0.0.1:1", "--wat")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown");
+    }
+
+    @Test
+    void run_portInUse_exits1WithTheAddress() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertThat(run("run", "--upstream", "http://127.0.0.1:1", "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0"))
+                    .isEqualTo(1);
+            assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + port);
+        }
+    }
+
+    @Test
+    void run_proxiesAndServesMetricsAndHealth() throws Exception {
+        try (TestOrigin origin = new TestOrigin()) {
+            int gwPort = freePort();
+            int adminPort = freePort();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("run", "--upstream", origin.url(),
+                    "--listen", "127.0.0.1:" + gwPort, "--admin", "127.0.0.1:" + adminPort, "--exit-after", "4s"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("metrics:"));
+            try (RawHttp c = new RawHttp(gwPort)) {
+                assertThat(c.get("anything.example", "/echo").status()).isEqualTo(200);
+            }
+            try (RawHttp admin = new RawHttp(adminPort)) {
+                Response metrics = admin.get("x", "/metrics");
+                assertThat(metrics.status()).isEqualTo(200);
+                assertThat(metrics.text()).contains("rampart_requests_total{site=\"default\",verdict=\"allow\"} 1.0")
+                        .contains("rampart_upstream_latency_seconds_bucket").contains("rampart_limiter_entries");
+                assertThat(admin.get("x", "/healthz").text()).contains("\"status\":\"ok\"");
+                assertThat(admin.get("x", "/nope").status()).isEqualTo(404);
+                admin.send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+                assertThat(admin.read().status()).isEqualTo(405);
+            }
+            try (RawHttp garbage = new RawHttp(adminPort)) {
+                garbage.send("\u0001\u0002garbage\r\n\r\n");
+                assertThat(garbage.read().status()).isEqualTo(400);
+            }
+            assertThat(exit.get()).isZero();
+        }
+    }
+
+    @Test
+    void demo_printsItsUrlsAndProxiesTheDemoOrigin() throws Exception {
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("demo", "--listen", "127.0.0.1:0",
+                "--origin", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--exit-after", "3s"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("Ctrl-C"));
+        Matcher m = Pattern.compile("gateway:  http://127.0.0.1:(\\d+)/").matcher(out.toString());
+        assertThat(m.find()).isTrue();
+        try (RawHttp c = new RawHttp(Integer.parseInt(m.group(1)))) {
+            Response r = c.get("localhost", "/");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.text()).contains("Demo campaign site");
+            assertThat(r.header("via")).isEqualTo("1.1 rampart");
+        }
+        assertThat(exit.get()).isZero();
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

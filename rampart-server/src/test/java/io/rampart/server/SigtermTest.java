@@ -1,0 +1,60 @@
+package io.rampart.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rampart.testing.RawHttp;
+import io.rampart.testing.RawHttp.Response;
+import io.rampart.testing.TestOrigin;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A real process: SIGTERM lets the request in flight finish, then the process exits. */
+class SigtermTest {
+    @Test
+    void sigterm_finishesInFlightRequestThenExits() throws Exception {
+        try (TestOrigin origin = new TestOrigin()) {
+            int port = CommandLineTest.freePort();
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    "io.rampart.server.Main", "run", "--upstream", origin.url(), "--listen", "127.0.0.1:" + port,
+                    "--admin", "127.0.0.1:0")
+                    .redirectErrorStream(true).start();
+            try {
+                BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream()));
+                String line;
+                while ((line = lines.readLine()) != null && !line.contains("gateway:")) {
+                    // wait for the banner
+                }
+                assertThat(line).isNotNull();
+                Thread drain = new Thread(() -> {
+                    try {
+                        while (lines.readLine() != null) {
+                            // keep the pipe flowing
+                        }
+                    } catch (Exception ignored) {
+                        // process ended
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                try (RawHttp c = new RawHttp(port)) {
+                    c.send("GET /slow?ms=800 HTTP/1.1\r\nHost: a\r\n\r\n");
+                    await().atMost(Duration.ofSeconds(3)).until(() -> origin.requests.get() >= 1);
+                    p.destroy(); // SIGTERM
+                    Response r = c.read();
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.text()).isEqualTo("slow 800");
+                    assertThat(r.header("connection")).isEqualTo("close");
+                }
+                assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+}
