@@ -175,21 +175,35 @@ public final class TestOrigin implements AutoCloseable {
             }
         }
 
+        private long downloadLeft;
+        private boolean downloadKeepAlive;
+
         private void streamDownload(ChannelHandlerContext ctx, long remaining, boolean keepAlive) {
-            // write while the client keeps up; resume on writability, like any well-behaved server
-            while (remaining > 0 && ctx.channel().isWritable()) {
-                int n = (int) Math.min(64 * 1024, remaining);
+            downloadLeft = remaining;
+            downloadKeepAlive = keepAlive;
+            continueDownload(ctx);
+        }
+
+        /** Writes while the peer keeps up; resumes on writability, like any well-behaved server. */
+        private void continueDownload(ChannelHandlerContext ctx) {
+            while (downloadLeft > 0 && ctx.channel().isWritable()) {
+                int n = (int) Math.min(64 * 1024, downloadLeft);
                 ByteBuf chunk = ctx.alloc().buffer(n);
                 chunk.writerIndex(n);
-                remaining -= n;
-                ctx.writeAndFlush(remaining == 0 ? new DefaultLastHttpContent(chunk) : new DefaultHttpContent(chunk));
+                downloadLeft -= n;
+                ctx.writeAndFlush(downloadLeft == 0 ? new DefaultLastHttpContent(chunk) : new DefaultHttpContent(chunk));
+                if (downloadLeft == 0 && !downloadKeepAlive) {
+                    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                }
             }
-            if (remaining > 0) {
-                long left = remaining;
-                ctx.channel().eventLoop().schedule(() -> streamDownload(ctx, left, keepAlive), 1, TimeUnit.MILLISECONDS);
-            } else if (!keepAlive) {
-                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (ctx.channel().isWritable() && downloadLeft > 0) {
+                continueDownload(ctx);
             }
+            super.channelWritabilityChanged(ctx);
         }
 
         private String param(QueryStringDecoder q, String name, String dflt) {
