@@ -218,15 +218,14 @@ final class FrontendHandler extends ChannelDuplexHandler {
         } else {
             authority = req.headers().get(HttpHeaderNames.HOST);
         }
-        String host = SiteRouter.hostOf(authority);
-        if (authority != null && host == null) {
+        site = rt.router.routeAuthority(authority);
+        if (site == null && authority != null && SiteRouter.hostOf(authority) == null) {
             protocolError(400);
             return;
         }
         if (peerTrusted) {
             client = ForwardHeaders.clientOf(req.headers(), rt.trustedProxies, peer);
         }
-        site = rt.router.route(host);
         if (site == null) {
             rt.metrics.request(siteIndex, Verdict.BLOCK);
             answer(421, false);

@@ -12,6 +12,11 @@ import java.util.Map;
  * refused — Rampart only ever forwards to the origins it is configured with.
  */
 final class SiteRouter {
+    /** Authorities remembered per router: enough for every real site, too few for a Host-header flood to matter. */
+    static final int CACHE_LIMIT = 4096;
+    private static final Site NO_SITE = new Site("-", -1, null, null, new String[0], new io.rampart.mitigate.SiteLimits[0]);
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Site> byAuthority = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Site> exact = new HashMap<>();
     private final Map<String, Site> wildcard = new HashMap<>();
     private Site catchAll;
@@ -28,6 +33,30 @@ final class SiteRouter {
         } else {
             exact.put(h, site);
         }
+    }
+
+    /**
+     * The site for a raw {@code Host} / authority value, or {@code null} for none (also for
+     * authorities that are not valid). Answers from a bounded cache keyed by the raw value, so the
+     * common case allocates nothing; once the cache is full (a flood of random Host values),
+     * lookups are computed without being remembered.
+     */
+    Site routeAuthority(String authority) {
+        if (authority == null) {
+            return route(null);
+        }
+        Site cached = byAuthority.get(authority);
+        if (cached == null) {
+            String host = hostOf(authority);
+            cached = host == null ? NO_SITE : route(host);
+            if (cached == null) {
+                cached = NO_SITE;
+            }
+            if (byAuthority.size() < CACHE_LIMIT) {
+                byAuthority.putIfAbsent(authority, cached);
+            }
+        }
+        return cached == NO_SITE ? null : cached;
     }
 
     /** @param host the host part of the request's authority, already lower-cased, without port */

@@ -38,6 +38,20 @@ class SiteRouterTest {
     }
 
     @Test
+    void routeAuthority_cachesValidAndInvalidAuthoritiesUpToItsBound() {
+        SiteRouter r = new SiteRouter();
+        Site exact = new Site("exact", 0, null, null, new String[0], null);
+        r.add("www.example.org", exact);
+        assertThat(r.routeAuthority("WWW.example.org:8443")).isSameAs(exact);
+        assertThat(r.routeAuthority("WWW.example.org:8443")).isSameAs(exact);
+        assertThat(r.routeAuthority("bad host")).isNull();
+        for (int i = 0; i < SiteRouter.CACHE_LIMIT * 2; i++) {
+            assertThat(r.routeAuthority("random" + i + ".example")).isNull();
+        }
+        assertThat(r.routeAuthority("www.example.org")).isSameAs(exact);
+    }
+
+    @Test
     void forwardedFor_takesRightmostUntrustedHop_andStopsAtGarbage() {
         IpSet trusted = IpSet.parse(List.of("10.0.0.0/8"));
         ClientAddress peer = ClientAddress.parse("10.0.0.1");

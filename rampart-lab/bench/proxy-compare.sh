@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Proxy throughput comparison on loopback, one run, same origin, same file, same load:
+#   wrk -> origin (nginx serving a ~1 KB static file)
+#   wrk -> nginx (reverse proxy)   -> origin
+#   wrk -> HAProxy                 -> origin
+#   wrk -> Rampart                 -> origin   (access log off, then on)
+# Prints a Markdown table with requests/s and p99 latency, and ratios to HAProxy.
+# Installs nginx, haproxy and wrk from Debian packages if missing (needs root).
+# Every process it starts is stopped at the end, also on Ctrl-C or failure. Loopback only.
+#
+# Usage: rampart-lab/bench/proxy-compare.sh [DURATION_SECONDS=10] [CONNECTIONS=50]
+set -euo pipefail
+DURATION=${1:-10}
+CONNS=${2:-50}
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+WORK="$(mktemp -d /tmp/rampart-bench.XXXXXX)"
+PIDS=()
+
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  sleep 0.5
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+need=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+command -v wrk >/dev/null || need+=(wrk)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "missing: ${need[*]} — install with: sudo apt-get install -y ${need[*]}" >&2; exit 1
+  fi
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
+
+JAR="$ROOT/rampart-server/target/rampart.jar"
+[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests -pl rampart-server -am package)
+
+ORIGIN=18101; NGINXP=18102; HAP=18103; RAMP=18104; RAMPLOG=18105
+mkdir -p "$WORK/www" "$WORK/ngx-origin" "$WORK/ngx-proxy"
+head -c 1024 /dev/zero | tr '\0' 'x' > "$WORK/www/bench.html"
+
+cat > "$WORK/ngx-origin/nginx.conf" <<NGX
+worker_processes 1;
+pid $WORK/ngx-origin/nginx.pid;
+error_log $WORK/ngx-origin/error.log;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server { listen 127.0.0.1:$ORIGIN; root $WORK/www; }
+}
+NGX
+
+cat > "$WORK/ngx-proxy/nginx.conf" <<NGX
+worker_processes 2;
+pid $WORK/ngx-proxy/nginx.pid;
+error_log $WORK/ngx-proxy/error.log;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream origin { server 127.0.0.1:$ORIGIN; keepalive 128; }
+  server {
+    listen 127.0.0.1:$NGINXP;
+    location / {
+      proxy_pass http://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+NGX
+
+cat > "$WORK/haproxy.cfg" <<HAP
+global
+  nbthread 2
+  maxconn 10000
+defaults
+  mode http
+  timeout connect 3s
+  timeout client 30s
+  timeout server 30s
+  timeout http-request 10s
+  option forwardfor
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$HAP
+  default_backend be
+backend be
+  server origin 127.0.0.1:$ORIGIN
+HAP
+
+rampart_config() { # $1 port, $2 access log path
+cat <<YML
+listeners: [{address: '127.0.0.1:$1'}]
+admin: {enabled: false}
+accessLog: {path: '$2'}
+limits:
+  perClient: {rate: 1000000, burst: 1000000}
+  perPrefix: {rate: 1000000, burst: 1000000}
+sites: [{name: bench, hosts: ['*'], upstreams: ['http://127.0.0.1:$ORIGIN']}]
+YML
+}
+rampart_config $RAMP off > "$WORK/rampart.yml"
+rampart_config $RAMPLOG "$WORK/access.log" > "$WORK/rampart-log.yml"
+
+"$NGINX" -c "$WORK/ngx-origin/nginx.conf" & PIDS+=($!)
+"$NGINX" -c "$WORK/ngx-proxy/nginx.conf" & PIDS+=($!)
+"$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & PIDS+=($!)
+java -Xms512m -Xmx512m -jar "$JAR" run --config "$WORK/rampart.yml" >/dev/null 2>&1 & PIDS+=($!)
+java -Xms512m -Xmx512m -jar "$JAR" run --config "$WORK/rampart-log.yml" >/dev/null 2>&1 & PIDS+=($!)
+
+wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/bench.html" && return 0; sleep 0.1; done; echo "port $1 did not come up" >&2; return 1; }
+for p in $ORIGIN $NGINXP $HAP $RAMP $RAMPLOG; do wait_port $p; done
+
+measure() { # $1 label, $2 port -> "label rps p99ms"
+  wrk -t2 -c"$CONNS" -d3s "http://127.0.0.1:$2/bench.html" >/dev/null 2>&1   # warm-up (JIT, pools)
+  local out; out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$2/bench.html")
+  local rps p99 errs
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errs=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+  # normalise p99 to milliseconds
+  p99ms=$(echo "$p99" | awk '/us$/ {sub("us",""); printf "%.2f", $1/1000; next} /ms$/ {sub("ms",""); printf "%.2f", $1; next} /s$/ {sub("s",""); printf "%.2f", $1*1000}')
+  echo "$1|$rps|$p99ms|$errs"
+}
+
+results=()
+results+=("$(measure "origin (nginx, direct)" $ORIGIN)")
+results+=("$(measure "nginx proxy" $NGINXP)")
+results+=("$(measure "HAProxy" $HAP)")
+results+=("$(measure "Rampart (access log off)" $RAMP)")
+results+=("$(measure "Rampart (JSON access log on)" $RAMPLOG)")
+
+hap_rps=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $2}')
+hap_p99=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $3}')
+echo
+echo "wrk -t2 -c$CONNS -d${DURATION}s, ~1 KB static file, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), commit $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo
+echo "| target | requests/s | p99 (ms) | req/s vs HAProxy | p99 vs HAProxy | errors |"
+echo "|---|---:|---:|---:|---:|---|"
+for r in "${results[@]}"; do
+  IFS='|' read -r label rps p99 errs <<<"$r"
+  rr=$(awk -v a="$rps" -v b="$hap_rps" 'BEGIN {printf "%.2f", a/b}')
+  pr=$(awk -v a="$p99" -v b="$hap_p99" 'BEGIN {printf "%.2f", a/b}')
+  echo "| $label | $rps | $p99 | $rr | $pr | ${errs:-none} |"
+done
