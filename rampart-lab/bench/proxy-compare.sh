@@ -10,6 +10,7 @@
 #
 # Usage: rampart-lab/bench/proxy-compare.sh [DURATION_SECONDS=10] [CONNECTIONS=50]
 set -euo pipefail
+ulimit -n 65536 2>/dev/null || true
 DURATION=${1:-10}
 CONNS=${2:-50}
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -43,7 +44,9 @@ JAR="$ROOT/rampart-server/target/rampart.jar"
 
 ORIGIN=18101; NGINXP=18102; HAP=18103; RAMP=18104; RAMPLOG=18105
 mkdir -p "$WORK/www" "$WORK/ngx-origin" "$WORK/ngx-proxy"
+chmod 755 "$WORK" "$WORK/www"   # nginx workers run as an unprivileged user
 head -c 1024 /dev/zero | tr '\0' 'x' > "$WORK/www/bench.html"
+chmod 644 "$WORK/www/bench.html"
 
 cat > "$WORK/ngx-origin/nginx.conf" <<NGX
 worker_processes 1;
@@ -84,7 +87,7 @@ NGX
 cat > "$WORK/haproxy.cfg" <<HAP
 global
   nbthread 2
-  maxconn 10000
+  maxconn 8000
 defaults
   mode http
   timeout connect 3s
@@ -134,6 +137,12 @@ measure() { # $1 label, $2 port -> "label rps p99ms"
   p99ms=$(echo "$p99" | awk '/us$/ {sub("us",""); printf "%.2f", $1/1000; next} /ms$/ {sub("ms",""); printf "%.2f", $1; next} /s$/ {sub("s",""); printf "%.2f", $1*1000}')
   echo "$1|$rps|$p99ms|$errs"
 }
+
+check_ok() { # every target must serve the file with 200 before anything is measured
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/bench.html")
+  [ "$code" = 200 ] || { echo "target on port $1 answers $code, not 200: not measuring" >&2; exit 1; }
+}
+for p in $ORIGIN $NGINXP $HAP $RAMP $RAMPLOG; do check_ok $p; done
 
 results=()
 results+=("$(measure "origin (nginx, direct)" $ORIGIN)")
