@@ -35,7 +35,12 @@ public final class Main implements Runnable {
             cmd.getErr().println("rampart: " + ex.getMessage());
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
     }
 
     @Override

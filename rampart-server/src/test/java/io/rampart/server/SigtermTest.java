@@ -16,6 +16,25 @@ import org.junit.jupiter.api.Test;
 /** A real process: SIGTERM lets the request in flight finish, then the process exits. */
 class SigtermTest {
     @Test
+    void checkConfig_asARealProcess_printsItsSummaryAndExitCode(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path good = dir.resolve("good.yml");
+        java.nio.file.Files.writeString(good, "sites: [{name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}]\n");
+        Path bad = dir.resolve("bad.yml");
+        java.nio.file.Files.writeString(bad, "sites: [{name: a, hosts: ['*'], upstreams: ['nope']}]\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process ok = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.rampart.server.Main",
+                "check-config", good.toString()).redirectErrorStream(true).start();
+        String okOut = new String(ok.getInputStream().readAllBytes());
+        assertThat(ok.waitFor()).isZero();
+        assertThat(okOut).contains("good.yml: OK").contains("a: * -> http://127.0.0.1:1");
+        Process ko = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.rampart.server.Main",
+                "check-config", bad.toString()).redirectErrorStream(true).start();
+        String koOut = new String(ko.getInputStream().readAllBytes());
+        assertThat(ko.waitFor()).isEqualTo(2);
+        assertThat(koOut).contains("sites[0].upstreams[0]");
+    }
+
+    @Test
     void sigterm_finishesInFlightRequestThenExits() throws Exception {
         try (TestOrigin origin = new TestOrigin()) {
             int port = CommandLineTest.freePort();
