@@ -32,9 +32,24 @@ final class ErrorResponses {
 
         Page(String htmlText, String jsonText) {
             html = htmlText.getBytes(StandardCharsets.UTF_8);
-            htmlRefAt = htmlText.indexOf(REF_HOLE);
+            htmlRefAt = byteIndexOf(html, REF_HOLE);
             json = jsonText.getBytes(StandardCharsets.UTF_8);
-            jsonRefAt = jsonText.indexOf(REF_HOLE);
+            jsonRefAt = byteIndexOf(json, REF_HOLE);
+        }
+
+        /** A byte offset, not a char index: the pages hold multi-byte UTF-8 (the em dash). */
+        private static int byteIndexOf(byte[] haystack, String needle) {
+            byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
+            outer:
+            for (int i = 0; i <= haystack.length - n.length; i++) {
+                for (int j = 0; j < n.length; j++) {
+                    if (haystack[i + j] != n[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            throw new IllegalStateException("no reference hole in page");
         }
     }
 
