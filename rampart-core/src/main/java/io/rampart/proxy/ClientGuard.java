@@ -40,7 +40,9 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
 
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.AWAITING;
-    private ScheduledFuture<?> deadline;
+    private LazyDeadline deadline;
+    private SlowClientEvent deadlineEvent;
+    private long headDeadline;
     private ScheduledFuture<?> bodyCheck;
     private ScheduledFuture<?> writeDeadline;
     private long bodyBytes;
@@ -63,8 +65,9 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadline = new LazyDeadline(ctx.executor(), () -> fire(deadlineEvent));
         // the first request must begin promptly: a connection that says nothing is a slowloris too
-        schedule(headNanos, SlowClientEvent.HEAD_TIMEOUT);
+        arm(System.nanoTime() + headNanos, SlowClientEvent.HEAD_TIMEOUT);
     }
 
     @Override
@@ -83,9 +86,11 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
         if (msg instanceof ByteBuf) {
             ByteBuf buf = (ByteBuf) msg;
             if (phase == Phase.AWAITING && buf.isReadable()) {
+                // the head deadline runs from this first byte; it is armed only if the head is
+                // still incomplete when this read is done (most heads arrive in one read)
                 phase = Phase.HEAD;
                 resetHeadScan();
-                schedule(headNanos, SlowClientEvent.HEAD_TIMEOUT);
+                headDeadline = System.nanoTime() + headNanos;
             }
             if (phase == Phase.HEAD && !headEnded && buf.isReadable()) {
                 if (buf.forEachByte(this) >= 0 && !headEnded) {
@@ -98,6 +103,14 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (phase == Phase.HEAD) {
+            arm(headDeadline, SlowClientEvent.HEAD_TIMEOUT);
+        }
+        super.channelReadComplete(ctx);
     }
 
     /** ByteProcessor over head bytes: returns false (stop) on obsolete line folding. */
@@ -135,8 +148,7 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
     /** The decoder produced a request head. */
     void headReceived() {
         phase = Phase.BUSY;
-        cancel(deadline);
-        deadline = null;
+        deadline.disarm();
     }
 
     /** The request has a body that is now being forwarded. */
@@ -162,7 +174,7 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
         bodyCheck = null;
         phase = Phase.AWAITING;
         resetHeadScan();
-        schedule(idleNanos, SlowClientEvent.IDLE_TIMEOUT);
+        arm(System.nanoTime() + idleNanos, SlowClientEvent.IDLE_TIMEOUT);
     }
 
     private void checkBodyRate() {
@@ -201,12 +213,9 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
         super.channelWritabilityChanged(ctx);
     }
 
-    private void schedule(long nanos, SlowClientEvent event) {
-        cancel(deadline);
-        deadline = ctx.executor().schedule(() -> {
-            deadline = null;
-            fire(event);
-        }, nanos, TimeUnit.NANOSECONDS);
+    private void arm(long at, SlowClientEvent event) {
+        deadlineEvent = event;
+        deadline.arm(at);
     }
 
     private void fire(SlowClientEvent event) {
@@ -216,10 +225,11 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
     }
 
     private void cancelAll() {
-        cancel(deadline);
+        if (deadline != null) {
+            deadline.cancel();
+        }
         cancel(bodyCheck);
         cancel(writeDeadline);
-        deadline = null;
         bodyCheck = null;
         writeDeadline = null;
     }

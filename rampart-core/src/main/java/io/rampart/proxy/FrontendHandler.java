@@ -99,6 +99,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private BackendHandler backend;
     private ArrayDeque<HttpContent> pending;
     private ScheduledFuture<?> timer;
+    private LazyDeadline responseDeadline;
     private long ref;
     private long startNanos;
     private long sentNanos;
@@ -119,6 +120,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.responseDeadline = new LazyDeadline(ctx.executor(), this::onResponseTimeout);
     }
 
     // ---------------------------------------------------------------- client side
@@ -528,18 +530,18 @@ final class FrontendHandler extends ChannelDuplexHandler {
     }
 
     private void startResponseTimer() {
-        cancelTimer();
-        int id = exchangeId;
-        timer = ctx.executor().schedule(() -> {
-            timer = null;
-            if (id == exchangeId && state == State.EXCHANGE && !responseStarted) {
-                rt.metrics.upstreamError(siteIndex, UpstreamError.RESPONSE_TIMEOUT);
-                abortExchange(504);
-            }
-        }, rt.upstreamResponseNanos, TimeUnit.NANOSECONDS);
+        responseDeadline.arm(System.nanoTime() + rt.upstreamResponseNanos); // LazyDeadline runs on System.nanoTime
+    }
+
+    private void onResponseTimeout() {
+        if (state == State.EXCHANGE && !responseStarted) {
+            rt.metrics.upstreamError(siteIndex, UpstreamError.RESPONSE_TIMEOUT);
+            abortExchange(504);
+        }
     }
 
     private void cancelTimer() {
+        responseDeadline.disarm();
         if (timer != null) {
             timer.cancel(false);
             timer = null;
@@ -779,6 +781,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelTimer();
+        responseDeadline.cancel();
         BackendHandler b = backend;
         backend = null;
         if (b != null) {
