@@ -31,7 +31,6 @@ import io.rampart.mitigate.RefIds;
 import io.rampart.mitigate.Verdict;
 import io.rampart.traffic.ClientAddress;
 import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -98,6 +97,8 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private Upstream failedUpstream;
     private BackendHandler backend;
     private ArrayDeque<HttpContent> pending;
+    private String refText;
+    private final StringBuilder logLine = new StringBuilder(384);
     private ScheduledFuture<?> timer;
     private LazyDeadline responseDeadline;
     private long ref;
@@ -170,6 +171,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         authority = null;
         startNanos = rt.ticker.getAsLong();
         ref = RefIds.next();
+        refText = null;
         bytesIn = 0;
         bytesOut = 0;
         upstreamNanos = -1;
@@ -619,7 +621,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         h.add(HttpHeaderNames.VIA, Headers.VIA_VALUE);
-        h.set(Headers.X_RAMPART_REF, RefIds.format(ref));
+        h.set(Headers.X_RAMPART_REF, refText());
         res.setProtocolVersion(HttpVersion.HTTP_1_1);
         ctx.write(res, ctx.voidPromise());
     }
@@ -756,6 +758,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         method = "-";
         target = "-";
         ref = RefIds.next();
+        refText = null;
         startNanos = rt.ticker.getAsLong();
         requestHasBody = false;
         requestDone = true;
@@ -830,6 +833,16 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     // ---------------------------------------------------------------- access log
 
+    /** The current request's reference id as text, formatted at most once per request. */
+    private String refText() {
+        String t = refText;
+        if (t == null) {
+            t = RefIds.format(ref);
+            refText = t;
+        }
+        return t;
+    }
+
     private void log(boolean rejected) {
         AccessLog log = rt.accessLog;
         if (!log.enabled()) {
@@ -840,8 +853,11 @@ final class FrontendHandler extends ChannelDuplexHandler {
             return;
         }
         long now = rt.ticker.getAsLong();
-        StringBuilder sb = new StringBuilder(320);
-        sb.append("{\"time\":\"").append(Instant.now()).append("\",\"ref\":\"").append(RefIds.format(ref))
+        StringBuilder sb = logLine;
+        sb.setLength(0);
+        sb.append("{\"time\":\"");
+        LogClock.appendNow(sb);
+        sb.append("\",\"ref\":\"").append(refText())
                 .append("\",\"client\":\"").append(client).append('"');
         sb.append(",\"site\":");
         AccessLog.appendJsonString(sb, site == null ? null : site.name());
