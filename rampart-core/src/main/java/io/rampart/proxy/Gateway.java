@@ -88,7 +88,9 @@ public final class Gateway implements AutoCloseable {
         try {
             Channel ch = b.bind(hp.toSocketAddress()).syncUninterruptibly().channel();
             listeners.add(ch);
-            LOG.info("listening on {}{}", ch.localAddress(), l.proxyProtocol() ? " (PROXY protocol)" : "");
+            InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
+            LOG.info("listening on {}{}", new HostPort(bound.getAddress().getHostAddress(), bound.getPort()),
+                    l.proxyProtocol() ? " (PROXY protocol)" : "");
         } catch (Exception e) {
             throw new IOException("cannot listen on " + hp + ": " + e.getMessage(), e);
         }

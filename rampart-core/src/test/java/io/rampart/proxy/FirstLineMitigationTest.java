@@ -6,34 +6,24 @@ import io.rampart.testing.GatewayFixture;
 import io.rampart.testing.LeakWatcher;
 import io.rampart.testing.RawHttp;
 import io.rampart.testing.RawHttp.Response;
-import io.rampart.testing.TestOrigin;
+import io.rampart.testing.OriginExtension;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Rate limits, allow and deny lists, and the tarpit, over real sockets from distinct loopback sources. */
 @ExtendWith(LeakWatcher.class)
 class FirstLineMitigationTest {
-    static TestOrigin origin;
-
-    @BeforeAll
-    static void start() {
-        origin = new TestOrigin();
-    }
-
-    @AfterAll
-    static void stop() {
-        origin.close();
-    }
+    @RegisterExtension
+    static final OriginExtension ORIGIN = new OriginExtension();
 
     @Test
     void singleSourceFlood_gets429WithRetryAfterWithinASecond_whileAnotherClientIsServed() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), """
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), """
                 limits:
                   perClient: {rate: 2, burst: 20}
                 """);
@@ -69,7 +59,7 @@ class FirstLineMitigationTest {
 
     @Test
     void limitedClient_isServedAgainOnceItsBucketRefills() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "limits:\n  perClient: {rate: 20, burst: 2}\n");
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "limits:\n  perClient: {rate: 20, burst: 2}\n");
              RawHttp c = new RawHttp("127.0.3.1", gw.port())) {
             assertThat(c.get("a", "/").status()).isEqualTo(200);
             assertThat(c.get("a", "/").status()).isEqualTo(200);
@@ -81,7 +71,7 @@ class FirstLineMitigationTest {
 
     @Test
     void prefixLimit_catchesManyAddressesInOneSlash24() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), """
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), """
                 limits:
                   perClient: {rate: 100, burst: 100}
                   perPrefix: {rate: 1, burst: 30}
@@ -114,7 +104,7 @@ class FirstLineMitigationTest {
                       - path: /login
                         limits:
                           perClient: {rate: 1, burst: 2}
-                """, origin.url());
+                """, ORIGIN.url());
              RawHttp c = new RawHttp("127.0.6.1", gw.port())) {
             assertThat(c.get("a", "/login").status()).isEqualTo(200);
             assertThat(c.get("a", "/login").status()).isEqualTo(200);
@@ -125,7 +115,7 @@ class FirstLineMitigationTest {
 
     @Test
     void allowList_winsOverRateLimitsAndConnectionCaps() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), """
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), """
                 allow: [127.0.7.0/24]
                 deny: [127.0.7.0/24]
                 limits:
@@ -145,15 +135,15 @@ class FirstLineMitigationTest {
 
     @Test
     void denyList_closesAtAccept_beforeAnyHttp() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "deny: [127.0.8.0/24, '::2/128']\n")) {
-            int before = origin.requests.get();
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "deny: [127.0.8.0/24, '::2/128']\n")) {
+            int before = ORIGIN.origin().requests.get();
             try (RawHttp denied = new RawHttp("127.0.8.9", gw.port())) {
                 denied.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
                 assertThat(denied.closedWithin(2000)).isTrue();
             } catch (IOException reset) {
                 // a reset while sending is the same answer
             }
-            assertThat(origin.requests.get()).isEqualTo(before);
+            assertThat(ORIGIN.origin().requests.get()).isEqualTo(before);
             try (RawHttp ok = new RawHttp("127.0.9.1", gw.port())) {
                 assertThat(ok.get("a", "/").status()).isEqualTo(200);
             }
@@ -163,7 +153,7 @@ class FirstLineMitigationTest {
 
     @Test
     void perClientConnectionCap_refusesExtraConnectionsButKeepsExistingOnes() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "connections:\n  perClient: 3\n")) {
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "connections:\n  perClient: 3\n")) {
             List<RawHttp> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
@@ -194,7 +184,7 @@ class FirstLineMitigationTest {
 
     @Test
     void tarpit_holdsTheAnswerWithoutHoldingOtherClients() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), """
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), """
                 limits:
                   perClient: {rate: 1, burst: 1}
                   action: tarpit
@@ -218,7 +208,7 @@ class FirstLineMitigationTest {
 
     @Test
     void blockAction_answers403() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "limits:\n  perClient: {rate: 1, burst: 1}\n  action: block\n");
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "limits:\n  perClient: {rate: 1, burst: 1}\n  action: block\n");
              RawHttp c = new RawHttp("127.0.12.1", gw.port())) {
             assertThat(c.get("a", "/").status()).isEqualTo(200);
             Response r = c.get("a", "/");
@@ -229,7 +219,7 @@ class FirstLineMitigationTest {
 
     @Test
     void closeAction_dropsTheConnection() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "limits:\n  perClient: {rate: 1, burst: 1}\n  action: close\n");
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "limits:\n  perClient: {rate: 1, burst: 1}\n  action: close\n");
              RawHttp c = new RawHttp("127.0.13.1", gw.port())) {
             assertThat(c.get("a", "/").status()).isEqualTo(200);
             c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -246,7 +236,7 @@ class FirstLineMitigationTest {
                   - name: v6
                     hosts: ['*']
                     upstreams: [ORIGIN]
-                """, origin.url())) {
+                """, ORIGIN.url())) {
             try (java.net.Socket s = new java.net.Socket("::1", gw.port())) {
                 s.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n".getBytes());
                 String text = new String(s.getInputStream().readAllBytes());

@@ -6,29 +6,19 @@ import io.rampart.testing.GatewayFixture;
 import io.rampart.testing.LeakWatcher;
 import io.rampart.testing.RawHttp;
 import io.rampart.testing.RawHttp.Response;
-import io.rampart.testing.TestOrigin;
+import io.rampart.testing.OriginExtension;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(LeakWatcher.class)
 class ProxyProtocolAndStopTest {
-    static TestOrigin origin;
-
-    @BeforeAll
-    static void start() {
-        origin = new TestOrigin();
-    }
-
-    @AfterAll
-    static void stop() {
-        origin.close();
-    }
+    @RegisterExtension
+    static final OriginExtension ORIGIN = new OriginExtension();
 
     private static GatewayFixture proxyProtocolGateway(String extra) throws Exception {
         return GatewayFixture.start("""
@@ -37,7 +27,7 @@ class ProxyProtocolAndStopTest {
                     proxyProtocol: true
                 sites:
                   - {name: s, hosts: ['*'], upstreams: [ORIGIN]}
-                """ + extra, origin.url());
+                """ + extra, ORIGIN.url());
     }
 
     @Test
@@ -86,7 +76,7 @@ class ProxyProtocolAndStopTest {
 
     @Test
     void gracefulStop_finishesTheRequestInFlightAndClosesIdleConnections() throws Exception {
-        GatewayFixture gw = GatewayFixture.simple(origin.url(), "");
+        GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "");
         try (RawHttp busy = new RawHttp(gw.port()); RawHttp idle = new RawHttp(gw.port())) {
             assertThat(idle.get("a", "/").status()).isEqualTo(200);
             busy.send("GET /slow?ms=600 HTTP/1.1\r\nHost: a\r\n\r\n");

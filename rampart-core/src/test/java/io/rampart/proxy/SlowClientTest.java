@@ -6,36 +6,26 @@ import io.rampart.testing.GatewayFixture;
 import io.rampart.testing.LeakWatcher;
 import io.rampart.testing.RawHttp;
 import io.rampart.testing.RawHttp.Response;
-import io.rampart.testing.TestOrigin;
+import io.rampart.testing.OriginExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Slowloris, slow POST, slow read and idle connections: each is cut off, and nobody else waits. */
 @ExtendWith(LeakWatcher.class)
 class SlowClientTest {
-    static TestOrigin origin;
-
-    @BeforeAll
-    static void start() {
-        origin = new TestOrigin();
-    }
-
-    @AfterAll
-    static void stop() {
-        origin.close();
-    }
+    @RegisterExtension
+    static final OriginExtension ORIGIN = new OriginExtension();
 
     @Test
     void slowloris_headDeadlineIsNotResetByTrickledBytes() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "timeouts:\n  requestHead: 1s\n");
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "timeouts:\n  requestHead: 1s\n");
              RawHttp c = new RawHttp(gw.port())) {
             long start = System.nanoTime();
             c.send("GET / HTTP/1.1\r\nHost: a\r\n");
@@ -67,7 +57,7 @@ class SlowClientTest {
 
     @Test
     void silentConnection_isClosedAfterTheHeadDeadline() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "timeouts:\n  requestHead: 500ms\n");
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "timeouts:\n  requestHead: 500ms\n");
              RawHttp c = new RawHttp(gw.port())) {
             assertThat(c.closedWithin(2000)).isTrue();
         }
@@ -75,7 +65,7 @@ class SlowClientTest {
 
     @Test
     void idleKeepAliveConnection_isClosedAfterKeepAliveIdle() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "timeouts:\n  keepAliveIdle: 500ms\n");
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "timeouts:\n  keepAliveIdle: 500ms\n");
              RawHttp c = new RawHttp(gw.port())) {
             assertThat(c.get("a", "/").status()).isEqualTo(200);
             long start = System.nanoTime();
@@ -86,7 +76,7 @@ class SlowClientTest {
 
     @Test
     void slowPost_belowMinimumRate_isCutOffWith408() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), """
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), """
                 timeouts:
                   bodyGrace: 1s
                   minBodyRate: 1KB
@@ -110,7 +100,7 @@ class SlowClientTest {
 
     @Test
     void fastUpload_isNotMistakenForSlowPost() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "timeouts:\n  bodyGrace: 250ms\n  minBodyRate: 1KB\n");
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "timeouts:\n  bodyGrace: 250ms\n  minBodyRate: 1KB\n");
              RawHttp c = new RawHttp(gw.port())) {
             c.send("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 30000\r\n\r\n");
             for (int i = 0; i < 10; i++) {
@@ -123,7 +113,7 @@ class SlowClientTest {
 
     @Test
     void slowReader_isDisconnectedAfterClientWriteTimeout() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "timeouts:\n  clientWrite: 1s\n")) {
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "timeouts:\n  clientWrite: 1s\n")) {
             Socket s = new Socket();
             s.setReceiveBufferSize(4096);
             s.connect(new InetSocketAddress("127.0.0.1", gw.port()));
@@ -143,7 +133,7 @@ class SlowClientTest {
 
     @Test
     void twoThousandSlowlorisConnectionsFromManyAddresses_doNotStopANormalClient() throws Exception {
-        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), """
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), """
                 timeouts:
                   requestHead: 20s
                 connections:
