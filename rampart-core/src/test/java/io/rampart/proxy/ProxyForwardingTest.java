@@ -205,6 +205,47 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void rangeRequest_isPassedThrough() throws Exception {
+        try (RawHttp c = new RawHttp(gw.port())) {
+            c.send("GET /range HTTP/1.1\r\nHost: www.example.org\r\nRange: bytes=10-19\r\n\r\n");
+            Response r = c.read();
+            assertThat(r.status()).isEqualTo(206);
+            assertThat(r.header("content-range")).isEqualTo("bytes 10-19/100");
+            assertThat(r.text()).isEqualTo("0123456789");
+        }
+    }
+
+    @Test
+    void compressedBody_isPassedThroughUntouched() throws Exception {
+        try (RawHttp c = new RawHttp(gw.port())) {
+            c.send("GET /gzip HTTP/1.1\r\nHost: www.example.org\r\nAccept-Encoding: gzip\r\n\r\n");
+            Response r = c.read();
+            assertThat(r.header("content-encoding")).isEqualTo("gzip");
+            assertThat(r.body()).containsExactly(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5);
+            assertThat(origin.lastHead().headers().get("accept-encoding")).isEqualTo("gzip");
+        }
+    }
+
+    @Test
+    void chunkedTrailers_travelBothWays() throws Exception {
+        try (RawHttp c = new RawHttp(gw.port())) {
+            c.send("POST /trailers HTTP/1.1\r\nHost: www.example.org\r\nTransfer-Encoding: chunked\r\nTrailer: x-client-trailer\r\n\r\n"
+                    + "5\r\nhello\r\n0\r\nx-client-trailer: abc\r\n\r\n");
+            assertThat(c.line()).isEqualTo("HTTP/1.1 200 OK");
+            StringBuilder rest = new StringBuilder();
+            String l;
+            int blank = 0;
+            while ((l = c.line()) != null) {
+                rest.append(l).append('\n');
+                if (l.isEmpty() && ++blank == 2) {
+                    break;
+                }
+            }
+            assertThat(rest.toString()).contains("request trailer: abc").containsIgnoringCase("x-origin-trailer: done");
+        }
+    }
+
+    @Test
     void http10Client_isServedAndClosed() throws Exception {
         try (RawHttp c = new RawHttp(gw.port())) {
             c.send("GET /echo HTTP/1.0\r\nHost: www.example.org\r\n\r\n");

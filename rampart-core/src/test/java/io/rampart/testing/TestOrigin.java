@@ -104,6 +104,7 @@ public final class TestOrigin implements AutoCloseable {
         private HttpRequest req;
         private MessageDigest digest;
         private long uploaded;
+        private String lastTrailer;
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) throws Exception {
@@ -122,6 +123,7 @@ public final class TestOrigin implements AutoCloseable {
                 uploaded += c.readableBytes();
                 digest.update(c.nioBuffer());
                 if (msg instanceof LastHttpContent) {
+                    lastTrailer = ((LastHttpContent) msg).trailingHeaders().get("x-client-trailer");
                     completed.incrementAndGet();
                     respond(ctx);
                 }
@@ -161,6 +163,48 @@ public final class TestOrigin implements AutoCloseable {
                 case "/slow": {
                     long ms = Long.parseLong(param(q, "ms", "1000"));
                     ctx.executor().schedule(() -> send(ctx, text(HttpResponseStatus.OK, "slow " + ms), keepAlive), ms, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                case "/range": {
+                    // a static 100-byte resource that honours one simple byte range
+                    byte[] all = new byte[100];
+                    for (int i = 0; i < all.length; i++) {
+                        all[i] = (byte) ('0' + i % 10);
+                    }
+                    String range = req.headers().get(HttpHeaderNames.RANGE);
+                    FullHttpResponse r;
+                    if (range != null && range.startsWith("bytes=")) {
+                        String[] se = range.substring(6).split("-");
+                        int start = Integer.parseInt(se[0]);
+                        int end = Integer.parseInt(se[1]);
+                        r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT,
+                                Unpooled.copiedBuffer(all, start, end - start + 1));
+                        r.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + "-" + end + "/100");
+                    } else {
+                        r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(all));
+                    }
+                    r.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes").setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+                    send(ctx, r, keepAlive);
+                    return;
+                }
+                case "/gzip": {
+                    // pre-compressed bytes: the gateway must pass them through untouched
+                    byte[] gz = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5};
+                    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(gz));
+                    r.headers().set(HttpHeaderNames.CONTENT_ENCODING, "gzip").setInt(HttpHeaderNames.CONTENT_LENGTH, gz.length);
+                    send(ctx, r, keepAlive);
+                    return;
+                }
+                case "/trailers": {
+                    // echoes the request's trailers, and sends one of its own
+                    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                    HttpUtil.setTransferEncodingChunked(head, true);
+                    head.headers().set(HttpHeaderNames.TRAILER, "x-origin-trailer");
+                    ctx.write(head);
+                    ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer("request trailer: " + lastTrailer, StandardCharsets.UTF_8)));
+                    DefaultLastHttpContent last = new DefaultLastHttpContent();
+                    last.trailingHeaders().set("x-origin-trailer", "done");
+                    ctx.writeAndFlush(last);
                     return;
                 }
                 case "/until-close": {
