@@ -164,6 +164,7 @@ final class ConfigValidator {
         positive("timeouts.clientWrite", t.clientWrite());
         positive("timeouts.upstreamConnect", t.upstreamConnect());
         positive("timeouts.upstreamResponse", t.upstreamResponse());
+        positive("timeouts.tunnelIdle", t.tunnelIdle());
         if (t.shutdownGrace().isNegative()) {
             error("timeouts.shutdownGrace", "expected 0s or more");
         }

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param upstreamConnect  connecting to an origin
  * @param upstreamResponse from the end of the request until the origin's response head ({@code 504} after it)
  * @param shutdownGrace    on stop, how long requests in flight may take to finish
+ * @param tunnelIdle       a WebSocket with no traffic in either direction for this long is closed
  */
 public record TimeoutsConfig(
         Duration requestHead,
@@ -23,9 +24,10 @@ public record TimeoutsConfig(
         Duration clientWrite,
         Duration upstreamConnect,
         Duration upstreamResponse,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Duration tunnelIdle) {
 
-    public static final TimeoutsConfig DEFAULT = new TimeoutsConfig(null, null, null, null, null, null, null, null);
+    public static final TimeoutsConfig DEFAULT = new TimeoutsConfig(null, null, null, null, null, null, null, null, null);
 
     public TimeoutsConfig {
         requestHead = requestHead == null ? Duration.ofSeconds(10) : requestHead;
@@ -36,5 +38,6 @@ public record TimeoutsConfig(
         upstreamConnect = upstreamConnect == null ? Duration.ofSeconds(3) : upstreamConnect;
         upstreamResponse = upstreamResponse == null ? Duration.ofSeconds(30) : upstreamResponse;
         shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(10) : shutdownGrace;
+        tunnelIdle = tunnelIdle == null ? Duration.ofMinutes(5) : tunnelIdle;
     }
 }

@@ -86,6 +86,8 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private boolean requestDone;
     private boolean responseStarted;
     private boolean informational;
+    private boolean upgradeRequested;
+    private boolean upgrading;
     private boolean clientKeepAlive;
     private boolean backendKeepAlive;
     private boolean replayable;
@@ -180,6 +182,8 @@ final class FrontendHandler extends ChannelDuplexHandler {
         requestDone = false;
         responseStarted = false;
         informational = false;
+        upgradeRequested = false;
+        upgrading = false;
         backend = null;
         upstream = null;
         failedUpstream = null;
@@ -444,12 +448,24 @@ final class FrontendHandler extends ChannelDuplexHandler {
         state = State.EXCHANGE;
         clientKeepAlive = HttpUtil.isKeepAlive(request) && !rt.draining;
         replayable = !requestHasBody && isIdempotent(request.method());
+        upgradeRequested = !requestHasBody && isWebSocketUpgrade(request);
         ForwardHeaders.prepareRequest(request, peer, peerTrusted, authority, scheme);
+        if (upgradeRequested) {
+            // Upgrade and Connection are hop-by-hop; for a WebSocket handshake they are re-offered
+            Headers.offerWebSocketUpgrade(request.headers());
+        }
         if (requestHasBody) {
             guard.bodyStarted();
         }
         ctx.channel().config().setAutoRead(false);
         connect();
+    }
+
+    /** A GET offering {@code Upgrade: websocket} with {@code Connection: upgrade}; other upgrades (h2c) are stripped. */
+    private static boolean isWebSocketUpgrade(HttpRequest req) {
+        return req.method() == HttpMethod.GET
+                && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
     private static boolean isIdempotent(HttpMethod m) {
@@ -580,9 +596,13 @@ final class FrontendHandler extends ChannelDuplexHandler {
         int code = res.status().code();
         if (res.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
             if (code == 101) {
-                // Upgrade is stripped before forwarding, so an origin switching protocols is broken
-                rt.metrics.upstreamError(siteIndex, UpstreamError.RESET);
-                abortExchange(502);
+                if (upgradeRequested && res.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                    acceptUpgrade(res);
+                } else {
+                    // only WebSocket upgrades are offered to origins: switching to anything else is broken
+                    rt.metrics.upstreamError(siteIndex, UpstreamError.RESET);
+                    abortExchange(502);
+                }
                 return;
             }
             informational = true;
@@ -626,12 +646,41 @@ final class FrontendHandler extends ChannelDuplexHandler {
         ctx.write(res, ctx.voidPromise());
     }
 
+    /** The origin accepted a WebSocket upgrade: relay its 101, then (at its end) become a tunnel. */
+    private void acceptUpgrade(HttpResponse res) {
+        cancelTimer();
+        upgrading = true;
+        responseStarted = true;
+        status = 101;
+        upstreamNanos = rt.ticker.getAsLong() - sentNanos;
+        rt.metrics.upstreamLatency(siteIndex, upstreamNanos);
+        rt.metrics.response(siteIndex, 101);
+        Headers.removeHopByHop(res.headers());
+        Headers.offerWebSocketUpgrade(res.headers());
+        res.headers().add(HttpHeaderNames.VIA, Headers.VIA_VALUE);
+        res.headers().set(Headers.X_RAMPART_REF, refText());
+        ctx.write(res, ctx.voidPromise());
+    }
+
     void onResponseContent(HttpContent c) {
         if (state != State.EXCHANGE) {
             c.release();
             return;
         }
         boolean last = c instanceof LastHttpContent;
+        if (upgrading) {
+            ctx.writeAndFlush(c, ctx.voidPromise());
+            if (last) {
+                BackendHandler b = backend;
+                backend = null;
+                log(false);
+                endExchange();
+                state = State.CLOSING; // this handler is done; the tunnel takes the connection
+                releaseInbox();
+                Tunnel.open(ctx.channel(), b.channel(), rt.tunnelIdleNanos);
+            }
+            return;
+        }
         if (informational) {
             ctx.write(c, ctx.voidPromise());
             if (last) {

@@ -37,6 +37,7 @@ final class GatewayRuntime {
     final long upstreamConnectMillis;
     final long upstreamResponseNanos;
     final long upstreamDownNanos;
+    final long tunnelIdleNanos;
     final long maxBodyBytes;
     final int maxHeaders;
     /** Requests between head and end of response, for graceful stop. */
@@ -57,6 +58,7 @@ final class GatewayRuntime {
         this.upstreamConnectMillis = config.timeouts().upstreamConnect().toMillis();
         this.upstreamResponseNanos = config.timeouts().upstreamResponse().toNanos();
         this.upstreamDownNanos = 10_000_000_000L;
+        this.tunnelIdleNanos = config.timeouts().tunnelIdle().toNanos();
         this.maxBodyBytes = config.http().maxBodySize().bytes();
         this.maxHeaders = config.http().maxHeaders();
         this.pool = new UpstreamPool(64);

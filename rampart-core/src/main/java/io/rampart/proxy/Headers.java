@@ -1,6 +1,7 @@
 package io.rampart.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.List;
@@ -24,6 +25,12 @@ final class Headers {
             HttpHeaderNames.HOST, HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING);
 
     private Headers() {
+    }
+
+    /** Sets the two fields of a WebSocket handshake after hop-by-hop removal took them out. */
+    static void offerWebSocketUpgrade(HttpHeaders h) {
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
     }
 
     /**
