@@ -33,7 +33,7 @@ class SlowHttpTestToolTest {
         try (TestOrigin origin = new TestOrigin();
              GatewayFixture gw = GatewayFixture.simple(origin.url(), extraConfig)) {
             String[] base = {"slowhttptest", "-c", "1000", "-r", "250", "-i", "2", "-l", "9", "-p", "3",
-                    "-u", "http://127.0.0.1:" + gw.port() + "/download?size=4194304", "-x", "20"};
+                    "-u", "http://127.0.0.1:" + gw.port() + "/download?size=2097152", "-x", "20"};
             String[] cmd = new String[base.length + modeArgs.length];
             System.arraycopy(base, 0, cmd, 0, base.length);
             System.arraycopy(modeArgs, 0, cmd, base.length, modeArgs.length);
