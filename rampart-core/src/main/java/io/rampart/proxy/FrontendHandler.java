@@ -436,7 +436,9 @@ final class FrontendHandler extends ChannelDuplexHandler {
                 read = inbox.isEmpty();
                 break;
             case EXCHANGE:
-                read = inbox.isEmpty() && !requestDone && backend != null && backend.channel().isWritable();
+                // while the body streams: only as fast as the origin takes it; once the request is
+                // complete, only a pipelined request can arrive, and it pauses reading in the inbox
+                read = inbox.isEmpty() && (requestDone || backend != null && backend.channel().isWritable());
                 break;
             default:
                 read = false;
@@ -458,8 +460,11 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         if (requestHasBody) {
             guard.bodyStarted();
+            // hold the body until the origin connection is ready (bounds the pending queue)
+            ctx.channel().config().setAutoRead(false);
         }
-        ctx.channel().config().setAutoRead(false);
+        // A body-less request keeps reading on: toggling auto-read costs two epoll_ctl calls per
+        // request, and whatever a client pipelines lands in the inbox, which pauses reading itself.
         connect();
     }
 

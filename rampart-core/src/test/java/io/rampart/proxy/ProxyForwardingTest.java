@@ -128,6 +128,33 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void pipelinedFlood_isServedInOrder_withoutStarvingOthers() throws Exception {
+        int n = 2000;
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            burst.append("GET /echo?n=").append(i).append(" HTTP/1.1\r\nHost: www.example.org\r\n\r\n");
+        }
+        try (GatewayFixture open = GatewayFixture.simple(origin.url(), "limits:\n  perClient: {rate: 100000, burst: 100000}\n");
+             RawHttp flood = new RawHttp("127.0.0.7", open.port()); RawHttp other = new RawHttp("127.0.0.8", open.port())) {
+            flood.socket().setSoTimeout(20_000);
+            Thread writer = new Thread(() -> {
+                try {
+                    flood.send(burst.toString()); // without reading anything back yet
+                } catch (Exception ignored) {
+                    // the assertions below tell
+                }
+            });
+            writer.start();
+            Thread.sleep(200);
+            assertThat(other.get("www.example.org", "/").status()).isEqualTo(200);
+            for (int i = 0; i < n; i++) {
+                assertThat(flood.read().text()).startsWith("GET /echo?n=" + i + " ");
+            }
+            writer.join(10_000);
+        }
+    }
+
+    @Test
     void largeChunkedUpload_streamsIntactToTheOrigin() throws Exception {
         byte[] block = new byte[256 * 1024];
         new Random(7).nextBytes(block);
