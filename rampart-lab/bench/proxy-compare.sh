@@ -9,6 +9,10 @@
 # Every process it starts is stopped at the end, also on Ctrl-C or failure. Loopback only.
 #
 # Usage: rampart-lab/bench/proxy-compare.sh [DURATION_SECONDS=10] [CONNECTIONS=50]
+#
+# With 2+ cores, processes are pinned (taskset) so the comparison is per core and steadier:
+# every proxy gets CPU 1 to itself (one worker/thread/event loop each), while wrk and the origin
+# share CPU 0. Set PIN=0 to let everything float over all cores instead.
 set -euo pipefail
 ulimit -n 65536 2>/dev/null || true
 DURATION=${1:-10}
@@ -37,6 +41,12 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+PIN=${PIN:-1}
+if [ "$PIN" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  ON_PROXY="taskset -c 1"; ON_LOAD="taskset -c 0"; WORKERS=1; MODE="pinned: each proxy alone on CPU 1, wrk and origin on CPU 0"
+else
+  ON_PROXY=""; ON_LOAD=""; WORKERS=$(nproc); MODE="unpinned: everything shares $(nproc) cores"
+fi
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 
 JAR="$ROOT/rampart-server/target/rampart.jar"
@@ -62,7 +72,7 @@ http {
 NGX
 
 cat > "$WORK/ngx-proxy/nginx.conf" <<NGX
-worker_processes 2;
+worker_processes $WORKERS;
 pid $WORK/ngx-proxy/nginx.pid;
 error_log $WORK/ngx-proxy/error.log;
 daemon off;
@@ -86,7 +96,7 @@ NGX
 
 cat > "$WORK/haproxy.cfg" <<HAP
 global
-  nbthread 2
+  nbthread $WORKERS
   maxconn 8000
 defaults
   mode http
@@ -117,25 +127,40 @@ YML
 rampart_config $RAMP off > "$WORK/rampart.yml"
 rampart_config $RAMPLOG "$WORK/access.log" > "$WORK/rampart-log.yml"
 
-"$NGINX" -c "$WORK/ngx-origin/nginx.conf" & PIDS+=($!)
-"$NGINX" -c "$WORK/ngx-proxy/nginx.conf" & PIDS+=($!)
-"$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & PIDS+=($!)
-java -Xms512m -Xmx512m -jar "$JAR" run --config "$WORK/rampart.yml" >/dev/null 2>&1 & PIDS+=($!)
-java -Xms512m -Xmx512m -jar "$JAR" run --config "$WORK/rampart-log.yml" >/dev/null 2>&1 & PIDS+=($!)
+$ON_LOAD "$NGINX" -c "$WORK/ngx-origin/nginx.conf" & ORIGIN_PID=$!; PIDS+=($!)
+$ON_PROXY "$NGINX" -c "$WORK/ngx-proxy/nginx.conf" & NGX_PID=$!; PIDS+=($!)
+$ON_PROXY "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & HAP_PID=$!; PIDS+=($!)
+$ON_PROXY java -Xms512m -Xmx512m -jar "$JAR" run --config "$WORK/rampart.yml" >/dev/null 2>&1 & R_PID=$!; PIDS+=($!)
+$ON_PROXY java -Xms512m -Xmx512m -jar "$JAR" run --config "$WORK/rampart-log.yml" >/dev/null 2>&1 & RLOG_PID=$!; PIDS+=($!)
+
+# CPU time (user + system, in clock ticks) of a process and its children (nginx workers)
+cpu_ticks() {
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" 2>/dev/null); do
+    [ -r "/proc/$p/stat" ] || continue
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+TCK=$(getconf CLK_TCK)
 
 wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/bench.html" && return 0; sleep 0.1; done; echo "port $1 did not come up" >&2; return 1; }
 for p in $ORIGIN $NGINXP $HAP $RAMP $RAMPLOG; do wait_port $p; done
 
-measure() { # $1 label, $2 port -> "label rps p99ms"
-  wrk -t2 -c"$CONNS" -d3s "http://127.0.0.1:$2/bench.html" >/dev/null 2>&1   # warm-up (JIT, pools)
-  local out; out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$2/bench.html")
+measure() { # $1 label, $2 port, $3 pid under test -> "label|rps|p99ms|errors|cpu us per request"
+  $ON_LOAD wrk -t2 -c"$CONNS" -d"${WARMUP:-8}s" "http://127.0.0.1:$2/bench.html" >/dev/null 2>&1   # warm-up, same for all (JIT, pools)
+  local before; before=$(cpu_ticks "$3")
+  local out; out=$($ON_LOAD wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$2/bench.html")
+  local after; after=$(cpu_ticks "$3")
+  local total; total=$(echo "$out" | awk '/requests in/ {print $1}')
+  local cpu_us; cpu_us=$(awk -v t=$((after - before)) -v hz="$TCK" -v n="$total" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
   local rps p99 errs
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
   errs=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
   # normalise p99 to milliseconds
   p99ms=$(echo "$p99" | awk '/us$/ {sub("us",""); printf "%.2f", $1/1000; next} /ms$/ {sub("ms",""); printf "%.2f", $1; next} /s$/ {sub("s",""); printf "%.2f", $1*1000}')
-  echo "$1|$rps|$p99ms|$errs"
+  echo "$1|$rps|$p99ms|$errs|$cpu_us"
 }
 
 check_ok() { # every target must serve the file with 200 before anything is measured
@@ -145,22 +170,27 @@ check_ok() { # every target must serve the file with 200 before anything is meas
 for p in $ORIGIN $NGINXP $HAP $RAMP $RAMPLOG; do check_ok $p; done
 
 results=()
-results+=("$(measure "origin (nginx, direct)" $ORIGIN)")
-results+=("$(measure "nginx proxy" $NGINXP)")
-results+=("$(measure "HAProxy" $HAP)")
-results+=("$(measure "Rampart (access log off)" $RAMP)")
-results+=("$(measure "Rampart (JSON access log on)" $RAMPLOG)")
+results+=("$(measure "origin (nginx, direct)" $ORIGIN $ORIGIN_PID)")
+results+=("$(measure "nginx proxy" $NGINXP $NGX_PID)")
+results+=("$(measure "HAProxy" $HAP $HAP_PID)")
+results+=("$(measure "Rampart (access log off)" $RAMP $R_PID)")
+results+=("$(measure "Rampart (JSON access log on)" $RAMPLOG $RLOG_PID)")
 
 hap_rps=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $2}')
 hap_p99=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $3}')
+hap_cpu=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $5}')
 echo
-echo "wrk -t2 -c$CONNS -d${DURATION}s, ~1 KB static file, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), commit $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo "wrk -t2 -c$CONNS -d${DURATION}s, ~1 KB static file, $(nproc) cores ($MODE), $(date -u +%Y-%m-%dT%H:%MZ), commit $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo
-echo "| target | requests/s | p99 (ms) | req/s vs HAProxy | p99 vs HAProxy | errors |"
-echo "|---|---:|---:|---:|---:|---|"
+echo "| target | requests/s | p99 (ms) | CPU µs/request | req/s vs HAProxy | p99 vs HAProxy | CPU/request vs HAProxy | errors |"
+echo "|---|---:|---:|---:|---:|---:|---:|---|"
 for r in "${results[@]}"; do
-  IFS='|' read -r label rps p99 errs <<<"$r"
+  IFS='|' read -r label rps p99 errs cpu <<<"$r"
   rr=$(awk -v a="$rps" -v b="$hap_rps" 'BEGIN {printf "%.2f", a/b}')
   pr=$(awk -v a="$p99" -v b="$hap_p99" 'BEGIN {printf "%.2f", a/b}')
-  echo "| $label | $rps | $p99 | $rr | $pr | ${errs:-none} |"
+  cr=$(awk -v a="$cpu" -v b="$hap_cpu" 'BEGIN {printf "%.2f", a/b}')
+  echo "| $label | $rps | $p99 | $cpu | $rr | $pr | $cr | ${errs:-none} |"
 done
+echo
+echo "CPU µs/request: user+system CPU time of the process under test (and its workers) during the"
+echo "measured run, divided by the requests wrk completed; for the origin row, the origin's own cost."
