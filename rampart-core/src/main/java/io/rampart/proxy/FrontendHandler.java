@@ -934,9 +934,11 @@ final class FrontendHandler extends ChannelDuplexHandler {
             sb.append(",\"upstream\":\"").append(upstream.url().authority()).append('"');
         }
         if (upstreamNanos >= 0) {
-            sb.append(",\"upstream_ms\":").append(upstreamNanos / 10_000 / 100.0);
+            sb.append(",\"upstream_ms\":");
+            AccessLog.appendMillis(sb, upstreamNanos);
         }
-        sb.append(",\"duration_ms\":").append((now - startNanos) / 10_000 / 100.0);
+        sb.append(",\"duration_ms\":");
+        AccessLog.appendMillis(sb, now - startNanos);
         sb.append(",\"bytes_in\":").append(bytesIn).append(",\"bytes_out\":").append(bytesOut);
         if (request != null) {
             sb.append(",\"ua\":");

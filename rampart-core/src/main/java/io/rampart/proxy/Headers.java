@@ -97,29 +97,4 @@ final class Headers {
                 || AsciiString.contentEqualsIgnoreCase(v, HttpHeaderValues.CLOSE);
     }
 
-    /** Sets the two fields of a WebSocket handshake after hop-by-hop removal took them out. */
-    static void offerWebSocketUpgrade(HttpHeaders h) {
-        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-    }
-
-    /**
-     * Removes hop-by-hop fields and every field the {@code Connection} header names — except the
-     * framing and routing fields ({@code Host}, {@code Content-Length}, {@code Transfer-Encoding}),
-     * which a client must not be able to strip by naming them in {@code Connection}.
-     */
-    static void removeHopByHop(HttpHeaders h) {
-        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
-        for (String value : connection) {
-            for (String token : value.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty() && !PROTECTED.contains(AsciiString.of(name).toLowerCase())) {
-                    h.remove(name);
-                }
-            }
-        }
-        for (AsciiString name : HOP_BY_HOP) {
-            h.remove(name);
-        }
-    }
 }

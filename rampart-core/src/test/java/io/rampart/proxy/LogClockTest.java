@@ -20,4 +20,17 @@ class LogClockTest {
             assertThat(sb.toString()).isEqualTo(expected.replaceAll("\\.(\\d)Z$", ".$100Z").replaceAll("\\.(\\d\\d)Z$", ".$10Z"));
         }
     }
+
+    @Test
+    void millis_areFormattedWithTwoDecimalsWithoutFloatingPoint() {
+        StringBuilder sb = new StringBuilder();
+        AccessLog.appendMillis(sb, 1_234_567L);
+        sb.append(' ');
+        AccessLog.appendMillis(sb, 50_000L);
+        sb.append(' ');
+        AccessLog.appendMillis(sb, 12_000_000_000L);
+        sb.append(' ');
+        AccessLog.appendMillis(sb, -5);
+        assertThat(sb.toString()).isEqualTo("1.23 0.05 12000.00 0.00");
+    }
 }
