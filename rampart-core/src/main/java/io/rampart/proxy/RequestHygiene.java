@@ -59,21 +59,28 @@ final class RequestHygiene {
         if (!validTarget(req.uri())) {
             return 400;
         }
-        List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (!te.isEmpty() && (te.size() != 1 || !"chunked".equalsIgnoreCase(te.get(0).trim()))) {
-            return 400;
-        }
-        List<String> cl = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
-        for (String value : cl) {
-            if (!isDigits(value.trim())) {
+        // presence checks first: most requests carry neither field, and getAll builds a list
+        if (h.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+            if (te.size() != 1 || !"chunked".equalsIgnoreCase(te.get(0).trim())) {
                 return 400;
             }
         }
-        List<String> hosts = h.getAll(HttpHeaderNames.HOST);
-        if (hosts.size() > 1) {
+        if (h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            for (String value : h.getAll(HttpHeaderNames.CONTENT_LENGTH)) {
+                if (!isDigits(value.trim())) {
+                    return 400;
+                }
+            }
+        }
+        int hosts = 0;
+        for (java.util.Iterator<? extends CharSequence> it = h.valueCharSequenceIterator(HttpHeaderNames.HOST); it.hasNext(); it.next()) {
+            hosts++;
+        }
+        if (hosts > 1) {
             return 400;
         }
-        if (hosts.isEmpty() && v.minorVersion() == 1) {
+        if (hosts == 0 && v.minorVersion() == 1) {
             return 400; // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request without Host
         }
         return 0;
