@@ -29,6 +29,16 @@ public final class RefIds {
         return new String(c);
     }
 
+    /**
+     * The id as an {@link io.netty.util.AsciiString}: one 12-byte array, which Netty's encoder
+     * copies as it is (no char[] and no String compaction per response).
+     */
+    public static io.netty.util.AsciiString formatAscii(long ref) {
+        byte[] b = new byte[12];
+        writeAscii(ref, b, 0);
+        return new io.netty.util.AsciiString(b, false);
+    }
+
     /** Writes the 12 characters of {@code ref} as ASCII bytes into {@code dst} at {@code offset}. */
     public static void writeAscii(long ref, byte[] dst, int offset) {
         for (int i = 11; i >= 0; i--) {

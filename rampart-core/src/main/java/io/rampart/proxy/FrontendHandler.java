@@ -99,7 +99,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private Upstream failedUpstream;
     private BackendHandler backend;
     private ArrayDeque<HttpContent> pending;
-    private String refText;
+    private io.netty.util.AsciiString refText;
     private final StringBuilder logLine = new StringBuilder(384);
     private ScheduledFuture<?> timer;
     private LazyDeadline responseDeadline;
@@ -893,10 +893,10 @@ final class FrontendHandler extends ChannelDuplexHandler {
     // ---------------------------------------------------------------- access log
 
     /** The current request's reference id as text, formatted at most once per request. */
-    private String refText() {
-        String t = refText;
+    private io.netty.util.AsciiString refText() {
+        io.netty.util.AsciiString t = refText;
         if (t == null) {
-            t = RefIds.format(ref);
+            t = RefIds.formatAscii(ref);
             refText = t;
         }
         return t;

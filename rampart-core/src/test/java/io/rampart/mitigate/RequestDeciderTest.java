@@ -60,5 +60,6 @@ class RequestDeciderTest {
         long r = RefIds.next();
         assertThat(RefIds.format(r)).matches("[0-9A-HJKMNP-TV-Z]{12}");
         assertThat(RefIds.format(RefIds.next())).isNotEqualTo(RefIds.format(r));
+        assertThat(RefIds.formatAscii(r).toString()).isEqualTo(RefIds.format(r));
     }
 }
