@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * {@code rampart_upstream_errors_total{site,kind}}, {@code rampart_connections_active},
  * {@code rampart_connections_rejected_total{reason}}, {@code rampart_protocol_errors_total{status}},
  * {@code rampart_slow_clients_closed_total{kind}}, {@code rampart_limiter_entries},
+ * {@code rampart_limiter_capacity}, {@code rampart_clients_connected},
  * {@code rampart_access_log_dropped_total}.
  */
 public final class GatewayMetrics {

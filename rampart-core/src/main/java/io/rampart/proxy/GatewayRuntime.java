@@ -92,6 +92,8 @@ final class GatewayRuntime {
                 () -> table.liveEntries(ticker.getAsLong()));
         metrics.gauge("rampart.limiter.capacity", "Slots in the rate-limit table (its fixed memory bound)",
                 table::capacity);
+        metrics.gauge("rampart.clients.connected", "Distinct client addresses with open connections",
+                gate::distinctClients);
     }
 
     private static SiteLimits compile(LimitsConfig l, long id) {

@@ -1,7 +1,6 @@
 package io.rampart.proxy;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -136,9 +135,5 @@ final class SiteRouter {
             }
         }
         return true;
-    }
-
-    List<String> describe() {
-        return List.of("exact=" + exact.keySet(), "wildcard=" + wildcard.keySet(), "catchAll=" + (catchAll != null));
     }
 }

@@ -38,8 +38,4 @@ final class UpstreamGroup {
         }
         return fallback != null ? fallback : upstreams[start];
     }
-
-    List<Upstream> all() {
-        return List.of(upstreams);
-    }
 }

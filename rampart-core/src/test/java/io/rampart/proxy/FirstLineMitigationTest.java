@@ -59,6 +59,28 @@ class FirstLineMitigationTest {
     }
 
     @Test
+    void manyMoreSourcesThanLimiterSlots_areAllServed_andStateStaysWithinTheTable() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), """
+                limiter: {tableSize: 1024}
+                limits:
+                  perClient: {rate: 0.1, burst: 1}
+                  perPrefix: {rate: 100000, burst: 100000}
+                """)) {
+            int sources = 3000;
+            for (int i = 0; i < sources; i++) {
+                try (RawHttp c = new RawHttp("127.20." + (i / 250) + "." + (1 + i % 250), gw.port())) {
+                    // each source's first request fits its burst: eviction may only ever be lenient
+                    assertThat(c.get("a", "/").status()).as("source " + i).isEqualTo(200);
+                }
+            }
+            double live = gw.gateway.metrics().registry().get("rampart.limiter.entries").gauge().value();
+            double capacity = gw.gateway.metrics().registry().get("rampart.limiter.capacity").gauge().value();
+            assertThat(capacity).isEqualTo(1024);
+            assertThat(live).isLessThanOrEqualTo(capacity).isPositive();
+        }
+    }
+
+    @Test
     void limitedClient_isServedAgainOnceItsBucketRefills() throws Exception {
         try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "limits:\n  perClient: {rate: 20, burst: 2}\n");
              RawHttp c = new RawHttp("127.0.3.1", gw.port())) {
