@@ -3,6 +3,7 @@ package io.rampart.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
@@ -61,23 +62,24 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         FrontendHandler o = owner;
-        if (o == null) {
+        if (o == null || !(msg instanceof DecoderResultProvider)) {
             // an idle origin connection must stay silent; anything else means it is unusable
             ReferenceCountUtil.release(msg);
             pool.remove(upstream, this);
             ctx.close();
             return;
         }
+        if (((DecoderResultProvider) msg).decoderResult().isFailure()) {
+            // a broken head or body from the origin (bad chunk, invalid header...): the decoder is
+            // now discarding, so this connection can never serve again and must not be pooled
+            ReferenceCountUtil.release(msg);
+            owner = null;
+            ctx.close();
+            o.onBackendFailed(this, true);
+            return;
+        }
         if (msg instanceof HttpResponse) {
-            HttpResponse res = (HttpResponse) msg;
-            if (res.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                owner = null;
-                ctx.close();
-                o.onBackendFailed(this, true);
-                return;
-            }
-            o.onResponseHead(res);
+            o.onResponseHead((HttpResponse) msg);
         }
         if (msg instanceof HttpContent) {
             o.onResponseContent((HttpContent) msg);
