@@ -3,6 +3,7 @@ package io.rampart.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -52,6 +53,9 @@ final class ErrorResponses {
             throw new IllegalStateException("no reference hole in page");
         }
     }
+
+    private static final DefaultHttpHeadersFactory OWN_HEADERS =
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private final Map<Integer, Page> pages = new HashMap<>();
 
@@ -111,12 +115,14 @@ final class ErrorResponses {
         byte[] refBytes = new byte[12];
         RefIds.writeAscii(ref, refBytes, 0);
         body.setBytes(at, refBytes);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
+        // our own constant fields need no per-response validation (the ref is 12 base-32 letters)
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body,
+                OWN_HEADERS, OWN_HEADERS);
         res.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, json ? "application/json; charset=utf-8" : "text/html; charset=utf-8")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, template.length)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
-                .set(Headers.X_RAMPART_REF, new String(refBytes, StandardCharsets.US_ASCII));
+                .set(Headers.X_RAMPART_REF, new io.netty.util.AsciiString(refBytes, false));
         if (close) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
