@@ -14,62 +14,13 @@
 # every proxy gets CPU 1 to itself (one worker/thread/event loop each), while wrk and the origin
 # share CPU 0. Set PIN=0 to let everything float over all cores instead.
 set -euo pipefail
-ulimit -n 65536 2>/dev/null || true
 DURATION=${1:-10}
 CONNS=${2:-50}
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-WORK="$(mktemp -d /tmp/rampart-bench.XXXXXX)"
-PIDS=()
-
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-need=()
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
-command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
-command -v wrk >/dev/null || need+=(wrk)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  else
-    echo "missing: ${need[*]} — install with: sudo apt-get install -y ${need[*]}" >&2; exit 1
-  fi
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-PIN=${PIN:-1}
-if [ "$PIN" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-  ON_PROXY="taskset -c 1"; ON_LOAD="taskset -c 0"; WORKERS=1; MODE="pinned: each proxy alone on CPU 1, wrk and origin on CPU 0"
-else
-  ON_PROXY=""; ON_LOAD=""; WORKERS=$(nproc); MODE="unpinned: everything shares $(nproc) cores"
-fi
-HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
-
-JAR="$ROOT/rampart-server/target/rampart.jar"
-[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests -pl rampart-server -am package)
+. "$ROOT/rampart-lab/bench/lib.sh"
 
 ORIGIN=18101; NGINXP=18102; HAP=18103; RAMP=18104; RAMPLOG=18105
-mkdir -p "$WORK/www" "$WORK/ngx-origin" "$WORK/ngx-proxy"
-chmod 755 "$WORK" "$WORK/www"   # nginx workers run as an unprivileged user
-head -c 1024 /dev/zero | tr '\0' 'x' > "$WORK/www/bench.html"
-chmod 644 "$WORK/www/bench.html"
-
-cat > "$WORK/ngx-origin/nginx.conf" <<NGX
-worker_processes 1;
-pid $WORK/ngx-origin/nginx.pid;
-error_log $WORK/ngx-origin/error.log;
-daemon off;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:$ORIGIN; root $WORK/www; }
-}
-NGX
+mkdir -p "$WORK/ngx-proxy"
 
 cat > "$WORK/ngx-proxy/nginx.conf" <<NGX
 worker_processes $WORKERS;
@@ -127,24 +78,13 @@ YML
 rampart_config $RAMP off > "$WORK/rampart.yml"
 rampart_config $RAMPLOG "$WORK/access.log" > "$WORK/rampart-log.yml"
 
-$ON_LOAD "$NGINX" -c "$WORK/ngx-origin/nginx.conf" & ORIGIN_PID=$!; PIDS+=($!)
+start_origin $ORIGIN
 $ON_PROXY "$NGINX" -c "$WORK/ngx-proxy/nginx.conf" & NGX_PID=$!; PIDS+=($!)
 $ON_PROXY "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & HAP_PID=$!; PIDS+=($!)
 $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart.yml" >/dev/null 2>&1 & R_PID=$!; PIDS+=($!)
 $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart-log.yml" >/dev/null 2>&1 & RLOG_PID=$!; PIDS+=($!)
 
-# CPU time (user + system, in clock ticks) of a process and its children (nginx workers)
-cpu_ticks() {
-  local total=0 p
-  for p in "$1" $(pgrep -P "$1" 2>/dev/null); do
-    [ -r "/proc/$p/stat" ] || continue
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
-  done
-  echo "$total"
-}
-TCK=$(getconf CLK_TCK)
 
-wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/bench.html" && return 0; sleep 0.1; done; echo "port $1 did not come up" >&2; return 1; }
 for p in $ORIGIN $NGINXP $HAP $RAMP $RAMPLOG; do wait_port $p; done
 
 measure() { # $1 label, $2 port, $3 pid under test -> "label|rps|p99ms|errors|cpu us per request"
@@ -153,7 +93,7 @@ measure() { # $1 label, $2 port, $3 pid under test -> "label|rps|p99ms|errors|cp
   local out; out=$($ON_LOAD wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$2/bench.html")
   local after; after=$(cpu_ticks "$3")
   local total; total=$(echo "$out" | awk '/requests in/ {print $1}')
-  local cpu_us; cpu_us=$(awk -v t=$((after - before)) -v hz="$TCK" -v n="$total" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  local cpu_us; cpu_us=$(cpu_us_per_request $((after - before)) "$total")
   local rps p99 errs
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
@@ -180,7 +120,7 @@ hap_rps=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $2}')
 hap_p99=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $3}')
 hap_cpu=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $5}')
 echo
-echo "wrk -t2 -c$CONNS -d${DURATION}s, ~1 KB static file, $(nproc) cores ($MODE), $(date -u +%Y-%m-%dT%H:%MZ), commit $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo "wrk -t2 -c$CONNS -d${DURATION}s, ~1 KB static file, $(nproc) cores ($MODE), $(date -u +%Y-%m-%dT%H:%MZ), commit $(commit_id)"
 echo
 echo "| target | requests/s | p99 (ms) | CPU µs/request | req/s vs HAProxy | p99 vs HAProxy | CPU/request vs HAProxy | errors |"
 echo "|---|---:|---:|---:|---:|---:|---:|---|"

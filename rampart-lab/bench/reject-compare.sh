@@ -10,37 +10,13 @@
 #
 # Usage: rampart-lab/bench/reject-compare.sh [DURATION_SECONDS=10] [CONNECTIONS=50]
 set -euo pipefail
-ulimit -n 65536 2>/dev/null || true
 DURATION=${1:-10}
 CONNS=${2:-50}
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-WORK="$(mktemp -d /tmp/rampart-reject.XXXXXX)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-for tool in nginx haproxy wrk; do
-  command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "missing $tool: apt-get install -y nginx haproxy wrk (or run proxy-compare.sh once, it installs them)" >&2; exit 1; }
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then ON_PROXY="taskset -c 1"; ON_LOAD="taskset -c 0"; else ON_PROXY=""; ON_LOAD=""; fi
-JAR="$ROOT/rampart-server/target/rampart.jar"
-[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests -pl rampart-server -am package)
+. "$ROOT/rampart-lab/bench/lib.sh"
 
 ORIGIN=18401; NGINXP=18402; HAP=18403; RAMP=18404
-mkdir -p "$WORK/www" "$WORK/o" "$WORK/n"; chmod 755 "$WORK" "$WORK/www"
-head -c 1024 /dev/zero | tr '\0' 'x' > "$WORK/www/bench.html"; chmod 644 "$WORK/www/bench.html"
-cat > "$WORK/o/nginx.conf" <<NGX
-worker_processes 1; pid $WORK/o/nginx.pid; error_log $WORK/o/error.log; daemon off;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000; server { listen 127.0.0.1:$ORIGIN; root $WORK/www; } }
-NGX
+mkdir -p "$WORK/n"
 cat > "$WORK/n/nginx.conf" <<NGX
 worker_processes 1; pid $WORK/n/nginx.pid; error_log $WORK/n/error.log; daemon off;
 events { worker_connections 4096; }
@@ -85,16 +61,12 @@ limits: {perClient: {rate: 1, burst: 1}}
 sites: [{name: bench, hosts: ['*'], upstreams: ['http://127.0.0.1:$ORIGIN']}]
 YML
 
-$ON_LOAD "$NGINX" -c "$WORK/o/nginx.conf" & PIDS+=($!)
+start_origin $ORIGIN
 $ON_PROXY "$NGINX" -c "$WORK/n/nginx.conf" & NGX_PID=$!; PIDS+=($!)
 $ON_PROXY "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & HAP_PID=$!; PIDS+=($!)
 $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart.yml" >/dev/null 2>&1 & R_PID=$!; PIDS+=($!)
-for p in $ORIGIN $NGINXP $HAP $RAMP; do
-  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p/bench.html" && break; sleep 0.1; done
-done
+for p in $ORIGIN $NGINXP $HAP $RAMP; do wait_port $p; done
 
-cpu_ticks() { local t=0 p; for p in "$1" $(pgrep -P "$1" 2>/dev/null); do [ -r /proc/$p/stat ] && t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
-TCK=$(getconf CLK_TCK)
 measure() { # label port pid
   $ON_LOAD wrk -t2 -c"$CONNS" -d8s "http://127.0.0.1:$2/bench.html" >/dev/null 2>&1
   local b; b=$(cpu_ticks "$3")
@@ -103,7 +75,7 @@ measure() { # label port pid
   local n; n=$(echo "$out" | awk '/requests in/ {print $1}')
   local non2xx; non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
   local rps; rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  local cpu; cpu=$(awk -v t=$((a - b)) -v hz="$TCK" -v n="$n" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  local cpu; cpu=$(cpu_us_per_request $((a - b)) "$n")
   local share; share=$(awk -v r="${non2xx:-0}" -v n="$n" 'BEGIN {printf "%.4f", r / n}')
   echo "$1|$rps|$cpu|$share"
 }
@@ -111,7 +83,7 @@ results=("$(measure "nginx limit_req" $NGINXP $NGX_PID)" "$(measure "HAProxy sti
 hr=$(printf '%s\n' "${results[@]}" | awk -F'|' '/HAProxy/ {print $2}')
 hc=$(printf '%s\n' "${results[@]}" | awk -F'|' '/HAProxy/ {print $3}')
 echo
-echo "single-source flood: wrk -t2 -c$CONNS -d${DURATION}s, $(nproc) cores (gateway alone on CPU 1), $(date -u +%Y-%m-%dT%H:%MZ), commit $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo "single-source flood: wrk -t2 -c$CONNS -d${DURATION}s, $(nproc) cores (gateway alone on CPU 1), $(date -u +%Y-%m-%dT%H:%MZ), commit $(commit_id)"
 echo
 echo "| gateway | requests/s | share answered non-2xx | CPU µs/request | req/s vs HAProxy | CPU/request vs HAProxy |"
 echo "|---|---:|---:|---:|---:|---:|"
