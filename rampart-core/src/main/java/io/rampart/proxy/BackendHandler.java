@@ -19,6 +19,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private FrontendHandler owner;
     private boolean reused;
+    private io.netty.channel.ChannelFuture connectFuture;
 
     BackendHandler(Upstream upstream, UpstreamPool pool) {
         this.upstream = upstream;
@@ -27,6 +28,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     Channel channel() {
         return channel;
+    }
+
+    void connecting(io.netty.channel.ChannelFuture f) {
+        this.connectFuture = f;
+    }
+
+    /** Completes when the connection opened by {@link UpstreamPool#connect} is up (or failed). */
+    io.netty.channel.ChannelFuture connectFuture() {
+        return connectFuture;
     }
 
     Upstream upstream() {

@@ -1,16 +1,11 @@
 package io.rampart.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -26,8 +21,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.rampart.metrics.GatewayMetrics.SlowKind;
 import io.rampart.metrics.GatewayMetrics.UpstreamError;
 import io.rampart.mitigate.Decision;
-import io.rampart.mitigate.Reason;
-import io.rampart.mitigate.RefIds;
 import io.rampart.mitigate.Verdict;
 import io.rampart.traffic.ClientAddress;
 import java.net.URI;
@@ -78,9 +71,6 @@ final class FrontendHandler extends ChannelDuplexHandler {
     // the current exchange
     private HttpRequest request;
     private HttpVersion clientVersion;
-    private String method;
-    private String target;
-    private String authority;
     private boolean counted;
     private boolean requestHasBody;
     private boolean requestDone;
@@ -94,22 +84,14 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private int attempts;
     private Site site;
     private int siteIndex;
-    private ClientAddress client;
     private Upstream upstream;
     private Upstream failedUpstream;
     private BackendHandler backend;
     private ArrayDeque<HttpContent> pending;
-    private io.netty.util.AsciiString refText;
     private final StringBuilder logLine = new StringBuilder(384);
+    private final Exchange ex = new Exchange();
     private ScheduledFuture<?> timer;
     private LazyDeadline responseDeadline;
-    private long ref;
-    private long startNanos;
-    private long sentNanos;
-    private long upstreamNanos;
-    private long bytesIn;
-    private long bytesOut;
-    private int status;
 
     FrontendHandler(GatewayRuntime rt, ClientGuard guard, ClientAddress peer, boolean peerTrusted, String scheme) {
         this.rt = rt;
@@ -168,16 +150,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         exchangeId++;
         request = req;
         clientVersion = req.protocolVersion();
-        method = req.method().name();
-        target = req.uri();
-        authority = null;
-        startNanos = rt.ticker.getAsLong();
-        ref = RefIds.next();
-        refText = null;
-        bytesIn = 0;
-        bytesOut = 0;
-        upstreamNanos = -1;
-        status = 0;
+        ex.begin(rt.ticker.getAsLong(), peer, req.method().name(), req.uri());
         attempts = 0;
         requestDone = false;
         responseStarted = false;
@@ -189,7 +162,6 @@ final class FrontendHandler extends ChannelDuplexHandler {
         failedUpstream = null;
         site = null;
         siteIndex = rt.unroutedIndex();
-        client = peer;
         requestHasBody = false;
         decision.clear();
         counted = true;
@@ -213,26 +185,26 @@ final class FrontendHandler extends ChannelDuplexHandler {
             protocolError(413);
             return;
         }
-        if (target.charAt(0) != '/' && !"*".equals(target)) {
+        if (ex.target.charAt(0) != '/' && !"*".equals(ex.target)) {
             // absolute-form (RFC 9112 §3.2.2): the authority in the target wins over Host
-            URI uri = URI.create(target);
-            authority = uri.getRawAuthority();
+            URI uri = URI.create(ex.target);
+            ex.authority = uri.getRawAuthority();
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-            req.setUri(target);
-            if (authority != null) {
-                req.headers().set(HttpHeaderNames.HOST, authority);
+            ex.target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+            req.setUri(ex.target);
+            if (ex.authority != null) {
+                req.headers().set(HttpHeaderNames.HOST, ex.authority);
             }
         } else {
-            authority = req.headers().get(HttpHeaderNames.HOST);
+            ex.authority = req.headers().get(HttpHeaderNames.HOST);
         }
-        site = rt.router.routeAuthority(authority);
-        if (site == null && authority != null && SiteRouter.hostOf(authority) == null) {
+        site = rt.router.routeAuthority(ex.authority);
+        if (site == null && ex.authority != null && SiteRouter.hostOf(ex.authority) == null) {
             protocolError(400);
             return;
         }
         if (peerTrusted) {
-            client = ForwardHeaders.clientOf(req.headers(), rt.trustedProxies, peer);
+            ex.client = ForwardHeaders.clientOf(req.headers(), rt.trustedProxies, peer);
         }
         if (site == null) {
             rt.metrics.request(siteIndex, Verdict.BLOCK);
@@ -240,7 +212,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             return;
         }
         siteIndex = site.index();
-        rt.decider.decide(client, site.limitsFor(target), rt.ticker.getAsLong(), decision);
+        rt.decider.decide(ex.client, site.limitsFor(ex.target), rt.ticker.getAsLong(), decision);
         Verdict verdict = decision.verdict();
         rt.metrics.request(siteIndex, verdict);
         switch (verdict) {
@@ -254,7 +226,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
                 tarpit();
                 break;
             case CLOSE:
-                status = 0;
+                ex.status = 0;
                 log(true);
                 endExchange();
                 closeNow();
@@ -288,8 +260,8 @@ final class FrontendHandler extends ChannelDuplexHandler {
             }
             return;
         }
-        bytesIn += c.content().readableBytes();
-        if (bytesIn > rt.maxBodyBytes) {
+        ex.bytesIn += c.content().readableBytes();
+        if (ex.bytesIn > rt.maxBodyBytes) {
             c.release();
             abortExchange(413);
             return;
@@ -327,7 +299,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private void answer(int code, boolean close) {
         if (!ctx.channel().isActive()) {
             // e.g. the decoder flushing a half-received head as the client disconnects: nobody to answer
-            status = code;
+            ex.status = code;
             log(true);
             endExchange();
             state = State.CLOSING;
@@ -335,12 +307,12 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         boolean keep = !close && !requestHasBody && HttpUtil.isKeepAlive(request) && !rt.draining
                 && state != State.CLOSING;
-        FullHttpResponse res = rt.errors.build(ctx.alloc(), code, ref, wantsJson(), !keep);
+        FullHttpResponse res = rt.errors.build(ctx.alloc(), code, ex.ref, wantsJson(), !keep);
         if (code == 429 || code == 503) {
             res.headers().set(HttpHeaderNames.RETRY_AFTER, decision.retryAfterSeconds());
         }
-        status = code;
-        bytesOut = res.content().readableBytes();
+        ex.status = code;
+        ex.bytesOut = res.content().readableBytes();
         rt.metrics.response(siteIndex, code);
         log(true);
         endExchange();
@@ -385,8 +357,6 @@ final class FrontendHandler extends ChannelDuplexHandler {
     }
 
     private static final long LINGER_MILLIS = 1000;
-    /** 256 KB: at LAN round-trip times (≤ 1 ms) still hundreds of MB/s from an origin. */
-    private static final int UPSTREAM_RECEIVE_BUFFER = 256 * 1024;
 
     private boolean wantsJson() {
         if (request == null) {
@@ -453,7 +423,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         clientKeepAlive = HttpUtil.isKeepAlive(request) && !rt.draining;
         replayable = !requestHasBody && isIdempotent(request.method());
         upgradeRequested = !requestHasBody && isWebSocketUpgrade(request);
-        ForwardHeaders.prepareRequest(request, peer, peerTrusted, authority, scheme);
+        ForwardHeaders.prepareRequest(request, peer, peerTrusted, ex.authority, scheme);
         if (upgradeRequested) {
             // Upgrade and Connection are hop-by-hop; for a WebSocket handshake they are re-offered
             Headers.offerWebSocketUpgrade(request.headers());
@@ -491,37 +461,21 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
     }
 
-    private void open(Upstream target) {
-        BackendHandler handler = new BackendHandler(target, rt.pool);
+    private void open(Upstream to) {
         int id = exchangeId;
-        new Bootstrap()
-                .group(ctx.channel().eventLoop())
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, rt.upstreamConnectMillis))
-                .option(ChannelOption.TCP_NODELAY, true)
-                // a fixed receive buffer (no autotuning to megabytes): with slow readers, what an
-                // origin can park in this node's kernel memory stays bounded per connection
-                .option(ChannelOption.SO_RCVBUF, UPSTREAM_RECEIVE_BUFFER)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("http", new HttpClientCodec());
-                        ch.pipeline().addLast("backend", handler);
-                    }
-                })
-                .connect(target.address())
-                .addListener((ChannelFutureListener) f -> {
-                    if (id != exchangeId || state != State.EXCHANGE || !ctx.channel().isActive()) {
-                        f.channel().close(); // the client left or the exchange ended meanwhile
-                        return;
-                    }
-                    if (f.isSuccess()) {
-                        target.markUp();
-                        attach(handler);
-                    } else {
-                        onConnectFailed(f.cause());
-                    }
-                });
+        BackendHandler handler = rt.pool.connect(ctx.channel().eventLoop(), to, rt.upstreamConnectMillis);
+        handler.connectFuture().addListener((ChannelFutureListener) f -> {
+            if (id != exchangeId || state != State.EXCHANGE || !ctx.channel().isActive()) {
+                f.channel().close(); // the client left or the exchange ended meanwhile
+                return;
+            }
+            if (f.isSuccess()) {
+                to.markUp();
+                attach(handler);
+            } else {
+                onConnectFailed(f.cause());
+            }
+        });
     }
 
     private void attach(BackendHandler b) {
@@ -537,7 +491,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             }
         }
         bc.flush();
-        sentNanos = rt.ticker.getAsLong();
+        ex.sentNanos = rt.ticker.getAsLong();
         if (requestDone) {
             startResponseTimer();
         }
@@ -623,9 +577,9 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         cancelTimer();
         responseStarted = true;
-        status = code;
-        upstreamNanos = rt.ticker.getAsLong() - sentNanos;
-        rt.metrics.upstreamLatency(siteIndex, upstreamNanos);
+        ex.status = code;
+        ex.upstreamNanos = rt.ticker.getAsLong() - ex.sentNanos;
+        rt.metrics.upstreamLatency(siteIndex, ex.upstreamNanos);
         rt.metrics.response(siteIndex, code);
         io.netty.handler.codec.http.HttpHeaders h = res.headers();
         boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
@@ -651,7 +605,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         h.add(HttpHeaderNames.VIA, Headers.VIA_VALUE);
-        h.set(Headers.X_RAMPART_REF, refText());
+        h.set(Headers.X_RAMPART_REF, ex.refText());
         res.setProtocolVersion(HttpVersion.HTTP_1_1);
         ctx.write(res, ctx.voidPromise());
     }
@@ -661,14 +615,14 @@ final class FrontendHandler extends ChannelDuplexHandler {
         cancelTimer();
         upgrading = true;
         responseStarted = true;
-        status = 101;
-        upstreamNanos = rt.ticker.getAsLong() - sentNanos;
-        rt.metrics.upstreamLatency(siteIndex, upstreamNanos);
+        ex.status = 101;
+        ex.upstreamNanos = rt.ticker.getAsLong() - ex.sentNanos;
+        rt.metrics.upstreamLatency(siteIndex, ex.upstreamNanos);
         rt.metrics.response(siteIndex, 101);
         Headers.removeHopByHop(res.headers());
         Headers.offerWebSocketUpgrade(res.headers());
         res.headers().add(HttpHeaderNames.VIA, Headers.VIA_VALUE);
-        res.headers().set(Headers.X_RAMPART_REF, refText());
+        res.headers().set(Headers.X_RAMPART_REF, ex.refText());
         ctx.write(res, ctx.voidPromise());
     }
 
@@ -698,7 +652,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             }
             return;
         }
-        bytesOut += c.content().readableBytes();
+        ex.bytesOut += c.content().readableBytes();
         if (!last) {
             ctx.write(c, ctx.voidPromise());
             if (!ctx.channel().isWritable() && backend != null) {
@@ -814,17 +768,12 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private void startSyntheticExchange() {
         exchangeId++;
         request = null;
-        method = "-";
-        target = "-";
-        ref = RefIds.next();
-        refText = null;
-        startNanos = rt.ticker.getAsLong();
+        ex.begin(rt.ticker.getAsLong(), peer, "-", "-");
         requestHasBody = false;
         requestDone = true;
         decision.clear();
         site = null;
         siteIndex = rt.unroutedIndex();
-        client = peer;
     }
 
     /** The gateway is stopping: an idle connection closes now, a busy one after its response. */
@@ -836,7 +785,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("client connection from {} failed: {}", peer, cause.toString());
+        LOG.debug("ex.client connection from {} failed: {}", peer, cause.toString());
         closeNow();
     }
 
@@ -852,7 +801,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         releasePending();
         releaseInbox();
         if (counted) {
-            if (status == 0 && state == State.EXCHANGE) {
+            if (ex.status == 0 && state == State.EXCHANGE) {
                 log(false); // client went away mid-exchange: logged with status 0
             }
             endExchange();
@@ -892,16 +841,6 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     // ---------------------------------------------------------------- access log
 
-    /** The current request's reference id as text, formatted at most once per request. */
-    private io.netty.util.AsciiString refText() {
-        io.netty.util.AsciiString t = refText;
-        if (t == null) {
-            t = RefIds.formatAscii(ref);
-            refText = t;
-        }
-        return t;
-    }
-
     private void log(boolean rejected) {
         AccessLog log = rt.accessLog;
         if (!log.enabled()) {
@@ -911,40 +850,9 @@ final class FrontendHandler extends ChannelDuplexHandler {
         if (sampled && !log.sampleRejected(System.currentTimeMillis())) {
             return;
         }
-        long now = rt.ticker.getAsLong();
         StringBuilder sb = logLine;
         sb.setLength(0);
-        sb.append("{\"time\":\"");
-        LogClock.appendNow(sb);
-        sb.append("\",\"ref\":\"").append(refText())
-                .append("\",\"client\":\"").append(client).append('"');
-        sb.append(",\"site\":");
-        AccessLog.appendJsonString(sb, site == null ? null : site.name());
-        sb.append(",\"method\":");
-        AccessLog.appendJsonString(sb, method);
-        sb.append(",\"host\":");
-        AccessLog.appendJsonString(sb, authority);
-        sb.append(",\"path\":");
-        AccessLog.appendJsonString(sb, target);
-        sb.append(",\"status\":").append(status);
-        sb.append(",\"verdict\":\"").append(decision.verdict().label()).append('"');
-        Reason reason = decision.reason();
-        sb.append(",\"reason\":\"").append(reason.id()).append('"');
-        if (upstream != null) {
-            sb.append(",\"upstream\":\"").append(upstream.url().authority()).append('"');
-        }
-        if (upstreamNanos >= 0) {
-            sb.append(",\"upstream_ms\":");
-            AccessLog.appendMillis(sb, upstreamNanos);
-        }
-        sb.append(",\"duration_ms\":");
-        AccessLog.appendMillis(sb, now - startNanos);
-        sb.append(",\"bytes_in\":").append(bytesIn).append(",\"bytes_out\":").append(bytesOut);
-        if (request != null) {
-            sb.append(",\"ua\":");
-            AccessLog.appendJsonString(sb, request.headers().get(HttpHeaderNames.USER_AGENT));
-        }
-        sb.append('}');
+        ex.appendJson(sb, site == null ? null : site.name(), decision, upstream, request, rt.ticker.getAsLong());
         log.submit(sb.toString());
     }
 }
