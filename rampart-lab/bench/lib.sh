@@ -60,6 +60,20 @@ NGX
   $ON_LOAD "$NGINX" -c "$WORK/origin/nginx.conf" & ORIGIN_PID=$!; PIDS+=($!)
 }
 
+# haproxy_head: the global and defaults sections every HAProxy config here starts with
+haproxy_head() {
+  cat <<HAP
+global
+  nbthread $WORKERS
+  maxconn 8000
+defaults
+  mode http
+  timeout connect 3s
+  timeout client 30s
+  timeout server 30s
+HAP
+}
+
 # wait_port PORT: until /bench.html answers
 wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/bench.html" && return 0; sleep 0.1; done; echo "port $1 did not come up" >&2; return 1; }
 

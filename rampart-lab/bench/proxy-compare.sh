@@ -45,15 +45,7 @@ http {
 }
 NGX
 
-cat > "$WORK/haproxy.cfg" <<HAP
-global
-  nbthread $WORKERS
-  maxconn 8000
-defaults
-  mode http
-  timeout connect 3s
-  timeout client 30s
-  timeout server 30s
+{ haproxy_head; cat <<HAP; } > "$WORK/haproxy.cfg"
   timeout http-request 10s
   option forwardfor
   http-reuse always

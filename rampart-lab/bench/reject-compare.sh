@@ -35,15 +35,7 @@ http {
   }
 }
 NGX
-cat > "$WORK/haproxy.cfg" <<HAP
-global
-  nbthread 1
-  maxconn 8000
-defaults
-  mode http
-  timeout connect 3s
-  timeout client 30s
-  timeout server 30s
+{ haproxy_head; cat <<HAP; } > "$WORK/haproxy.cfg"
 frontend fe
   bind 127.0.0.1:$HAP
   stick-table type ip size 1m expire 60s store http_req_rate(1s)

@@ -176,12 +176,13 @@ final class FrontendHandler extends ChannelDuplexHandler {
             protocolError(bad);
             return;
         }
-        requestHasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+        long declaredLength = HttpUtil.getContentLength(req, 0L);
+        requestHasBody = declaredLength > 0 || HttpUtil.isTransferEncodingChunked(req);
         if (req.method() == HttpMethod.CONNECT || req.method() == HttpMethod.TRACE) {
             protocolError(405);
             return;
         }
-        if (HttpUtil.getContentLength(req, 0L) > rt.maxBodyBytes) {
+        if (declaredLength > rt.maxBodyBytes) {
             protocolError(413);
             return;
         }
