@@ -1,0 +1,174 @@
+package io.rampart.lab;
+
+import io.rampart.lab.load.LoadGenerator;
+import io.rampart.lab.load.Tally;
+import io.rampart.lab.origin.LabOrigin;
+import io.rampart.lab.origin.OriginCapacity;
+import io.rampart.lab.scenario.Scenario;
+import io.rampart.lab.score.Report;
+import io.rampart.lab.score.ScenarioResult;
+import io.rampart.lab.score.Scorer;
+import io.rampart.lab.score.TargetScore;
+import io.rampart.lab.target.Policy;
+import io.rampart.lab.target.ResourceSampler;
+import io.rampart.lab.target.Target;
+import io.rampart.lab.target.Targets;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Runs one scenario against each target in turn, each time with a fresh origin, a fresh gateway
+ * and the same generator, and scores them side by side. Everything it starts it stops, also on
+ * failure (and on Ctrl-C, through {@link io.rampart.lab.target.ManagedProcess}'s shutdown hook).
+ */
+public final class LabRun {
+    /** How a run is set up; {@link #defaults} gives the documented defaults. */
+    public record Options(List<String> targets, InetAddress host, Policy policy, OriginCapacity capacity,
+                          int generatorThreads, Duration clientTimeout, Supplier<List<String>> rampartCommand,
+                          String version) {
+        public static Options defaults(Supplier<List<String>> rampartCommand, String version) {
+            return new Options(Targets.NAMES, LoopbackOnly.parse("127.0.0.1"), Policy.DEFAULT, OriginCapacity.DEFAULT,
+                    1, Duration.ofSeconds(10), rampartCommand, version);
+        }
+
+        public Options withTargets(List<String> t) {
+            return new Options(t, host, policy, capacity, generatorThreads, clientTimeout, rampartCommand, version);
+        }
+
+        public Options withHost(InetAddress h) {
+            return new Options(targets, LoopbackOnly.require(h), policy, capacity, generatorThreads, clientTimeout, rampartCommand, version);
+        }
+    }
+
+    private final Options options;
+    private final PrintWriter progress;
+
+    public LabRun(Options options, PrintWriter progress) {
+        this.options = options;
+        this.progress = progress;
+        for (String t : options.targets()) {
+            if (!Targets.NAMES.contains(t)) {
+                throw new IllegalArgumentException("unknown target '" + t + "'; expected some of " + String.join(",", Targets.NAMES));
+            }
+        }
+    }
+
+    public ScenarioResult run(Scenario scenario) throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory("rampart-lab-");
+        List<TargetScore> scores = new ArrayList<>();
+        try (LoadGenerator generator = new LoadGenerator(options.generatorThreads(), options.clientTimeout())) {
+            for (String name : options.targets()) {
+                progress.printf("%s: %s for %.0f s...%n", scenario.name(), name, scenario.duration().toMillis() / 1000.0);
+                progress.flush();
+                scores.add(runOne(scenario, name, generator, Files.createDirectories(work.resolve(name))));
+            }
+        } finally {
+            deleteTree(work);
+        }
+        return result(scenario, scores);
+    }
+
+    private TargetScore runOne(Scenario scenario, String name, LoadGenerator generator, Path dir) throws IOException, InterruptedException {
+        RunClock clock = RunClock.system();
+        try (LabOrigin origin = new LabOrigin(new InetSocketAddress(options.host(), 0), options.capacity(), clock, scenario.seconds() + 1);
+             Target target = Targets.of(name, options.policy(), options.rampartCommand())) {
+            InetSocketAddress address = target.start(dir, origin.address(), new InetSocketAddress(options.host(), freePort()));
+            ResourceSampler sampler = target.process() == null ? null : new ResourceSampler(target.process());
+            if (sampler != null) {
+                sampler.start();
+            }
+            Tally tally;
+            try {
+                tally = generator.run(scenario, LoopbackOnly.require(address), "campaign.test", clock);
+            } finally {
+                if (sampler != null) {
+                    sampler.stop();
+                    sampler.close();
+                }
+            }
+            return Scorer.score(name, scenario, tally, origin.stats(),
+                    sampler == null ? null : sampler.cpuSeconds(), sampler == null ? null : sampler.peakRssMb());
+        }
+    }
+
+    private ScenarioResult result(Scenario s, List<TargetScore> scores) {
+        List<String> warnings = new ArrayList<>();
+        scores.stream().filter(t -> t.target().equals("none")).findFirst().ifPresent(none -> {
+            if (s.hasAttack() && none.pass()) {
+                warnings.add("the attack did not hurt the unprotected origin (none passed): this scenario proves nothing at this scale");
+            }
+        });
+        int[] w = s.window();
+        Map<String, Object> origin = new LinkedHashMap<>();
+        OriginCapacity c = options.capacity();
+        origin.put("workers", c.workers());
+        origin.put("pagesPerSecond", Math.round(c.capacityPerSecond(c.pageCost())));
+        origin.put("searchesPerSecond", Math.round(c.capacityPerSecond(c.searchCost())));
+        origin.put("loginsPerSecond", Math.round(c.capacityPerSecond(c.loginCost())));
+        origin.put("maxConnections", c.maxConnections());
+        Map<String, Object> policy = new LinkedHashMap<>();
+        Policy p = options.policy();
+        policy.put("perClientRate", p.rate());
+        policy.put("perClientBurst", p.burst());
+        policy.put("loginRate", p.loginRate());
+        policy.put("loginBurst", p.loginBurst());
+        policy.put("connectionsPerClient", p.connections());
+        Map<String, Object> criteria = new LinkedHashMap<>();
+        var k = s.success();
+        putIf(criteria, "legitOkMin", k.legitOkMin());
+        putIf(criteria, "legitP99MaxMillis", k.legitP99MaxMillis());
+        putIf(criteria, "attackToOriginMaxShare", k.attackToOriginMaxShare());
+        putIf(criteria, "originOverCapacityMaxSeconds", k.originOverCapacityMaxSeconds());
+        putIf(criteria, "timeToMitigateMaxSeconds", k.timeToMitigateMaxSeconds());
+        putIf(criteria, "legitClientsRefusedMax", k.legitClientsRefusedMax());
+        return new ScenarioResult(s.name(), s.summary() == null ? "" : s.summary(), s.duration().toMillis() / 1000.0, w[0], w[1],
+                ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
+                options.version(), Machine.describe(), origin, policy, criteria, scores, warnings);
+    }
+
+    /** Writes {@code <scenario>.json} and {@code <scenario>.md} into {@code dir}; returns the two paths. */
+    public static List<Path> write(ScenarioResult r, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path json = dir.resolve(r.scenario() + ".json");
+        Path md = dir.resolve(r.scenario() + ".md");
+        Files.writeString(json, Report.json(r));
+        Files.writeString(md, Report.markdown(r));
+        return List.of(json, md);
+    }
+
+    private static void putIf(Map<String, Object> m, String k, Object v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is not worth failing a run for
+        }
+    }
+}

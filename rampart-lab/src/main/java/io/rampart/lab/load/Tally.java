@@ -1,0 +1,152 @@
+package io.rampart.lab.load;
+
+import io.rampart.lab.Kind;
+import io.rampart.lab.SecondSeries;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The generator's accounting: every request it sends and how it ended, per kind, per second,
+ * inside and outside the scenario's event window; latency of well-answered legitimate requests
+ * (HdrHistogram, microseconds); which legitimate clients were ever refused; slow connections held.
+ */
+public final class Tally {
+    private final int seconds;
+    private final int windowFrom;
+    private final int windowTo;
+    private final SecondSeries sent;
+    private final SecondSeries ok;
+    private final AtomicLongArray outcomesAll;
+    private final AtomicLongArray outcomesWindow;
+    private final Histogram[] before = new Histogram[Kind.count()];
+    private final Histogram[] during = new Histogram[Kind.count()];
+    private final Set<Integer> refusedClients = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> legitClients = ConcurrentHashMap.newKeySet();
+    private final AtomicLongArray slowHeld;
+    private final AtomicLongArray slowEvents = new AtomicLongArray(2);
+
+    public Tally(int seconds, int windowFrom, int windowTo) {
+        this.seconds = seconds;
+        this.windowFrom = windowFrom;
+        this.windowTo = windowTo;
+        this.sent = new SecondSeries(seconds);
+        this.ok = new SecondSeries(seconds);
+        this.outcomesAll = new AtomicLongArray(Kind.count() * Outcome.count());
+        this.outcomesWindow = new AtomicLongArray(Kind.count() * Outcome.count());
+        this.slowHeld = new AtomicLongArray(seconds);
+        for (int i = 0; i < Kind.count(); i++) {
+            before[i] = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(120), 2);
+            during[i] = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(120), 2);
+        }
+    }
+
+    /** A request left the generator at {@code second}. */
+    public void sent(Kind kind, int second) {
+        sent.increment(kind, second);
+    }
+
+    /**
+     * A request sent at {@code second} ended with {@code outcome} after {@code latencyNanos}.
+     * {@code client} identifies a legitimate client (ignored for attackers).
+     */
+    public void ended(Kind kind, int client, int second, Outcome outcome, long latencyNanos) {
+        int cell = kind.ordinal() * Outcome.count() + outcome.ordinal();
+        outcomesAll.incrementAndGet(cell);
+        boolean inWindow = second >= windowFrom && second < windowTo;
+        if (inWindow) {
+            outcomesWindow.incrementAndGet(cell);
+        }
+        if (outcome == Outcome.OK) {
+            ok.increment(kind, second);
+            if (kind.legitimate()) {
+                long micros = Math.max(1, Math.min(latencyNanos / 1000, TimeUnit.SECONDS.toMicros(120)));
+                (inWindow ? during : before)[kind.ordinal()].recordValue(micros);
+            }
+        }
+        if (kind.legitimate()) {
+            legitClients.add(client);
+            if (outcome.refusal()) {
+                refusedClients.add(client);
+            }
+        }
+    }
+
+    /** A slow attacker's connection was opened (true) or closed by the other side (false). */
+    public void slowConnection(boolean opened) {
+        slowEvents.incrementAndGet(opened ? 0 : 1);
+    }
+
+    /** Samples how many slow connections are open at {@code second}. */
+    public void slowHeld(int second, long open) {
+        if (second >= 0 && second < seconds) {
+            slowHeld.accumulateAndGet(second, open, Math::max);
+        }
+    }
+
+    public long outcomes(Kind kind, Outcome outcome, boolean windowOnly) {
+        return (windowOnly ? outcomesWindow : outcomesAll).get(kind.ordinal() * Outcome.count() + outcome.ordinal());
+    }
+
+    /** Requests of {@code kind} that ended (in any way). */
+    public long ended(Kind kind, boolean windowOnly) {
+        long total = 0;
+        for (int o = 0; o < Outcome.count(); o++) {
+            total += outcomes(kind, Outcome.at(o), windowOnly);
+        }
+        return total;
+    }
+
+    public SecondSeries sentSeries() {
+        return sent;
+    }
+
+    public SecondSeries okSeries() {
+        return ok;
+    }
+
+    /** Latency of well-answered requests of one kind, before the event window or inside it. */
+    public Histogram latency(Kind kind, boolean duringWindow) {
+        return (duringWindow ? during : before)[kind.ordinal()];
+    }
+
+    /** Legitimate client ids that were limited, blocked or challenged at least once. */
+    public int refusedLegitClients() {
+        return refusedClients.size();
+    }
+
+    public int legitClients() {
+        return legitClients.size();
+    }
+
+    public long slowOpened() {
+        return slowEvents.get(0);
+    }
+
+    public long slowClosedByTarget() {
+        return slowEvents.get(1);
+    }
+
+    public long slowHeldMax(int from, int to) {
+        long max = 0;
+        for (int s = Math.max(0, from); s < Math.min(to, seconds); s++) {
+            max = Math.max(max, slowHeld.get(s));
+        }
+        return max;
+    }
+
+    public int seconds() {
+        return seconds;
+    }
+
+    public int windowFrom() {
+        return windowFrom;
+    }
+
+    public int windowTo() {
+        return windowTo;
+    }
+}

@@ -1,0 +1,18 @@
+package io.rampart.lab.scenario;
+
+/**
+ * What counts as success for a scenario; every bound is optional. A target passes when it meets
+ * every bound that is set.
+ *
+ * @param legitOkMin                     least share of legitimate requests answered well during the event window
+ * @param legitP99MaxMillis              highest legitimate p99 latency during the event window
+ * @param attackToOriginMaxShare         highest share of attack requests that may reach the origin
+ * @param originOverCapacityMaxSeconds   most seconds the origin may spend over capacity
+ * @param timeToMitigateMaxSeconds       longest time from onset until 90% of attack requests are kept off the origin
+ * @param legitClientsRefusedMax         most legitimate clients that may be limited, blocked or challenged
+ */
+public record Criteria(Double legitOkMin, Double legitP99MaxMillis, Double attackToOriginMaxShare,
+                       Integer originOverCapacityMaxSeconds, Double timeToMitigateMaxSeconds,
+                       Integer legitClientsRefusedMax) {
+    public static final Criteria NONE = new Criteria(null, null, null, null, null, null);
+}

@@ -1,0 +1,35 @@
+package io.rampart.lab.score;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one target did in one scenario: the row of figures the issue asks for, and pass or fail
+ * against the scenario's criteria. Null figures mean "does not apply" (no attack requests, no
+ * gateway process) or, for time to mitigate, "never".
+ */
+public record TargetScore(
+        String target,
+        long legitRequests,
+        double legitOkShare,
+        Map<String, KindScore> perPersona,
+        Double legitP50Millis,
+        Double legitP99Millis,
+        Double baselineP50Millis,
+        Double baselineP99Millis,
+        long attackSent,
+        long attackReachedOrigin,
+        Double attackToOriginShare,
+        int originOverCapacitySeconds,
+        Double timeToMitigateSeconds,
+        int legitClients,
+        int legitClientsRefused,
+        long legitRequestsRefused,
+        long slowConnectionsOpened,
+        long slowConnectionsHeldMax,
+        long slowConnectionsClosedByTarget,
+        Double gatewayCpuSeconds,
+        Double gatewayPeakRssMb,
+        boolean pass,
+        List<String> failures) {
+}
