@@ -70,7 +70,9 @@ public final class LabRun {
     }
 
     public ScenarioResult run(Scenario scenario) throws IOException, InterruptedException {
-        Path work = Files.createTempDirectory("rampart-lab-");
+        // world-readable: nginx workers run as an unprivileged user when the lab runs as root
+        Path work = Files.createTempDirectory("rampart-lab-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         List<TargetScore> scores = new ArrayList<>();
         try (LoadGenerator generator = new LoadGenerator(options.generatorThreads(), options.clientTimeout())) {
             for (String name : options.targets()) {
@@ -89,6 +91,7 @@ public final class LabRun {
         try (LabOrigin origin = new LabOrigin(new InetSocketAddress(options.host(), 0), options.capacity(), clock, scenario.seconds() + 1);
              Target target = Targets.of(name, options.policy(), options.rampartCommand())) {
             InetSocketAddress address = target.start(dir, origin.address(), new InetSocketAddress(options.host(), freePort()));
+            generator.warmUp(LoopbackOnly.require(address), "campaign.test");
             ResourceSampler sampler = target.process() == null ? null : new ResourceSampler(target.process());
             if (sampler != null) {
                 sampler.start();

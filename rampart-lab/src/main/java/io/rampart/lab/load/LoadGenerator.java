@@ -46,12 +46,29 @@ public final class LoadGenerator implements AutoCloseable {
      * {@code clock} is restarted here: second 0 is the start of the run.
      */
     public Tally run(Scenario scenario, InetSocketAddress target, String host, RunClock clock) throws InterruptedException {
+        return run(scenario, target, host, clock, 0);
+    }
+
+    /**
+     * Warms the target up (JIT, connection pools) with three seconds of quick visitors from
+     * addresses no scenario uses; nothing of it is scored.
+     */
+    public void warmUp(InetSocketAddress target, String host) throws InterruptedException {
+        Scenario warm = new Scenario("warm-up", null, Duration.ofSeconds(3),
+                List.of(new Group("visitor", 50, null, null, null, null, null, null, null,
+                        new Group.Range(Duration.ofMillis(50), Duration.ofMillis(200)), null, null, null)),
+                List.of(), null);
+        run(warm, target, host, RunClock.system(), 9000);
+    }
+
+    private Tally run(Scenario scenario, InetSocketAddress target, String host, RunClock clock, int addressOffset)
+            throws InterruptedException {
         int[] window = scenario.window();
         Tally tally = new Tally(scenario.seconds() + 1, window[0], window[1]);
         RunContext run = new RunContext(group, clock, tally, target, host, timeout);
         clock.restart();
         AtomicLong slowOpen = new AtomicLong();
-        List<Simulated> clients = build(scenario, run, slowOpen);
+        List<Simulated> clients = build(scenario, run, slowOpen, addressOffset);
         clients.forEach(Simulated::schedule);
         ScheduledFuture<?> sampler = group.next().scheduleAtFixedRate(
                 () -> tally.slowHeld(clock.second(), slowOpen.get()), 0, 250, TimeUnit.MILLISECONDS);
@@ -63,7 +80,7 @@ public final class LoadGenerator implements AutoCloseable {
         return tally;
     }
 
-    private List<Simulated> build(Scenario scenario, RunContext run, AtomicLong slowOpen) {
+    private List<Simulated> build(Scenario scenario, RunContext run, AtomicLong slowOpen, int addressOffset) {
         List<Simulated> out = new ArrayList<>();
         Map<Kind, Integer> nextAddress = new EnumMap<>(Kind.class);
         int[] nextLegitId = {0};
@@ -74,7 +91,7 @@ public final class LoadGenerator implements AutoCloseable {
             Kind kind = p.kind();
             long start = base + g.startOr().toNanos();
             long end = base + g.end(scenario.duration()).toNanos();
-            int first = nextAddress.getOrDefault(kind, 0);
+            int first = nextAddress.getOrDefault(kind, addressOffset);
             for (int i = 0; i < g.clientCount(); i++) {
                 EventLoop loop = group.next();
                 var source = SourceAddresses.of(kind, first + i, g.perPrefixOr());

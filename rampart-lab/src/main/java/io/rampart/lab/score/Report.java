@@ -62,6 +62,8 @@ public final class Report {
         rows.add(new Row("slow connections held (peak)", t -> t.slowConnectionsOpened() == 0 ? "-"
                 : t.slowConnectionsHeldMax() + " (" + t.slowConnectionsClosedByTarget() + " cut)"));
         rows.add(new Row("gateway CPU", t -> t.gatewayCpuSeconds() == null ? "-" : String.format(Locale.ROOT, "%.1f s", t.gatewayCpuSeconds())));
+        rows.add(new Row("gateway CPU per 1,000 requests", t -> t.gatewayCpuSeconds() == null || t.requestsSent() == 0 ? "-"
+                : String.format(Locale.ROOT, "%.0f ms", t.gatewayCpuSeconds() * 1e6 / t.requestsSent())));
         rows.add(new Row("gateway peak RSS", t -> t.gatewayPeakRssMb() == null ? "-" : String.format(Locale.ROOT, "%.0f MB", t.gatewayPeakRssMb())));
         rows.add(new Row("verdict", t -> t.pass() ? "PASS" : "FAIL"));
         return rows;

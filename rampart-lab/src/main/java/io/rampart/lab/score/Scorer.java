@@ -72,7 +72,11 @@ public final class Scorer {
         long attackSent = tally.sentSeries().total(Kind.FLOODER);
         long attackAtOrigin = origin.arrivals().total(Kind.FLOODER);
         Double ttm = attackSent == 0 ? null : timeToMitigate(tally, origin, from, to);
-        TargetScore partial = new TargetScore(target, legitEnded, share(legitOk, legitEnded), perKind,
+        long requestsSent = 0;
+        for (Kind k : Kind.values()) {
+            requestsSent += tally.sentSeries().total(k);
+        }
+        TargetScore partial = new TargetScore(target, requestsSent, legitEnded, share(legitOk, legitEnded), perKind,
                 percentile(during, 50), percentile(during, 99), percentile(before, 50), percentile(before, 99),
                 attackSent, attackAtOrigin, attackSent == 0 ? null : Math.min(1.0, (double) attackAtOrigin / attackSent),
                 origin.overCapacitySeconds(0, origin.seconds()), ttm,
@@ -80,7 +84,7 @@ public final class Scorer {
                 tally.slowOpened(), tally.slowHeldMax(0, tally.seconds()), tally.slowClosedByTarget(),
                 cpuSeconds, peakRssMb, true, List.of());
         List<String> failures = failures(scenario.success(), partial);
-        return new TargetScore(partial.target(), partial.legitRequests(), partial.legitOkShare(), partial.perPersona(),
+        return new TargetScore(partial.target(), partial.requestsSent(), partial.legitRequests(), partial.legitOkShare(), partial.perPersona(),
                 partial.legitP50Millis(), partial.legitP99Millis(), partial.baselineP50Millis(), partial.baselineP99Millis(),
                 partial.attackSent(), partial.attackReachedOrigin(), partial.attackToOriginShare(),
                 partial.originOverCapacitySeconds(), partial.timeToMitigateSeconds(), partial.legitClients(),

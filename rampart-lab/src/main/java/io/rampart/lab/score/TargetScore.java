@@ -10,6 +10,7 @@ import java.util.Map;
  */
 public record TargetScore(
         String target,
+        long requestsSent,
         long legitRequests,
         double legitOkShare,
         Map<String, KindScore> perPersona,
