@@ -1,5 +1,5 @@
 /**
  * JMH benchmarks of the proxy's per-request decision path. They live in the proxy's package (in
- * the lab module) so they can measure package-private classes exactly as the data plane uses them.
+ * the rampart-bench module) so they can measure package-private classes exactly as the data plane uses them.
  */
 package io.rampart.proxy;

@@ -41,18 +41,23 @@ public final class LabRun {
     /** How a run is set up; {@link #defaults} gives the documented defaults. */
     public record Options(List<String> targets, InetAddress host, Policy policy, OriginCapacity capacity,
                           int generatorThreads, Duration clientTimeout, Supplier<List<String>> rampartCommand,
-                          String version) {
+                          String version, boolean warmUp) {
         public static Options defaults(Supplier<List<String>> rampartCommand, String version) {
             return new Options(Targets.NAMES, LoopbackOnly.parse("127.0.0.1"), Policy.DEFAULT, OriginCapacity.DEFAULT,
-                    1, Duration.ofSeconds(10), rampartCommand, version);
+                    1, Duration.ofSeconds(10), rampartCommand, version, true);
         }
 
         public Options withTargets(List<String> t) {
-            return new Options(t, host, policy, capacity, generatorThreads, clientTimeout, rampartCommand, version);
+            return new Options(t, host, policy, capacity, generatorThreads, clientTimeout, rampartCommand, version, warmUp);
         }
 
         public Options withHost(InetAddress h) {
-            return new Options(targets, LoopbackOnly.require(h), policy, capacity, generatorThreads, clientTimeout, rampartCommand, version);
+            return new Options(targets, LoopbackOnly.require(h), policy, capacity, generatorThreads, clientTimeout, rampartCommand, version, warmUp);
+        }
+
+        /** Without the five-second warm-up before each target (quick tests). */
+        public Options withoutWarmUp() {
+            return new Options(targets, host, policy, capacity, generatorThreads, clientTimeout, rampartCommand, version, false);
         }
     }
 
@@ -91,7 +96,9 @@ public final class LabRun {
         try (LabOrigin origin = new LabOrigin(new InetSocketAddress(options.host(), 0), options.capacity(), clock, scenario.seconds() + 1);
              Target target = Targets.of(name, options.policy(), options.rampartCommand())) {
             InetSocketAddress address = target.start(dir, origin.address(), new InetSocketAddress(options.host(), freePort()));
-            generator.warmUp(LoopbackOnly.require(address), "campaign.test");
+            if (options.warmUp()) {
+                generator.warmUp(LoopbackOnly.require(address), "campaign.test");
+            }
             ResourceSampler sampler = target.process() == null ? null : new ResourceSampler(target.process());
             if (sampler != null) {
                 sampler.start();

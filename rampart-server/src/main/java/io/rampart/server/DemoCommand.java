@@ -5,6 +5,7 @@ import io.rampart.config.HostPort;
 import io.rampart.config.RampartConfig;
 import io.rampart.server.demo.DemoOrigin;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,6 +24,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9090", description = "admin address (default ${DEFAULT-VALUE})")
     String admin;
 
+    @Option(names = "--attack", description = "run a one-minute attack drill against the demo from loopback addresses (the lab's origin replaces the demo page)")
+    boolean attack;
+
     @Option(names = "--exit-after", paramLabel = "DURATION", hidden = true, description = "stop by itself after this long (tests)")
     String exitAfter;
 
@@ -38,11 +42,33 @@ final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("--origin: " + e.getMessage());
             return 2;
         }
-        DemoOrigin demo = new DemoOrigin(originAddress.toSocketAddress());
-        String originUrl = "http://" + GatewayRunner.hostPort(demo.address());
+        Duration maxRun = exitAfter == null ? null : io.rampart.config.Durations.parse(exitAfter);
+        io.rampart.lab.RunClock clock = io.rampart.lab.RunClock.system();
+        io.rampart.lab.origin.LabOrigin labOrigin = null;
+        AutoCloseable demo;
+        InetSocketAddress originBound;
+        if (attack) {
+            labOrigin = new io.rampart.lab.origin.LabOrigin(originAddress.toSocketAddress(),
+                    io.rampart.lab.origin.OriginCapacity.DEFAULT, clock, 3600);
+            demo = labOrigin;
+            originBound = labOrigin.address();
+        } else {
+            DemoOrigin d = new DemoOrigin(originAddress.toSocketAddress());
+            demo = d;
+            originBound = d.address();
+        }
+        String originUrl = "http://" + GatewayRunner.hostPort(originBound);
         RampartConfig config;
         try {
-            config = ConfigLoader.validated(RampartConfig.forUpstream(originUrl, listen, admin), "demo");
+            config = RampartConfig.forUpstream(originUrl, listen, admin);
+            if (attack) {
+                // the drill's access log would drown the progress lines: it goes to a file
+                java.nio.file.Path log = java.nio.file.Files.createTempFile("rampart-demo-access-", ".log");
+                config = new RampartConfig(config.listeners(), config.admin(), config.trustedProxies(), config.allow(), config.deny(),
+                        config.limits(), config.timeouts(), config.connections(), config.http(), config.limiter(),
+                        new io.rampart.config.AccessLogConfig(log.toString(), null), config.sites());
+            }
+            config = ConfigLoader.validated(config, "demo");
         } catch (io.rampart.config.ConfigException e) {
             demo.close();
             spec.commandLine().getErr().println(e.getMessage());
@@ -70,9 +96,16 @@ final class DemoCommand implements Callable<Integer> {
             if (runner.adminAddress() != null) {
                 out.println("  curl -s http://" + GatewayRunner.hostPort(runner.adminAddress()) + "/metrics | grep rampart_requests");
             }
-            out.println("Access log (JSON) follows; Ctrl-C stops.");
+            if (attack) {
+                out.println("Access log (JSON): " + config.accessLog().path());
+                InetSocketAddress gateway = runner.gateway().listenAddresses().get(0);
+                Duration drillLength = maxRun == null || maxRun.toSeconds() >= 61 ? null : maxRun.minusSeconds(1);
+                runner.alsoClose(io.rampart.server.lab.DemoDrill.start(gateway, labOrigin.stats(), clock, drillLength, out));
+            } else {
+                out.println("Access log (JSON) follows; Ctrl-C stops.");
+            }
             out.flush();
-            runner.awaitShutdown(exitAfter == null ? null : io.rampart.config.Durations.parse(exitAfter));
+            runner.awaitShutdown(maxRun);
         }
         return 0;
     }

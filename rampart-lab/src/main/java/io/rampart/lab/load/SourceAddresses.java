@@ -11,7 +11,8 @@ import java.net.UnknownHostException;
  * never collide across kinds: visitors 127.10-49.x.y, staff 127.50-59, the office 127.60.0.1,
  * feed readers 127.70, API clients 127.75, flooders 127.100-219, slow attackers 127.220-249.
  * By default every client sits in its own /24 (like home connections or a botnet spread across
- * the Internet); {@code perPrefix} packs several into one /24.
+ * the Internet) as long as the range has /24s left (250 per second octet); {@code perPrefix}
+ * packs several into one /24.
  */
 public final class SourceAddresses {
     private SourceAddresses() {
@@ -32,10 +33,14 @@ public final class SourceAddresses {
             default: base = 220; span = 30; break;
         }
         int network = index / perPrefix;
-        int host = index % perPrefix + 1;
-        int second = base + (network / 250) % span;
-        int third = network % 250 + 1;
-        return address(second, third, host);
+        int networks = span * 250;
+        int lap = network / networks; // past the range's /24s, further clients share them (other host numbers)
+        int host = lap * perPrefix + index % perPrefix + 1;
+        if (host > 254) {
+            throw new IllegalArgumentException("more " + kind.label() + " clients than the lab has addresses for");
+        }
+        network %= networks;
+        return address(base + network / 250, network % 250 + 1, host);
     }
 
     private static InetAddress address(int b, int c, int d) {

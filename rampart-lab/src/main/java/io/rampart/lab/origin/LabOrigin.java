@@ -94,6 +94,7 @@ public final class LabOrigin implements AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            stats.connectedFrom(((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
             if (++open >= max) {
                 ctx.channel().parent().config().setAutoRead(false);
             }

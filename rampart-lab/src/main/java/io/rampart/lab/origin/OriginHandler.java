@@ -46,6 +46,10 @@ final class OriginHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         stats.arrived(Kind.ofLabel(req.headers().get(Kind.HEADER)), clock.second());
+        if (!req.decoderResult().isSuccess()) {
+            send(ctx, false, HttpResponseStatus.BAD_REQUEST, content.notFound, "text/html", PRIVATE, null);
+            return;
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String uri = req.uri();
         int q = uri.indexOf('?');

@@ -18,6 +18,7 @@ public final class OriginStats {
     private final AtomicLongArray slotsFull;
     private final AtomicLongArray unmarked;
     private final long overloadWaitNanos;
+    private final java.util.Set<java.net.InetAddress> sources = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public OriginStats(int seconds, long overloadWaitNanos) {
         this.seconds = seconds;
@@ -29,7 +30,7 @@ public final class OriginStats {
         this.overloadWaitNanos = overloadWaitNanos;
     }
 
-    void arrived(Kind kind, int second) {
+    public void arrived(Kind kind, int second) {
         if (kind == null) {
             unmarked.incrementAndGet(clamp(second));
         } else {
@@ -37,16 +38,26 @@ public final class OriginStats {
         }
     }
 
-    void shed(int second) {
+    public void shed(int second) {
         shed.incrementAndGet(clamp(second));
     }
 
-    void waited(int second, long nanos) {
+    public void waited(int second, long nanos) {
         maxWaitNanos.accumulateAndGet(clamp(second), nanos, Math::max);
     }
 
-    void slotsFull(int second) {
+    public void slotsFull(int second) {
         slotsFull.set(clamp(second), 1);
+    }
+
+    /** A connection arrived from {@code source} (direct clients, or a gateway's own address). */
+    public void connectedFrom(java.net.InetAddress source) {
+        sources.add(source);
+    }
+
+    /** Distinct addresses that opened connections to the origin. */
+    public int distinctSources() {
+        return sources.size();
     }
 
     public SecondSeries arrivals() {

@@ -63,7 +63,7 @@ public final class ScenarioLoader {
                 throw new ScenarioException(nameOrPath + ": cannot read: " + e.getMessage());
             }
         }
-        if (!builtInNames().contains(nameOrPath)) {
+        if (!nameOrPath.matches("[a-z0-9-]+") || ScenarioLoader.class.getClassLoader().getResource("scenarios/" + nameOrPath + ".yml") == null) {
             throw new ScenarioException("no scenario named '" + nameOrPath + "'; `rampart lab list` shows them, or pass a .yml file");
         }
         try (InputStream in = resource(nameOrPath + ".yml")) {
@@ -75,12 +75,15 @@ public final class ScenarioLoader {
 
     /** Parses and validates one scenario; {@code source} names it in error messages. */
     public static Scenario parse(String yaml, String source) {
+        if (yaml.isBlank()) {
+            throw new ScenarioException(source + ": empty file");
+        }
         Scenario s;
         try {
             s = YAML.readValue(yaml, Scenario.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new ScenarioException(source + ": line " + e.getLocation().getLineNr() + ": unknown field '"
-                    + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")");
+            throw new ScenarioException(source + ": line " + keyLine(yaml, e.getPropertyName(), e.getLocation().getLineNr())
+                    + ": unknown field '" + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")");
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
             throw new ScenarioException(source + ": " + where + e.getOriginalMessage());
@@ -90,6 +93,21 @@ public final class ScenarioLoader {
         }
         validate(s, source);
         return s;
+    }
+
+    /**
+     * The line of {@code key}: the parser reports where it was when it noticed, which can be past
+     * the key, so the key is the nearest line at or above that which names it.
+     */
+    private static int keyLine(String yaml, String key, int reported) {
+        String[] lines = yaml.split("\n", -1);
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("(^|[\\s{,-])" + java.util.regex.Pattern.quote(key) + "\\s*:");
+        for (int i = Math.min(reported, lines.length) - 1; i >= 0; i--) {
+            if (p.matcher(lines[i]).find()) {
+                return i + 1;
+            }
+        }
+        return reported;
     }
 
     private static void validate(Scenario s, String source) {

@@ -42,6 +42,9 @@ final class LabRunCommand implements Callable<Integer> {
             description = "where the origin and the gateways listen; must be in 127.0.0.0/8 (default ${DEFAULT-VALUE})")
     String host;
 
+    @Option(names = "--no-warm-up", hidden = true, description = "skip the five-second warm-up before each target (tests)")
+    boolean noWarmUp;
+
     @Spec
     CommandSpec spec;
 
@@ -71,6 +74,9 @@ final class LabRunCommand implements Callable<Integer> {
             options = LabRun.Options.defaults(RampartProcess::command, RampartProcess.version())
                     .withTargets(List.copyOf(targets))
                     .withHost(LoopbackOnly.parse(host));
+            if (noWarmUp) {
+                options = options.withoutWarmUp();
+            }
         } catch (IllegalArgumentException | ScenarioException e) {
             err.println("lab run: " + e.getMessage());
             return 2;

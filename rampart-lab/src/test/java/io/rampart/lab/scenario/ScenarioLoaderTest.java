@@ -1,0 +1,91 @@
+package io.rampart.lab.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ScenarioLoaderTest {
+    private static final String MINIMAL = "name: tiny\nduration: 4s\nlegit:\n  - {persona: api, clients: 2}\n";
+
+    @Test
+    void everyBuiltInScenarioLoadsAndTheIssuesNineAreThere() {
+        assertThat(ScenarioLoader.builtInNames()).containsExactly("baseline", "single-source-flood", "distributed-flood",
+                "cache-busting-flood", "login-flood", "slow-attacks", "flash-crowd", "office-nat", "pulse-wave");
+        for (String name : ScenarioLoader.builtInNames()) {
+            Scenario s = ScenarioLoader.load(name);
+            assertThat(s.name()).isEqualTo(name);
+            assertThat(s.summary()).isNotBlank();
+            assertThat(s.legit()).isNotEmpty();
+            assertThat(s.hasAttack()).isEqualTo(!name.equals("baseline") && !name.equals("flash-crowd"));
+        }
+    }
+
+    @Test
+    void theEventWindowIsTheAttackOrTheSurge() {
+        assertThat(ScenarioLoader.load("distributed-flood").window()).containsExactly(10, 35);
+        assertThat(ScenarioLoader.load("flash-crowd").window()).containsExactly(10, 35);
+        assertThat(ScenarioLoader.load("baseline").window()).containsExactly(0, 40);
+    }
+
+    @Test
+    void aShorterDurationScalesEveryPhaseInProportion() {
+        Scenario s = ScenarioLoader.load("pulse-wave").withDuration(Duration.ofSeconds(20));
+        Group attack = s.attacks().get(0);
+        assertThat(attack.startOr()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(attack.end(s.duration())).isEqualTo(Duration.ofSeconds(19));
+        assertThat(attack.pulse().on()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aPulseIsOnThenOff() {
+        Group g = ScenarioLoader.load("pulse-wave").attacks().get(0);
+        assertThat(g.pulseOn(Duration.ofSeconds(1).toNanos())).isTrue();
+        assertThat(g.pulseOn(Duration.ofSeconds(7).toNanos())).isFalse();
+        assertThat(g.pulseOn(Duration.ofSeconds(13).toNanos())).isTrue();
+    }
+
+    @Test
+    void unknownFieldsNameTheLineAndTheKnownFields() {
+        assertThatThrownBy(() -> ScenarioLoader.parse(MINIMAL + "atacks: []\n", "x.yml"))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessageContaining("x.yml: line 5: unknown field 'atacks'")
+                .hasMessageContaining("attacks");
+    }
+
+    @Test
+    void badValuesGetPreciseMessages() {
+        assertError(MINIMAL.replace("4s", "four seconds"), "not a duration such as 500ms");
+        assertError(MINIMAL.replace("api", "hacker"), "legit[0].persona: unknown persona 'hacker'");
+        assertError(MINIMAL.replace("api", "flooder"), "legit[0].persona: 'flooder' belongs in attacks");
+        assertError(MINIMAL.replace("clients: 2", "clients: 0"), "legit[0].clients: between 1 and 50000");
+        assertError(MINIMAL + "attacks:\n  - {persona: flooder, start: 9s}\n", "attacks[0].start: 9.0s is not before the end of the run");
+        assertError(MINIMAL + "attacks:\n  - {persona: flooder, method: DELETE}\n", "attacks[0].method: GET or POST");
+        assertError(MINIMAL + "attacks:\n  - {persona: flooder, path: search}\n", "attacks[0].path: must start with /");
+        assertError(MINIMAL + "attacks:\n  - {persona: flooder, pulse: {on: 0s, off: 1s}}\n", "attacks[0].pulse");
+        assertError(MINIMAL + "success: {legitOkMin: 95}\n", "success.legitOkMin: a share between 0 and 1");
+        assertError("name: Bad Name\nduration: 4s\nlegit: [{persona: api}]\n", "name: required");
+        assertError("name: x\nduration: 4s\n", "legit: at least one legitimate group");
+        assertError(MINIMAL + "duration: 5s\n", "Duplicate field 'duration'");
+        assertError(MINIMAL.replace("{persona: api, clients: 2}", "{persona: visitor, think: 6s..2s}"), "think: min above max");
+        assertError(MINIMAL.replace("{persona: api, clients: 2}", "{persona: visitor, think: 'soon'}"), "not a duration");
+        assertError("", "empty file");
+        assertError("- just\n- a list\n", "x.yml");
+    }
+
+    @Test
+    void unknownScenarioNamesPointToTheList() {
+        assertThatThrownBy(() -> ScenarioLoader.load("no-such-drill"))
+                .hasMessageContaining("no scenario named 'no-such-drill'")
+                .hasMessageContaining("lab list");
+        assertThatThrownBy(() -> ScenarioLoader.load("../../etc/passwd")).hasMessageContaining("no scenario named");
+        assertThatThrownBy(() -> ScenarioLoader.load("/nonexistent/file.yml")).hasMessageContaining("cannot read");
+    }
+
+    private static void assertError(String yaml, String message) {
+        assertThatThrownBy(() -> ScenarioLoader.parse(yaml, "x.yml"))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessageContaining(message);
+    }
+}

@@ -1,0 +1,132 @@
+package io.rampart.lab.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rampart.lab.Kind;
+import io.rampart.lab.load.Outcome;
+import io.rampart.lab.load.Tally;
+import io.rampart.lab.origin.OriginStats;
+import io.rampart.lab.scenario.Scenario;
+import io.rampart.lab.scenario.ScenarioLoader;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScorerTest {
+    private static final Scenario FLOOD = ScenarioLoader.parse("""
+            name: flood
+            duration: 10s
+            legit: [{persona: api, clients: 4}]
+            attacks: [{persona: flooder, clients: 10, start: 2s, duration: 6s}]
+            success: {legitOkMin: 0.9, attackToOriginMaxShare: 0.2, timeToMitigateMaxSeconds: 2, originOverCapacityMaxSeconds: 1, legitClientsRefusedMax: 0}
+            """, "test");
+
+    @Test
+    void timeToMitigateIsTheFirstSecondFromWhichNinetyPercentStayOffTheOrigin() {
+        Tally t = new Tally(10, 2, 8);
+        OriginStats o = new OriginStats(10, 250_000_000L);
+        long[] arrivals = {100, 100, 5, 15, 5, 5};   // second 4 keeps 95% off, second 5 dips to 85%...
+        for (int i = 0; i < arrivals.length; i++) {
+            flood(t, o, 2 + i, 100, arrivals[i]);
+        }
+        // ...yet seconds 4-7 together keep 370 of 400 off: mitigated from second 4, 3 s after onset at second 2
+        assertThat(Scorer.timeToMitigate(t, o, 2, 8)).isEqualTo(3.0);
+    }
+
+    @Test
+    void aFloodThatKeepsReachingTheOriginIsNeverMitigated() {
+        Tally t = new Tally(10, 2, 8);
+        OriginStats o = new OriginStats(10, 250_000_000L);
+        for (int s = 2; s < 8; s++) {
+            flood(t, o, s, 100, s == 7 ? 0 : 60);
+        }
+        // only the last second is clean: mitigated 6 s after onset
+        assertThat(Scorer.timeToMitigate(t, o, 2, 8)).isEqualTo(6.0);
+        Tally never = new Tally(10, 2, 8);
+        OriginStats o2 = new OriginStats(10, 250_000_000L);
+        for (int s = 2; s < 8; s++) {
+            flood(never, o2, s, 100, 60);
+        }
+        assertThat(Scorer.timeToMitigate(never, o2, 2, 8)).isNull();
+    }
+
+    @Test
+    void aTargetIsScoredAgainstEveryCriterionWithReasons() {
+        Tally t = new Tally(10, 2, 8);
+        OriginStats o = new OriginStats(10, 250_000_000L);
+        for (int s = 2; s < 8; s++) {
+            flood(t, o, s, 100, 50);
+        }
+        o.shed(3);
+        o.shed(4);
+        for (int i = 0; i < 8; i++) {
+            t.sent(Kind.API, 3);
+            t.ended(Kind.API, i % 4, 3, i < 6 ? Outcome.OK : Outcome.LIMITED, 5_000_000L);
+        }
+        TargetScore s = Scorer.score("gw", FLOOD, t, o, 1.5, 100.0);
+        assertThat(s.legitOkShare()).isEqualTo(0.75);
+        assertThat(s.perPersona()).containsOnlyKeys("api");
+        assertThat(s.legitP50Millis()).isCloseTo(5.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(s.attackToOriginShare()).isEqualTo(0.5);
+        assertThat(s.originOverCapacitySeconds()).isEqualTo(2);
+        assertThat(s.legitClientsRefused()).isEqualTo(2);
+        assertThat(s.timeToMitigateSeconds()).isNull();
+        assertThat(s.pass()).isFalse();
+        assertThat(s.failures()).containsExactly(
+                "legitimate success 75.0% < 90.0%",
+                "attack reaching origin 50.0% > 20.0%",
+                "origin over capacity 2 s > 1 s",
+                "time to mitigate never > 2 s",
+                "2 legitimate clients refused > 0");
+    }
+
+    @Test
+    void aCleanTargetPasses() {
+        Tally t = new Tally(10, 2, 8);
+        OriginStats o = new OriginStats(10, 250_000_000L);
+        for (int s = 2; s < 8; s++) {
+            flood(t, o, s, 100, 1);
+        }
+        t.sent(Kind.API, 3);
+        t.ended(Kind.API, 1, 3, Outcome.OK, 1_000_000L);
+        TargetScore s = Scorer.score("gw", FLOOD, t, o, null, null);
+        assertThat(s.failures()).isEmpty();
+        assertThat(s.pass()).isTrue();
+        assertThat(s.timeToMitigateSeconds()).isEqualTo(1.0);
+    }
+
+    @Test
+    void theJsonAndTheMarkdownCarryTheSameFigures() {
+        Tally t = new Tally(10, 2, 8);
+        OriginStats o = new OriginStats(10, 250_000_000L);
+        for (int s = 2; s < 8; s++) {
+            flood(t, o, s, 100, 7);
+        }
+        t.sent(Kind.API, 3);
+        t.ended(Kind.API, 1, 3, Outcome.OK, 12_300_000L);
+        TargetScore a = Scorer.score("none", FLOOD, t, o, null, null);
+        TargetScore b = Scorer.score("rampart", FLOOD, t, o, 2.5, 150.0);
+        ScenarioResult r = new ScenarioResult("flood", "a test", 10, 2, 8, "2026-11-23 00:00 UTC", "rampart dev",
+                Map.of("summary", "2 cores"), Map.of(), Map.of(), Map.of(), List.of(a, b), List.of("a warning"));
+        String json = Report.json(r);
+        ScenarioResult back = Report.parseJson(json);
+        assertThat(back).isEqualTo(r);
+        assertThat(Report.markdown(back)).isEqualTo(Report.markdown(r));
+        String md = Report.markdown(r);
+        assertThat(md).contains("| flood reaching origin | 42 (7.0%) | 42 (7.0%) |");
+        assertThat(md).contains("| gateway CPU | - | 2.5 s |").contains("| gateway peak RSS | - | 150 MB |");
+        assertThat(md).contains("| legitimate p50 / p99 (window) | 12 ms / 12 ms | 12 ms / 12 ms |");
+        assertThat(md).contains("warning: a warning");
+        assertThat(Report.table(r)).contains("flood reaching origin").contains("42 (7.0%)");
+    }
+
+    private static void flood(Tally t, OriginStats o, int second, int sent, long arrived) {
+        for (int i = 0; i < sent; i++) {
+            t.sent(Kind.FLOODER, second);
+            t.ended(Kind.FLOODER, -1, second, i < arrived ? Outcome.OK : Outcome.LIMITED, 1_000_000L);
+        }
+        for (int i = 0; i < arrived; i++) {
+            o.arrived(Kind.FLOODER, second);
+        }
+    }
+}
