@@ -12,28 +12,15 @@ import java.util.Map;
  * think time between steps; logs in again if the session is lost. The office persona is the same
  * behaviour with many staff behind one address (NAT).
  */
-final class Staff extends Simulated {
+final class Staff extends Browsing {
     private static final List<String> WORK = List.of("/account", "/app/dashboard", "/app/volunteers", "/search?q=", "/api/v1/items");
 
-    private final LabClient client;
-    private final String userAgent;
     private final String user;
-    private final long thinkMin;
-    private final long thinkMax;
     private final Map<String, String> cookies = new HashMap<>();
 
     Staff(RunContext run, EventLoop loop, LabClient client, String user, long start, long end, long thinkMin, long thinkMax, long seed) {
-        super(run, loop, start, end, seed);
-        this.client = client;
+        super(run, loop, client, 3, start, end, thinkMin, thinkMax, seed);
         this.user = user;
-        this.userAgent = Requests.BROWSERS.get(random.nextInt(3));
-        this.thinkMin = thinkMin;
-        this.thinkMax = thinkMax;
-    }
-
-    @Override
-    long stagger() {
-        return between(0, thinkMax);
     }
 
     @Override
@@ -46,7 +33,7 @@ final class Staff extends Simulated {
             if (r != null) {
                 Requests.keepCookies(r.headers(), cookies);
             }
-            later(between(thinkMin, thinkMax), cookies.containsKey("sid") ? this::work : this::logIn);
+            afterThinking(cookies.containsKey("sid") ? this::work : this::logIn);
         });
     }
 
@@ -64,7 +51,7 @@ final class Staff extends Simulated {
             if (loggedOut) {
                 cookies.clear();
             }
-            later(between(thinkMin, thinkMax), loggedOut ? this::logIn : this::work);
+            afterThinking(loggedOut ? this::logIn : this::work);
         });
     }
 }

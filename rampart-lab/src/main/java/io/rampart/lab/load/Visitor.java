@@ -19,28 +19,15 @@ import java.util.regex.Pattern;
  * cached yet (a browser keeps them), keeps cookies, follows redirects, thinks, opens the next page.
  * A challenge page is counted as such; solving it arrives with the challenge itself.
  */
-final class Visitor extends Simulated {
+final class Visitor extends Browsing {
     private static final Pattern ASSET = Pattern.compile("(?:src|href)=\"(/static/[^\"]+)\"");
     private static final int MAX_REDIRECTS = 5;
 
-    private final LabClient client;
-    private final String userAgent;
-    private final long thinkMin;
-    private final long thinkMax;
     private final Map<String, String> cookies = new HashMap<>();
     private final Set<String> cached = new HashSet<>();
 
     Visitor(RunContext run, EventLoop loop, LabClient client, long start, long end, long thinkMin, long thinkMax, long seed) {
-        super(run, loop, start, end, seed);
-        this.client = client;
-        this.userAgent = Requests.BROWSERS.get(random.nextInt(Requests.BROWSERS.size()));
-        this.thinkMin = thinkMin;
-        this.thinkMax = thinkMax;
-    }
-
-    @Override
-    long stagger() {
-        return between(0, thinkMax);
+        super(run, loop, client, Requests.BROWSERS.size(), start, end, thinkMin, thinkMax, seed);
     }
 
     @Override
@@ -55,7 +42,7 @@ final class Visitor extends Simulated {
 
     private void assets(List<String> todo, int next) {
         if (next >= todo.size()) {
-            later(between(thinkMin, thinkMax), this::view);
+            afterThinking(this::view);
             return;
         }
         fetch(todo.get(next), false, 0, body -> {
@@ -81,7 +68,7 @@ final class Visitor extends Simulated {
                 then.accept(page ? body(r) : "");
             } else {
                 // a failed page: the reader waits and tries another page later
-                later(between(thinkMin, thinkMax), this::view);
+                afterThinking(this::view);
             }
         });
     }

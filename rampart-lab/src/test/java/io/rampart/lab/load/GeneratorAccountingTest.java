@@ -39,9 +39,7 @@ class GeneratorAccountingTest {
                 attacks:
                   - {persona: flooder, clients: 5, rate: 20, path: '/static/logo.svg?{rand}', start: 1s, duration: 2s}
                 """, "test");
-        RunClock clock = RunClock.system();
-        origin = new LabOrigin(new InetSocketAddress("127.0.0.1", 0), OriginCapacity.DEFAULT, clock, 6);
-        Tally t = generator.run(s, origin.address(), "campaign.test", clock);
+        Tally t = runAgainstOrigin(s, OriginCapacity.DEFAULT);
 
         long floodSent = t.sentSeries().total(Kind.FLOODER);
         assertThat(floodSent).isBetween(120L, 230L); // 5 sources x 20/s x 2 s
@@ -72,9 +70,7 @@ class GeneratorAccountingTest {
                 legit:
                   - {persona: office, clients: 6, think: 100ms..200ms}
                 """, "test");
-        RunClock clock = RunClock.system();
-        origin = new LabOrigin(new InetSocketAddress("127.0.0.1", 0), OriginCapacity.DEFAULT, clock, 4);
-        Tally t = generator.run(s, origin.address(), "campaign.test", clock);
+        Tally t = runAgainstOrigin(s, OriginCapacity.DEFAULT);
         assertThat(t.ended(Kind.OFFICE, false)).isGreaterThan(6);
         assertThat(origin.stats().distinctSources()).isEqualTo(1);
     }
@@ -84,9 +80,7 @@ class GeneratorAccountingTest {
         OriginCapacity slow = new OriginCapacity(16, 512, Duration.ofSeconds(30), 512, Duration.ofSeconds(30),
                 Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(250));
         Scenario s = ScenarioLoader.parse("name: t\nduration: 3s\nlegit:\n  - {persona: api, clients: 2, interval: 100ms}\n", "test");
-        RunClock clock = RunClock.system();
-        origin = new LabOrigin(new InetSocketAddress("127.0.0.1", 0), slow, clock, 5);
-        Tally timedOut = generator.run(s, origin.address(), "campaign.test", clock);
+        Tally timedOut = runAgainstOrigin(s, slow);
         assertThat(timedOut.outcomes(Kind.API, Outcome.TIMEOUT, false)).isPositive();
         assertThat(timedOut.outcomes(Kind.API, Outcome.OK, false)).isZero();
 
@@ -97,6 +91,13 @@ class GeneratorAccountingTest {
         Tally down = generator.run(s, new InetSocketAddress("127.0.0.1", closedPort), "campaign.test", RunClock.system());
         assertThat(down.outcomes(Kind.API, Outcome.RESET, false)).isPositive();
         assertThat(down.outcomes(Kind.API, Outcome.RESET, false)).isEqualTo(down.ended(Kind.API, false));
+    }
+
+    /** Plays {@code s} straight at a fresh origin (the lab's {@code none} target). */
+    private Tally runAgainstOrigin(Scenario s, OriginCapacity capacity) throws InterruptedException {
+        RunClock clock = RunClock.system();
+        origin = new LabOrigin(new InetSocketAddress("127.0.0.1", 0), capacity, clock, s.seconds() + 2);
+        return generator.run(s, origin.address(), "campaign.test", clock);
     }
 
     @Test

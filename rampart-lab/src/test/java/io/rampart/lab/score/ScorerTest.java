@@ -42,21 +42,15 @@ class ScorerTest {
         }
         // only the last second is clean: mitigated 6 s after onset
         assertThat(Scorer.timeToMitigate(t, o, 2, 8)).isEqualTo(6.0);
-        Tally never = new Tally(10, 2, 8);
-        OriginStats o2 = new OriginStats(10, 250_000_000L);
-        for (int s = 2; s < 8; s++) {
-            flood(never, o2, s, 100, 60);
-        }
-        assertThat(Scorer.timeToMitigate(never, o2, 2, 8)).isNull();
+        Flood never = steadyFlood(60);
+        assertThat(Scorer.timeToMitigate(never.t(), never.o(), 2, 8)).isNull();
     }
 
     @Test
     void aTargetIsScoredAgainstEveryCriterionWithReasons() {
-        Tally t = new Tally(10, 2, 8);
-        OriginStats o = new OriginStats(10, 250_000_000L);
-        for (int s = 2; s < 8; s++) {
-            flood(t, o, s, 100, 50);
-        }
+        Flood f = steadyFlood(50);
+        Tally t = f.t();
+        OriginStats o = f.o();
         o.shed(3);
         o.shed(4);
         for (int i = 0; i < 8; i++) {
@@ -82,11 +76,9 @@ class ScorerTest {
 
     @Test
     void aCleanTargetPasses() {
-        Tally t = new Tally(10, 2, 8);
-        OriginStats o = new OriginStats(10, 250_000_000L);
-        for (int s = 2; s < 8; s++) {
-            flood(t, o, s, 100, 1);
-        }
+        Flood f = steadyFlood(1);
+        Tally t = f.t();
+        OriginStats o = f.o();
         t.sent(Kind.API, 3);
         t.ended(Kind.API, 1, 3, Outcome.OK, 1_000_000L);
         TargetScore s = Scorer.score("gw", FLOOD, t, o, null, null);
@@ -97,11 +89,9 @@ class ScorerTest {
 
     @Test
     void theJsonAndTheMarkdownCarryTheSameFigures() {
-        Tally t = new Tally(10, 2, 8);
-        OriginStats o = new OriginStats(10, 250_000_000L);
-        for (int s = 2; s < 8; s++) {
-            flood(t, o, s, 100, 7);
-        }
+        Flood f = steadyFlood(7);
+        Tally t = f.t();
+        OriginStats o = f.o();
         t.sent(Kind.API, 3);
         t.ended(Kind.API, 1, 3, Outcome.OK, 12_300_000L);
         TargetScore a = Scorer.score("none", FLOOD, t, o, null, null);
@@ -118,6 +108,19 @@ class ScorerTest {
         assertThat(md).contains("| legitimate p50 / p99 (window) | 12 ms / 12 ms | 12 ms / 12 ms |");
         assertThat(md).contains("warning: a warning");
         assertThat(Report.table(r)).contains("flood reaching origin").contains("42 (7.0%)");
+    }
+
+    /** A tally and origin counts for a flood of 100 requests/s in seconds 2-7, {@code arrived} of them reaching the origin each second. */
+    private static Flood steadyFlood(long arrived) {
+        Tally t = new Tally(10, 2, 8);
+        OriginStats o = new OriginStats(10, 250_000_000L);
+        for (int s = 2; s < 8; s++) {
+            flood(t, o, s, 100, arrived);
+        }
+        return new Flood(t, o);
+    }
+
+    private record Flood(Tally t, OriginStats o) {
     }
 
     private static void flood(Tally t, OriginStats o, int second, int sent, long arrived) {

@@ -110,4 +110,24 @@ class LabCommandTest {
         assertThat(run(args)).as(String.join(" ", args)).isEqualTo(2);
         assertThat(err.toString().substring(before.toString().length())).contains(message);
     }
+
+    @Test
+    void interruptingARunStopsTheGatewaysItStarted() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process lab = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "lab", "run", "baseline", "--targets", "nginx", "--duration", "30s", "--no-warm-up")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            ProcessHandle nginx = await().atMost(Duration.ofSeconds(20)).until(
+                    () -> lab.descendants().filter(p -> p.info().command().orElse("").endsWith("nginx")).findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+            java.util.List<ProcessHandle> family = new java.util.ArrayList<>(nginx.descendants().toList());
+            family.add(nginx);
+            lab.destroy(); // SIGTERM, as Ctrl-C would: the shutdown hook stops what the lab started
+            assertThat(lab.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> family.stream().noneMatch(ProcessHandle::isAlive));
+        } finally {
+            lab.destroyForcibly();
+        }
+    }
 }
