@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code rampart lab}: the attack lab. */
 @Command(name = "lab",
         description = "The attack lab: reproducible DDoS scenarios, scored side by side against nginx and HAProxy (loopback only).",
-        subcommands = {LabListCommand.class, LabRunCommand.class})
+        subcommands = {LabListCommand.class, LabRunCommand.class, LabOriginCommand.class})
 public final class LabCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

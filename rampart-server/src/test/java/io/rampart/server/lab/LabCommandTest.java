@@ -47,6 +47,9 @@ class LabCommandTest {
         assertRefused("10.0.0.1 is outside 127.0.0.0/8", "lab", "run", "baseline", "--host", "10.0.0.1");
         assertRefused("'localhost' is not an IPv4 address", "lab", "run", "baseline", "--host", "localhost");
         assertRefused("cannot read", "lab", "run", "/no/such/scenario.yml");
+        assertRefused("outside 127.0.0.0/8", "lab", "origin", "--listen", "192.0.2.1:8080");
+        assertRefused("is not a port number", "lab", "origin", "--listen", "127.0.0.1:http");
+        assertRefused("expected HOST:PORT", "lab", "origin", "--listen", "127.0.0.1");
     }
 
     @Test
@@ -89,6 +92,15 @@ class LabCommandTest {
     }
 
     @Test
+    void theOriginCommandServesTheLabSiteAndStatesItsCapacity() throws Exception {
+        java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run("lab", "origin", "--listen", "127.0.0.1:0", "--exit-after", "3"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> out.toString().contains("lab origin on"));
+        assertThat(out.toString()).contains("16 workers: about 1600 pages/s, 533 searches/s, 400 log-ins/s");
+        assertThat(exit.get()).isZero();
+    }
+
+    @Test
     void demoAttackRunsADrillThatRampartRepels() {
         int code = run("demo", "--attack", "--listen", "127.0.0.1:0", "--origin", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--exit-after", "9s");
         assertThat(code).as(err.toString()).isZero();
@@ -113,8 +125,8 @@ class LabCommandTest {
 
     @Test
     void interruptingARunStopsTheGatewaysItStarted() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process lab = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process lab = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "lab", "run", "baseline", "--targets", "nginx", "--duration", "30s", "--no-warm-up")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
