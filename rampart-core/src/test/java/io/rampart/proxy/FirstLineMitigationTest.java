@@ -137,6 +137,74 @@ class FirstLineMitigationTest {
     }
 
     @Test
+    void limitedPostWithASmallBody_isAnswered429AndTheConnectionKeptForTheNextRequest() throws Exception {
+        try (GatewayFixture gw = loginLimitedToOne();
+             RawHttp c = new RawHttp("127.0.6.2", gw.port())) {
+            assertThat(c.send(post("user=a&password=b")).read().status()).isEqualTo(200);
+            // the body looks like a request: it must be discarded as body, never served
+            String smuggled = "GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n";
+            Response limited = c.send(post(smuggled)).read();
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(limited.header("connection")).isNotEqualTo("close");
+            Response next = c.get("a", "/echo");
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.text()).contains("/echo").doesNotContain("smuggled");
+            assertThat(gw.gateway.metrics().counterValue("rampart.requests", "verdict", "limit")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void limitedPostWhoseBodyArrivesAfterTheAnswer_isDiscardedAndTheConnectionKept() throws Exception {
+        try (GatewayFixture gw = loginLimitedToOne();
+             RawHttp c = new RawHttp("127.0.6.3", gw.port())) {
+            assertThat(c.send(post("user=a")).read().status()).isEqualTo(200);
+            c.send("POST /login HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(429);
+            c.send("0123456789");
+            assertThat(c.get("a", "/echo").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void limitedPostWithAChunkedOrLargeBody_isAnswered429AndClosed() throws Exception {
+        try (GatewayFixture gw = loginLimitedToOne();
+             RawHttp chunked = new RawHttp("127.0.6.4", gw.port());
+             RawHttp large = new RawHttp("127.0.6.5", gw.port())) {
+            assertThat(chunked.send(post("user=a")).read().status()).isEqualTo(200);
+            chunked.send("POST /login HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+            Response r = chunked.read();
+            assertThat(r.status()).isEqualTo(429);
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(chunked.closedWithin(3000)).isTrue();
+
+            assertThat(large.send(post("user=a")).read().status()).isEqualTo(200);
+            large.send("POST /login HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n");
+            Response big = large.read();
+            assertThat(big.status()).isEqualTo(429);
+            assertThat(big.header("connection")).isEqualTo("close");
+            assertThat(large.closedWithin(3000)).isTrue();
+        }
+    }
+
+    private static GatewayFixture loginLimitedToOne() throws Exception {
+        return GatewayFixture.start("""
+                sites:
+                  - name: s
+                    hosts: ['*']
+                    upstreams: [ORIGIN]
+                    routes:
+                      - path: /login
+                        limits:
+                          perClient: {rate: 0.01, burst: 1}
+                """, ORIGIN.url());
+    }
+
+    private static String post(String body) {
+        return "POST /login HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body;
+    }
+
+    @Test
     void allowList_winsOverRateLimitsAndConnectionCaps() throws Exception {
         try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), """
                 allow: [127.0.7.0/24]
