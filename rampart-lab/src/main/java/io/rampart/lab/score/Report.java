@@ -109,7 +109,8 @@ public final class Report {
         r.targets().forEach(t -> b.append("---:|"));
         b.append('\n');
         for (Row row : rows(r)) {
-            b.append("| ").append(row.label.strip()).append(" |");
+            String label = row.label.startsWith("  ") ? "&nbsp;&nbsp;" + row.label.strip() : row.label;
+            b.append("| ").append(label).append(" |");
             r.targets().forEach(t -> b.append(' ').append(row.value.apply(t)).append(" |"));
             b.append('\n');
         }
