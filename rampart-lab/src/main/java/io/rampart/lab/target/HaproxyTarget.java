@@ -8,12 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /** HAProxy with stick tables, deny and tarpit, timeouts, a cache and a server maxconn (see targets/haproxy.cfg). */
-final class HaproxyTarget implements Target {
-    private final Policy policy;
-    private ManagedProcess process;
-
+final class HaproxyTarget extends ProcessTarget {
     HaproxyTarget(Policy policy) {
-        this.policy = policy;
+        super(policy);
     }
 
     @Override
@@ -30,20 +27,7 @@ final class HaproxyTarget implements Target {
                 "WORKERS", Targets.workers(), "LISTEN", Targets.hostPort(listen), "ORIGIN", Targets.hostPort(origin),
                 "RATE_10S", policy.rate() * 10 + policy.burst(), "LOGIN_10S", policy.loginRate() * 10 + policy.loginBurst(),
                 "CONNECTIONS", policy.connections(), "ORIGIN_MAXCONN", policy.originConnections())));
-        process = ManagedProcess.start("haproxy", List.of(haproxy.toString(), "-f", conf.toString(), "-db"), dir.resolve("output.log"));
-        Targets.awaitReady(listen, process, 15_000);
+        launch(List.of(haproxy.toString(), "-f", conf.toString(), "-db"), dir, listen, 15_000);
         return listen;
-    }
-
-    @Override
-    public ProcessHandle process() {
-        return process == null ? null : process.handle();
-    }
-
-    @Override
-    public void close() {
-        if (process != null) {
-            process.close();
-        }
     }
 }

@@ -9,12 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /** nginx with limit_req, limit_conn, timeouts and a micro-cache (see targets/nginx.conf). */
-final class NginxTarget implements Target {
-    private final Policy policy;
-    private ManagedProcess process;
-
+final class NginxTarget extends ProcessTarget {
     NginxTarget(Policy policy) {
-        this.policy = policy;
+        super(policy);
     }
 
     @Override
@@ -35,24 +32,11 @@ final class NginxTarget implements Target {
                 "WORKERS", Targets.workers(), "DIR", dir, "LISTEN", Targets.hostPort(listen), "ORIGIN", Targets.hostPort(origin),
                 "RATE", policy.rate(), "BURST", policy.burst(), "LOGIN_RATE", policy.loginRate(), "LOGIN_BURST", policy.loginBurst(),
                 "CONNECTIONS", policy.connections())));
-        process = ManagedProcess.start("nginx", List.of(nginx.toString(), "-c", conf.toString(), "-p", dir.toString()), dir.resolve("output.log"));
         try {
-            Targets.awaitReady(listen, process, 15_000);
+            launch(List.of(nginx.toString(), "-c", conf.toString(), "-p", dir.toString()), dir, listen, 15_000);
         } catch (IOException e) {
             throw new IOException(e.getMessage() + "\nnginx error log:\n" + Targets.tail(dir.resolve("error.log")), e);
         }
         return listen;
-    }
-
-    @Override
-    public ProcessHandle process() {
-        return process == null ? null : process.handle();
-    }
-
-    @Override
-    public void close() {
-        if (process != null) {
-            process.close();
-        }
     }
 }

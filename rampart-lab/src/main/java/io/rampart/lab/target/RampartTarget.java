@@ -10,13 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Rampart in its own JVM with its defaults plus the site definition (see targets/rampart.yml). */
-final class RampartTarget implements Target {
-    private final Policy policy;
+final class RampartTarget extends ProcessTarget {
     private final List<String> command;
-    private ManagedProcess process;
 
     RampartTarget(Policy policy, List<String> command) {
-        this.policy = policy;
+        super(policy);
         this.command = command;
     }
 
@@ -35,26 +33,13 @@ final class RampartTarget implements Target {
                 "CONNECTIONS", policy.connections())));
         List<String> cmd = new ArrayList<>(command);
         cmd.addAll(List.of("run", "--config", conf.toString()));
-        process = ManagedProcess.start("rampart", cmd, dir.resolve("output.log"));
-        Targets.awaitReady(listen, process, 30_000);
+        launch(cmd, dir, listen, 30_000);
         return listen;
     }
 
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    @Override
-    public ProcessHandle process() {
-        return process == null ? null : process.handle();
-    }
-
-    @Override
-    public void close() {
-        if (process != null) {
-            process.close();
         }
     }
 }
