@@ -41,10 +41,10 @@ public final class LabRun {
     /** How a run is set up; {@link #defaults} gives the documented defaults. */
     public record Options(List<String> targets, InetAddress host, Policy policy, OriginCapacity capacity,
                           int generatorThreads, Duration clientTimeout, Supplier<List<String>> rampartCommand,
-                          String version, boolean warmUp) {
+                          String version, Duration warmUp) {
         public static Options defaults(Supplier<List<String>> rampartCommand, String version) {
             return new Options(Targets.NAMES, LoopbackOnly.parse("127.0.0.1"), Policy.DEFAULT, OriginCapacity.DEFAULT,
-                    1, Duration.ofSeconds(10), rampartCommand, version, true);
+                    1, Duration.ofSeconds(10), rampartCommand, version, Duration.ofSeconds(5));
         }
 
         public Options withTargets(List<String> t) {
@@ -55,9 +55,9 @@ public final class LabRun {
             return new Options(targets, LoopbackOnly.require(h), policy, capacity, generatorThreads, clientTimeout, rampartCommand, version, warmUp);
         }
 
-        /** Without the five-second warm-up before each target (quick tests). */
-        public Options withoutWarmUp() {
-            return new Options(targets, host, policy, capacity, generatorThreads, clientTimeout, rampartCommand, version, false);
+        /** A warm-up of {@code d} before each target (zero: none; the default is five seconds). */
+        public Options withWarmUp(Duration d) {
+            return new Options(targets, host, policy, capacity, generatorThreads, clientTimeout, rampartCommand, version, d);
         }
     }
 
@@ -96,8 +96,8 @@ public final class LabRun {
         try (LabOrigin origin = new LabOrigin(new InetSocketAddress(options.host(), 0), options.capacity(), clock, scenario.seconds() + 1);
              Target target = Targets.of(name, options.policy(), options.rampartCommand())) {
             InetSocketAddress address = target.start(dir, origin.address(), new InetSocketAddress(options.host(), freePort()));
-            if (options.warmUp()) {
-                generator.warmUp(LoopbackOnly.require(address), "campaign.test");
+            if (!options.warmUp().isZero()) {
+                generator.warmUp(LoopbackOnly.require(address), "campaign.test", options.warmUp());
             }
             ResourceSampler sampler = target.process() == null ? null : new ResourceSampler(target.process());
             if (sampler != null) {

@@ -56,12 +56,12 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     /**
-     * Warms the target up (JIT, connection pools) with five seconds of quick visitors (about
+     * Warms the target up (JIT, connection pools) for {@code length} with quick visitors (about
      * 1,000 requests/s, each visitor under the per-client limit) from addresses no scenario uses;
      * nothing of it is scored.
      */
-    public void warmUp(InetSocketAddress target, String host) throws InterruptedException {
-        Scenario warm = new Scenario("warm-up", null, Duration.ofSeconds(5),
+    public void warmUp(InetSocketAddress target, String host, Duration length) throws InterruptedException {
+        Scenario warm = new Scenario("warm-up", null, length,
                 List.of(new Group("visitor", 100, null, null, null, null, null, null, null,
                         new Group.Range(Duration.ofMillis(30), Duration.ofMillis(120)), null, null, null)),
                 List.of(), null);

@@ -42,7 +42,11 @@ final class LabRunCommand implements Callable<Integer> {
             description = "where the origin and the gateways listen; must be in 127.0.0.0/8 (default ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--no-warm-up", hidden = true, description = "skip the five-second warm-up before each target (tests)")
+    @Option(names = "--warm-up", paramLabel = "DURATION", defaultValue = "5s",
+            description = "unscored warm-up before each target, e.g. 60s for JIT-compiled gateways at steady state; 0s for none (default ${DEFAULT-VALUE})")
+    String warmUp;
+
+    @Option(names = "--no-warm-up", hidden = true, description = "the same as --warm-up 0s (tests)")
     boolean noWarmUp;
 
     @Spec
@@ -74,9 +78,11 @@ final class LabRunCommand implements Callable<Integer> {
             options = LabRun.Options.defaults(RampartProcess::command, RampartProcess.version())
                     .withTargets(List.copyOf(targets))
                     .withHost(LoopbackOnly.parse(host));
-            if (noWarmUp) {
-                options = options.withoutWarmUp();
+            Duration warm = noWarmUp || warmUp.equals("0") ? Duration.ZERO : LabDurations.parse(warmUp);
+            if (warm.toMinutes() > 10) {
+                throw new IllegalArgumentException("--warm-up: at most 10m");
             }
+            options = options.withWarmUp(warm);
         } catch (IllegalArgumentException | ScenarioException e) {
             err.println("lab run: " + e.getMessage());
             return 2;
