@@ -327,8 +327,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             if (requestDone) {
                 goIdle();
             } else {
-                state = State.SKIP_REST;
-                ctx.channel().config().setAutoRead(true);
+                skipRestOfBody();
             }
         } else if (!requestDone) {
             state = State.CLOSING;
@@ -352,6 +351,25 @@ final class FrontendHandler extends ChannelDuplexHandler {
     }
 
     private static final long SKIPPABLE_BODY_BYTES = 64 * 1024;
+
+    /**
+     * Reads and discards the rest of a refused request's body, keeping the connection. The body
+     * must arrive within {@value #SKIP_REST_MILLIS} ms: a client that trickles it after a refusal
+     * is closed, so discarding never becomes a way to hold a connection open (slow POST).
+     */
+    private void skipRestOfBody() {
+        state = State.SKIP_REST;
+        ctx.channel().config().setAutoRead(true);
+        int id = exchangeId;
+        ctx.executor().schedule(() -> {
+            if (id == exchangeId && state == State.SKIP_REST) {
+                rt.metrics.slowClient(SlowKind.BODY);
+                closeNow();
+            }
+        }, SKIP_REST_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private static final long SKIP_REST_MILLIS = 2000;
 
     /**
      * Closes a connection whose client is still sending (an answer before the end of its body):

@@ -166,6 +166,18 @@ class FirstLineMitigationTest {
     }
 
     @Test
+    void limitedPostWhoseBodyNeverComes_isClosedWithinSeconds_notHeldOpen() throws Exception {
+        try (GatewayFixture gw = loginLimitedToOne();
+             RawHttp c = new RawHttp("127.0.6.6", gw.port())) {
+            assertThat(c.send(post("user=a")).read().status()).isEqualTo(200);
+            c.send("POST /login HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\nuser=");
+            assertThat(c.read().status()).isEqualTo(429);
+            c.send("a"); // a trickle, as a slow POST would
+            assertThat(c.closedWithin(4000)).isTrue();
+        }
+    }
+
+    @Test
     void limitedPostWithAChunkedOrLargeBody_isAnswered429AndClosed() throws Exception {
         try (GatewayFixture gw = loginLimitedToOne();
              RawHttp chunked = new RawHttp("127.0.6.4", gw.port());
