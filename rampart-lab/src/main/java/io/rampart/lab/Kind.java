@@ -47,8 +47,4 @@ public enum Kind {
     public static int count() {
         return VALUES.length;
     }
-
-    public static Kind at(int ordinal) {
-        return VALUES[ordinal];
-    }
 }

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +94,7 @@ public final class LabRun {
         RunClock clock = RunClock.system();
         try (LabOrigin origin = new LabOrigin(new InetSocketAddress(options.host(), 0), options.capacity(), clock, scenario.seconds() + 1);
              Target target = Targets.of(name, options.policy(), options.rampartCommand())) {
-            InetSocketAddress address = target.start(dir, origin.address(), new InetSocketAddress(options.host(), freePort()));
+            InetSocketAddress address = target.start(dir, origin.address(), new InetSocketAddress(options.host(), Targets.freePort()));
             if (!options.warmUp().isZero()) {
                 generator.warmUp(LoopbackOnly.require(address), "campaign.test", options.warmUp());
             }
@@ -165,12 +164,6 @@ public final class LabRun {
     private static void putIf(Map<String, Object> m, String k, Object v) {
         if (v != null) {
             m.put(k, v);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -45,14 +45,6 @@ final class LabClient {
         this.id = id;
     }
 
-    EventLoop loop() {
-        return loop;
-    }
-
-    Kind kind() {
-        return kind;
-    }
-
     /** Sends {@code request} (taking ownership of it) and calls back once it ends. */
     void send(FullHttpRequest request, Callback callback) {
         request.headers().set(Kind.HEADER, kind.label());

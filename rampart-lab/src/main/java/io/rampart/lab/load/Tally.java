@@ -19,7 +19,6 @@ public final class Tally {
     private final int windowFrom;
     private final int windowTo;
     private final SecondSeries sent;
-    private final SecondSeries ok;
     private final AtomicLongArray outcomesAll;
     private final AtomicLongArray outcomesWindow;
     private final Histogram[] before = new Histogram[Kind.count()];
@@ -34,7 +33,6 @@ public final class Tally {
         this.windowFrom = windowFrom;
         this.windowTo = windowTo;
         this.sent = new SecondSeries(seconds);
-        this.ok = new SecondSeries(seconds);
         this.outcomesAll = new AtomicLongArray(Kind.count() * Outcome.count());
         this.outcomesWindow = new AtomicLongArray(Kind.count() * Outcome.count());
         this.slowHeld = new AtomicLongArray(seconds);
@@ -61,7 +59,6 @@ public final class Tally {
             outcomesWindow.incrementAndGet(cell);
         }
         if (outcome == Outcome.OK) {
-            ok.increment(kind, second);
             if (kind.legitimate()) {
                 long micros = Math.max(1, Math.min(latencyNanos / 1000, TimeUnit.SECONDS.toMicros(120)));
                 (inWindow ? during : before)[kind.ordinal()].recordValue(micros);
@@ -102,10 +99,6 @@ public final class Tally {
 
     public SecondSeries sentSeries() {
         return sent;
-    }
-
-    public SecondSeries okSeries() {
-        return ok;
     }
 
     /** Latency of well-answered requests of one kind, before the event window or inside it. */

@@ -68,20 +68,12 @@ public final class OriginStats {
         return seconds;
     }
 
-    public long shedIn(int second) {
-        return shed.get(clamp(second));
-    }
-
     public long unmarkedTotal() {
         long total = 0;
         for (int s = 0; s < seconds; s++) {
             total += unmarked.get(s);
         }
         return total;
-    }
-
-    public double maxWaitMillis(int second) {
-        return maxWaitNanos.get(clamp(second)) / 1e6;
     }
 
     public boolean overCapacity(int second) {

@@ -76,21 +76,14 @@ public final class Scorer {
         for (Kind k : Kind.values()) {
             requestsSent += tally.sentSeries().total(k);
         }
-        TargetScore partial = new TargetScore(target, requestsSent, legitEnded, share(legitOk, legitEnded), perKind,
+        TargetScore figures = new TargetScore(target, requestsSent, legitEnded, share(legitOk, legitEnded), perKind,
                 percentile(during, 50), percentile(during, 99), percentile(before, 50), percentile(before, 99),
                 attackSent, attackAtOrigin, attackSent == 0 ? null : Math.min(1.0, (double) attackAtOrigin / attackSent),
                 origin.overCapacitySeconds(0, origin.seconds()), ttm,
                 tally.legitClients(), tally.refusedLegitClients(), legitRefused,
                 tally.slowOpened(), tally.slowHeldMax(0, tally.seconds()), tally.slowClosedByTarget(),
                 cpuSeconds, peakRssMb, true, List.of());
-        List<String> failures = failures(scenario.success(), partial);
-        return new TargetScore(partial.target(), partial.requestsSent(), partial.legitRequests(), partial.legitOkShare(), partial.perPersona(),
-                partial.legitP50Millis(), partial.legitP99Millis(), partial.baselineP50Millis(), partial.baselineP99Millis(),
-                partial.attackSent(), partial.attackReachedOrigin(), partial.attackToOriginShare(),
-                partial.originOverCapacitySeconds(), partial.timeToMitigateSeconds(), partial.legitClients(),
-                partial.legitClientsRefused(), partial.legitRequestsRefused(), partial.slowConnectionsOpened(),
-                partial.slowConnectionsHeldMax(), partial.slowConnectionsClosedByTarget(), partial.gatewayCpuSeconds(),
-                partial.gatewayPeakRssMb(), failures.isEmpty(), failures);
+        return figures.judged(failures(scenario.success(), figures));
     }
 
     /** Seconds from the first attack second to the end of the first well-mitigated second; null if never. */

@@ -33,4 +33,13 @@ public record TargetScore(
         Double gatewayPeakRssMb,
         boolean pass,
         List<String> failures) {
+
+    /** The same figures with the verdict for {@code failures} (none: pass). */
+    TargetScore judged(List<String> failures) {
+        return new TargetScore(target, requestsSent, legitRequests, legitOkShare, perPersona, legitP50Millis, legitP99Millis,
+                baselineP50Millis, baselineP99Millis, attackSent, attackReachedOrigin, attackToOriginShare,
+                originOverCapacitySeconds, timeToMitigateSeconds, legitClients, legitClientsRefused, legitRequestsRefused,
+                slowConnectionsOpened, slowConnectionsHeldMax, slowConnectionsClosedByTarget, gatewayCpuSeconds,
+                gatewayPeakRssMb, failures.isEmpty(), List.copyOf(failures));
+    }
 }

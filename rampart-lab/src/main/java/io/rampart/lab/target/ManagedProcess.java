@@ -39,10 +39,6 @@ public final class ManagedProcess implements AutoCloseable {
         return m;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     public ProcessHandle handle() {
         return process.toHandle();
     }

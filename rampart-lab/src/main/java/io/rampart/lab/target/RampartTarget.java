@@ -2,7 +2,6 @@ package io.rampart.lab.target;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,18 +27,12 @@ final class RampartTarget extends ProcessTarget {
         Path dir = Files.createDirectories(workDir.resolve("rampart"));
         Path conf = dir.resolve("rampart.yml");
         Files.writeString(conf, Targets.template("rampart.yml", Map.of(
-                "LISTEN", Targets.hostPort(listen), "ADMIN", "127.0.0.1:" + freePort(), "DIR", dir, "ORIGIN", Targets.hostPort(origin),
+                "LISTEN", Targets.hostPort(listen), "ADMIN", "127.0.0.1:" + Targets.freePort(), "DIR", dir, "ORIGIN", Targets.hostPort(origin),
                 "RATE", policy.rate(), "BURST", policy.burst(), "LOGIN_RATE", policy.loginRate(), "LOGIN_BURST", policy.loginBurst(),
                 "CONNECTIONS", policy.connections())));
         List<String> cmd = new ArrayList<>(command);
         cmd.addAll(List.of("run", "--config", conf.toString()));
         launch(cmd, dir, listen, 30_000);
         return listen;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

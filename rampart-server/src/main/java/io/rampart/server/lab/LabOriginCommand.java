@@ -1,5 +1,6 @@
 package io.rampart.server.lab;
 
+import io.rampart.config.HostPort;
 import io.rampart.lab.LoopbackOnly;
 import io.rampart.lab.RunClock;
 import io.rampart.lab.origin.LabOrigin;
@@ -29,22 +30,10 @@ final class LabOriginCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InetSocketAddress bind;
         try {
-            int colon = listen.lastIndexOf(':');
-            if (colon < 0) {
-                throw new IllegalArgumentException("--listen: expected HOST:PORT such as 127.0.0.1:8080");
-            }
-            int port;
-            try {
-                port = Integer.parseInt(listen.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("--listen: '" + listen.substring(colon + 1) + "' is not a port number");
-            }
-            bind = new InetSocketAddress(LoopbackOnly.parse(listen.substring(0, colon)), port);
+            HostPort hp = HostPort.parse(listen);
+            bind = new InetSocketAddress(LoopbackOnly.parse(hp.host()), hp.port());
         } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("lab origin: " + e.getMessage());
+            spec.commandLine().getErr().println("lab origin: --listen: " + e.getMessage());
             return 2;
         }
         OriginCapacity c = OriginCapacity.DEFAULT;

@@ -50,8 +50,8 @@ class LabCommandTest {
         assertRefused("not a duration", "lab", "run", "baseline", "--warm-up", "a while");
         assertRefused("--warm-up: at most 10m", "lab", "run", "baseline", "--warm-up", "11m");
         assertRefused("outside 127.0.0.0/8", "lab", "origin", "--listen", "192.0.2.1:8080");
-        assertRefused("is not a port number", "lab", "origin", "--listen", "127.0.0.1:http");
-        assertRefused("expected HOST:PORT", "lab", "origin", "--listen", "127.0.0.1");
+        assertRefused("port must be a number", "lab", "origin", "--listen", "127.0.0.1:http");
+        assertRefused("expected host:port", "lab", "origin", "--listen", "127.0.0.1");
     }
 
     @Test
