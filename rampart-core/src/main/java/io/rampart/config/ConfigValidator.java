@@ -59,8 +59,101 @@ final class ConfigValidator {
         if (c.accessLog().path().isBlank()) {
             error("accessLog.path", "expected a file, '-' for standard output, or 'off'");
         }
+        challenge(c.challenge());
+        knownUsers(c.knownUsers());
+        admission(c.admission());
         sites(c);
         return errors;
+    }
+
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
+
+    private void challenge(ChallengeConfig ch) {
+        String p = "challenge";
+        if (ch.secret() != null && ch.secret().length() < 16) {
+            error(p + ".secret", "expected at least 16 characters (a random string; share it between nodes), got "
+                    + ch.secret().length());
+        }
+        if (ch.keyRotation().compareTo(Duration.ofMinutes(1)) < 0) {
+            error(p + ".keyRotation", "expected 1m or more, got " + Durations.format(ch.keyRotation()));
+        }
+        if (ch.clearanceLifetime().compareTo(Duration.ofSeconds(10)) < 0) {
+            error(p + ".clearanceLifetime", "expected 10s or more, got " + Durations.format(ch.clearanceLifetime()));
+        } else if (ch.clearanceLifetime().compareTo(ch.keyRotation()) > 0) {
+            error(p + ".clearanceLifetime", "cannot exceed challenge.keyRotation (" + Durations.format(ch.keyRotation())
+                    + "): a clearance must outlive neither its key nor the one after");
+        }
+        if (ch.difficulty() < 1 || ch.difficulty() > 22) {
+            error(p + ".difficulty", "expected 1 to 22 bits (16 is about 65,000 hashes; each bit doubles it), got " + ch.difficulty());
+        }
+        if (ch.noScriptWait().compareTo(Duration.ofSeconds(1)) < 0 || ch.noScriptWait().compareTo(Duration.ofSeconds(60)) > 0) {
+            error(p + ".noScriptWait", "expected 1s to 60s, got " + Durations.format(ch.noScriptWait()));
+        }
+        if (!TOKEN.matcher(ch.cookieName()).matches()) {
+            error(p + ".cookieName", "expected a cookie name of letters, digits and -_.!#$%&'*+^`|~, got '" + ch.cookieName() + "'");
+        }
+        for (int i = 0; i < ch.exemptPaths().size(); i++) {
+            String e = ch.exemptPaths().get(i);
+            if (e == null || !e.startsWith("/")) {
+                error(p + ".exemptPaths[" + i + "]", "expected a path prefix starting with '/', such as /api/");
+            }
+        }
+        for (int i = 0; i < ch.verifiedBots().size(); i++) {
+            VerifiedBotConfig b = ch.verifiedBots().get(i);
+            String bp = p + ".verifiedBots[" + i + "]";
+            if (b == null) {
+                error(bp, "expected a mapping with name, userAgent and networks");
+                continue;
+            }
+            if (b.userAgent() == null || b.userAgent().isBlank()) {
+                error(bp + ".userAgent", "expected part of the bot's user-agent, such as Googlebot");
+            }
+            if (b.networks().isEmpty()) {
+                error(bp + ".networks", "expected the bot's published address ranges: a user-agent alone is easy to fake");
+            }
+            cidrs(bp + ".networks", b.networks());
+        }
+    }
+
+    private void knownUsers(KnownUsersConfig k) {
+        for (int i = 0; i < k.cookies().size(); i++) {
+            String n = k.cookies().get(i);
+            if (n == null || !TOKEN.matcher(n).matches()) {
+                error("knownUsers.cookies[" + i + "]", "expected a cookie name, got " + (n == null ? "nothing" : "'" + n + "'"));
+            }
+        }
+        for (int i = 0; i < k.headers().size(); i++) {
+            String n = k.headers().get(i);
+            if (n == null || !TOKEN.matcher(n).matches()) {
+                error("knownUsers.headers[" + i + "]", "expected a header name, got " + (n == null ? "nothing" : "'" + n + "'"));
+            }
+        }
+    }
+
+    private void admission(AdmissionConfig a) {
+        String p = "admission";
+        if (a.minLimit() < 1) {
+            error(p + ".minLimit", "expected 1 or more, got " + a.minLimit());
+        }
+        if (a.maxLimit() < a.minLimit() || a.maxLimit() > 100_000) {
+            error(p + ".maxLimit", "expected from minLimit (" + a.minLimit() + ") to 100000, got " + a.maxLimit());
+        }
+        if (a.initialLimit() < a.minLimit() || a.initialLimit() > a.maxLimit()) {
+            error(p + ".initialLimit", "expected from minLimit to maxLimit (" + a.minLimit() + " to " + a.maxLimit()
+                    + "), got " + a.initialLimit());
+        }
+        if (a.queueSize() < 0 || a.queueSize() > 1_000_000) {
+            error(p + ".queueSize", "expected 0 to 1000000, got " + a.queueSize());
+        }
+        if (a.queueTimeout().isNegative() || a.queueTimeout().compareTo(Duration.ofSeconds(60)) > 0) {
+            error(p + ".queueTimeout", "expected 0s to 60s, got " + Durations.format(a.queueTimeout()));
+        }
+        if (!(a.knownReserve() >= 0 && a.knownReserve() <= 0.9)) {
+            error(p + ".knownReserve", "expected a share from 0 to 0.9, got " + a.knownReserve());
+        }
+        if (!(a.suspectShare() > 0 && a.suspectShare() <= 1)) {
+            error(p + ".suspectShare", "expected a share above 0 and at most 1, got " + a.suspectShare());
+        }
     }
 
     private void sites(RampartConfig c) {

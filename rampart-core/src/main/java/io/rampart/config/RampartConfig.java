@@ -19,6 +19,9 @@ public record RampartConfig(
         HttpLimitsConfig http,
         LimiterConfig limiter,
         AccessLogConfig accessLog,
+        ChallengeConfig challenge,
+        KnownUsersConfig knownUsers,
+        AdmissionConfig admission,
         List<SiteConfig> sites) {
 
     public RampartConfig {
@@ -33,6 +36,9 @@ public record RampartConfig(
         http = http == null ? HttpLimitsConfig.DEFAULT : http;
         limiter = limiter == null ? LimiterConfig.DEFAULT : limiter;
         accessLog = accessLog == null ? AccessLogConfig.DEFAULT : accessLog;
+        challenge = challenge == null ? ChallengeConfig.DEFAULT : challenge;
+        knownUsers = knownUsers == null ? KnownUsersConfig.DEFAULT : knownUsers;
+        admission = admission == null ? AdmissionConfig.DEFAULT : admission;
         sites = sites == null ? List.of() : List.copyOf(sites);
     }
 
@@ -41,7 +47,29 @@ public record RampartConfig(
         return new RampartConfig(
                 List.of(new ListenerConfig(listen, false)),
                 adminListen == null ? null : new AdminConfig(adminListen, true),
-                null, null, null, null, null, null, null, null, null,
-                List.of(new SiteConfig("default", List.of("*"), List.of(upstreamUrl), null, null)));
+                null, null, null, null, null, null, null, null, null, null, null, null,
+                List.of(new SiteConfig("default", List.of("*"), List.of(upstreamUrl), null, null, null)));
+    }
+
+    /** This configuration with other front listeners and admin listener. */
+    public RampartConfig withListeners(List<ListenerConfig> newListeners, AdminConfig newAdmin) {
+        return new RampartConfig(newListeners, newAdmin, trustedProxies, allow, deny, limits, timeouts, connections,
+                http, limiter, accessLog, challenge, knownUsers, admission, sites);
+    }
+
+    /** This configuration with another access log. */
+    public RampartConfig withAccessLog(AccessLogConfig newAccessLog) {
+        return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
+                http, limiter, newAccessLog, challenge, knownUsers, admission, sites);
+    }
+
+    /** This configuration with every site under attack: every unknown client is challenged ({@code --under-attack}). */
+    public RampartConfig withEverySiteUnderAttack() {
+        List<SiteConfig> marked = new java.util.ArrayList<>();
+        for (SiteConfig s : sites) {
+            marked.add(s == null ? null : s.underAttack(true));
+        }
+        return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
+                http, limiter, accessLog, challenge, knownUsers, admission, marked);
     }
 }

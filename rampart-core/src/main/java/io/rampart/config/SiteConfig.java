@@ -12,12 +12,19 @@ import java.util.List;
  *                  connections is skipped for a while
  * @param limits    overrides of the top-level limits
  * @param routes    path-prefix overrides; the longest matching prefix wins
+ * @param underAttack challenge every unknown client on this site (except exempt paths and verified bots)
  */
 public record SiteConfig(String name, List<String> hosts, List<String> upstreams, LimitsConfig limits,
-                         List<RouteConfig> routes) {
+                         List<RouteConfig> routes, Boolean underAttack) {
     public SiteConfig {
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
         routes = routes == null ? List.of() : List.copyOf(routes);
+        underAttack = underAttack != null && underAttack;
+    }
+
+    /** This site with the under-attack switch set to {@code on}. */
+    public SiteConfig underAttack(boolean on) {
+        return new SiteConfig(name, hosts, upstreams, limits, routes, on);
     }
 }

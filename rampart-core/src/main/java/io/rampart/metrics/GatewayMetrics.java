@@ -50,6 +50,7 @@ public final class GatewayMetrics {
     private final Counter[] protocolErrors = new Counter[600];
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final Counter accessLogDropped;
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> challenges = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param siteNames configured sites, in order; index {@code siteNames.size()} is {@link #UNROUTED} */
     public GatewayMetrics(List<String> siteNames) {
@@ -165,14 +166,39 @@ public final class GatewayMetrics {
         accessLogDropped.increment();
     }
 
+    /** Registers a per-site gauge computed at scrape time. */
+    public void gauge(String name, String description, String site, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tag("site", site).register(registry);
+    }
+
+    /** Registers a per-site, per-lane counter read at scrape time. */
+    public void counter(String name, String description, String site, String lane, java.util.function.LongSupplier value) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> (double) v.getAsLong())
+                .description(description).tag("site", site).tag("lane", lane).register(registry);
+    }
+
+    /** What happened in a challenge: {@code issued}, {@code solved}, {@code no-js-pass}, or a refused ticket's check. */
+    public void challenge(String outcome) {
+        Counter c = challenges.get(outcome);
+        if (c == null) {
+            c = challenges.computeIfAbsent(outcome, o -> Counter.builder("rampart.challenges")
+                    .description("Challenges issued, passed, and tickets refused by reason")
+                    .tag("outcome", o).register(registry));
+        }
+        c.increment();
+    }
+
     /** Registers a gauge computed at scrape time (e.g. limiter table occupancy). */
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
     }
 
-    /** Value of a counter for tests and summaries; 0 when absent. */
+    /** Sum of the counters matching {@code name} and {@code tags} (every site unless one is named); 0 when absent. */
     public double counterValue(String name, String... tags) {
-        Counter c = registry.find(name).tags(tags).counter();
-        return c == null ? 0 : c.count();
+        double sum = 0;
+        for (Counter c : registry.find(name).tags(tags).counters()) {
+            sum += c.count();
+        }
+        return sum;
     }
 }

@@ -9,12 +9,29 @@ public final class Decision {
     private Reason reason = Reason.NONE;
     private long retryAfterNanos;
     private long tarpitNanos;
+    boolean suspect;
 
     void set(Verdict verdict, Reason reason, long retryAfterNanos, long tarpitNanos) {
         this.verdict = verdict;
         this.reason = reason;
         this.retryAfterNanos = retryAfterNanos;
         this.tarpitNanos = tarpitNanos;
+        this.suspect = false;
+    }
+
+    /** The request was allowed but is to be challenged first (the site is under attack). */
+    public void challenge(Reason why) {
+        set(Verdict.CHALLENGE, why, 0, 0);
+    }
+
+    /** Allowed, but no origin slot came free in time: {@code 503}, retry after a second. */
+    public void overCapacity() {
+        set(Verdict.LIMIT, Reason.ADMISSION, 1_000_000_000L, 0);
+    }
+
+    /** Allowed, but its client has used more than half its burst: a heavy client, served last when capacity is short. */
+    public boolean suspect() {
+        return suspect;
     }
 
     /** Resets to "allowed, no reason" before a new request. */

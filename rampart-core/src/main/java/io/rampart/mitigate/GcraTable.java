@@ -62,6 +62,17 @@ public final class GcraTable {
      * @return 0 if admitted, otherwise the nanoseconds until a request would be admitted (&gt; 0)
      */
     public long acquire(long key, RateLimit limit, long now) {
+        return Math.max(0, admit(key, limit, now));
+    }
+
+    /**
+     * As {@link #acquire}, but an admitted request learns how full its bucket is: the result is
+     * {@code -(TAT − now)} ≤ 0, the backlog in nanoseconds (one emission interval for a client that
+     * is well within its limit, up to {@code τ} for one at the edge of its burst).
+     *
+     * @return &gt; 0: denied, wait this long; ≤ 0: admitted, with this negated backlog
+     */
+    public long admit(long key, RateLimit limit, long now) {
         long k = KeyHash.mix(limit.id(), key, 0x5bd1e995L);
         int slot = findOrClaim(k, now);
         long t = limit.emissionIntervalNanos();
@@ -75,7 +86,7 @@ public final class GcraTable {
                 return excess;
             }
             if (LONGS.compareAndSet(tats, slot, tat, next)) {
-                return 0;
+                return now - next;
             }
         }
     }

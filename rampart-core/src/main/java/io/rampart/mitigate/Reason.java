@@ -6,7 +6,9 @@ public enum Reason {
     ALLOW_LIST("allow-list"),
     DENY_LIST("deny-list"),
     CLIENT_RATE("rate.client"),
-    PREFIX_RATE("rate.prefix");
+    PREFIX_RATE("rate.prefix"),
+    UNDER_ATTACK("under-attack"),
+    ADMISSION("admission");
 
     private final String id;
 

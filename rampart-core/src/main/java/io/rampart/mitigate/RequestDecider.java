@@ -45,12 +45,15 @@ public final class RequestDecider {
             return;
         }
         RateLimit perClient = limits.perClient();
+        boolean suspect = false;
         if (perClient != null) {
-            long wait = table.acquire(client.key(), perClient, now);
+            long wait = table.admit(client.key(), perClient, now);
             if (wait > 0) {
                 over(limits, Reason.CLIENT_RATE, wait, out);
                 return;
             }
+            // past half its burst: plausible, but heavy — served last when the origin is contended
+            suspect = -wait > perClient.toleranceNanos() / 2;
         }
         RateLimit perPrefix = limits.perPrefix();
         if (perPrefix != null) {
@@ -61,6 +64,7 @@ public final class RequestDecider {
             }
         }
         out.set(Verdict.ALLOW, Reason.NONE, 0, 0);
+        out.suspect = suspect;
     }
 
     private static void over(SiteLimits limits, Reason reason, long wait, Decision out) {

@@ -18,12 +18,26 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.rampart.admission.AdmissionGate;
+import io.rampart.admission.Lane;
+import io.rampart.challenge.ChallengePage;
+import io.rampart.challenge.Gatekeeper;
+import io.rampart.challenge.Standing;
+import io.rampart.challenge.Tickets;
 import io.rampart.metrics.GatewayMetrics.SlowKind;
 import io.rampart.metrics.GatewayMetrics.UpstreamError;
 import io.rampart.mitigate.Decision;
+import io.rampart.mitigate.Reason;
 import io.rampart.mitigate.Verdict;
 import io.rampart.traffic.ClientAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -63,6 +77,10 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private final boolean peerTrusted;
     private final String scheme;
     private final Decision decision = new Decision();
+    private final Standing standing = new Standing();
+    private AdmissionGate.Ticket ticket;
+    /** The admission gate of the current exchange's site, or null. */
+    private AdmissionGate gate;
     private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
@@ -108,6 +126,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.responseDeadline = new LazyDeadline(ctx.executor(), this::onResponseTimeout);
+        this.ticket = new AdmissionGate.Ticket(ctx.executor(), this::onAdmitted);
     }
 
     // ---------------------------------------------------------------- client side
@@ -167,6 +186,8 @@ final class FrontendHandler extends ChannelDuplexHandler {
         requestHasBody = false;
         declaredBodyLength = 0;
         decision.clear();
+        standing.reset();
+        gate = null;
         counted = true;
         rt.inFlight.incrementAndGet();
 
@@ -219,6 +240,31 @@ final class FrontendHandler extends ChannelDuplexHandler {
         siteIndex = site.index();
         rt.decider.decide(ex.client, site.limitsFor(ex.target), rt.ticker.getAsLong(), decision);
         Verdict verdict = decision.verdict();
+        if (verdict == Verdict.ALLOW) {
+            if (ex.target.startsWith(ChallengePage.PREFIX)) {
+                rt.metrics.request(siteIndex, verdict);
+                serveOwn();
+                return;
+            }
+            HttpHeaders h = req.headers();
+            rt.gatekeeper.assess(h, ex.client, decision.reason() == Reason.ALLOW_LIST, standing);
+            countTickets();
+            if (!standing.known() && site.underAttack() && !rt.gatekeeper.exempt(ex.target, h.get(HttpHeaderNames.USER_AGENT), ex.client)) {
+                boolean suspect = decision.suspect();
+                decision.challenge(Reason.UNDER_ATTACK);
+                rt.metrics.request(siteIndex, Verdict.CHALLENGE);
+                challenge(suspect);
+                return;
+            }
+            if (standing.carriesOurCookies()) {
+                String rest = rt.gatekeeper.withoutOurCookies(h.get(HttpHeaderNames.COOKIE));
+                if (rest == null) {
+                    h.remove(HttpHeaderNames.COOKIE);
+                } else {
+                    h.set(HttpHeaderNames.COOKIE, rest);
+                }
+            }
+        }
         rt.metrics.request(siteIndex, verdict);
         switch (verdict) {
             case ALLOW:
@@ -311,12 +357,21 @@ final class FrontendHandler extends ChannelDuplexHandler {
             state = State.CLOSING;
             return;
         }
-        boolean keep = !close && bodyCheapToSkip() && HttpUtil.isKeepAlive(request) && !rt.draining
-                && state != State.CLOSING;
+        boolean keep = keepAfterOwnAnswer(close);
         FullHttpResponse res = rt.errors.build(ctx.alloc(), code, ex.ref, wantsJson(), !keep);
         if (code == 429 || code == 503) {
             res.headers().set(HttpHeaderNames.RETRY_AFTER, decision.retryAfterSeconds());
         }
+        send(res, code, keep);
+    }
+
+    private boolean keepAfterOwnAnswer(boolean close) {
+        return !close && bodyCheapToSkip() && request != null && HttpUtil.isKeepAlive(request) && !rt.draining
+                && state != State.CLOSING;
+    }
+
+    /** Sends one of Rampart's own complete responses and ends the exchange, keeping the connection if {@code keep}. */
+    private void send(FullHttpResponse res, int code, boolean keep) {
         ex.status = code;
         ex.bytesOut = res.content().readableBytes();
         rt.metrics.response(siteIndex, code);
@@ -336,6 +391,208 @@ final class FrontendHandler extends ChannelDuplexHandler {
             state = State.CLOSING;
             ctx.channel().config().setAutoRead(false);
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    // ---------------------------------------------------------------- challenge and clearance
+
+    private void countTickets() {
+        if (standing.basis() == Standing.Basis.SOLVED) {
+            rt.metrics.challenge("solved");
+        } else if (standing.refused() != null) {
+            rt.metrics.challenge("refused." + standing.refused().name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** Answers with the proof-of-work page (or its JSON form) instead of forwarding. */
+    private void challenge(boolean suspect) {
+        HttpHeaders h = request.headers();
+        String ua = h.get(HttpHeaderNames.USER_AGENT);
+        Gatekeeper g = rt.gatekeeper;
+        int bits = g.difficultyFor(suspect);
+        String ticketText = g.tickets().mintChallenge(ex.client, ua, bits);
+        boolean json = wantsJson();
+        String body;
+        if (json) {
+            body = g.page().json(ticketText, bits, ex.refText());
+        } else {
+            boolean post = request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD;
+            String pass = g.tickets().mintPass(ex.client, ua, ex.target);
+            body = g.page().html(ticketText, bits, pass, ex.target, g.waitSeconds(), post, ex.refText());
+        }
+        rt.metrics.challenge("issued");
+        boolean keep = keepAfterOwnAnswer(false);
+        FullHttpResponse res = ownResponse(HttpResponseStatus.FORBIDDEN, json ? JSON : HTML,
+                body.getBytes(StandardCharsets.UTF_8), keep);
+        res.headers().set(CHALLENGE_HEADER, "pow").set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        send(res, 403, keep);
+    }
+
+    /** Rampart's own addresses under {@code /.rampart/}: the challenge scripts and the no-JavaScript pass. */
+    private void serveOwn() {
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+            answer(405, false);
+            return;
+        }
+        QueryStringDecoder q = new QueryStringDecoder(ex.target);
+        String path = q.path();
+        ChallengePage page = rt.gatekeeper.page();
+        if (ChallengePage.WORKER_PATH.equals(path) || ChallengePage.SCRIPT_PATH.equals(path)) {
+            byte[] js = ChallengePage.WORKER_PATH.equals(path) ? page.workerJs() : page.challengeJs();
+            boolean keep = keepAfterOwnAnswer(false);
+            FullHttpResponse res = ownResponse(HttpResponseStatus.OK, JAVASCRIPT, js, keep);
+            res.headers().set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=86400");
+            send(res, 200, keep);
+        } else if (ChallengePage.PASS_PATH.equals(path)) {
+            redeemPass(first(q, "t"), first(q, "u"));
+        } else if (ChallengePage.CHECK_PATH.equals(path)) {
+            checkCookieKept(first(q, "u"));
+        } else {
+            answer(404, false);
+        }
+    }
+
+    /** The no-JavaScript path: a pass redeemed after its wait earns a clearance and goes back to where it started. */
+    private void redeemPass(String pass, String returnTo) {
+        if (pass == null || !isLocalPath(returnTo)) {
+            answer(400, false);
+            return;
+        }
+        String ua = request.headers().get(HttpHeaderNames.USER_AGENT);
+        Tickets.Check c = rt.gatekeeper.tickets().redeemPass(pass, returnTo, rt.gatekeeper.waitSeconds(), ex.client, ua);
+        if (c == Tickets.Check.FORGED || c == Tickets.Check.MALFORMED) {
+            rt.metrics.challenge("refused." + c.name().toLowerCase(java.util.Locale.ROOT));
+            answer(403, false);
+            return;
+        }
+        if (c.ok()) {
+            rt.metrics.challenge("no-js-pass");
+            String check = ChallengePage.CHECK_PATH + "?u=" + java.net.URLEncoder.encode(returnTo, StandardCharsets.UTF_8);
+            redirect(check, rt.gatekeeper.clearanceCookie(ex.client, ua));
+        } else {
+            // too early, expired, spent or from elsewhere: back to the page, which challenges afresh
+            rt.metrics.challenge("refused." + c.name().toLowerCase(java.util.Locale.ROOT));
+            redirect(returnTo, null);
+        }
+    }
+
+    /** After a no-JavaScript pass: on to the page if the clearance came back, else say cookies are refused (no loop). */
+    private void checkCookieKept(String returnTo) {
+        if (!isLocalPath(returnTo)) {
+            answer(400, false);
+            return;
+        }
+        rt.gatekeeper.assess(request.headers(), ex.client, false, standing);
+        if (standing.basis() == Standing.Basis.CLEARANCE) {
+            redirect(returnTo, null);
+            return;
+        }
+        rt.metrics.challenge("cookies-refused");
+        boolean keep = keepAfterOwnAnswer(false);
+        FullHttpResponse res = ownResponse(HttpResponseStatus.FORBIDDEN, HTML,
+                rt.gatekeeper.page().cookiesRefusedHtml(returnTo, ex.refText()).getBytes(StandardCharsets.UTF_8), keep);
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        send(res, 403, keep);
+    }
+
+    private void redirect(String location, String setCookie) {
+        boolean keep = keepAfterOwnAnswer(false);
+        FullHttpResponse res = ownResponse(HttpResponseStatus.SEE_OTHER, HTML, new byte[0], keep);
+        res.headers().set(HttpHeaderNames.LOCATION, location).set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        if (setCookie != null) {
+            res.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
+        }
+        send(res, 303, keep);
+    }
+
+    private static String first(QueryStringDecoder q, String name) {
+        List<String> v = q.parameters().get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    /** A path on this site, safe for a {@code Location} header: no scheme, no other host, printable ASCII only. */
+    static boolean isLocalPath(String p) {
+        if (p == null || p.isEmpty() || p.charAt(0) != '/' || p.startsWith("//") || p.startsWith("/\\") || p.length() > 4096) {
+            return false;
+        }
+        for (int i = 0; i < p.length(); i++) {
+            char ch = p.charAt(i);
+            if (ch < 0x21 || ch > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final io.netty.util.AsciiString CHALLENGE_HEADER = io.netty.util.AsciiString.cached("x-rampart-challenge");
+    private static final io.netty.util.AsciiString HTML = io.netty.util.AsciiString.cached("text/html; charset=utf-8");
+    private static final io.netty.util.AsciiString JSON = io.netty.util.AsciiString.cached("application/json; charset=utf-8");
+    private static final io.netty.util.AsciiString JAVASCRIPT = io.netty.util.AsciiString.cached("text/javascript; charset=utf-8");
+
+    private FullHttpResponse ownResponse(HttpResponseStatus status, CharSequence type, byte[] body, boolean keep) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        res.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, type)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(Headers.X_RAMPART_REF, ex.refText());
+        if (!keep) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return res;
+    }
+
+    // ---------------------------------------------------------------- admission
+
+    /** Takes an origin slot for this request (known clients first), or waits for one, or answers 503. */
+    private void admitThenConnect() {
+        AdmissionGate g = site.admission();
+        gate = g;
+        if (g == null) {
+            connect();
+            return;
+        }
+        Lane lane = standing.known() ? Lane.KNOWN : decision.suspect() ? Lane.SUSPECT : Lane.UNKNOWN;
+        switch (g.acquire(ticket, lane)) {
+            case ADMITTED:
+                connect();
+                break;
+            case QUEUED:
+                int id = exchangeId;
+                timer = ctx.executor().schedule(() -> {
+                    timer = null;
+                    if (id == exchangeId && state == State.EXCHANGE && g.cancel(ticket)) {
+                        refuseForCapacity();
+                    }
+                }, rt.admissionQueueNanos, TimeUnit.NANOSECONDS);
+                break;
+            default:
+                refuseForCapacity();
+        }
+    }
+
+    /** A queued request got its slot (runs on this connection's event loop). */
+    private void onAdmitted() {
+        if (state == State.EXCHANGE && backend == null && upstream == null && ticket.holding() && ctx.channel().isActive()) {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+            connect();
+        } else {
+            releaseSlot(-1, false);
+        }
+    }
+
+    private void refuseForCapacity() {
+        decision.overCapacity();
+        abortExchange(503);
+    }
+
+    /** Gives the origin slot back, teaching the limit a round trip ({@code rtt} ≥ 0) or an overload. */
+    private void releaseSlot(long rtt, boolean overload) {
+        AdmissionGate g = gate;
+        if (g != null && ticket.holding()) {
+            g.release(ticket, rtt, overload);
         }
     }
 
@@ -472,7 +729,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         // A body-less request keeps reading on: toggling auto-read costs two epoll_ctl calls per
         // request, and whatever a client pipelines lands in the inbox, which pauses reading itself.
-        connect();
+        admitThenConnect();
     }
 
     /** A GET offering {@code Upgrade: websocket} with {@code Connection: upgrade}; other upgrades (h2c) are stripped. */
@@ -545,6 +802,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             connect(); // nothing reached the origin: always safe to try the next one
             return;
         }
+        releaseSlot(-1, true);
         abortExchange(timedOut ? 504 : 502);
     }
 
@@ -555,6 +813,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private void onResponseTimeout() {
         if (state == State.EXCHANGE && !responseStarted) {
             rt.metrics.upstreamError(siteIndex, UpstreamError.RESPONSE_TIMEOUT);
+            releaseSlot(-1, true);
             abortExchange(504);
         }
     }
@@ -573,6 +832,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
      */
     private void abortExchange(int code) {
         cancelTimer();
+        releaseSlot(-1, false);
         releasePending();
         BackendHandler b = backend;
         backend = null;
@@ -616,6 +876,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         responseStarted = true;
         ex.status = code;
         ex.upstreamNanos = rt.ticker.getAsLong() - ex.sentNanos;
+        releaseSlot(ex.upstreamNanos, code == 503);
         rt.metrics.upstreamLatency(siteIndex, ex.upstreamNanos);
         rt.metrics.response(siteIndex, code);
         io.netty.handler.codec.http.HttpHeaders h = res.headers();
@@ -643,6 +904,11 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         h.add(HttpHeaderNames.VIA, Headers.VIA_VALUE);
         h.set(Headers.X_RAMPART_REF, ex.refText());
+        if (standing.setCookie() != null) {
+            // a challenge solved on this request: its clearance rides on the origin's response
+            h.add(HttpHeaderNames.SET_COOKIE, standing.setCookie());
+            h.add(HttpHeaderNames.SET_COOKIE, Gatekeeper.expireSolutionCookie());
+        }
         res.setProtocolVersion(HttpVersion.HTTP_1_1);
         ctx.write(res, ctx.voidPromise());
     }
@@ -654,6 +920,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         responseStarted = true;
         ex.status = 101;
         ex.upstreamNanos = rt.ticker.getAsLong() - ex.sentNanos;
+        releaseSlot(-1, false); // a WebSocket lives long and costs the origin little: it holds no slot
         rt.metrics.upstreamLatency(siteIndex, ex.upstreamNanos);
         rt.metrics.response(siteIndex, 101);
         Headers.removeHopByHop(res.headers());
@@ -831,6 +1098,11 @@ final class FrontendHandler extends ChannelDuplexHandler {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelTimer();
         responseDeadline.cancel();
+        AdmissionGate g = gate;
+        if (g != null) {
+            g.cancel(ticket);
+            releaseSlot(-1, false);
+        }
         BackendHandler b = backend;
         backend = null;
         if (b != null) {

@@ -1,5 +1,10 @@
 package io.rampart.proxy;
 
+import io.rampart.admission.AdaptiveLimit;
+import io.rampart.admission.AdmissionGate;
+import io.rampart.admission.Lane;
+import io.rampart.challenge.Gatekeeper;
+import io.rampart.config.AdmissionConfig;
 import io.rampart.config.LimitsConfig;
 import io.rampart.config.RampartConfig;
 import io.rampart.config.RateConfig;
@@ -32,6 +37,8 @@ final class GatewayRuntime {
     final GatewayMetrics metrics;
     final AccessLog accessLog;
     final ErrorResponses errors = new ErrorResponses();
+    final Gatekeeper gatekeeper;
+    final long admissionQueueNanos;
     final UpstreamPool pool;
     final LongSupplier ticker;
     final long upstreamConnectMillis;
@@ -62,6 +69,9 @@ final class GatewayRuntime {
         this.maxBodyBytes = config.http().maxBodySize().bytes();
         this.maxHeaders = config.http().maxHeaders();
         this.pool = new UpstreamPool(64);
+        this.gatekeeper = new Gatekeeper(config.challenge(), config.knownUsers(), System::currentTimeMillis, ticker::getAsLong);
+        AdmissionConfig adm = config.admission();
+        this.admissionQueueNanos = adm.queueTimeout().toNanos();
 
         long limitIds = 1;
         for (int i = 0; i < config.sites().size(); i++) {
@@ -82,7 +92,14 @@ final class GatewayRuntime {
                 routeLimits[r] = compile(routes.get(r).limits().inherit(siteLimitsCfg), limitIds);
                 limitIds += 2;
             }
-            Site site = new Site(sc.name(), i, new UpstreamGroup(ups), siteLimits, prefixes, routeLimits);
+            AdmissionGate gate = null;
+            if (adm.enabled()) {
+                gate = new AdmissionGate(new AdaptiveLimit(adm.initialLimit(), adm.minLimit(), adm.maxLimit(), ticker),
+                        adm.knownReserve(), adm.suspectShare(), adm.queueSize());
+                bindAdmissionMeters(metrics, sc.name(), gate);
+            }
+            Site site = new Site(sc.name(), i, new UpstreamGroup(ups), siteLimits, prefixes, routeLimits,
+                    sc.underAttack(), gate);
             sites.add(site);
             for (String h : sc.hosts()) {
                 router.add(h, site);
@@ -94,6 +111,17 @@ final class GatewayRuntime {
                 table::capacity);
         metrics.gauge("rampart.clients.connected", "Distinct client addresses with open connections",
                 gate::distinctClients);
+    }
+
+    private static void bindAdmissionMeters(GatewayMetrics metrics, String site, AdmissionGate gate) {
+        metrics.gauge("rampart.admission.limit", "Requests allowed in flight to the site's origins (adaptive)", site,
+                () -> gate.limit().limit());
+        metrics.gauge("rampart.admission.in_flight", "Requests in flight to the site's origins", site, gate::inFlight);
+        metrics.gauge("rampart.admission.queued", "Requests waiting for an origin slot", site, gate::queued);
+        for (Lane lane : Lane.values()) {
+            metrics.counter("rampart.admission.rejected", "Requests answered 503 for lack of an origin slot, by lane",
+                    site, lane.label(), () -> gate.rejected(lane));
+        }
     }
 
     private static SiteLimits compile(LimitsConfig l, long id) {

@@ -1,10 +1,11 @@
 package io.rampart.proxy;
 
+import io.rampart.admission.AdmissionGate;
 import io.rampart.mitigate.SiteLimits;
 
 /**
  * A protected site as the data plane sees it: its index (for metrics arrays), origins, and limits
- * per path prefix, longest prefix first.
+ * per path prefix, longest prefix first; whether it challenges unknown clients; its admission gate.
  */
 final class Site {
     private final String name;
@@ -13,8 +14,13 @@ final class Site {
     private final SiteLimits limits;
     private final String[] routePrefixes;
     private final SiteLimits[] routeLimits;
+    private final boolean underAttack;
+    private final AdmissionGate admission;
 
-    Site(String name, int index, UpstreamGroup upstreams, SiteLimits limits, String[] routePrefixes, SiteLimits[] routeLimits) {
+    Site(String name, int index, UpstreamGroup upstreams, SiteLimits limits, String[] routePrefixes, SiteLimits[] routeLimits,
+         boolean underAttack, AdmissionGate admission) {
+        this.underAttack = underAttack;
+        this.admission = admission;
         this.name = name;
         this.index = index;
         this.upstreams = upstreams;
@@ -29,6 +35,16 @@ final class Site {
 
     int index() {
         return index;
+    }
+
+    /** Every unknown client is challenged (the under-attack switch). */
+    boolean underAttack() {
+        return underAttack;
+    }
+
+    /** The gate in front of this site's origins, or {@code null} when admission control is off. */
+    AdmissionGate admission() {
+        return admission;
     }
 
     UpstreamGroup upstreams() {

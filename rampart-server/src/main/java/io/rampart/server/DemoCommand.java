@@ -64,9 +64,7 @@ final class DemoCommand implements Callable<Integer> {
             if (attack) {
                 // the drill's access log would drown the progress lines: it goes to a file
                 java.nio.file.Path log = java.nio.file.Files.createTempFile("rampart-demo-access-", ".log");
-                config = new RampartConfig(config.listeners(), config.admin(), config.trustedProxies(), config.allow(), config.deny(),
-                        config.limits(), config.timeouts(), config.connections(), config.http(), config.limiter(),
-                        new io.rampart.config.AccessLogConfig(log.toString(), null), config.sites());
+                config = config.withAccessLog(new io.rampart.config.AccessLogConfig(log.toString(), null));
             }
             config = ConfigLoader.validated(config, "demo");
         } catch (io.rampart.config.ConfigException e) {

@@ -32,6 +32,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--admin", paramLabel = "HOST:PORT", description = "admin listener for /metrics and /healthz (default 127.0.0.1:9090, or the file's)")
     String admin;
 
+    @Option(names = "--under-attack", description = "challenge every unknown client on every site (drills, emergencies); "
+            + "feeds, APIs and verified bots are still let through")
+    boolean underAttack;
+
     @Option(names = "--exit-after", paramLabel = "DURATION", hidden = true, description = "stop by itself after this long (tests, drills)")
     String exitAfter;
 
@@ -58,11 +62,14 @@ final class RunCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 2;
         }
+        if (underAttack) {
+            config = config.withEverySiteUnderAttack();
+        }
         Duration maxRun = exitAfter == null ? null : io.rampart.config.Durations.parse(exitAfter);
         try (GatewayRunner runner = GatewayRunner.start(config)) {
             PrintWriter out = spec.commandLine().getOut();
             out.println("Rampart is protecting " + config.sites().size() + (config.sites().size() == 1 ? " site" : " sites")
-                    + " (" + origin + ")");
+                    + " (" + origin + ")" + (underAttack ? ", under attack: every unknown client is challenged" : ""));
             runner.printUrls(out);
             runner.awaitShutdown(maxRun);
         }
@@ -73,10 +80,8 @@ final class RunCommand implements Callable<Integer> {
         if (listen == null && admin == null) {
             return c;
         }
-        return new RampartConfig(
+        return c.withListeners(
                 listen == null ? c.listeners() : List.of(new ListenerConfig(listen, false)),
-                admin == null ? c.admin() : new AdminConfig(admin, true),
-                c.trustedProxies(), c.allow(), c.deny(), c.limits(), c.timeouts(), c.connections(), c.http(),
-                c.limiter(), c.accessLog(), c.sites());
+                admin == null ? c.admin() : new AdminConfig(admin, true));
     }
 }

@@ -1,0 +1,180 @@
+package io.rampart.admission;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+
+/**
+ * Admits requests to one site's origins under its {@link AdaptiveLimit}, by lane.
+ *
+ * <p>Design note: a request takes a slot if the site is under its limit <em>and</em> its lane is
+ * under its share: known clients may use every slot; unknown and suspect clients together at most
+ * {@code limit × (1 − knownReserve)}; suspect clients at most {@code limit × suspectShare}. A request
+ * that finds no slot waits in its lane's FIFO queue (all lanes together bounded by
+ * {@code queueSize}); a freed slot goes to the oldest known waiter first, then unknown, then
+ * suspect. So during a flood from unknown sources, known users never wait behind the flood, and a
+ * share of the origin stays theirs even before they arrive.
+ *
+ * <p>Threads: requests come from every event loop, so the counters and queues sit behind one
+ * monitor per site. The critical sections are a few field updates (no allocation on the admit
+ * path, no I/O); a waiter is resumed on its own event loop via its executor. A request admitted
+ * from the queue after its connection went away releases its slot at once (see {@link Ticket}).
+ */
+public final class AdmissionGate {
+    /** The outcome of {@link #acquire}. */
+    public enum Result { ADMITTED, QUEUED, FULL }
+
+    /**
+     * One request's place in the gate; reused per connection. {@code onAdmitted} runs on
+     * {@code executor} when a queued ticket gets its slot.
+     */
+    public static final class Ticket {
+        private final Executor executor;
+        private final Runnable onAdmitted;
+        Lane lane = Lane.UNKNOWN;
+        boolean queued;
+        boolean holding;
+
+        public Ticket(Executor executor, Runnable onAdmitted) {
+            this.executor = executor;
+            this.onAdmitted = onAdmitted;
+        }
+
+        /** Whether this ticket holds a slot (admitted and not yet released). */
+        public boolean holding() {
+            return holding;
+        }
+
+        public Lane lane() {
+            return lane;
+        }
+    }
+
+    private static final Lane[] LANES = Lane.values();
+
+    private final AdaptiveLimit limit;
+    private final double unknownShare;
+    private final double suspectShare;
+    private final int queueSize;
+    private final int[] inFlightByLane = new int[3];
+    private int inFlight;
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<Ticket>[] queues = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
+    private int queued;
+    private final long[] rejected = new long[3];
+
+    public AdmissionGate(AdaptiveLimit limit, double knownReserve, double suspectShare, int queueSize) {
+        this.limit = limit;
+        this.unknownShare = 1 - knownReserve;
+        this.suspectShare = suspectShare;
+        this.queueSize = queueSize;
+    }
+
+    public AdaptiveLimit limit() {
+        return limit;
+    }
+
+    /**
+     * Asks for a slot in {@code lane}. ADMITTED: go on (call {@link #release} at the end). QUEUED:
+     * wait for {@code onAdmitted}, or {@link #cancel} on timeout. FULL: answer {@code 503}.
+     */
+    public synchronized Result acquire(Ticket t, Lane lane) {
+        t.lane = lane;
+        if (queues[lane.ordinal()].isEmpty() && fits(lane, limit.limit())) {
+            take(t);
+            return Result.ADMITTED;
+        }
+        if (queued >= queueSize) {
+            rejected[lane.ordinal()]++;
+            return Result.FULL;
+        }
+        queues[lane.ordinal()].add(t);
+        t.queued = true;
+        queued++;
+        return Result.QUEUED;
+    }
+
+    /** Takes a queued ticket out; false if it was admitted meanwhile (its {@code onAdmitted} is on its way). */
+    public synchronized boolean cancel(Ticket t) {
+        if (!t.queued) {
+            return false;
+        }
+        queues[t.lane.ordinal()].remove(t);
+        t.queued = false;
+        queued--;
+        rejected[t.lane.ordinal()]++;
+        return true;
+    }
+
+    /**
+     * Gives back a slot. {@code rttNanos} ≥ 0 is a round trip to learn from; {@code overload} says the
+     * origin showed overload (503, timeout, refused).
+     */
+    public void release(Ticket t, long rttNanos, boolean overload) {
+        int now;
+        synchronized (this) {
+            if (!t.holding) {
+                return;
+            }
+            t.holding = false;
+            inFlightByLane[t.lane.ordinal()]--;
+            now = inFlight--;
+            if (queued > 0) {
+                drain();
+            }
+        }
+        if (overload) {
+            limit.onDrop(now);
+        } else if (rttNanos >= 0) {
+            limit.onSample(rttNanos, now);
+        }
+    }
+
+    private boolean fits(Lane lane, int lim) {
+        if (inFlight >= lim) {
+            return false;
+        }
+        switch (lane) {
+            case KNOWN:
+                return true;
+            case UNKNOWN:
+                return inFlightByLane[1] + inFlightByLane[2] < Math.max(1, (int) (lim * unknownShare));
+            default:
+                return inFlightByLane[1] + inFlightByLane[2] < Math.max(1, (int) (lim * unknownShare))
+                        && inFlightByLane[2] < Math.max(1, (int) (lim * suspectShare));
+        }
+    }
+
+    private void take(Ticket t) {
+        t.holding = true;
+        inFlight++;
+        inFlightByLane[t.lane.ordinal()]++;
+    }
+
+    /** Hands freed slots to waiters, known lane first. Caller holds the monitor. */
+    private void drain() {
+        int lim = limit.limit();
+        for (int l = 0; l < 3 && queued > 0; l++) {
+            ArrayDeque<Ticket> q = queues[l];
+            while (!q.isEmpty() && fits(LANES[l], lim)) {
+                Ticket t = q.poll();
+                t.queued = false;
+                queued--;
+                take(t);
+                t.executor.execute(t.onAdmitted);
+            }
+        }
+    }
+
+    public synchronized int inFlight() {
+        return inFlight;
+    }
+
+    public synchronized int queued() {
+        return queued;
+    }
+
+    /** Requests of {@code lane} refused for lack of a slot (queue full or waited too long). */
+    public synchronized long rejected(Lane lane) {
+        return rejected[lane.ordinal()];
+    }
+}

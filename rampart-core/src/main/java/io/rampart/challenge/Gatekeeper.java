@@ -1,0 +1,157 @@
+package io.rampart.challenge;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.rampart.config.ChallengeConfig;
+import io.rampart.config.KnownUsersConfig;
+import io.rampart.traffic.ClientAddress;
+import java.util.function.LongSupplier;
+
+/**
+ * Identifies known clients and hands out challenges and clearances: the one object the proxy asks.
+ *
+ * <p>A client is known when the allow list names it, it presents a valid clearance cookie, it
+ * presents a freshly solved challenge (then a clearance is issued with the response), or it
+ * carries a configured user cookie or header. Rampart's own cookies are removed before the request
+ * goes to the origin. A clearance is bound to the client's network prefix and user-agent, so a
+ * cookie copied to a bot elsewhere is refused.
+ */
+public final class Gatekeeper {
+    /** The short-lived cookie the challenge page stores its solution in. */
+    public static final String SOLUTION_COOKIE = "rampart_pow";
+    /** Clients asked more work when they are already close to their rate limit. */
+    static final int SUSPECT_EXTRA_BITS = 2;
+
+    private final Tickets tickets;
+    private final ChallengePolicy policy;
+    private final ChallengePage page;
+    private final String clearanceName;
+    private final long clearanceSeconds;
+    private final long waitSeconds;
+    private final int difficulty;
+    private final String[] userCookies;
+    private final String[] userHeaders;
+
+    public Gatekeeper(ChallengeConfig challenge, KnownUsersConfig knownUsers, LongSupplier wallMillis, Ticker ticker) {
+        this.tickets = new Tickets(new TicketKeys(challenge.secret(), challenge.keyRotation(), wallMillis), 1_000_000, ticker);
+        this.policy = new ChallengePolicy(challenge);
+        this.page = new ChallengePage(challenge.contact(), SOLUTION_COOKIE);
+        this.clearanceName = challenge.cookieName();
+        this.clearanceSeconds = challenge.clearanceLifetime().toSeconds();
+        this.waitSeconds = challenge.noScriptWait().toSeconds();
+        this.difficulty = challenge.difficulty();
+        this.userCookies = knownUsers.cookies().toArray(new String[0]);
+        this.userHeaders = knownUsers.headers().toArray(new String[0]);
+    }
+
+    public Tickets tickets() {
+        return tickets;
+    }
+
+    public ChallengePage page() {
+        return page;
+    }
+
+    public long waitSeconds() {
+        return waitSeconds;
+    }
+
+    /** Fills {@code out} for one request. */
+    public void assess(HttpHeaders headers, ClientAddress client, boolean allowListed, Standing out) {
+        out.reset();
+        String cookie = headers.get(HttpHeaderNames.COOKIE);
+        if (cookie != null) {
+            String clearance = Cookies.value(cookie, clearanceName);
+            String solution = Cookies.value(cookie, SOLUTION_COOKIE);
+            out.ourCookies = clearance != null || solution != null;
+            if (clearance != null) {
+                Tickets.Check c = tickets.checkClearance(clearance, client, headers.get(HttpHeaderNames.USER_AGENT));
+                if (c.ok()) {
+                    out.known(Standing.Basis.CLEARANCE);
+                } else {
+                    out.refused = c;
+                }
+            }
+            if (!out.known && solution != null) {
+                redeemSolution(solution, headers.get(HttpHeaderNames.USER_AGENT), client, out);
+            }
+            for (int i = 0; !out.known && i < userCookies.length; i++) {
+                if (Cookies.has(cookie, userCookies[i])) {
+                    out.known(Standing.Basis.USER_COOKIE);
+                }
+            }
+        }
+        for (int i = 0; !out.known && i < userHeaders.length; i++) {
+            if (headers.contains(userHeaders[i])) {
+                out.known(Standing.Basis.USER_HEADER);
+            }
+        }
+        if (!out.known && allowListed) {
+            out.known(Standing.Basis.ALLOW_LIST);
+        }
+    }
+
+    private void redeemSolution(String solution, String ua, ClientAddress client, Standing out) {
+        int dot = solution.lastIndexOf('.');
+        long counter = parseCounter(solution, dot + 1);
+        if (dot != 72 || counter < 0) {
+            out.refused = Tickets.Check.MALFORMED;
+            return;
+        }
+        Tickets.Check c = tickets.redeemChallenge(solution.substring(0, dot), counter, client, ua);
+        if (c.ok()) {
+            out.known(Standing.Basis.SOLVED);
+            out.setCookie = clearanceCookie(client, ua);
+        } else {
+            out.refused = c;
+        }
+    }
+
+    private static long parseCounter(String s, int from) {
+        int len = s.length() - from;
+        if (len < 1 || len > 15) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = from; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return v;
+    }
+
+    /** Whether this request can never be challenged (feeds, APIs, well-known paths, verified bots). */
+    public boolean exempt(String target, CharSequence userAgent, ClientAddress client) {
+        return policy.exempt(target, userAgent, client);
+    }
+
+    /** Whether the client is a configured crawler at a matching address. */
+    public boolean verifiedBot(CharSequence userAgent, ClientAddress client) {
+        return policy.verifiedBot(userAgent, client);
+    }
+
+    /** Leading zero bits to ask: the configured difficulty, more for a client near its rate limit. */
+    public int difficultyFor(boolean suspect) {
+        return Math.min(24, difficulty + (suspect ? SUSPECT_EXTRA_BITS : 0));
+    }
+
+    /** A {@code Set-Cookie} value carrying a fresh clearance for this client. */
+    public String clearanceCookie(ClientAddress client, CharSequence ua) {
+        return clearanceName + "=" + tickets.mintClearance(client, ua, clearanceSeconds, 0)
+                + "; Max-Age=" + clearanceSeconds + "; Path=/; HttpOnly; SameSite=Lax";
+    }
+
+    /** Expires the solution cookie once it has been used. */
+    public static String expireSolutionCookie() {
+        return SOLUTION_COOKIE + "=; Max-Age=0; Path=/; SameSite=Lax";
+    }
+
+    /** The {@code Cookie} header without Rampart's own cookies, or {@code null} when none is left. */
+    public String withoutOurCookies(String header) {
+        return Cookies.without(header, clearanceName, SOLUTION_COOKIE);
+    }
+}

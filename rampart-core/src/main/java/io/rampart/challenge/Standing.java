@@ -1,0 +1,67 @@
+package io.rampart.challenge;
+
+/**
+ * What the gateway knows about the client behind one request: whether it is <em>known</em> (and
+ * why), a clearance to hand out with the response, and a ticket it presented that failed. One
+ * instance per connection, reset for each request.
+ */
+public final class Standing {
+    /** Why a client is known. */
+    public enum Basis {
+        NONE("-"), ALLOW_LIST("allow-list"), CLEARANCE("clearance"), SOLVED("solved"), PASS("no-js-pass"),
+        USER_COOKIE("user-cookie"), USER_HEADER("user-header"), VERIFIED_BOT("verified-bot");
+
+        private final String id;
+
+        Basis(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+
+    boolean known;
+    Basis basis = Basis.NONE;
+    String setCookie;
+    Tickets.Check refused;
+    boolean ourCookies;
+
+    public void reset() {
+        known = false;
+        basis = Basis.NONE;
+        setCookie = null;
+        refused = null;
+        ourCookies = false;
+    }
+
+    void known(Basis why) {
+        known = true;
+        basis = why;
+    }
+
+    /** Known clients skip challenges and use the reserved share of origin capacity. */
+    public boolean known() {
+        return known;
+    }
+
+    public Basis basis() {
+        return basis;
+    }
+
+    /** A {@code Set-Cookie} value to add to this request's response (a new clearance), or {@code null}. */
+    public String setCookie() {
+        return setCookie;
+    }
+
+    /** A clearance or solution this request presented that was refused (for the log), or {@code null}. */
+    public Tickets.Check refused() {
+        return refused;
+    }
+
+    /** The request carries Rampart's own cookies, which are removed before it goes to the origin. */
+    public boolean carriesOurCookies() {
+        return ourCookies;
+    }
+}

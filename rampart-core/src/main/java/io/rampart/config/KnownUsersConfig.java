@@ -1,0 +1,23 @@
+package io.rampart.config;
+
+import java.util.List;
+
+/**
+ * What makes a client <em>known</em> besides a clearance cookie: known clients skip challenges and
+ * use the reserved share of origin capacity during an attack.
+ *
+ * <p>A cookie or header named here only has to be present, so this is as strong as the name is
+ * secret: use it for a site's own session cookie (an attacker who logs in is still rate limited
+ * per client like anyone else). The allow list and a valid clearance also make a client known.
+ *
+ * @param cookies names of cookies that only logged-in users carry (e.g. the site's session cookie)
+ * @param headers names of request headers that only the organisation's own clients send
+ */
+public record KnownUsersConfig(List<String> cookies, List<String> headers) {
+    public static final KnownUsersConfig DEFAULT = new KnownUsersConfig(null, null);
+
+    public KnownUsersConfig {
+        cookies = cookies == null ? List.of() : List.copyOf(cookies);
+        headers = headers == null ? List.of() : List.copyOf(headers);
+    }
+}

@@ -1,0 +1,88 @@
+package io.rampart.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AdmissionGateTest {
+    private final List<String> admittedLater = new ArrayList<>();
+
+    private AdmissionGate gate(int limit) {
+        return new AdmissionGate(new AdaptiveLimit(limit, limit, limit, System::nanoTime), 0.25, 0.25, 4);
+    }
+
+    private AdmissionGate.Ticket ticket(String name) {
+        return new AdmissionGate.Ticket(Runnable::run, () -> admittedLater.add(name));
+    }
+
+    @Test
+    void unknownClients_cannotTakeTheKnownReserve() {
+        AdmissionGate g = gate(8);
+        for (int i = 0; i < 6; i++) {
+            assertThat(g.acquire(ticket("u" + i), Lane.UNKNOWN)).isEqualTo(AdmissionGate.Result.ADMITTED);
+        }
+        assertThat(g.acquire(ticket("u6"), Lane.UNKNOWN)).as("75% of 8 = 6 slots for unknown").isEqualTo(AdmissionGate.Result.QUEUED);
+        assertThat(g.acquire(ticket("k0"), Lane.KNOWN)).isEqualTo(AdmissionGate.Result.ADMITTED);
+        assertThat(g.acquire(ticket("k1"), Lane.KNOWN)).isEqualTo(AdmissionGate.Result.ADMITTED);
+        assertThat(g.acquire(ticket("k2"), Lane.KNOWN)).isEqualTo(AdmissionGate.Result.QUEUED);
+    }
+
+    @Test
+    void suspectClients_areCappedAtTheirShare() {
+        AdmissionGate g = gate(8);
+        assertThat(g.acquire(ticket("s0"), Lane.SUSPECT)).isEqualTo(AdmissionGate.Result.ADMITTED);
+        assertThat(g.acquire(ticket("s1"), Lane.SUSPECT)).isEqualTo(AdmissionGate.Result.ADMITTED);
+        assertThat(g.acquire(ticket("s2"), Lane.SUSPECT)).isEqualTo(AdmissionGate.Result.QUEUED);
+        assertThat(g.acquire(ticket("u0"), Lane.UNKNOWN)).isEqualTo(AdmissionGate.Result.ADMITTED);
+    }
+
+    @Test
+    void freedSlot_goesToTheKnownWaiterFirst_thenUnknown_thenSuspect() {
+        AdmissionGate g = gate(4);
+        List<AdmissionGate.Ticket> holders = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            AdmissionGate.Ticket t = ticket("k" + i);
+            assertThat(g.acquire(t, Lane.KNOWN)).isEqualTo(AdmissionGate.Result.ADMITTED);
+            holders.add(t);
+        }
+        g.acquire(ticket("suspect"), Lane.SUSPECT);
+        g.acquire(ticket("unknown"), Lane.UNKNOWN);
+        g.acquire(ticket("known"), Lane.KNOWN);
+        for (AdmissionGate.Ticket t : holders) {
+            g.release(t, 1_000_000, false);
+        }
+        assertThat(admittedLater).containsExactly("known", "unknown", "suspect");
+        assertThat(g.inFlight()).isEqualTo(3);
+        assertThat(g.queued()).isZero();
+    }
+
+    @Test
+    void fullQueue_isRefused_andACancelledWaiterGetsNothing() {
+        AdmissionGate g = gate(1);
+        AdmissionGate.Ticket holder = ticket("h");
+        g.acquire(holder, Lane.KNOWN);
+        AdmissionGate.Ticket[] waiting = new AdmissionGate.Ticket[4];
+        for (int i = 0; i < 4; i++) {
+            waiting[i] = ticket("w" + i);
+            assertThat(g.acquire(waiting[i], Lane.KNOWN)).isEqualTo(AdmissionGate.Result.QUEUED);
+        }
+        assertThat(g.acquire(ticket("late"), Lane.KNOWN)).isEqualTo(AdmissionGate.Result.FULL);
+        assertThat(g.cancel(waiting[0])).isTrue();
+        assertThat(g.cancel(waiting[0])).isFalse();
+        g.release(holder, 1, false);
+        assertThat(admittedLater).containsExactly("w1");
+        assertThat(g.rejected(Lane.KNOWN)).isEqualTo(2);
+    }
+
+    @Test
+    void releasingTwice_freesOneSlot() {
+        AdmissionGate g = gate(2);
+        AdmissionGate.Ticket t = ticket("t");
+        g.acquire(t, Lane.KNOWN);
+        g.release(t, 1, false);
+        g.release(t, 1, false);
+        assertThat(g.inFlight()).isZero();
+    }
+}
