@@ -171,9 +171,13 @@ public final class GatewayMetrics {
         Gauge.builder(name, value).description(description).tag("site", site).register(registry);
     }
 
-    /** Registers a per-site, per-lane counter read at scrape time. */
-    public void counter(String name, String description, String site, String lane, java.util.function.LongSupplier value) {
-        io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> (double) v.getAsLong())
+    /**
+     * Registers a per-site, per-lane counter read from {@code source} at scrape time. Micrometer
+     * holds {@code source} weakly, so it must be an object that lives as long as the gateway.
+     */
+    public <T> void counter(String name, String description, String site, String lane, T source,
+                            java.util.function.ToDoubleFunction<T> value) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, source, value)
                 .description(description).tag("site", site).tag("lane", lane).register(registry);
     }
 

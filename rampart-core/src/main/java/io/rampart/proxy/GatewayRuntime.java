@@ -120,7 +120,7 @@ final class GatewayRuntime {
         metrics.gauge("rampart.admission.queued", "Requests waiting for an origin slot", site, gate::queued);
         for (Lane lane : Lane.values()) {
             metrics.counter("rampart.admission.rejected", "Requests answered 503 for lack of an origin slot, by lane",
-                    site, lane.label(), () -> gate.rejected(lane));
+                    site, lane.label(), gate, g -> g.rejected(lane));
         }
     }
 

@@ -95,6 +95,66 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void challengeKnownUsersAndAdmissionMistakes_areNamedPrecisely() {
+        ConfigException e = errorsOf("""
+                challenge:
+                  secret: short
+                  keyRotation: 30s
+                  difficulty: 40
+                  noScriptWait: 0s
+                  cookieName: 'bad name'
+                  exemptPaths: [api/]
+                  verifiedBots:
+                    - {name: google, userAgent: Googlebot}
+                    - {name: fake, userAgent: '', networks: [nonsense]}
+                knownUsers: {cookies: ['a;b'], headers: ['x y']}
+                admission: {minLimit: 0, maxLimit: 5, initialLimit: 10, queueTimeout: 2m, knownReserve: 0.95, suspectShare: 0}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1'], underAttack: maybe}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).contains("sites[0].underAttack");
+        e = errorsOf("""
+                challenge:
+                  secret: short
+                  keyRotation: 30s
+                  difficulty: 40
+                  noScriptWait: 0s
+                  cookieName: 'bad name'
+                  exemptPaths: [api/]
+                  verifiedBots:
+                    - {name: google, userAgent: Googlebot}
+                    - {name: fake, userAgent: '', networks: [nonsense]}
+                knownUsers: {cookies: ['a;b'], headers: ['x y']}
+                admission: {minLimit: 0, maxLimit: 5, initialLimit: 10, queueTimeout: 2m, knownReserve: 0.95, suspectShare: 0}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1'], underAttack: true}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactlyInAnyOrder(
+                "challenge.secret", "challenge.keyRotation", "challenge.clearanceLifetime", "challenge.difficulty",
+                "challenge.noScriptWait", "challenge.cookieName", "challenge.exemptPaths[0]",
+                "challenge.verifiedBots[0].networks", "challenge.verifiedBots[1].userAgent", "challenge.verifiedBots[1].networks[0]",
+                "knownUsers.cookies[0]", "knownUsers.headers[0]",
+                "admission.minLimit", "admission.initialLimit", "admission.queueTimeout", "admission.knownReserve",
+                "admission.suspectShare");
+        assertThat(e.getMessage()).contains("a user-agent alone is easy to fake", "expected 1 to 22 bits");
+    }
+
+    @Test
+    void underAttackSwitch_andChallengeDefaults_areReadFromTheFile() throws Exception {
+        RampartConfig c = loader.parse("""
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1'], underAttack: true}
+                  - {name: b, hosts: [b.example], upstreams: ['http://127.0.0.1:1']}
+                """, "x.yml");
+        assertThat(c.sites().get(0).underAttack()).isTrue();
+        assertThat(c.sites().get(1).underAttack()).isFalse();
+        assertThat(c.challenge().difficulty()).isEqualTo(16);
+        assertThat(c.challenge().exemptPaths()).contains("/.well-known/", "/api/");
+        assertThat(c.admission().enabled()).isTrue();
+        assertThat(c.withEverySiteUnderAttack().sites()).allMatch(SiteConfig::underAttack);
+    }
+
+    @Test
     void everyProblem_isReportedAtOnce() {
         ConfigException e = errorsOf("""
                 listeners:

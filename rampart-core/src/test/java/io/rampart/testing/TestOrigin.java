@@ -61,6 +61,9 @@ public final class TestOrigin implements AutoCloseable {
     public final AtomicInteger requests = new AtomicInteger();
     /** Requests whose body arrived completely (the origin answered them). */
     public final AtomicInteger completed = new AtomicInteger();
+    /** Requests to {@code /slow} being worked on now, and the most there ever were at once. */
+    public final AtomicInteger slowInFlight = new AtomicInteger();
+    public final AtomicInteger slowInFlightMax = new AtomicInteger();
     public final ConcurrentLinkedQueue<HttpRequest> heads = new ConcurrentLinkedQueue<>();
 
     public TestOrigin() {
@@ -162,7 +165,11 @@ public final class TestOrigin implements AutoCloseable {
                 }
                 case "/slow": {
                     long ms = Long.parseLong(param(q, "ms", "1000"));
-                    ctx.executor().schedule(() -> send(ctx, text(HttpResponseStatus.OK, "slow " + ms), keepAlive), ms, TimeUnit.MILLISECONDS);
+                    slowInFlightMax.accumulateAndGet(slowInFlight.incrementAndGet(), Math::max);
+                    ctx.executor().schedule(() -> {
+                        slowInFlight.decrementAndGet();
+                        send(ctx, text(HttpResponseStatus.OK, "slow " + ms), keepAlive);
+                    }, ms, TimeUnit.MILLISECONDS);
                     return;
                 }
                 case "/range": {

@@ -10,9 +10,11 @@ package io.rampart.lab.scenario;
  * @param originOverCapacityMaxSeconds   most seconds the origin may spend over capacity
  * @param timeToMitigateMaxSeconds       longest time from onset until 90% of attack requests are kept off the origin
  * @param legitClientsRefusedMax         most legitimate clients that may be limited, blocked or challenged
+ * @param knownOkMin                     least share of known users' (logged-in staff) requests answered well in the window
+ * @param knownP99MaxRatio               known users' p99 in the window at most this many times their p99 before the attack
  */
 public record Criteria(Double legitOkMin, Double legitP99MaxMillis, Double attackToOriginMaxShare,
                        Integer originOverCapacityMaxSeconds, Double timeToMitigateMaxSeconds,
-                       Integer legitClientsRefusedMax) {
-    public static final Criteria NONE = new Criteria(null, null, null, null, null, null);
+                       Integer legitClientsRefusedMax, Double knownOkMin, Double knownP99MaxRatio) {
+    public static final Criteria NONE = new Criteria(null, null, null, null, null, null, null, null);
 }

@@ -50,6 +50,12 @@ public final class Report {
                 return k == null ? "-" : pct(k.okShare()) + " of " + k.requests();
             }));
         }
+        if (personas.contains("staff")) {
+            rows.add(new Row("  staff p99 before / during", t -> {
+                KindScore k = t.perPersona().get("staff");
+                return k == null ? "-" : ms(k.baselineP99Millis()) + " / " + ms(k.p99Millis());
+            }));
+        }
         rows.add(new Row("legitimate p50 / p99 (window)", t -> ms(t.legitP50Millis()) + " / " + ms(t.legitP99Millis())));
         rows.add(new Row("legitimate p50 / p99 (before onset)", t -> ms(t.baselineP50Millis()) + " / " + ms(t.baselineP99Millis())));
         rows.add(new Row("legitimate clients refused", t -> t.legitClientsRefused() + " of " + t.legitClients()));

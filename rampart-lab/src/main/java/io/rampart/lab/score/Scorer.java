@@ -62,7 +62,8 @@ public final class Scorer {
                 }
             }
             Histogram h = tally.latency(k, true);
-            perKind.put(k.label(), new KindScore(ended, share(ok, ended), refused, percentile(h, 50), percentile(h, 99)));
+            perKind.put(k.label(), new KindScore(ended, share(ok, ended), refused, percentile(h, 50), percentile(h, 99),
+                    percentile(tally.latency(k, false), 99)));
             legitEnded += ended;
             legitOk += ok;
             legitRefused += refused;
@@ -131,6 +132,19 @@ public final class Scorer {
                 && (s.timeToMitigateSeconds() == null || s.timeToMitigateSeconds() > c.timeToMitigateMaxSeconds())) {
             out.add("time to mitigate " + (s.timeToMitigateSeconds() == null ? "never" : s.timeToMitigateSeconds().intValue() + " s")
                     + " > " + c.timeToMitigateMaxSeconds().intValue() + " s");
+        }
+        KindScore known = s.perPersona().get(Kind.STAFF.label());
+        if (c.knownOkMin() != null && (known == null || known.okShare() < c.knownOkMin())) {
+            out.add(known == null ? "no known-user (staff) requests" : String.format(Locale.ROOT,
+                    "known users' success %.2f%% < %.2f%%", known.okShare() * 100, c.knownOkMin() * 100));
+        }
+        if (c.knownP99MaxRatio() != null && known != null) {
+            if (known.p99Millis() == null || known.baselineP99Millis() == null) {
+                out.add("known users' p99 not measured before and during the attack");
+            } else if (known.p99Millis() > c.knownP99MaxRatio() * known.baselineP99Millis()) {
+                out.add(String.format(Locale.ROOT, "known users' p99 %.0f ms > %.1f x their %.0f ms before the attack",
+                        known.p99Millis(), c.knownP99MaxRatio(), known.baselineP99Millis()));
+            }
         }
         if (c.legitClientsRefusedMax() != null && s.legitClientsRefused() > c.legitClientsRefusedMax()) {
             out.add(s.legitClientsRefused() + " legitimate clients refused > " + c.legitClientsRefusedMax());

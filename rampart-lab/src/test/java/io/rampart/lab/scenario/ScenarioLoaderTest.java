@@ -10,9 +10,9 @@ class ScenarioLoaderTest {
     private static final String MINIMAL = "name: tiny\nduration: 4s\nlegit:\n  - {persona: api, clients: 2}\n";
 
     @Test
-    void everyBuiltInScenarioLoadsAndTheIssuesNineAreThere() {
+    void everyBuiltInScenarioLoads_inTheListedOrder() {
         assertThat(ScenarioLoader.builtInNames()).containsExactly("baseline", "single-source-flood", "distributed-flood",
-                "cache-busting-flood", "login-flood", "slow-attacks", "flash-crowd", "office-nat", "pulse-wave");
+                "cache-busting-flood", "login-flood", "slow-attacks", "flash-crowd", "office-nat", "pulse-wave", "priority-lane");
         for (String name : ScenarioLoader.builtInNames()) {
             Scenario s = ScenarioLoader.load(name);
             assertThat(s.name()).isEqualTo(name);

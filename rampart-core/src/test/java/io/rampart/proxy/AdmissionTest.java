@@ -1,0 +1,129 @@
+package io.rampart.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rampart.testing.GatewayFixture;
+import io.rampart.testing.LeakWatcher;
+import io.rampart.testing.RawHttp;
+import io.rampart.testing.RawHttp.Response;
+import io.rampart.testing.TestOrigin;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Adaptive admission over real sockets, with the limit pinned (min = max) so the lanes can be seen. */
+@ExtendWith(LeakWatcher.class)
+class AdmissionTest {
+    private final TestOrigin origin = new TestOrigin();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() throws Exception {
+        pool.shutdownNow();
+        pool.awaitTermination(5, TimeUnit.SECONDS);
+        origin.close();
+    }
+
+    private GatewayFixture gateway(int limit, double knownReserve, int queueSize, String queueTimeout) throws Exception {
+        return GatewayFixture.simple(origin.url(), """
+                knownUsers: {cookies: [site_session]}
+                admission:
+                  initialLimit: %d
+                  minLimit: %d
+                  maxLimit: %d
+                  knownReserve: %s
+                  queueSize: %d
+                  queueTimeout: %s
+                """.formatted(limit, limit, limit, knownReserve, queueSize, queueTimeout));
+    }
+
+    private CompletableFuture<Response> async(int port, String source, String path, String cookie) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (RawHttp c = new RawHttp(source, port)) {
+                c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n" + (cookie == null ? "" : "Cookie: " + cookie + "\r\n") + "\r\n");
+                return c.read();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, pool);
+    }
+
+    @Test
+    void origin_neverSeesMoreThanTheUnknownShare_andQueuedRequestsAreServedAsSlotsFree() throws Exception {
+        try (GatewayFixture gw = gateway(4, 0.25, 100, "5s")) {
+            List<CompletableFuture<Response>> all = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                all.add(async(gw.port(), "127.0.20." + (i + 1), "/slow?ms=100", null));
+            }
+            for (CompletableFuture<Response> f : all) {
+                assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+            assertThat(origin.slowInFlightMax.get()).as("3 of 4 slots are open to unknown clients").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void fullQueue_isAnswered503WithRetryAfterAndAPage_andTheQueuedRequestIsStillServed() throws Exception {
+        try (GatewayFixture gw = gateway(2, 0, 1, "5s")) {
+            CompletableFuture<Response> a = async(gw.port(), "127.0.21.1", "/slow?ms=600", null);
+            CompletableFuture<Response> b = async(gw.port(), "127.0.21.2", "/slow?ms=600", null);
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() -> origin.slowInFlight.get() == 2);
+            CompletableFuture<Response> queued = async(gw.port(), "127.0.21.3", "/slow?ms=10", null);
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() ->
+                    gw.gateway.metrics().scrape().contains("rampart_admission_queued{site=\"test\"} 1.0"));
+            try (RawHttp late = new RawHttp("127.0.21.4", gw.port())) {
+                Response r = late.get("a", "/slow?ms=10");
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(r.header("retry-after")).isEqualTo("1");
+                assertThat(r.text()).contains("Service busy", r.header("x-rampart-ref"));
+            }
+            assertThat(queued.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+            assertThat(a.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+            assertThat(b.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+            assertThat(gw.gateway.metrics().scrape()).contains("rampart_admission_rejected_total{lane=\"unknown\",site=\"test\"} 1.0");
+        }
+    }
+
+    @Test
+    void requestThatWaitsTooLong_isAnswered503_andTheOriginNeverSeesIt() throws Exception {
+        try (GatewayFixture gw = gateway(1, 0, 10, "200ms")) {
+            CompletableFuture<Response> holder = async(gw.port(), "127.0.22.1", "/slow?ms=1500", null);
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() -> origin.slowInFlight.get() == 1);
+            long start = System.nanoTime();
+            try (RawHttp c = new RawHttp("127.0.22.2", gw.port())) {
+                assertThat(c.get("a", "/slow?ms=1").status()).isEqualTo(503);
+                assertThat(c.get("a", "/slow?ms=1").status()).as("the connection stays usable").isEqualTo(503);
+            }
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(waitedMs).isBetween(350L, 1400L);
+            assertThat(holder.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+            assertThat(origin.slowInFlightMax.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void knownUser_isServedFromTheReservedShare_whileUnknownClientsWait() throws Exception {
+        try (GatewayFixture gw = gateway(4, 0.25, 100, "5s")) {
+            List<CompletableFuture<Response>> unknown = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                unknown.add(async(gw.port(), "127.0.23." + (i + 1), "/slow?ms=1000", null));
+            }
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() -> origin.slowInFlight.get() == 3);
+            long start = System.nanoTime();
+            Response known = async(gw.port(), "127.0.24.1", "/slow?ms=10", "site_session=abc").get(5, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(known.status()).isEqualTo(200);
+            assertThat(ms).as("no wait behind the three queued unknown requests (each needs 1 s)").isLessThan(500);
+            for (CompletableFuture<Response> f : unknown) {
+                assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+        }
+    }
+}
