@@ -75,6 +75,30 @@ class ScorerTest {
     }
 
     @Test
+    void knownUsers_areJudgedOnTheirOwnSuccessAndOnTheirP99AgainstBeforeTheAttack() {
+        Scenario known = ScenarioLoader.parse("""
+                name: known
+                duration: 10s
+                legit: [{persona: staff, clients: 2}]
+                success: {knownOkMin: 0.999, knownP99MaxRatio: 2.0}
+                """, "test");
+        Flood f = steadyFlood(0);
+        Tally t = f.t();
+        for (int i = 0; i < 100; i++) {
+            t.ended(Kind.STAFF, 0, 1, Outcome.OK, 10_000_000L);            // before the attack: 10 ms
+            t.ended(Kind.STAFF, 0, 3, Outcome.OK, i < 95 ? 12_000_000L : 30_000_000L);
+        }
+        t.ended(Kind.STAFF, 1, 4, Outcome.SHED, 1_000_000L);
+        TargetScore s = Scorer.score("gw", known, t, f.o(), null, null);
+        assertThat(s.perPersona().get("staff").baselineP99Millis()).isCloseTo(10.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(s.failures()).containsExactly(
+                "known users' success 99.01% < 99.90%",
+                "known users' p99 30 ms > 2.0 x their 10 ms before the attack");
+        assertThat(Report.table(new ScenarioResult("known", "", 10, 2, 8, "d", "v", Map.of(), Map.of(), Map.of(), Map.of(),
+                List.of(s), List.of()))).contains("staff p99 before / during").contains("10 ms / 30 ms");
+    }
+
+    @Test
     void aCleanTargetPasses() {
         Flood f = steadyFlood(1);
         Tally t = f.t();
