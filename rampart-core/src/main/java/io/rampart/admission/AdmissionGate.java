@@ -61,6 +61,8 @@ public final class AdmissionGate {
     private final ArrayDeque<Ticket>[] queues = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     private int queued;
     private final long[] rejected = new long[3];
+    /** Every slot taken or someone waiting: read without the lock by the shield. */
+    private volatile boolean pressured;
 
     public AdmissionGate(AdaptiveLimit limit, double knownReserve, double suspectShare, int queueSize) {
         this.limit = limit;
@@ -83,6 +85,7 @@ public final class AdmissionGate {
             take(t);
             return Result.ADMITTED;
         }
+        pressured = true;
         if (queued >= queueSize) {
             rejected[lane.ordinal()]++;
             return Result.FULL;
@@ -121,6 +124,7 @@ public final class AdmissionGate {
             if (queued > 0) {
                 drain();
             }
+            pressured = queued > 0 || inFlight >= limit.limit();
         }
         if (overload) {
             limit.onDrop(now);
@@ -163,6 +167,11 @@ public final class AdmissionGate {
                 t.executor.execute(t.onAdmitted);
             }
         }
+    }
+
+    /** Whether the site's origins are at their limit right now (all slots taken, or requests waiting). */
+    public boolean pressured() {
+        return pressured;
     }
 
     public synchronized int inFlight() {

@@ -62,6 +62,7 @@ final class ConfigValidator {
         challenge(c.challenge());
         knownUsers(c.knownUsers());
         admission(c.admission());
+        shield(c.shield());
         sites(c);
         return errors;
     }
@@ -127,6 +128,23 @@ final class ConfigValidator {
             if (n == null || !TOKEN.matcher(n).matches()) {
                 error("knownUsers.headers[" + i + "]", "expected a header name, got " + (n == null ? "nothing" : "'" + n + "'"));
             }
+        }
+    }
+
+    private void shield(ShieldConfig s) {
+        range("shield.maxSize", s.maxSize().bytes(), 1 << 20, 1L << 34);
+        range("shield.maxObjectSize", s.maxObjectSize().bytes(), 1024, 64L << 20);
+        if (s.maxObjectSize().bytes() > s.maxSize().bytes() / 8) {
+            error("shield.maxObjectSize", "expected at most an eighth of shield.maxSize (" + ByteSize.ofBytes(s.maxSize().bytes() / 8) + ")");
+        }
+        for (int i = 0; i < s.ignoreParams().size(); i++) {
+            String n = s.ignoreParams().get(i);
+            if (n == null || n.isBlank() || n.indexOf('*') >= 0 && n.indexOf('*') != n.length() - 1) {
+                error("shield.ignoreParams[" + i + "]", "expected a parameter name, or a prefix ending in '*' such as utm_*");
+            }
+        }
+        if (s.snapshotInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            error("shield.snapshotInterval", "expected 1s or more, got " + Durations.format(s.snapshotInterval()));
         }
     }
 
@@ -209,6 +227,12 @@ final class ConfigValidator {
             }
             if (s.limits() != null) {
                 limits(p + ".limits", s.limits().inherit(c.limits()));
+            }
+            for (int n = 0; n < s.snapshot().size(); n++) {
+                String path = s.snapshot().get(n);
+                if (path == null || !path.startsWith("/") || path.startsWith("//")) {
+                    error(p + ".snapshot[" + n + "]", "expected a path on the site such as / or /donate");
+                }
             }
             Set<String> paths = new HashSet<>();
             for (int r = 0; r < s.routes().size(); r++) {

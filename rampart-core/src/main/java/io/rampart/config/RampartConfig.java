@@ -22,6 +22,7 @@ public record RampartConfig(
         ChallengeConfig challenge,
         KnownUsersConfig knownUsers,
         AdmissionConfig admission,
+        ShieldConfig shield,
         List<SiteConfig> sites) {
 
     public RampartConfig {
@@ -39,6 +40,7 @@ public record RampartConfig(
         challenge = challenge == null ? ChallengeConfig.DEFAULT : challenge;
         knownUsers = knownUsers == null ? KnownUsersConfig.DEFAULT : knownUsers;
         admission = admission == null ? AdmissionConfig.DEFAULT : admission;
+        shield = shield == null ? ShieldConfig.DEFAULT : shield;
         sites = sites == null ? List.of() : List.copyOf(sites);
     }
 
@@ -47,20 +49,20 @@ public record RampartConfig(
         return new RampartConfig(
                 List.of(new ListenerConfig(listen, false)),
                 adminListen == null ? null : new AdminConfig(adminListen, true),
-                null, null, null, null, null, null, null, null, null, null, null, null,
-                List.of(new SiteConfig("default", List.of("*"), List.of(upstreamUrl), null, null, null)));
+                null, null, null, null, null, null, null, null, null, null, null, null, null,
+                List.of(new SiteConfig("default", List.of("*"), List.of(upstreamUrl), null, null, null, null)));
     }
 
     /** This configuration with other front listeners and admin listener. */
     public RampartConfig withListeners(List<ListenerConfig> newListeners, AdminConfig newAdmin) {
         return new RampartConfig(newListeners, newAdmin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, accessLog, challenge, knownUsers, admission, sites);
+                http, limiter, accessLog, challenge, knownUsers, admission, shield, sites);
     }
 
     /** This configuration with another access log. */
     public RampartConfig withAccessLog(AccessLogConfig newAccessLog) {
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, newAccessLog, challenge, knownUsers, admission, sites);
+                http, limiter, newAccessLog, challenge, knownUsers, admission, shield, sites);
     }
 
     /** This configuration with every site under attack: every unknown client is challenged ({@code --under-attack}). */
@@ -70,6 +72,6 @@ public record RampartConfig(
             marked.add(s == null ? null : s.underAttack(true));
         }
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, accessLog, challenge, knownUsers, admission, marked);
+                http, limiter, accessLog, challenge, knownUsers, admission, shield, marked);
     }
 }

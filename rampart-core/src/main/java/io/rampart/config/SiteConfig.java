@@ -13,10 +13,12 @@ import java.util.List;
  * @param limits    overrides of the top-level limits
  * @param routes    path-prefix overrides; the longest matching prefix wins
  * @param underAttack challenge every unknown client on this site (except exempt paths and verified bots)
+ * @param snapshot  paths whose last good page the shield keeps and serves while the origin is down
  */
 public record SiteConfig(String name, List<String> hosts, List<String> upstreams, LimitsConfig limits,
-                         List<RouteConfig> routes, Boolean underAttack) {
+                         List<RouteConfig> routes, Boolean underAttack, List<String> snapshot) {
     public SiteConfig {
+        snapshot = snapshot == null ? List.of() : List.copyOf(snapshot);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
         routes = routes == null ? List.of() : List.copyOf(routes);
@@ -25,6 +27,6 @@ public record SiteConfig(String name, List<String> hosts, List<String> upstreams
 
     /** This site with the under-attack switch set to {@code on}. */
     public SiteConfig underAttack(boolean on) {
-        return new SiteConfig(name, hosts, upstreams, limits, routes, on);
+        return new SiteConfig(name, hosts, upstreams, limits, routes, on, snapshot);
     }
 }

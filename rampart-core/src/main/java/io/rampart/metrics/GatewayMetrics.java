@@ -51,6 +51,7 @@ public final class GatewayMetrics {
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final Counter accessLogDropped;
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> challenges = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> shieldResults = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param siteNames configured sites, in order; index {@code siteNames.size()} is {@link #UNROUTED} */
     public GatewayMetrics(List<String> siteNames) {
@@ -179,6 +180,17 @@ public final class GatewayMetrics {
                             java.util.function.ToDoubleFunction<T> value) {
         io.micrometer.core.instrument.FunctionCounter.builder(name, source, value)
                 .description(description).tag("site", site).tag("lane", lane).register(registry);
+    }
+
+    /** How the shield handled an eligible request: hit, stale, coalesced, miss, stale-if-error, snapshot. */
+    public void shield(String result) {
+        Counter c = shieldResults.get(result);
+        if (c == null) {
+            c = shieldResults.computeIfAbsent(result, r -> Counter.builder("rampart.shield.requests")
+                    .description("Anonymous cacheable requests by how the origin shield handled them")
+                    .tag("result", r).register(registry));
+        }
+        c.increment();
     }
 
     /** What happened in a challenge: {@code issued}, {@code solved}, {@code no-js-pass}, or a refused ticket's check. */

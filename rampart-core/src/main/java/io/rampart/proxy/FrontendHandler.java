@@ -34,6 +34,10 @@ import io.rampart.metrics.GatewayMetrics.UpstreamError;
 import io.rampart.mitigate.Decision;
 import io.rampart.mitigate.Reason;
 import io.rampart.mitigate.Verdict;
+import io.rampart.shield.CachedResponse;
+import io.rampart.shield.Capture;
+import io.rampart.shield.Shield;
+import io.rampart.shield.ShieldFetcher;
 import io.rampart.traffic.ClientAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +85,19 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private AdmissionGate.Ticket ticket;
     /** The admission gate of the current exchange's site, or null. */
     private AdmissionGate gate;
+    // the shield, for the current exchange
+    /** The cache key when the request may be answered by the shield, else null. */
+    private String shieldKey;
+    /** This request leads the flight for its key: it must land it, whatever happens. */
+    private boolean leader;
+    /** Waiting for another request's fetch of the same page. */
+    private boolean waitingForFlight;
+    /** The origin's response being copied into the shield. */
+    private Capture capture;
+    /** A stale copy or snapshot to serve if the origin fails. */
+    private CachedResponse fallback;
+    /** Discarding an origin's 5xx to serve {@link #fallback} at its end. */
+    private boolean swallowing;
     private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
@@ -188,6 +205,12 @@ final class FrontendHandler extends ChannelDuplexHandler {
         decision.clear();
         standing.reset();
         gate = null;
+        shieldKey = null;
+        leader = false;
+        waitingForFlight = false;
+        capture = null;
+        fallback = null;
+        swallowing = false;
         counted = true;
         rt.inFlight.incrementAndGet();
 
@@ -268,7 +291,9 @@ final class FrontendHandler extends ChannelDuplexHandler {
         rt.metrics.request(siteIndex, verdict);
         switch (verdict) {
             case ALLOW:
-                forward();
+                if (!answeredByShield()) {
+                    forward();
+                }
                 break;
             case LIMIT:
                 answer(429, false);
@@ -372,10 +397,15 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     /** Sends one of Rampart's own complete responses and ends the exchange, keeping the connection if {@code keep}. */
     private void send(FullHttpResponse res, int code, boolean keep) {
+        send(res, code, keep, true);
+    }
+
+    /** @param refusal logged as a refusal (sampled under a flood) rather than as served traffic */
+    private void send(FullHttpResponse res, int code, boolean keep, boolean refusal) {
         ex.status = code;
         ex.bytesOut = res.content().readableBytes();
         rt.metrics.response(siteIndex, code);
-        log(true);
+        log(refusal);
         endExchange();
         if (keep) {
             ctx.writeAndFlush(res, ctx.voidPromise());
@@ -393,6 +423,153 @@ final class FrontendHandler extends ChannelDuplexHandler {
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
         }
     }
+
+    // ---------------------------------------------------------------- origin shield
+
+    /**
+     * Answers from the shield when it can (fresh, or stale while one background fetch refreshes
+     * it), or parks this request behind another one's fetch of the same page. False: go to the
+     * origin (this request may lead the fetch, and fills the shield if the response allows).
+     */
+    private boolean answeredByShield() {
+        Shield sh = rt.shield;
+        if (sh == null || !Shield.eligible(request)) {
+            return false;
+        }
+        AdmissionGate g = site.admission();
+        String key = sh.key(ex.authority, ex.target, g != null && g.pressured());
+        shieldKey = key;
+        long now = rt.ticker.getAsLong();
+        CachedResponse stored = sh.find(key, request.headers());
+        if (stored != null) {
+            switch (sh.use(stored, now)) {
+                case FRESH:
+                    serveStored(stored, "hit");
+                    return true;
+                case STALE_REVALIDATE:
+                    serveStored(stored, "stale");
+                    revalidate(key, request);
+                    return true;
+                default:
+                    if (stored.usableOnError(now)) {
+                        fallback = stored;
+                    }
+            }
+        }
+        if (fallback == null) {
+            fallback = rt.snapshots.get(siteIndex, pathOf(ex.target));
+        }
+        if (sh.passes(key)) {
+            rt.metrics.shield("pass");
+            return false;
+        }
+        if (sh.lead(key)) {
+            leader = true;
+            rt.metrics.shield("miss");
+            return false;
+        }
+        int id = exchangeId;
+        if (sh.follow(key, () -> ctx.executor().execute(() -> onFlightLanded(id)))) {
+            waitingForFlight = true;
+            state = State.EXCHANGE;
+            timer = ctx.executor().schedule(() -> {
+                timer = null;
+                onFlightLanded(id);
+            }, rt.upstreamResponseNanos, TimeUnit.NANOSECONDS);
+            return true;
+        }
+        rt.metrics.shield("miss");
+        return false;
+    }
+
+    /** The fetch this request waited on is over: serve what it stored, or go to the origin after all. */
+    private void onFlightLanded(int id) {
+        if (id != exchangeId || !waitingForFlight || state != State.EXCHANGE || !ctx.channel().isActive()) {
+            return;
+        }
+        waitingForFlight = false;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        CachedResponse stored = rt.shield.find(shieldKey, request.headers());
+        if (stored != null && rt.shield.use(stored, rt.ticker.getAsLong()) != Shield.Use.STALE) {
+            releasePending();
+            serveStored(stored, "coalesced");
+            return;
+        }
+        rt.metrics.shield("miss");
+        forward();
+    }
+
+    /** One background fetch refreshes a stale page, unless one is already under way. */
+    private void revalidate(String key, HttpRequest req) {
+        Shield sh = rt.shield;
+        if (!sh.lead(key)) {
+            return;
+        }
+        Upstream u = site.upstreams().pick(rt.ticker.getAsLong(), null);
+        String host = ex.authority == null ? u.url().host() : ex.authority;
+        ShieldFetcher.fetch(ctx.channel().eventLoop(), u.address(), host, req.uri(), rt.shieldMaxObject,
+                rt.upstreamConnectMillis + rt.upstreamResponseNanos / 1_000_000, res -> {
+                    try {
+                        if (res != null) {
+                            Capture c = sh.capture(key, req, res);
+                            if (c != null && c.append(res.content())) {
+                                sh.store(c);
+                            }
+                        }
+                    } finally {
+                        if (res != null) {
+                            res.release();
+                        }
+                        sh.land(key);
+                    }
+                });
+    }
+
+    /** Sends a stored response: {@code result} says how it was found (hit, stale, coalesced, stale-if-error, snapshot). */
+    private void serveStored(CachedResponse stored, String result) {
+        rt.metrics.shield(result);
+        boolean keep = keepAfterOwnAnswer(false);
+        boolean head = request.method() == HttpMethod.HEAD;
+        byte[] body = stored.body();
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(stored.status()),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body), STORED_HEADERS, STORED_HEADERS);
+        HttpHeaders h = res.headers();
+        stored.copyHeaders(h);
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.AGE, stored.ageSeconds(rt.ticker.getAsLong()))
+                .set(X_RAMPART_CACHE, result)
+                .add(HttpHeaderNames.VIA, Headers.VIA_VALUE)
+                .set(Headers.X_RAMPART_REF, ex.refText());
+        if (standing.setCookie() != null) {
+            h.add(HttpHeaderNames.SET_COOKIE, standing.setCookie());
+            h.add(HttpHeaderNames.SET_COOKIE, Gatekeeper.expireSolutionCookie());
+        }
+        if (!keep) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        send(res, stored.status(), keep, false);
+    }
+
+    /** The leader's fetch is over: whoever waited on it looks again. */
+    private void landFlight() {
+        if (leader) {
+            leader = false;
+            rt.shield.land(shieldKey);
+        }
+    }
+
+    private static String pathOf(String target) {
+        int q = target.indexOf('?');
+        return q < 0 ? target : target.substring(0, q);
+    }
+
+    private static final io.netty.util.AsciiString X_RAMPART_CACHE = io.netty.util.AsciiString.cached("x-rampart-cache");
+    private static final io.netty.handler.codec.http.DefaultHttpHeadersFactory STORED_HEADERS =
+            io.netty.handler.codec.http.DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     // ---------------------------------------------------------------- challenge and clearance
 
@@ -572,7 +749,8 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     /** A queued request got its slot (runs on this connection's event loop). */
     private void onAdmitted() {
-        if (state == State.EXCHANGE && backend == null && upstream == null && ticket.holding() && ctx.channel().isActive()) {
+        if (state == State.EXCHANGE && backend == null && upstream == null && !waitingForFlight && ticket.holding()
+                && ctx.channel().isActive()) {
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;
@@ -839,6 +1017,16 @@ final class FrontendHandler extends ChannelDuplexHandler {
         if (b != null) {
             b.detach(false);
         }
+        capture = null;
+        landFlight();
+        if (fallback != null && !responseStarted && !informational && code >= 500 && ctx.channel().isActive()) {
+            // the origin failed (or has no slot): a stale copy or a snapshot beats an error page
+            CachedResponse f = fallback;
+            fallback = null;
+            decision.clear();
+            serveStored(f, f.snapshot() ? "snapshot" : "stale-if-error");
+            return;
+        }
         if (responseStarted || informational) {
             log(false);
             endExchange();
@@ -877,6 +1065,11 @@ final class FrontendHandler extends ChannelDuplexHandler {
         ex.status = code;
         ex.upstreamNanos = rt.ticker.getAsLong() - ex.sentNanos;
         releaseSlot(ex.upstreamNanos, code == 503);
+        if (code >= 500 && fallback != null) {
+            swallowing = true; // read the origin's error to its end, then serve the stale copy or snapshot
+            rt.metrics.upstreamLatency(siteIndex, ex.upstreamNanos);
+            return;
+        }
         rt.metrics.upstreamLatency(siteIndex, ex.upstreamNanos);
         rt.metrics.response(siteIndex, code);
         io.netty.handler.codec.http.HttpHeaders h = res.headers();
@@ -902,6 +1095,13 @@ final class FrontendHandler extends ChannelDuplexHandler {
         } else if (clientVersion.minorVersion() == 0) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
+        if (shieldKey != null) {
+            capture = rt.shield.capture(shieldKey, request, res);
+            if (capture == null) {
+                rt.shield.markPass(shieldKey);
+                landFlight(); // not storable: whoever waits goes to the origin now
+            }
+        }
         h.add(HttpHeaderNames.VIA, Headers.VIA_VALUE);
         h.set(Headers.X_RAMPART_REF, ex.refText());
         if (standing.setCookie() != null) {
@@ -921,6 +1121,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         ex.status = 101;
         ex.upstreamNanos = rt.ticker.getAsLong() - ex.sentNanos;
         releaseSlot(-1, false); // a WebSocket lives long and costs the origin little: it holds no slot
+        landFlight();
         rt.metrics.upstreamLatency(siteIndex, ex.upstreamNanos);
         rt.metrics.response(siteIndex, 101);
         Headers.removeHopByHop(res.headers());
@@ -956,6 +1157,25 @@ final class FrontendHandler extends ChannelDuplexHandler {
             }
             return;
         }
+        if (swallowing) {
+            c.release();
+            if (last) {
+                swallowing = false;
+                BackendHandler b = backend;
+                backend = null;
+                cancelTimer();
+                b.detach(false);
+                landFlight();
+                CachedResponse f = fallback;
+                fallback = null;
+                serveStored(f, f.snapshot() ? "snapshot" : "stale-if-error");
+            }
+            return;
+        }
+        if (capture != null && !capture.append(c.content())) {
+            capture = null; // too large to keep
+            landFlight();
+        }
         ex.bytesOut += c.content().readableBytes();
         if (!last) {
             ctx.write(c, ctx.voidPromise());
@@ -968,6 +1188,11 @@ final class FrontendHandler extends ChannelDuplexHandler {
         backend = null;
         cancelTimer();
         b.detach(backendKeepAlive && requestDone);
+        if (capture != null) {
+            rt.shield.store(capture);
+            capture = null;
+        }
+        landFlight();
         log(false);
         endExchange();
         if (clientKeepAlive && requestDone && !rt.draining) {
@@ -1103,6 +1328,8 @@ final class FrontendHandler extends ChannelDuplexHandler {
             g.cancel(ticket);
             releaseSlot(-1, false);
         }
+        capture = null;
+        landFlight();
         BackendHandler b = backend;
         backend = null;
         if (b != null) {

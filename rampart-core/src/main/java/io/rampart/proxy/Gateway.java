@@ -71,7 +71,42 @@ public final class Gateway implements AutoCloseable {
             g.stop(Duration.ZERO);
             throw e;
         }
+        g.startSnapshots();
         return g;
+    }
+
+    /** Fetches every site's snapshot pages now and then every {@code shield.snapshotInterval}. */
+    private void startSnapshots() {
+        boolean any = rt.config.sites().stream().anyMatch(s -> !s.snapshot().isEmpty());
+        if (!any || rt.shield == null) {
+            return;
+        }
+        long every = rt.config.shield().snapshotInterval().toMillis();
+        io.netty.channel.EventLoop loop = workers.next();
+        loop.scheduleWithFixedDelay(() -> refreshSnapshots(loop), 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void refreshSnapshots(io.netty.channel.EventLoop loop) {
+        for (int i = 0; i < rt.sites.size(); i++) {
+            SiteConfig sc = rt.config.sites().get(i);
+            if (sc.snapshot().isEmpty()) {
+                continue;
+            }
+            Site site = rt.sites.get(i);
+            Upstream u = site.upstreams().pick(rt.ticker.getAsLong(), null);
+            String host = sc.hosts().stream().filter(h -> !h.contains("*")).findFirst()
+                    .orElse(u.url().host() + ":" + u.url().port());
+            int index = i;
+            for (String path : sc.snapshot()) {
+                io.rampart.shield.ShieldFetcher.fetch(loop, u.address(), host, path, rt.shieldMaxObject,
+                        rt.upstreamConnectMillis + rt.upstreamResponseNanos / 1_000_000, res -> {
+                            if (res != null) {
+                                rt.snapshots.offer(index, path, res);
+                                res.release();
+                            }
+                        });
+            }
+        }
     }
 
     private void bind(ListenerConfig l) throws IOException {

@@ -38,6 +38,10 @@ final class GatewayRuntime {
     final AccessLog accessLog;
     final ErrorResponses errors = new ErrorResponses();
     final Gatekeeper gatekeeper;
+    /** The origin shield, or null when it is off. */
+    final io.rampart.shield.Shield shield;
+    final io.rampart.shield.Snapshots snapshots;
+    final int shieldMaxObject;
     final long admissionQueueNanos;
     final UpstreamPool pool;
     final LongSupplier ticker;
@@ -70,6 +74,12 @@ final class GatewayRuntime {
         this.maxHeaders = config.http().maxHeaders();
         this.pool = new UpstreamPool(64);
         this.gatekeeper = new Gatekeeper(config.challenge(), config.knownUsers(), System::currentTimeMillis, ticker::getAsLong);
+        this.shield = config.shield().enabled() ? new io.rampart.shield.Shield(config.shield(), ticker) : null;
+        this.snapshots = new io.rampart.shield.Snapshots(ticker);
+        this.shieldMaxObject = (int) Math.min(Integer.MAX_VALUE - 16, config.shield().maxObjectSize().bytes());
+        if (shield != null) {
+            metrics.gauge("rampart.shield.bytes", "Bytes of responses held by the origin shield", shield::weightedSize);
+        }
         AdmissionConfig adm = config.admission();
         this.admissionQueueNanos = adm.queueTimeout().toNanos();
 

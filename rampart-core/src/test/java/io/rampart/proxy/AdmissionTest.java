@@ -55,12 +55,14 @@ class AdmissionTest {
         }, pool);
     }
 
+    // Distinct addresses per request below: identical GETs would be coalesced by the shield (ShieldTest).
+
     @Test
     void origin_neverSeesMoreThanTheUnknownShare_andQueuedRequestsAreServedAsSlotsFree() throws Exception {
         try (GatewayFixture gw = gateway(4, 0.25, 100, "5s")) {
             List<CompletableFuture<Response>> all = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                all.add(async(gw.port(), "127.0.20." + (i + 1), "/slow?ms=100", null));
+                all.add(async(gw.port(), "127.0.20." + (i + 1), "/slow?ms=100&i=" + i, null));
             }
             for (CompletableFuture<Response> f : all) {
                 assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
@@ -72,14 +74,14 @@ class AdmissionTest {
     @Test
     void fullQueue_isAnswered503WithRetryAfterAndAPage_andTheQueuedRequestIsStillServed() throws Exception {
         try (GatewayFixture gw = gateway(2, 0, 1, "5s")) {
-            CompletableFuture<Response> a = async(gw.port(), "127.0.21.1", "/slow?ms=600", null);
-            CompletableFuture<Response> b = async(gw.port(), "127.0.21.2", "/slow?ms=600", null);
+            CompletableFuture<Response> a = async(gw.port(), "127.0.21.1", "/slow?ms=600&a", null);
+            CompletableFuture<Response> b = async(gw.port(), "127.0.21.2", "/slow?ms=600&b", null);
             Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() -> origin.slowInFlight.get() == 2);
             CompletableFuture<Response> queued = async(gw.port(), "127.0.21.3", "/slow?ms=10", null);
             Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() ->
                     gw.gateway.metrics().scrape().contains("rampart_admission_queued{site=\"test\"} 1.0"));
             try (RawHttp late = new RawHttp("127.0.21.4", gw.port())) {
-                Response r = late.get("a", "/slow?ms=10");
+                Response r = late.get("a", "/slow?ms=10&late");
                 assertThat(r.status()).isEqualTo(503);
                 assertThat(r.header("retry-after")).isEqualTo("1");
                 assertThat(r.text()).contains("Service busy", r.header("x-rampart-ref"));
@@ -113,7 +115,7 @@ class AdmissionTest {
         try (GatewayFixture gw = gateway(4, 0.25, 100, "5s")) {
             List<CompletableFuture<Response>> unknown = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                unknown.add(async(gw.port(), "127.0.23." + (i + 1), "/slow?ms=1000", null));
+                unknown.add(async(gw.port(), "127.0.23." + (i + 1), "/slow?ms=1000&i=" + i, null));
             }
             Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() -> origin.slowInFlight.get() == 3);
             long start = System.nanoTime();

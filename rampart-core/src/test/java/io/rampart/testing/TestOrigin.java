@@ -64,6 +64,9 @@ public final class TestOrigin implements AutoCloseable {
     /** Requests to {@code /slow} being worked on now, and the most there ever were at once. */
     public final AtomicInteger slowInFlight = new AtomicInteger();
     public final AtomicInteger slowInFlightMax = new AtomicInteger();
+    /** Requests that reached {@code /cached}, and a switch that makes it answer 500. */
+    public final AtomicInteger cachedHits = new AtomicInteger();
+    public volatile boolean cachedFails;
     public final ConcurrentLinkedQueue<HttpRequest> heads = new ConcurrentLinkedQueue<>();
 
     public TestOrigin() {
@@ -141,6 +144,31 @@ public final class TestOrigin implements AutoCloseable {
             QueryStringDecoder q = new QueryStringDecoder(req.uri());
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             switch (q.path()) {
+                case "/cached": {
+                    // a page with the Cache-Control (cc), Vary and cookie the test asks for; the body
+                    // counts the origin's answers so a test can tell a stored copy from a fresh one
+                    int n = cachedHits.incrementAndGet();
+                    if (cachedFails) {
+                        send(ctx, text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "origin failing"), keepAlive);
+                        return;
+                    }
+                    String lang = req.headers().get("accept-language", "-");
+                    FullHttpResponse r = text(HttpResponseStatus.OK, "n=" + n + " lang=" + lang);
+                    r.headers().set(HttpHeaderNames.CACHE_CONTROL, param(q, "cc", "no-store"));
+                    if (q.parameters().containsKey("vary")) {
+                        r.headers().set(HttpHeaderNames.VARY, param(q, "vary", ""));
+                    }
+                    if (q.parameters().containsKey("cookie")) {
+                        r.headers().set(HttpHeaderNames.SET_COOKIE, "s=1");
+                    }
+                    long ms = Long.parseLong(param(q, "ms", "0"));
+                    if (ms > 0) {
+                        ctx.executor().schedule(() -> send(ctx, r, keepAlive), ms, TimeUnit.MILLISECONDS);
+                    } else {
+                        send(ctx, r, keepAlive);
+                    }
+                    return;
+                }
                 case "/echo": {
                     StringBuilder sb = new StringBuilder();
                     sb.append(req.method()).append(' ').append(req.uri()).append(' ').append(req.protocolVersion()).append('\n');
