@@ -59,6 +59,11 @@ public final class AdaptiveLimit {
         this.windowStart = new AtomicLong(ticker.getAsLong());
     }
 
+    /** The injected clock, in nanoseconds. */
+    long now() {
+        return ticker.getAsLong();
+    }
+
     /** The current limit on requests in flight. */
     public int limit() {
         return limit;

@@ -61,8 +61,9 @@ public final class AdmissionGate {
     private final ArrayDeque<Ticket>[] queues = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
     private int queued;
     private final long[] rejected = new long[3];
-    /** Every slot taken or someone waiting: read without the lock by the shield. */
-    private volatile boolean pressured;
+    /** When the site last had every slot taken or someone waiting (nanos); read without the lock by the shield. */
+    private volatile long lastPressure;
+    private volatile boolean everPressured;
 
     public AdmissionGate(AdaptiveLimit limit, double knownReserve, double suspectShare, int queueSize) {
         this.limit = limit;
@@ -85,7 +86,7 @@ public final class AdmissionGate {
             take(t);
             return Result.ADMITTED;
         }
-        pressured = true;
+        notePressure();
         if (queued >= queueSize) {
             rejected[lane.ordinal()]++;
             return Result.FULL;
@@ -123,8 +124,8 @@ public final class AdmissionGate {
             now = inFlight--;
             if (queued > 0) {
                 drain();
+                notePressure();
             }
-            pressured = queued > 0 || inFlight >= limit.limit();
         }
         if (overload) {
             limit.onDrop(now);
@@ -169,10 +170,22 @@ public final class AdmissionGate {
         }
     }
 
-    /** Whether the site's origins are at their limit right now (all slots taken, or requests waiting). */
-    public boolean pressured() {
-        return pressured;
+    private void notePressure() {
+        lastPressure = limit.now();
+        everPressured = true;
     }
+
+    /**
+     * Whether the site's origins were at their limit (all slots taken, or requests waiting) in the
+     * last {@value #PRESSURE_MEMORY_SECONDS} s. The memory is deliberate: a flood that is held off
+     * only while pressure lasts would come back each time pressure lifts, so the defences that
+     * depend on it (the shield ignoring cache busters) stay up for a while after it.
+     */
+    public boolean pressured() {
+        return everPressured && limit.now() - lastPressure < PRESSURE_MEMORY_SECONDS * 1_000_000_000L;
+    }
+
+    static final long PRESSURE_MEMORY_SECONDS = 30;
 
     public synchronized int inFlight() {
         return inFlight;

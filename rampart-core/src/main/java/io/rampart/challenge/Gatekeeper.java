@@ -134,10 +134,15 @@ public final class Gatekeeper {
         return policy.verifiedBot(userAgent, client);
     }
 
-    /** Leading zero bits to ask: the configured difficulty, more for a client near its rate limit. */
+    /**
+     * Leading zero bits to ask: the configured difficulty, two more for a client near its rate
+     * limit, never above {@value #MAX_BITS} (a few seconds on a low-end phone).
+     */
     public int difficultyFor(boolean suspect) {
-        return Math.min(24, difficulty + (suspect ? SUSPECT_EXTRA_BITS : 0));
+        return Math.min(MAX_BITS, difficulty + (suspect ? SUSPECT_EXTRA_BITS : 0));
     }
+
+    static final int MAX_BITS = 20;
 
     /** A {@code Set-Cookie} value carrying a fresh clearance for this client. */
     public String clearanceCookie(ClientAddress client, CharSequence ua) {

@@ -10,8 +10,8 @@ import java.util.List;
  *                          keep it across restarts) so clearances stay valid; omitted: random per process
  * @param keyRotation       how long one derived key signs; the previous key is still accepted for one period
  * @param clearanceLifetime how long a clearance cookie lets its browser through; at most {@code keyRotation}
- * @param difficulty        leading zero bits of SHA-256 asked of unknown clients (16 ≈ 65,000 hashes);
- *                          clients already close to their rate limit are asked 2 bits more
+ * @param difficulty        leading zero bits of SHA-256 asked of unknown clients (16 ≈ 65,000 hashes, at most 20);
+ *                          clients already close to their rate limit are asked 2 bits more, up to 20
  * @param noScriptWait      how long a browser without JavaScript waits instead of working
  * @param cookieName        name of the clearance cookie
  * @param exemptPaths       path prefixes never challenged (they get rate limits only): feeds, APIs,

@@ -84,8 +84,9 @@ final class ConfigValidator {
             error(p + ".clearanceLifetime", "cannot exceed challenge.keyRotation (" + Durations.format(ch.keyRotation())
                     + "): a clearance must outlive neither its key nor the one after");
         }
-        if (ch.difficulty() < 1 || ch.difficulty() > 22) {
-            error(p + ".difficulty", "expected 1 to 22 bits (16 is about 65,000 hashes; each bit doubles it), got " + ch.difficulty());
+        if (ch.difficulty() < 1 || ch.difficulty() > 20) {
+            error(p + ".difficulty", "expected 1 to 20 bits (16 is about 65,000 hashes, under a second on a low-end phone; "
+                    + "each bit doubles it), got " + ch.difficulty());
         }
         if (ch.noScriptWait().compareTo(Duration.ofSeconds(1)) < 0 || ch.noScriptWait().compareTo(Duration.ofSeconds(60)) > 0) {
             error(p + ".noScriptWait", "expected 1s to 60s, got " + Durations.format(ch.noScriptWait()));
@@ -142,6 +143,9 @@ final class ConfigValidator {
             if (n == null || n.isBlank() || n.indexOf('*') >= 0 && n.indexOf('*') != n.length() - 1) {
                 error("shield.ignoreParams[" + i + "]", "expected a parameter name, or a prefix ending in '*' such as utm_*");
             }
+        }
+        if (s.grace().isNegative() || s.grace().compareTo(Duration.ofDays(1)) > 0) {
+            error("shield.grace", "expected 0s to 24h, got " + Durations.format(s.grace()));
         }
         if (s.snapshotInterval().compareTo(Duration.ofSeconds(1)) < 0) {
             error("shield.snapshotInterval", "expected 1s or more, got " + Durations.format(s.snapshotInterval()));

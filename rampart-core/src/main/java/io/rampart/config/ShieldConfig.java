@@ -15,11 +15,13 @@ import java.util.Locale;
  * @param maxObjectSize    larger responses are passed through, never stored
  * @param ignoreParams     query parameters left out of the cache key (tracking tags); {@code name*} matches a prefix
  * @param randomParams     when parameters that look random (cache busters) are left out of the key:
- *                         {@code under-pressure} (while the site's origin slots are all taken), {@code always}, {@code never}
+ *                         {@code under-pressure} (while the site's origin slots are all taken, and 30 s after), {@code always}, {@code never}
  * @param snapshotInterval how often the snapshot pages of each site ({@code sites[].snapshot}) are fetched again
+ * @param grace            how long after it went stale a stored page may still be served when the origin is
+ *                         failing or saturated (Varnish's grace, nginx's {@code proxy_cache_use_stale}); 0 for never
  */
 public record ShieldConfig(Boolean enabled, ByteSize maxSize, ByteSize maxObjectSize, List<String> ignoreParams,
-                           RandomParams randomParams, Duration snapshotInterval) {
+                           RandomParams randomParams, Duration snapshotInterval, Duration grace) {
 
     /** When random-looking query parameters are left out of the cache key. */
     public enum RandomParams {
@@ -45,7 +47,7 @@ public record ShieldConfig(Boolean enabled, ByteSize maxSize, ByteSize maxObject
     public static final List<String> DEFAULT_IGNORED_PARAMS = List.of(
             "utm_*", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid", "ref_src");
 
-    public static final ShieldConfig DEFAULT = new ShieldConfig(null, null, null, null, null, null);
+    public static final ShieldConfig DEFAULT = new ShieldConfig(null, null, null, null, null, null, null);
 
     public ShieldConfig {
         enabled = enabled == null || enabled;
@@ -54,5 +56,6 @@ public record ShieldConfig(Boolean enabled, ByteSize maxSize, ByteSize maxObject
         ignoreParams = ignoreParams == null ? DEFAULT_IGNORED_PARAMS : List.copyOf(ignoreParams);
         randomParams = randomParams == null ? RandomParams.UNDER_PRESSURE : randomParams;
         snapshotInterval = snapshotInterval == null ? Duration.ofSeconds(30) : snapshotInterval;
+        grace = grace == null ? Duration.ofMinutes(10) : grace;
     }
 }

@@ -437,12 +437,13 @@ final class FrontendHandler extends ChannelDuplexHandler {
             return false;
         }
         AdmissionGate g = site.admission();
-        String key = sh.key(ex.authority, ex.target, g != null && g.pressured());
+        boolean pressured = g != null && g.pressured();
+        String key = sh.key(ex.authority, ex.target, pressured);
         shieldKey = key;
         long now = rt.ticker.getAsLong();
         CachedResponse stored = sh.find(key, request.headers());
         if (stored != null) {
-            switch (sh.use(stored, now)) {
+            switch (sh.use(stored, now, pressured)) {
                 case FRESH:
                     serveStored(stored, "hit");
                     return true;
@@ -451,7 +452,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
                     revalidate(key, request);
                     return true;
                 default:
-                    if (stored.usableOnError(now)) {
+                    if (sh.usableOnError(stored, now)) {
                         fallback = stored;
                     }
             }
@@ -493,7 +494,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             timer = null;
         }
         CachedResponse stored = rt.shield.find(shieldKey, request.headers());
-        if (stored != null && rt.shield.use(stored, rt.ticker.getAsLong()) != Shield.Use.STALE) {
+        if (stored != null && rt.shield.use(stored, rt.ticker.getAsLong(), false) != Shield.Use.STALE) {
             releasePending();
             serveStored(stored, "coalesced");
             return;
@@ -532,25 +533,8 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private void serveStored(CachedResponse stored, String result) {
         rt.metrics.shield(result);
         boolean keep = keepAfterOwnAnswer(false);
-        boolean head = request.method() == HttpMethod.HEAD;
-        byte[] body = stored.body();
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(stored.status()),
-                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body), STORED_HEADERS, STORED_HEADERS);
-        HttpHeaders h = res.headers();
-        stored.copyHeaders(h);
-        h.remove(HttpHeaderNames.TRANSFER_ENCODING)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.AGE, stored.ageSeconds(rt.ticker.getAsLong()))
-                .set(X_RAMPART_CACHE, result)
-                .add(HttpHeaderNames.VIA, Headers.VIA_VALUE)
-                .set(Headers.X_RAMPART_REF, ex.refText());
-        if (standing.setCookie() != null) {
-            h.add(HttpHeaderNames.SET_COOKIE, standing.setCookie());
-            h.add(HttpHeaderNames.SET_COOKIE, Gatekeeper.expireSolutionCookie());
-        }
-        if (!keep) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
+        FullHttpResponse res = OwnAnswers.stored(stored, request.method() == HttpMethod.HEAD, rt.ticker.getAsLong(), result,
+                standing.setCookie(), ex.refText(), keep);
         send(res, stored.status(), keep, false);
     }
 
@@ -566,10 +550,6 @@ final class FrontendHandler extends ChannelDuplexHandler {
         int q = target.indexOf('?');
         return q < 0 ? target : target.substring(0, q);
     }
-
-    private static final io.netty.util.AsciiString X_RAMPART_CACHE = io.netty.util.AsciiString.cached("x-rampart-cache");
-    private static final io.netty.handler.codec.http.DefaultHttpHeadersFactory STORED_HEADERS =
-            io.netty.handler.codec.http.DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     // ---------------------------------------------------------------- challenge and clearance
 
@@ -599,10 +579,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         rt.metrics.challenge("issued");
         boolean keep = keepAfterOwnAnswer(false);
-        FullHttpResponse res = ownResponse(HttpResponseStatus.FORBIDDEN, json ? JSON : HTML,
-                body.getBytes(StandardCharsets.UTF_8), keep);
-        res.headers().set(CHALLENGE_HEADER, "pow").set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        send(res, 403, keep);
+        send(OwnAnswers.challenge(body, json, ex.refText(), keep), 403, keep);
     }
 
     /** Rampart's own addresses under {@code /.rampart/}: the challenge scripts and the no-JavaScript pass. */
@@ -617,9 +594,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         if (ChallengePage.WORKER_PATH.equals(path) || ChallengePage.SCRIPT_PATH.equals(path)) {
             byte[] js = ChallengePage.WORKER_PATH.equals(path) ? page.workerJs() : page.challengeJs();
             boolean keep = keepAfterOwnAnswer(false);
-            FullHttpResponse res = ownResponse(HttpResponseStatus.OK, JAVASCRIPT, js, keep);
-            res.headers().set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=86400");
-            send(res, 200, keep);
+            send(OwnAnswers.script(js, ex.refText(), keep), 200, keep);
         } else if (ChallengePage.PASS_PATH.equals(path)) {
             redeemPass(first(q, "t"), first(q, "u"));
         } else if (ChallengePage.CHECK_PATH.equals(path)) {
@@ -631,7 +606,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     /** The no-JavaScript path: a pass redeemed after its wait earns a clearance and goes back to where it started. */
     private void redeemPass(String pass, String returnTo) {
-        if (pass == null || !isLocalPath(returnTo)) {
+        if (pass == null || !OwnAnswers.isLocalPath(returnTo)) {
             answer(400, false);
             return;
         }
@@ -655,7 +630,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     /** After a no-JavaScript pass: on to the page if the clearance came back, else say cookies are refused (no loop). */
     private void checkCookieKept(String returnTo) {
-        if (!isLocalPath(returnTo)) {
+        if (!OwnAnswers.isLocalPath(returnTo)) {
             answer(400, false);
             return;
         }
@@ -666,56 +641,18 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         rt.metrics.challenge("cookies-refused");
         boolean keep = keepAfterOwnAnswer(false);
-        FullHttpResponse res = ownResponse(HttpResponseStatus.FORBIDDEN, HTML,
-                rt.gatekeeper.page().cookiesRefusedHtml(returnTo, ex.refText()).getBytes(StandardCharsets.UTF_8), keep);
-        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        send(res, 403, keep);
+        send(OwnAnswers.cookiesRefused(rt.gatekeeper.page().cookiesRefusedHtml(returnTo, ex.refText()), ex.refText(), keep),
+                403, keep);
     }
 
     private void redirect(String location, String setCookie) {
         boolean keep = keepAfterOwnAnswer(false);
-        FullHttpResponse res = ownResponse(HttpResponseStatus.SEE_OTHER, HTML, new byte[0], keep);
-        res.headers().set(HttpHeaderNames.LOCATION, location).set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        if (setCookie != null) {
-            res.headers().add(HttpHeaderNames.SET_COOKIE, setCookie);
-        }
-        send(res, 303, keep);
+        send(OwnAnswers.redirect(location, setCookie, ex.refText(), keep), 303, keep);
     }
 
     private static String first(QueryStringDecoder q, String name) {
         List<String> v = q.parameters().get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
-    }
-
-    /** A path on this site, safe for a {@code Location} header: no scheme, no other host, printable ASCII only. */
-    static boolean isLocalPath(String p) {
-        if (p == null || p.isEmpty() || p.charAt(0) != '/' || p.startsWith("//") || p.startsWith("/\\") || p.length() > 4096) {
-            return false;
-        }
-        for (int i = 0; i < p.length(); i++) {
-            char ch = p.charAt(i);
-            if (ch < 0x21 || ch > 0x7e) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static final io.netty.util.AsciiString CHALLENGE_HEADER = io.netty.util.AsciiString.cached("x-rampart-challenge");
-    private static final io.netty.util.AsciiString HTML = io.netty.util.AsciiString.cached("text/html; charset=utf-8");
-    private static final io.netty.util.AsciiString JSON = io.netty.util.AsciiString.cached("application/json; charset=utf-8");
-    private static final io.netty.util.AsciiString JAVASCRIPT = io.netty.util.AsciiString.cached("text/javascript; charset=utf-8");
-
-    private FullHttpResponse ownResponse(HttpResponseStatus status, CharSequence type, byte[] body, boolean keep) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        res.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, type)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(Headers.X_RAMPART_REF, ex.refText());
-        if (!keep) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        return res;
     }
 
     // ---------------------------------------------------------------- admission

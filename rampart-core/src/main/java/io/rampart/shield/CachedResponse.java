@@ -66,13 +66,15 @@ public final class CachedResponse {
         return now - storedNanos < freshness.ttlNanos();
     }
 
-    boolean revalidatable(long now) {
-        return now - storedNanos < freshness.ttlNanos() + freshness.swrNanos();
+    /** Within {@code stale-while-revalidate}, or within {@code grace} when {@code pressured}. */
+    boolean revalidatable(long now, boolean pressured, long graceNanos) {
+        long extra = pressured ? Math.max(freshness.swrNanos(), graceNanos) : freshness.swrNanos();
+        return now - storedNanos < freshness.ttlNanos() + extra;
     }
 
-    /** Still usable when the origin fails ({@code stale-if-error}). */
-    public boolean usableOnError(long now) {
-        return now - storedNanos < freshness.ttlNanos() + freshness.sieNanos();
+    /** Still usable when the origin fails: within {@code stale-if-error} or the shield's grace. */
+    boolean usableOnError(long now, long graceNanos) {
+        return now - storedNanos < freshness.ttlNanos() + Math.max(freshness.sieNanos(), graceNanos);
     }
 
     /** Bytes it holds, roughly, for the cache's memory bound. */

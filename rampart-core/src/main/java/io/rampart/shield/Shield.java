@@ -40,6 +40,7 @@ public final class Shield {
     private final CacheKeys keys;
     private final ShieldConfig.RandomParams randomParams;
     private final int maxObject;
+    private final long graceNanos;
     private final LongSupplier ticker;
     private final Cache<String, String[]> varyIndex;
     private final Cache<String, CachedResponse> entries;
@@ -51,6 +52,7 @@ public final class Shield {
         this.keys = new CacheKeys(config.ignoreParams());
         this.randomParams = config.randomParams();
         this.maxObject = (int) Math.min(Integer.MAX_VALUE - 16, config.maxObjectSize().bytes());
+        this.graceNanos = config.grace().toNanos();
         this.ticker = ticker;
         this.varyIndex = Caffeine.newBuilder().maximumSize(200_000).build();
         this.passes = Caffeine.newBuilder().maximumSize(100_000)
@@ -91,10 +93,26 @@ public final class Shield {
     }
 
     /** What a stored response is good for at {@code now}. */
-    public enum Use { FRESH, STALE_REVALIDATE, STALE }
+    public enum Use {
+        /** Serve it. */
+        FRESH,
+        /** Serve it, and refresh it in the background (stale-while-revalidate, or grace under pressure). */
+        STALE_REVALIDATE,
+        /** Go to the origin; keep it in case the origin fails ({@link #usableOnError}). */
+        STALE
+    }
 
-    public Use use(CachedResponse r, long now) {
-        return r.fresh(now) ? Use.FRESH : r.revalidatable(now) ? Use.STALE_REVALIDATE : Use.STALE;
+    /**
+     * What {@code r} is good for at {@code now}; {@code pressured}: the site's origins are saturated,
+     * so a page within its grace is served stale rather than queued for the origin.
+     */
+    public Use use(CachedResponse r, long now, boolean pressured) {
+        return r.fresh(now) ? Use.FRESH : r.revalidatable(now, pressured, graceNanos) ? Use.STALE_REVALIDATE : Use.STALE;
+    }
+
+    /** Whether {@code r} may stand in for a failed origin: {@code stale-if-error}, or the configured grace. */
+    public boolean usableOnError(CachedResponse r, long now) {
+        return r.snapshot() || r.usableOnError(now, graceNanos);
     }
 
     /**

@@ -77,6 +77,23 @@ class AdmissionGateTest {
     }
 
     @Test
+    void pressure_isRememberedForThirtySeconds() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1);
+        AdmissionGate g = new AdmissionGate(new AdaptiveLimit(1, 1, 1, now::get), 0, 1, 4);
+        AdmissionGate.Ticket holder = ticket("h");
+        g.acquire(holder, Lane.UNKNOWN);
+        assertThat(g.pressured()).as("a full gate with nobody waiting is not yet pressure").isFalse();
+        AdmissionGate.Ticket waiter = ticket("w");
+        assertThat(g.acquire(waiter, Lane.UNKNOWN)).isEqualTo(AdmissionGate.Result.QUEUED);
+        assertThat(g.pressured()).isTrue();
+        g.release(holder, 1, false);
+        now.addAndGet(29_000_000_000L);
+        assertThat(g.pressured()).isTrue();
+        now.addAndGet(2_000_000_000L);
+        assertThat(g.pressured()).isFalse();
+    }
+
+    @Test
     void releasingTwice_freesOneSlot() {
         AdmissionGate g = gate(2);
         AdmissionGate.Ticket t = ticket("t");

@@ -136,7 +136,7 @@ class ConfigLoaderTest {
                 "knownUsers.cookies[0]", "knownUsers.headers[0]",
                 "admission.minLimit", "admission.initialLimit", "admission.queueTimeout", "admission.knownReserve",
                 "admission.suspectShare");
-        assertThat(e.getMessage()).contains("a user-agent alone is easy to fake", "expected 1 to 22 bits");
+        assertThat(e.getMessage()).contains("a user-agent alone is easy to fake", "expected 1 to 20 bits");
     }
 
     @Test

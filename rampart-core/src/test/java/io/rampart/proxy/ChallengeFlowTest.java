@@ -89,6 +89,24 @@ class ChallengeFlowTest {
     }
 
     @Test
+    void twoTabsSolvingAtOnce_bothGetThrough_withoutALoop() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(UNDER_ATTACK, ORIGIN.url());
+             RawHttp tabA = new RawHttp("127.0.12.1", gw.port());
+             RawHttp tabB = new RawHttp("127.0.12.2", gw.port())) {
+            String a = solution(get(tabA, "/echo?tab=a", null));
+            String b = solution(get(tabB, "/echo?tab=b", null));
+            // the two tabs share one cookie jar: B's solution overwrote A's before A reloaded
+            Response first = get(tabA, "/echo?tab=a", b);
+            assertThat(first.status()).isEqualTo(200);
+            String clearance = clearanceFrom(first);
+            // B reloads with the same (now spent) solution, and the clearance A just got
+            assertThat(get(tabB, "/echo?tab=b", b + "; " + clearance).status()).isEqualTo(200);
+            // and A's own solution still works once, should it arrive late
+            assertThat(get(tabA, "/echo?tab=a", a).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void replayedSolution_forgedOrMovedClearance_areChallengedAgain() throws Exception {
         try (GatewayFixture gw = GatewayFixture.start(UNDER_ATTACK, ORIGIN.url());
              RawHttp c = new RawHttp("127.0.4.1", gw.port());

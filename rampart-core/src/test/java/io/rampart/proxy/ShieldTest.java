@@ -172,7 +172,28 @@ class ShieldTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("x-rampart-cache")).isEqualTo("stale-if-error");
             assertThat(r.text()).startsWith("n=1");
-            assertThat(get(c, "/cached?cc=max-age%3D1", "").status()).as("without stale-if-error: the origin's 500").isEqualTo(500);
+            assertThat(get(c, "/cached?cc=max-age%3D1&new", "").status()).as("never stored: the origin's 500").isEqualTo(500);
+        }
+    }
+
+    @Test
+    void withinGrace_aStaleCopyCoversAFailingOrigin_evenWithoutStaleIfError_unlessGraceIsOff() throws Exception {
+        for (String grace : new String[] {"10m", "0s"}) {
+            origin.cachedFails = false;
+            try (GatewayFixture gw = GatewayFixture.simple(origin.url(), "shield: {grace: " + grace + "}\n");
+                 RawHttp c = new RawHttp(gw.port())) {
+                String page = "/cached?cc=max-age%3D1&grace=" + grace;
+                assertThat(get(c, page, "").status()).isEqualTo(200);
+                origin.cachedFails = true;
+                Thread.sleep(1100);
+                Response r = get(c, page, "");
+                if (grace.equals("0s")) {
+                    assertThat(r.status()).isEqualTo(500);
+                } else {
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.header("x-rampart-cache")).isEqualTo("stale-if-error");
+                }
+            }
         }
     }
 

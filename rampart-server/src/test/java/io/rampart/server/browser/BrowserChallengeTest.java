@@ -131,7 +131,7 @@ class BrowserChallengeTest {
             double passesBefore = metric("no-js-pass");
             b.get(url("/echo?nojs=1"));
             assertThat(bodyText(b)).contains("Checking your browser", "JavaScript is off");
-            // the picture in docs/ comes from here (copied by hand when the page changes)
+            // the picture in docs/images/ comes from here (copied by hand when the page changes)
             Files.write(Path.of("target", "challenge-page.png"), b.getScreenshotAs(OutputType.BYTES));
             new WebDriverWait(b, Duration.ofSeconds(20)).until(d -> bodyText(b).startsWith("GET /echo?nojs=1"));
             assertThat(b.getCurrentUrl()).isEqualTo(url("/echo?nojs=1"));
