@@ -9,16 +9,18 @@ import java.util.Locale;
  * Cache keys: host, path and the query parameters that matter, sorted.
  *
  * <p>Left out of the key: the configured tracking parameters ({@code utm_*}, {@code fbclid}...),
- * and, when asked, parameters whose name or value looks random — the cache busters of a
- * cache-busting flood ({@code /?x7Gq2LpA9z}). A token looks random when it is at least 8
- * characters long and switches at least 3 times between letters and digits or between lower and
- * upper case ({@code aB3dE5gH7j}, hex ids, UUIDs); words, numbers and dates do not
- * ({@code newsletter}, {@code 2026}, {@code page}). The request still goes to the origin with its
- * full address; only the shield treats such variants as one page.
+ * and, when asked (under pressure), the cache busters of a cache-busting flood: parameters whose
+ * name the path has not been seen to use ({@link KnownParams}), and parameters whose name or
+ * value looks random. A token looks random when it is at least 8 characters long and switches at
+ * least 3 times between letters and digits or between lower and upper case ({@code aB3dE5gH7j},
+ * hex ids, UUIDs); words, numbers and dates do not ({@code newsletter}, {@code 2026}). The request
+ * still goes to the origin with its full address; only the shield treats such variants as one
+ * page.
  */
 public final class CacheKeys {
     private final String[] exact;
     private final String[] prefixes;
+    private final KnownParams known = new KnownParams();
 
     public CacheKeys(List<String> ignoreParams) {
         List<String> e = new ArrayList<>();
@@ -50,7 +52,7 @@ public final class CacheKeys {
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
-            if (ignored(name) || dropRandom && (looksRandom(name) || looksRandom(value))) {
+            if (ignored(name) || dropRandom && (!known.known(path, name) || looksRandom(name) || looksRandom(value))) {
                 continue;
             }
             kept.add(pair);
@@ -60,6 +62,16 @@ public final class CacheKeys {
         }
         Collections.sort(kept);
         return h + ' ' + path + '?' + String.join("&", kept);
+    }
+
+    /** Learns the parameter names of a stored page's key (see {@link KnownParams}). */
+    void learn(String key) {
+        int space = key.indexOf(' ');
+        int q = key.indexOf('?', space);
+        if (q > 0) {
+            int end = key.indexOf('\n', q);
+            known.learn(key.substring(space + 1, q), end < 0 ? key.substring(q + 1) : key.substring(q + 1, end));
+        }
     }
 
     private boolean ignored(String name) {

@@ -154,6 +154,7 @@ public final class Shield {
         varyIndex.put(c.key(), r.varyNames);
         entries.put(c.fullKey(), r);
         passes.invalidate(c.key());
+        keys.learn(c.key());
     }
 
     private static boolean storableStatus(int code) {

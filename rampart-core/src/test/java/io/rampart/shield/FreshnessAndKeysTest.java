@@ -43,14 +43,42 @@ class FreshnessAndKeysTest {
     }
 
     @Test
-    void randomLookingParams_areDroppedOnlyWhenAsked() {
+    void underPressure_unknownAndRandomLookingParams_areLeftOut_knownOnesKept() {
         CacheKeys k = new CacheKeys(List.of());
-        assertThat(k.of("h", "/?x7Gq2LpA9z", true)).isEqualTo("h /");
-        assertThat(k.of("h", "/?cb=5f3a9c1e7b2d", true)).isEqualTo("h /");
-        assertThat(k.of("h", "/?id=550e8400-e29b-41d4-a716-446655440000", true)).isEqualTo("h /");
-        assertThat(k.of("h", "/?x7Gq2LpA9z", false)).isEqualTo("h /?x7Gq2LpA9z");
         for (String meaningful : new String[] {"page=2", "q=newsletter", "date=2026-11-23", "lang=fr", "topic=climate2026"}) {
+            String key = k.of("h", "/list?" + meaningful, false);
+            for (int i = 0; i < KnownParams.SEEN; i++) {
+                k.learn(key); // stored pages of /list used these names
+            }
             assertThat(k.of("h", "/list?" + meaningful, true)).as(meaningful).isEqualTo("h /list?" + meaningful);
         }
+        assertThat(k.of("h", "/list?page=3&x7gq2lpa9z", true)).as("a lower-case buster with few switches").isEqualTo("h /list?page=3");
+        assertThat(k.of("h", "/list?page=Qw8eR4tY2uZ", true)).as("a known name, a random value").isEqualTo("h /list");
+        assertThat(k.of("h", "/?x7Gq2LpA9z", true)).isEqualTo("h /");
+        assertThat(k.of("h", "/?_=1700000000000", true)).as("jQuery's timestamp buster").isEqualTo("h /");
+        assertThat(k.of("h", "/?x7Gq2LpA9z", false)).as("without pressure every parameter counts").isEqualTo("h /?x7Gq2LpA9z");
+    }
+
+    @Test
+    void aBusterSeenOnce_neverBecomesKnown_andAPathCountsAtMost64Names() {
+        CacheKeys k = new CacheKeys(List.of());
+        for (int i = 0; i < 1000; i++) {
+            k.learn("h /?r" + i);
+        }
+        assertThat(k.of("h", "/?r5", true)).isEqualTo("h /");
+        for (int i = 0; i < 3; i++) {
+            k.learn("h /?late=1");
+        }
+        assertThat(k.of("h", "/?late=1", true)).as("the path's name budget is spent on busters").isEqualTo("h /");
+    }
+
+    @Test
+    void randomLookingTokens() {
+        assertThat(CacheKeys.looksRandom("aB3dE5gH7j")).isTrue();
+        assertThat(CacheKeys.looksRandom("5f3a9c1e7b2d")).isTrue();
+        assertThat(CacheKeys.looksRandom("550e8400-e29b-41d4-a716-446655440000")).isTrue();
+        assertThat(CacheKeys.looksRandom("newsletter")).isFalse();
+        assertThat(CacheKeys.looksRandom("2026-11-23")).isFalse();
+        assertThat(CacheKeys.looksRandom("climate2026")).isFalse();
     }
 }

@@ -27,6 +27,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--attack", description = "run a one-minute attack drill against the demo from loopback addresses (the lab's origin replaces the demo page)")
     boolean attack;
 
+    @Option(names = "--under-attack", description = "challenge every browser with the proof-of-work page first (open the gateway's URL to see it)")
+    boolean underAttack;
+
     @Option(names = "--exit-after", paramLabel = "DURATION", hidden = true, description = "stop by itself after this long (tests)")
     String exitAfter;
 
@@ -61,6 +64,9 @@ final class DemoCommand implements Callable<Integer> {
         RampartConfig config;
         try {
             config = RampartConfig.forUpstream(originUrl, listen, admin);
+            if (underAttack) {
+                config = config.withEverySiteUnderAttack();
+            }
             if (attack) {
                 // the drill's access log would drown the progress lines: it goes to a file
                 java.nio.file.Path log = java.nio.file.Files.createTempFile("rampart-demo-access-", ".log");

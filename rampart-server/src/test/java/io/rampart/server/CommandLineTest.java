@@ -138,6 +138,39 @@ class CommandLineTest {
         assertThat(exit.get()).isZero();
     }
 
+    @Test
+    void runUnderAttack_challengesUnknownClients_butNotFeedsOrApis() throws Exception {
+        try (TestOrigin origin = new TestOrigin()) {
+            int gwPort = freePort();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("run", "--upstream", origin.url(),
+                    "--listen", "127.0.0.1:" + gwPort, "--admin", "127.0.0.1:0", "--under-attack", "--exit-after", "3s"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("metrics:"));
+            assertThat(out.toString()).contains("under attack: every unknown client is challenged");
+            try (RawHttp c = new RawHttp(gwPort)) {
+                Response page = c.get("www.example.org", "/echo");
+                assertThat(page.status()).isEqualTo(403);
+                assertThat(page.header("x-rampart-challenge")).isEqualTo("pow");
+                assertThat(c.get("www.example.org", "/api/echo").header("x-rampart-challenge")).isNull();
+            }
+            assertThat(exit.get()).isZero();
+        }
+    }
+
+    @Test
+    void demoUnderAttack_showsTheChallengePage() throws Exception {
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("demo", "--listen", "127.0.0.1:0",
+                "--origin", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--under-attack", "--exit-after", "3s"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("Ctrl-C"));
+        Matcher m = Pattern.compile("gateway:  http://127.0.0.1:(\\d+)/").matcher(out.toString());
+        assertThat(m.find()).isTrue();
+        try (RawHttp c = new RawHttp(Integer.parseInt(m.group(1)))) {
+            Response r = c.get("localhost", "/");
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(r.text()).contains("Checking your browser");
+        }
+        assertThat(exit.get()).isZero();
+    }
+
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
