@@ -1,6 +1,7 @@
 package io.rampart.admission;
 
-import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.concurrent.Executor;
 
 /**
@@ -9,10 +10,12 @@ import java.util.concurrent.Executor;
  * <p>Design note: a request takes a slot if the site is under its limit <em>and</em> its lane is
  * under its share: known clients may use every slot; unknown and suspect clients together at most
  * {@code limit × (1 − knownReserve)}; suspect clients at most {@code limit × suspectShare}. A request
- * that finds no slot waits in its lane's FIFO queue (all lanes together bounded by
- * {@code queueSize}); a freed slot goes to the oldest known waiter first, then unknown, then
- * suspect. So during a flood from unknown sources, known users never wait behind the flood, and a
- * share of the origin stays theirs even before they arrive.
+ * that finds no slot waits in its lane's queue (all lanes together bounded by {@code queueSize}); a
+ * freed slot goes to a known waiter first, then unknown, then suspect. So during a flood from
+ * unknown sources, known users never wait behind the flood, and a share of the origin stays theirs
+ * even before they arrive. Within a lane, waiters are ordered by how much origin time their client
+ * used lately ({@link OriginUse}), then by arrival: among unknown clients, the app that calls a
+ * 5 ms API once a second goes before the bot that keeps the 30 ms search page busy.
  *
  * <p>Threads: requests come from every event loop, so the counters and queues sit behind one
  * monitor per site. The critical sections are a few field updates (no allocation on the admit
@@ -33,6 +36,9 @@ public final class AdmissionGate {
         Lane lane = Lane.UNKNOWN;
         boolean queued;
         boolean holding;
+        long client;
+        double priority;
+        long seq;
 
         public Ticket(Executor executor, Runnable onAdmitted) {
             this.executor = executor;
@@ -50,6 +56,11 @@ public final class AdmissionGate {
     }
 
     private static final Lane[] LANES = Lane.values();
+    private static final Comparator<Ticket> LIGHTEST_FIRST =
+            Comparator.<Ticket>comparingDouble(t -> t.priority).thenComparingLong(t -> t.seq);
+    /** Clients whose origin use is remembered; half-life of that memory. */
+    static final int USE_TABLE = 65_536;
+    static final long USE_HALF_LIFE_NANOS = 10_000_000_000L;
 
     private final AdaptiveLimit limit;
     private final double unknownShare;
@@ -58,7 +69,10 @@ public final class AdmissionGate {
     private final int[] inFlightByLane = new int[3];
     private int inFlight;
     @SuppressWarnings("unchecked")
-    private final ArrayDeque<Ticket>[] queues = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>()};
+    private final PriorityQueue<Ticket>[] queues = new PriorityQueue[] {
+            new PriorityQueue<>(LIGHTEST_FIRST), new PriorityQueue<>(LIGHTEST_FIRST), new PriorityQueue<>(LIGHTEST_FIRST)};
+    private final OriginUse use = new OriginUse(USE_TABLE, USE_HALF_LIFE_NANOS);
+    private long arrivals;
     private int queued;
     private final long[] rejected = new long[3];
     /** When the site last had every slot taken or someone waiting (nanos); read without the lock by the shield. */
@@ -80,8 +94,14 @@ public final class AdmissionGate {
      * Asks for a slot in {@code lane}. ADMITTED: go on (call {@link #release} at the end). QUEUED:
      * wait for {@code onAdmitted}, or {@link #cancel} on timeout. FULL: answer {@code 503}.
      */
-    public synchronized Result acquire(Ticket t, Lane lane) {
+    public Result acquire(Ticket t, Lane lane) {
+        return acquire(t, lane, 0);
+    }
+
+    /** As {@link #acquire(Ticket, Lane)}, for the client {@code client} (a key; 0 for none). */
+    public synchronized Result acquire(Ticket t, Lane lane, long client) {
         t.lane = lane;
+        t.client = client;
         if (queues[lane.ordinal()].isEmpty() && fits(lane, limit.limit())) {
             take(t);
             return Result.ADMITTED;
@@ -91,6 +111,8 @@ public final class AdmissionGate {
             rejected[lane.ordinal()]++;
             return Result.FULL;
         }
+        t.priority = client == 0 ? 0 : use.get(client, limit.now());
+        t.seq = arrivals++;
         queues[lane.ordinal()].add(t);
         t.queued = true;
         queued++;
@@ -120,6 +142,9 @@ public final class AdmissionGate {
                 return;
             }
             t.holding = false;
+            if (t.client != 0 && rttNanos > 0) {
+                use.add(t.client, rttNanos, limit.now());
+            }
             inFlightByLane[t.lane.ordinal()]--;
             now = inFlight--;
             if (queued > 0) {
@@ -159,7 +184,7 @@ public final class AdmissionGate {
     private void drain() {
         int lim = limit.limit();
         for (int l = 0; l < 3 && queued > 0; l++) {
-            ArrayDeque<Ticket> q = queues[l];
+            PriorityQueue<Ticket> q = queues[l];
             while (!q.isEmpty() && fits(LANES[l], lim)) {
                 Ticket t = q.poll();
                 t.queued = false;

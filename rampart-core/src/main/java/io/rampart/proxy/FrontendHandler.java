@@ -666,7 +666,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             return;
         }
         Lane lane = standing.known() ? Lane.KNOWN : decision.suspect() ? Lane.SUSPECT : Lane.UNKNOWN;
-        switch (g.acquire(ticket, lane)) {
+        switch (g.acquire(ticket, lane, ex.client.key())) {
             case ADMITTED:
                 connect();
                 break;

@@ -94,6 +94,44 @@ class AdmissionGateTest {
     }
 
     @Test
+    void withinALane_theClientThatUsedLeastOriginTime_goesFirst() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1);
+        AdmissionGate g = new AdmissionGate(new AdaptiveLimit(1, 1, 1, now::get), 0, 1, 16);
+        long bot = 101;
+        long app = 202;
+        // the bot kept the origin busy for 3 s in all; the app for 50 ms
+        for (int i = 0; i < 100; i++) {
+            AdmissionGate.Ticket t = ticket("-");
+            g.acquire(t, Lane.UNKNOWN, i % 2 == 0 ? bot : app);
+            g.release(t, i % 2 == 0 ? 60_000_000L : 1_000_000L, false);
+            now.addAndGet(10_000_000L);
+        }
+        AdmissionGate.Ticket holder = ticket("holder");
+        g.acquire(holder, Lane.UNKNOWN, 303);
+        AdmissionGate.Ticket botWaits = ticket("bot");
+        AdmissionGate.Ticket newcomer = ticket("newcomer");
+        AdmissionGate.Ticket appWaits = ticket("app");
+        g.acquire(botWaits, Lane.UNKNOWN, bot);
+        g.acquire(newcomer, Lane.UNKNOWN, 404);
+        g.acquire(appWaits, Lane.UNKNOWN, app);
+        g.release(holder, 1, false);
+        g.release(newcomer, 1, false);
+        g.release(appWaits, 1, false);
+        assertThat(admittedLater).as("arrived first, served last").containsExactly("newcomer", "app", "bot");
+    }
+
+    @Test
+    void originUse_decaysByHalfEachHalfLife_andForgetsTheLightestWhenFull() {
+        OriginUse u = new OriginUse(8, 1000);
+        u.add(1, 800, 0);
+        assertThat(u.get(1, 1000)).isCloseTo(400, org.assertj.core.data.Offset.offset(1.0));
+        for (long k = 2; k < 40; k++) {
+            u.add(k, k == 7 ? 5000 : 10, 0);
+        }
+        assertThat(u.get(7, 0)).as("heavy users are kept").isEqualTo(5000);
+    }
+
+    @Test
     void releasingTwice_freesOneSlot() {
         AdmissionGate g = gate(2);
         AdmissionGate.Ticket t = ticket("t");
