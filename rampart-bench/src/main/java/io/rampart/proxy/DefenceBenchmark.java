@@ -75,7 +75,7 @@ public class DefenceBenchmark {
         shield.store(c);
 
         gate = new AdmissionGate(new AdaptiveLimit(1000, 1000, 1000, System::nanoTime), 0.25, 0.25, 100);
-        ticket = new AdmissionGate.Ticket(Runnable::run, () -> { });
+        ticket = new AdmissionGate.Ticket(Runnable::run, () -> { }, () -> { });
     }
 
     @Benchmark
@@ -95,7 +95,7 @@ public class DefenceBenchmark {
 
     @Benchmark
     public AdmissionGate.Result admitAndRelease() {
-        AdmissionGate.Result r = gate.acquire(ticket, Lane.UNKNOWN, 42);
+        AdmissionGate.Result r = gate.acquire(ticket, Lane.UNKNOWN, 42, 4242);
         gate.release(ticket, 1_000_000, false);
         return r;
     }

@@ -1,7 +1,7 @@
 package io.rampart.admission;
 
 import java.util.Comparator;
-import java.util.PriorityQueue;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 
 /**
@@ -14,8 +14,10 @@ import java.util.concurrent.Executor;
  * freed slot goes to a known waiter first, then unknown, then suspect. So during a flood from
  * unknown sources, known users never wait behind the flood, and a share of the origin stays theirs
  * even before they arrive. Within a lane, waiters are ordered by how much origin time their client
- * used lately ({@link OriginUse}), then by arrival: among unknown clients, the app that calls a
- * 5 ms API once a second goes before the bot that keeps the 30 ms search page busy.
+ * <em>and their path</em> used lately ({@link OriginUse}), then by arrival. A distributed flood
+ * spreads over thousands of clients, each with a modest share, but it concentrates on one
+ * expensive path; counting the path too puts the app that calls a cheap API, or a reader of a
+ * page nobody floods, before every request for the flooded search page.
  *
  * <p>Threads: requests come from every event loop, so the counters and queues sit behind one
  * monitor per site. The critical sections are a few field updates (no allocation on the admit
@@ -28,21 +30,25 @@ public final class AdmissionGate {
 
     /**
      * One request's place in the gate; reused per connection. {@code onAdmitted} runs on
-     * {@code executor} when a queued ticket gets its slot.
+     * {@code executor} when a queued ticket gets its slot; {@code onEvicted} when it is pushed out
+     * of a full queue by a lighter or more important request (answer {@code 503} then).
      */
     public static final class Ticket {
         private final Executor executor;
         private final Runnable onAdmitted;
+        private final Runnable onEvicted;
         Lane lane = Lane.UNKNOWN;
         boolean queued;
         boolean holding;
         long client;
+        long path;
         double priority;
         long seq;
 
-        public Ticket(Executor executor, Runnable onAdmitted) {
+        public Ticket(Executor executor, Runnable onAdmitted, Runnable onEvicted) {
             this.executor = executor;
             this.onAdmitted = onAdmitted;
+            this.onEvicted = onEvicted;
         }
 
         /** Whether this ticket holds a slot (admitted and not yet released). */
@@ -69,8 +75,8 @@ public final class AdmissionGate {
     private final int[] inFlightByLane = new int[3];
     private int inFlight;
     @SuppressWarnings("unchecked")
-    private final PriorityQueue<Ticket>[] queues = new PriorityQueue[] {
-            new PriorityQueue<>(LIGHTEST_FIRST), new PriorityQueue<>(LIGHTEST_FIRST), new PriorityQueue<>(LIGHTEST_FIRST)};
+    private final TreeSet<Ticket>[] queues = new TreeSet[] {
+            new TreeSet<>(LIGHTEST_FIRST), new TreeSet<>(LIGHTEST_FIRST), new TreeSet<>(LIGHTEST_FIRST)};
     private final OriginUse use = new OriginUse(USE_TABLE, USE_HALF_LIFE_NANOS);
     private long arrivals;
     private int queued;
@@ -95,28 +101,59 @@ public final class AdmissionGate {
      * wait for {@code onAdmitted}, or {@link #cancel} on timeout. FULL: answer {@code 503}.
      */
     public Result acquire(Ticket t, Lane lane) {
-        return acquire(t, lane, 0);
+        return acquire(t, lane, 0, 0);
     }
 
-    /** As {@link #acquire(Ticket, Lane)}, for the client {@code client} (a key; 0 for none). */
-    public synchronized Result acquire(Ticket t, Lane lane, long client) {
+    /**
+     * As {@link #acquire(Ticket, Lane)}, for the client {@code client} asking for the path
+     * {@code path} (keys; 0 for none), which order it among waiters of its lane.
+     */
+    public synchronized Result acquire(Ticket t, Lane lane, long client, long path) {
         t.lane = lane;
         t.client = client;
+        t.path = path;
         if (queues[lane.ordinal()].isEmpty() && fits(lane, limit.limit())) {
             take(t);
             return Result.ADMITTED;
         }
         notePressure();
-        if (queued >= queueSize) {
+        long now = limit.now();
+        t.priority = (client == 0 ? 0 : use.get(client, now)) + (path == 0 ? 0 : use.get(path, now));
+        t.seq = arrivals++;
+        if (queued >= queueSize && !evictHeavierThan(t)) {
             rejected[lane.ordinal()]++;
             return Result.FULL;
         }
-        t.priority = client == 0 ? 0 : use.get(client, limit.now());
-        t.seq = arrivals++;
         queues[lane.ordinal()].add(t);
         t.queued = true;
         queued++;
         return Result.QUEUED;
+    }
+
+    /**
+     * Makes room in a full queue for {@code t}: the heaviest waiter of the least important
+     * non-empty lane that is not more important than {@code t}'s is refused — if it is in a less
+     * important lane, or in the same lane and heavier. So a full queue of bots never turns away the
+     * reader or the app that just arrived; the bot that used the origin most goes instead.
+     */
+    private boolean evictHeavierThan(Ticket t) {
+        for (int l = LANES.length - 1; l >= t.lane.ordinal(); l--) {
+            TreeSet<Ticket> q = queues[l];
+            if (q.isEmpty()) {
+                continue;
+            }
+            Ticket victim = q.last();
+            if (l == t.lane.ordinal() && LIGHTEST_FIRST.compare(victim, t) <= 0) {
+                return false;
+            }
+            q.pollLast();
+            victim.queued = false;
+            queued--;
+            rejected[l]++;
+            victim.executor.execute(victim.onEvicted);
+            return true;
+        }
+        return false;
     }
 
     /** Takes a queued ticket out; false if it was admitted meanwhile (its {@code onAdmitted} is on its way). */
@@ -142,8 +179,14 @@ public final class AdmissionGate {
                 return;
             }
             t.holding = false;
-            if (t.client != 0 && rttNanos > 0) {
-                use.add(t.client, rttNanos, limit.now());
+            if (rttNanos > 0) {
+                long at = limit.now();
+                if (t.client != 0) {
+                    use.add(t.client, rttNanos, at);
+                }
+                if (t.path != 0) {
+                    use.add(t.path, rttNanos, at);
+                }
             }
             inFlightByLane[t.lane.ordinal()]--;
             now = inFlight--;
@@ -184,9 +227,9 @@ public final class AdmissionGate {
     private void drain() {
         int lim = limit.limit();
         for (int l = 0; l < 3 && queued > 0; l++) {
-            PriorityQueue<Ticket> q = queues[l];
+            TreeSet<Ticket> q = queues[l];
             while (!q.isEmpty() && fits(LANES[l], lim)) {
-                Ticket t = q.poll();
+                Ticket t = q.pollFirst();
                 t.queued = false;
                 queued--;
                 take(t);

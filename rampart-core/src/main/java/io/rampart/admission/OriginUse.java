@@ -1,7 +1,8 @@
 package io.rampart.admission;
 
 /**
- * How much origin time each client has used lately: the fairness measure inside a lane.
+ * How much origin time each client, and each path, has used lately: the fairness measure inside
+ * a lane. Client and path keys share one table; callers keep their key spaces apart.
  *
  * <p>Design note: per client key, a sum of origin round-trip nanoseconds that halves every
  * {@code halfLife} (an exponentially decayed counter, updated lazily on read and write). A client

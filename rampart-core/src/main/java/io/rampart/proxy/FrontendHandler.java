@@ -143,7 +143,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.responseDeadline = new LazyDeadline(ctx.executor(), this::onResponseTimeout);
-        this.ticket = new AdmissionGate.Ticket(ctx.executor(), this::onAdmitted);
+        this.ticket = new AdmissionGate.Ticket(ctx.executor(), this::onAdmitted, this::onEvicted);
     }
 
     // ---------------------------------------------------------------- client side
@@ -666,7 +666,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             return;
         }
         Lane lane = standing.known() ? Lane.KNOWN : decision.suspect() ? Lane.SUSPECT : Lane.UNKNOWN;
-        switch (g.acquire(ticket, lane, ex.client.key())) {
+        switch (g.acquire(ticket, lane, ex.client.key(), pathKey(ex.target))) {
             case ADMITTED:
                 connect();
                 break;
@@ -684,6 +684,21 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
     }
 
+    /** A seeded hash of the target's path (not its query), in a key space apart from clients'. No allocation. */
+    private static long pathKey(String target) {
+        long h = 0x84222325cbf29ce4L;
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c == '?') {
+                break;
+            }
+            h = (h ^ c) * 0x100000001b3L;
+        }
+        return io.rampart.traffic.KeyHash.mix(PATH_TAG, h, 0);
+    }
+
+    private static final long PATH_TAG = 0x7061746868L;
+
     /** A queued request got its slot (runs on this connection's event loop). */
     private void onAdmitted() {
         if (state == State.EXCHANGE && backend == null && upstream == null && !waitingForFlight && ticket.holding()
@@ -695,6 +710,14 @@ final class FrontendHandler extends ChannelDuplexHandler {
             connect();
         } else {
             releaseSlot(-1, false);
+        }
+    }
+
+    /** Pushed out of a full queue by a lighter or more important request (runs on this connection's event loop). */
+    private void onEvicted() {
+        if (state == State.EXCHANGE && backend == null && upstream == null && !waitingForFlight && !ticket.holding()
+                && ctx.channel().isActive()) {
+            refuseForCapacity();
         }
     }
 

@@ -8,13 +8,14 @@ import org.junit.jupiter.api.Test;
 
 class AdmissionGateTest {
     private final List<String> admittedLater = new ArrayList<>();
+    private final List<String> evicted = new ArrayList<>();
 
     private AdmissionGate gate(int limit) {
         return new AdmissionGate(new AdaptiveLimit(limit, limit, limit, System::nanoTime), 0.25, 0.25, 4);
     }
 
     private AdmissionGate.Ticket ticket(String name) {
-        return new AdmissionGate.Ticket(Runnable::run, () -> admittedLater.add(name));
+        return new AdmissionGate.Ticket(Runnable::run, () -> admittedLater.add(name), () -> evicted.add(name));
     }
 
     @Test
@@ -102,18 +103,18 @@ class AdmissionGateTest {
         // the bot kept the origin busy for 3 s in all; the app for 50 ms
         for (int i = 0; i < 100; i++) {
             AdmissionGate.Ticket t = ticket("-");
-            g.acquire(t, Lane.UNKNOWN, i % 2 == 0 ? bot : app);
+            g.acquire(t, Lane.UNKNOWN, i % 2 == 0 ? bot : app, 0);
             g.release(t, i % 2 == 0 ? 60_000_000L : 1_000_000L, false);
             now.addAndGet(10_000_000L);
         }
         AdmissionGate.Ticket holder = ticket("holder");
-        g.acquire(holder, Lane.UNKNOWN, 303);
+        g.acquire(holder, Lane.UNKNOWN, 303, 0);
         AdmissionGate.Ticket botWaits = ticket("bot");
         AdmissionGate.Ticket newcomer = ticket("newcomer");
         AdmissionGate.Ticket appWaits = ticket("app");
-        g.acquire(botWaits, Lane.UNKNOWN, bot);
-        g.acquire(newcomer, Lane.UNKNOWN, 404);
-        g.acquire(appWaits, Lane.UNKNOWN, app);
+        g.acquire(botWaits, Lane.UNKNOWN, bot, 0);
+        g.acquire(newcomer, Lane.UNKNOWN, 404, 0);
+        g.acquire(appWaits, Lane.UNKNOWN, app, 0);
         g.release(holder, 1, false);
         g.release(newcomer, 1, false);
         g.release(appWaits, 1, false);
@@ -129,6 +130,50 @@ class AdmissionGateTest {
             u.add(k, k == 7 ? 5000 : 10, 0);
         }
         assertThat(u.get(7, 0)).as("heavy users are kept").isEqualTo(5000);
+    }
+
+    @Test
+    void fullQueue_refusesItsHeaviestWaiter_toMakeRoomForALighterOrMoreImportantNewcomer() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1);
+        AdmissionGate g = new AdmissionGate(new AdaptiveLimit(1, 1, 1, now::get), 0, 1, 2);
+        AdmissionGate.Ticket warm = ticket("-");
+        g.acquire(warm, Lane.UNKNOWN, 7, 0);
+        g.release(warm, 500_000_000L, false); // client 7 used the origin for half a second
+        g.acquire(ticket("holder"), Lane.UNKNOWN, 1, 0);
+        g.acquire(ticket("heavy"), Lane.UNKNOWN, 7, 0);
+        g.acquire(ticket("light"), Lane.UNKNOWN, 8, 0);
+        assertThat(g.acquire(ticket("light too"), Lane.UNKNOWN, 9, 0)).isEqualTo(AdmissionGate.Result.QUEUED);
+        assertThat(evicted).containsExactly("heavy");
+        assertThat(g.acquire(ticket("another light one"), Lane.UNKNOWN, 10, 0))
+                .as("no one heavier waits: the newcomer is the one refused").isEqualTo(AdmissionGate.Result.FULL);
+        assertThat(g.acquire(ticket("known"), Lane.KNOWN, 11, 0)).isEqualTo(AdmissionGate.Result.QUEUED);
+        assertThat(evicted).containsExactly("heavy", "light too");
+        assertThat(g.queued()).isEqualTo(2);
+        assertThat(g.rejected(Lane.UNKNOWN)).isEqualTo(3);
+    }
+
+    @Test
+    void aFloodedPath_waitsBehindOtherPaths_evenFromManyLightClients() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1);
+        AdmissionGate g = new AdmissionGate(new AdaptiveLimit(1, 1, 1, now::get), 0, 1, 16);
+        long search = 900;
+        long api = 901;
+        for (int bot = 1; bot <= 50; bot++) { // fifty bots, each searched once
+            AdmissionGate.Ticket t = ticket("-");
+            g.acquire(t, Lane.UNKNOWN, bot, search);
+            g.release(t, 30_000_000L, false);
+        }
+        AdmissionGate.Ticket app = ticket("-");
+        g.acquire(app, Lane.UNKNOWN, 500, api);
+        g.release(app, 5_000_000L, false);
+        AdmissionGate.Ticket holder = ticket("holder");
+        g.acquire(holder, Lane.UNKNOWN, 600, 0);
+        AdmissionGate.Ticket bot = ticket("fresh bot");
+        g.acquire(bot, Lane.UNKNOWN, 51, search);
+        AdmissionGate.Ticket appAgain = ticket("app");
+        g.acquire(appAgain, Lane.UNKNOWN, 500, api);
+        g.release(holder, 1, false);
+        assertThat(admittedLater).as("the bot is new, but its path is the flooded one").containsExactly("app");
     }
 
     @Test
