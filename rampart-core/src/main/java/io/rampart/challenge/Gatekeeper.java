@@ -32,6 +32,8 @@ public final class Gatekeeper {
     private final int difficulty;
     private final String[] userCookies;
     private final String[] userHeaders;
+    private final String tokenCookie;
+    private final UserTokens userTokens;
 
     public Gatekeeper(ChallengeConfig challenge, KnownUsersConfig knownUsers, LongSupplier wallMillis, Ticker ticker) {
         this.tickets = new Tickets(new TicketKeys(challenge.secret(), challenge.keyRotation(), wallMillis), 1_000_000, ticker);
@@ -43,6 +45,8 @@ public final class Gatekeeper {
         this.difficulty = challenge.difficulty();
         this.userCookies = knownUsers.cookies().toArray(new String[0]);
         this.userHeaders = knownUsers.headers().toArray(new String[0]);
+        this.tokenCookie = knownUsers.tokenCookie();
+        this.userTokens = knownUsers.tokenSecret() == null ? null : new UserTokens(knownUsers.tokenSecret(), wallMillis);
     }
 
     public Tickets tickets() {
@@ -75,6 +79,12 @@ public final class Gatekeeper {
             }
             if (!out.known && solution != null) {
                 redeemSolution(solution, headers.get(HttpHeaderNames.USER_AGENT), client, out);
+            }
+            if (!out.known && userTokens != null) {
+                String token = Cookies.value(cookie, tokenCookie);
+                if (token != null && userTokens.valid(token)) {
+                    out.known(Standing.Basis.USER_TOKEN);
+                }
             }
             for (int i = 0; !out.known && i < userCookies.length; i++) {
                 if (Cookies.has(cookie, userCookies[i])) {

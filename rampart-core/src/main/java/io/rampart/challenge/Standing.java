@@ -9,7 +9,7 @@ public final class Standing {
     /** Why a client is known. */
     public enum Basis {
         NONE("-"), ALLOW_LIST("allow-list"), CLEARANCE("clearance"), SOLVED("solved"), PASS("no-js-pass"),
-        USER_COOKIE("user-cookie"), USER_HEADER("user-header"), VERIFIED_BOT("verified-bot");
+        USER_TOKEN("user-token"), USER_COOKIE("user-cookie"), USER_HEADER("user-header"), VERIFIED_BOT("verified-bot");
 
         private final String id;
 

@@ -118,6 +118,16 @@ final class ConfigValidator {
     }
 
     private void knownUsers(KnownUsersConfig k) {
+        if ((k.tokenCookie() == null) != (k.tokenSecret() == null)) {
+            error(k.tokenCookie() == null ? "knownUsers.tokenCookie" : "knownUsers.tokenSecret",
+                    "a signed user token needs both tokenCookie (its cookie's name) and tokenSecret");
+        }
+        if (k.tokenCookie() != null && !TOKEN.matcher(k.tokenCookie()).matches()) {
+            error("knownUsers.tokenCookie", "expected a cookie name, got '" + k.tokenCookie() + "'");
+        }
+        if (k.tokenSecret() != null && k.tokenSecret().length() < 16) {
+            error("knownUsers.tokenSecret", "expected at least 16 characters, got " + k.tokenSecret().length());
+        }
         for (int i = 0; i < k.cookies().size(); i++) {
             String n = k.cookies().get(i);
             if (n == null || !TOKEN.matcher(n).matches()) {

@@ -10,11 +10,18 @@ import java.util.List;
  * secret: use it for a site's own session cookie (an attacker who logs in is still rate limited
  * per client like anyone else). The allow list and a valid clearance also make a client known.
  *
- * @param cookies names of cookies that only logged-in users carry (e.g. the site's session cookie)
- * @param headers names of request headers that only the organisation's own clients send
+ * <p>A signed token is stronger: the site's own application, which knows who logged in, mints
+ * {@code USER.EXPIRY.HMAC} (see {@code docs/configuration.md}) with a secret it shares with
+ * Rampart, and sets it as the cookie {@code tokenCookie}. Rampart checks the signature and the
+ * expiry; a forged or expired token makes no one known.
+ *
+ * @param cookies     names of cookies that only logged-in users carry (e.g. the site's session cookie)
+ * @param headers     names of request headers that only the organisation's own clients send
+ * @param tokenCookie name of the cookie carrying a signed user token (with {@code tokenSecret})
+ * @param tokenSecret the secret shared with the site's application that mints the tokens
  */
-public record KnownUsersConfig(List<String> cookies, List<String> headers) {
-    public static final KnownUsersConfig DEFAULT = new KnownUsersConfig(null, null);
+public record KnownUsersConfig(List<String> cookies, List<String> headers, String tokenCookie, String tokenSecret) {
+    public static final KnownUsersConfig DEFAULT = new KnownUsersConfig(null, null, null, null);
 
     public KnownUsersConfig {
         cookies = cookies == null ? List.of() : List.copyOf(cookies);

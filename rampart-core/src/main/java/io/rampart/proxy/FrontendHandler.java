@@ -98,6 +98,8 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private CachedResponse fallback;
     /** Discarding an origin's 5xx to serve {@link #fallback} at its end. */
     private boolean swallowing;
+    /** The key is already marked hit-for-pass: no need to mark it again (a cache write per request). */
+    private boolean shieldPassing;
     private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
@@ -211,6 +213,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         capture = null;
         fallback = null;
         swallowing = false;
+        shieldPassing = false;
         counted = true;
         rt.inFlight.incrementAndGet();
 
@@ -457,10 +460,11 @@ final class FrontendHandler extends ChannelDuplexHandler {
                     }
             }
         }
-        if (fallback == null) {
+        if (fallback == null && !rt.snapshots.isEmpty()) {
             fallback = rt.snapshots.get(siteIndex, pathOf(ex.target));
         }
         if (sh.passes(key)) {
+            shieldPassing = true;
             rt.metrics.shield("pass");
             return false;
         }
@@ -1058,7 +1062,9 @@ final class FrontendHandler extends ChannelDuplexHandler {
         if (shieldKey != null) {
             capture = rt.shield.capture(shieldKey, request, res);
             if (capture == null) {
-                rt.shield.markPass(shieldKey);
+                if (!shieldPassing) {
+                    rt.shield.markPass(shieldKey);
+                }
                 landFlight(); // not storable: whoever waits goes to the origin now
             }
         }

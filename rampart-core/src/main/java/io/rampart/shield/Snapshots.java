@@ -44,6 +44,11 @@ public final class Snapshots {
         return pages.isEmpty() ? null : pages.get(site + " " + path);
     }
 
+    /** No snapshot is held (checked before building a lookup key). */
+    public boolean isEmpty() {
+        return pages.isEmpty();
+    }
+
     public int size() {
         return pages.size();
     }

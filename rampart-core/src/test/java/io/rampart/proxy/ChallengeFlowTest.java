@@ -36,6 +36,8 @@ class ChallengeFlowTest {
               contact: security@example.org
             knownUsers:
               cookies: [site_session]
+              tokenCookie: campaign_user
+              tokenSecret: the campaign app's shared secret
             sites:
               - name: campaign
                 hosts: ['*']
@@ -175,6 +177,12 @@ class ChallengeFlowTest {
                 assertThat(get(c, p, null).header("x-rampart-challenge")).as(p).isNull();
             }
             assertThat(get(c, "/echo", "site_session=abc").status()).isEqualTo(200);
+            io.rampart.challenge.UserTokens app = new io.rampart.challenge.UserTokens("the campaign app's shared secret",
+                    System::currentTimeMillis);
+            long inAnHour = System.currentTimeMillis() / 1000 + 3600;
+            assertThat(get(c, "/echo", "campaign_user=" + app.mint("ada", inAnHour)).status()).isEqualTo(200);
+            assertThat(get(c, "/echo", "campaign_user=" + app.mint("ada", inAnHour - 7200)).status()).as("expired").isEqualTo(403);
+            assertThat(get(c, "/echo", "campaign_user=eve." + inAnHour + "." + "0".repeat(64)).status()).as("forged").isEqualTo(403);
         }
     }
 
