@@ -9,6 +9,8 @@
 # Every process it starts is stopped at the end, also on Ctrl-C or failure. Loopback only.
 #
 # Usage: rampart-lab/bench/proxy-compare.sh [DURATION_SECONDS=10] [CONNECTIONS=50]
+#   RAMPART_EXTRA_YAML='shield: {enabled: false}' appends top-level YAML to Rampart's configuration
+#   (to measure what one feature costs); RAMPART_JAVA_OPTS adds JVM options.
 #
 # With 2+ cores, processes are pinned (taskset) so the comparison is per core and steadier:
 # every proxy gets CPU 1 to itself (one worker/thread/event loop each), while wrk and the origin
@@ -65,6 +67,7 @@ limits:
   perClient: {rate: 1000000, burst: 1000000}
   perPrefix: {rate: 1000000, burst: 1000000}
 sites: [{name: bench, hosts: ['*'], upstreams: ['http://127.0.0.1:$ORIGIN']}]
+${RAMPART_EXTRA_YAML:-}
 YML
 }
 rampart_config $RAMP off > "$WORK/rampart.yml"

@@ -150,7 +150,11 @@ public final class AdmissionGate {
             victim.queued = false;
             queued--;
             rejected[l]++;
-            victim.executor.execute(victim.onEvicted);
+            try {
+                victim.executor.execute(victim.onEvicted);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // its event loop is stopping: nobody is left to answer
+            }
             return true;
         }
         return false;
@@ -233,7 +237,14 @@ public final class AdmissionGate {
                 t.queued = false;
                 queued--;
                 take(t);
-                t.executor.execute(t.onAdmitted);
+                try {
+                    t.executor.execute(t.onAdmitted);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // its event loop is stopping: give the slot straight back
+                    t.holding = false;
+                    inFlight--;
+                    inFlightByLane[l]--;
+                }
             }
         }
     }

@@ -233,7 +233,11 @@ public final class Shield {
         ArrayList<Runnable> waiters = flights.remove(key);
         if (waiters != null) {
             for (Runnable r : waiters) {
-                r.run();
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    // a waiter's event loop is shutting down (the gateway is stopping): the others still wake
+                }
             }
         }
     }

@@ -11,11 +11,12 @@ class AdaptiveLimitTest {
 
     /** Feeds windows of samples where latency is {@code base} up to {@code knee} in flight, then grows linearly (a queue). */
     private void drive(AdaptiveLimit l, int windows, long baseMs, int knee) {
+        long step = AdaptiveLimit.WINDOW_MILLIS * MS / AdaptiveLimit.WINDOW_SAMPLES + 1;
         for (int w = 0; w < windows; w++) {
             int inFlight = l.limit();
             long rtt = inFlight <= knee ? baseMs * MS : baseMs * MS * inFlight / knee;
             for (int i = 0; i < AdaptiveLimit.WINDOW_SAMPLES; i++) {
-                now.addAndGet(MS);
+                now.addAndGet(step);
                 l.onSample(rtt, inFlight);
             }
         }
@@ -26,7 +27,7 @@ class AdaptiveLimitTest {
         AdaptiveLimit l = new AdaptiveLimit(64, 4, 1000, now::get);
         // an unloaded period teaches the baseline
         for (int i = 0; i < 64; i++) {
-            now.addAndGet(MS);
+            now.addAndGet(10 * MS);
             l.onSample(30 * MS, 2);
         }
         drive(l, 400, 30, 16);
@@ -45,7 +46,7 @@ class AdaptiveLimitTest {
     void baselineDoesNotDriftUp_duringALongOverload() {
         AdaptiveLimit l = new AdaptiveLimit(64, 4, 1000, now::get);
         for (int i = 0; i < 64; i++) {
-            now.addAndGet(MS);
+            now.addAndGet(10 * MS);
             l.onSample(30 * MS, 2);
         }
         drive(l, 5000, 30, 16);
@@ -54,15 +55,29 @@ class AdaptiveLimitTest {
     }
 
     @Test
+    void jitterWithinAWindow_doesNotShrinkTheLimit() {
+        // 30,000 requests/s at 1 ms, with a 20 ms stall every 100 ms (GC, the gateway's own CPU):
+        // short windows read the stalls as queueing; a 250 ms window averages them out
+        AdaptiveLimit l = new AdaptiveLimit(64, 4, 1000, now::get);
+        long step = 1_000_000_000L / 30_000;
+        for (int i = 0; i < 30_000 * 5; i++) {
+            now.addAndGet(step);
+            boolean stalled = (now.get() / MS) % 100 < 20;
+            l.onSample(stalled ? 20 * MS : MS, 50);
+        }
+        assertThat(l.limit()).isGreaterThanOrEqualTo(64);
+    }
+
+    @Test
     void originOverload_cutsTheLimit() {
         AdaptiveLimit l = new AdaptiveLimit(100, 4, 1000, now::get);
         for (int i = 0; i < 20; i++) {
-            now.addAndGet(300 * MS);
+            now.addAndGet(1100 * MS);
             l.onDrop(100);
         }
         assertThat(l.limit()).isLessThan(15);
         for (int i = 0; i < 100; i++) {
-            now.addAndGet(300 * MS);
+            now.addAndGet(1100 * MS);
             l.onDrop(100);
         }
         assertThat(l.limit()).isEqualTo(4);
@@ -72,7 +87,7 @@ class AdaptiveLimitTest {
     void idleGateway_neitherGrowsNorShrinksTheLimit() {
         AdaptiveLimit l = new AdaptiveLimit(64, 4, 1000, now::get);
         for (int i = 0; i < 1000; i++) {
-            now.addAndGet(MS);
+            now.addAndGet(10 * MS);
             l.onSample((i % 2 == 0 ? 5 : 80) * MS, 3);
         }
         assertThat(l.limit()).isEqualTo(64);
