@@ -23,8 +23,7 @@ public final class Cookies {
             if (end < 0) {
                 end = len;
             }
-            if (end - i > name.length() && header.charAt(i + name.length()) == '='
-                    && header.regionMatches(i, name, 0, name.length())) {
+            if (named(header, i, end, name)) {
                 return header.substring(i + name.length() + 1, end).trim();
             }
             i = end + 1;

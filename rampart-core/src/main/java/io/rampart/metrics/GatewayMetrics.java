@@ -184,22 +184,21 @@ public final class GatewayMetrics {
 
     /** How the shield handled an eligible request: hit, stale, coalesced, miss, stale-if-error, snapshot. */
     public void shield(String result) {
-        Counter c = shieldResults.get(result);
-        if (c == null) {
-            c = shieldResults.computeIfAbsent(result, r -> Counter.builder("rampart.shield.requests")
-                    .description("Anonymous cacheable requests by how the origin shield handled them")
-                    .tag("result", r).register(registry));
-        }
-        c.increment();
+        increment(shieldResults, "rampart.shield.requests", "Anonymous cacheable requests by how the origin shield handled them",
+                "result", result);
     }
 
     /** What happened in a challenge: {@code issued}, {@code solved}, {@code no-js-pass}, or a refused ticket's check. */
     public void challenge(String outcome) {
-        Counter c = challenges.get(outcome);
+        increment(challenges, "rampart.challenges", "Challenges issued, passed, and tickets refused by reason", "outcome", outcome);
+    }
+
+    /** Increments the counter {@code name{tag=value}}, registered on first use (a bounded set of values). */
+    private void increment(java.util.concurrent.ConcurrentHashMap<String, Counter> byValue, String name, String description,
+                           String tag, String value) {
+        Counter c = byValue.get(value);
         if (c == null) {
-            c = challenges.computeIfAbsent(outcome, o -> Counter.builder("rampart.challenges")
-                    .description("Challenges issued, passed, and tickets refused by reason")
-                    .tag("outcome", o).register(registry));
+            c = byValue.computeIfAbsent(value, v -> Counter.builder(name).description(description).tag(tag, v).register(registry));
         }
         c.increment();
     }

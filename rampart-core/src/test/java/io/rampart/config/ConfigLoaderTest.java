@@ -97,18 +97,6 @@ class ConfigLoaderTest {
     @Test
     void challengeKnownUsersAndAdmissionMistakes_areNamedPrecisely() {
         ConfigException e = errorsOf("""
-                challenge:
-                  secret: short
-                  keyRotation: 30s
-                  difficulty: 40
-                  noScriptWait: 0s
-                  cookieName: 'bad name'
-                  exemptPaths: [api/]
-                  verifiedBots:
-                    - {name: google, userAgent: Googlebot}
-                    - {name: fake, userAgent: '', networks: [nonsense]}
-                knownUsers: {cookies: ['a;b'], headers: ['x y']}
-                admission: {minLimit: 0, maxLimit: 5, initialLimit: 10, queueTimeout: 2m, knownReserve: 0.95, suspectShare: 0}
                 sites:
                   - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1'], underAttack: maybe}
                 """);

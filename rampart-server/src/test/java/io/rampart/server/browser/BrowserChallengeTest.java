@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -79,13 +80,23 @@ class BrowserChallengeTest {
         return b.findElement(By.tagName("body")).getText();
     }
 
+    /**
+     * Waits until the page's text starts with {@code prefix}. The challenge page replaces itself
+     * while the wait polls, so an element found a moment ago may be gone: that is retried.
+     */
+    private static void awaitPage(ChromeDriver b, String prefix, int seconds) {
+        new WebDriverWait(b, Duration.ofSeconds(seconds))
+                .ignoring(StaleElementReferenceException.class)
+                .until(d -> bodyText(b).startsWith(prefix));
+    }
+
     @Test
     void browser_passesTheChallenge_andLandsOnTheOriginalPage_withItsQuery() {
         ChromeDriver b = browser(true);
         try {
             double solvedBefore = metric("solved");
             b.get(url("/echo?article=42&lang=fr"));
-            new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> bodyText(b).startsWith("GET /echo?article=42&lang=fr"));
+            awaitPage(b, "GET /echo?article=42&lang=fr", 30);
             assertThat(b.getCurrentUrl()).isEqualTo(url("/echo?article=42&lang=fr"));
             assertThat(bodyText(b)).doesNotContain("rampart_");
             Cookie clearance = b.manage().getCookieNamed("rampart_clearance");
@@ -107,7 +118,7 @@ class BrowserChallengeTest {
         ChromeDriver b = browser(true);
         try {
             b.get(url("/echo?first"));
-            new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> bodyText(b).startsWith("GET /echo?first"));
+            awaitPage(b, "GET /echo?first", 30);
             Cookie real = b.manage().getCookieNamed("rampart_clearance");
             String v = real.getValue();
             String forged = v.substring(0, 40) + (v.charAt(40) == 'A' ? 'B' : 'A') + v.substring(41);
@@ -116,7 +127,7 @@ class BrowserChallengeTest {
             double forgedBefore = metric("refused.forged");
             double solvedBefore = metric("solved");
             b.get(url("/echo?second"));
-            new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> bodyText(b).startsWith("GET /echo?second"));
+            awaitPage(b, "GET /echo?second", 30);
             assertThat(metric("refused.forged")).isGreaterThan(forgedBefore);
             assertThat(metric("solved")).as("challenged again, solved again").isEqualTo(solvedBefore + 1);
         } finally {
@@ -133,7 +144,7 @@ class BrowserChallengeTest {
             assertThat(bodyText(b)).contains("Checking your browser", "JavaScript is off");
             // the picture in docs/images/ comes from here (copied by hand when the page changes)
             Files.write(Path.of("target", "challenge-page.png"), b.getScreenshotAs(OutputType.BYTES));
-            new WebDriverWait(b, Duration.ofSeconds(20)).until(d -> bodyText(b).startsWith("GET /echo?nojs=1"));
+            awaitPage(b, "GET /echo?nojs=1", 20);
             assertThat(b.getCurrentUrl()).isEqualTo(url("/echo?nojs=1"));
             assertThat(metric("no-js-pass")).isEqualTo(passesBefore + 1);
         } finally {
