@@ -13,20 +13,13 @@ public final class Cookies {
         if (header == null) {
             return null;
         }
-        int i = 0;
-        int len = header.length();
-        while (i < len) {
-            while (i < len && (header.charAt(i) == ' ' || header.charAt(i) == ';')) {
-                i++;
-            }
-            int end = header.indexOf(';', i);
-            if (end < 0) {
-                end = len;
-            }
+        int i = start(header, 0);
+        while (i < header.length()) {
+            int end = end(header, i);
             if (named(header, i, end, name)) {
                 return header.substring(i + name.length() + 1, end).trim();
             }
-            i = end + 1;
+            i = start(header, end + 1);
         }
         return null;
     }
@@ -39,25 +32,32 @@ public final class Cookies {
     /** The header without the cookies called {@code a} or {@code b}; {@code null} when nothing is left. */
     public static String without(String header, String a, String b) {
         StringBuilder out = new StringBuilder(header.length());
-        int i = 0;
-        int len = header.length();
-        while (i < len) {
-            while (i < len && (header.charAt(i) == ' ' || header.charAt(i) == ';')) {
-                i++;
-            }
-            int end = header.indexOf(';', i);
-            if (end < 0) {
-                end = len;
-            }
+        int i = start(header, 0);
+        while (i < header.length()) {
+            int end = end(header, i);
             if (i < end && !named(header, i, end, a) && !named(header, i, end, b)) {
                 if (out.length() > 0) {
                     out.append("; ");
                 }
                 out.append(header, i, end);
             }
-            i = end + 1;
+            i = start(header, end + 1);
         }
         return out.length() == 0 ? null : out.toString();
+    }
+
+    /** The first index at or after {@code i} that is not a separator ({@code ;} or space). */
+    private static int start(String header, int i) {
+        while (i < header.length() && (header.charAt(i) == ' ' || header.charAt(i) == ';')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The end of the pair starting at {@code i}: the next {@code ;}, or the header's end. */
+    private static int end(String header, int i) {
+        int e = header.indexOf(';', i);
+        return e < 0 ? header.length() : e;
     }
 
     private static boolean named(String header, int at, int end, String name) {

@@ -18,10 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.rampart.admission.AdmissionGate;
 import io.rampart.admission.Lane;
@@ -39,10 +36,13 @@ import io.rampart.shield.Capture;
 import io.rampart.shield.Shield;
 import io.rampart.shield.ShieldFetcher;
 import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.KeyHash;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -561,7 +561,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         if (standing.basis() == Standing.Basis.SOLVED) {
             rt.metrics.challenge("solved");
         } else if (standing.refused() != null) {
-            rt.metrics.challenge("refused." + standing.refused().name().toLowerCase(java.util.Locale.ROOT));
+            rt.metrics.challenge("refused." + standing.refused().name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -617,17 +617,17 @@ final class FrontendHandler extends ChannelDuplexHandler {
         String ua = request.headers().get(HttpHeaderNames.USER_AGENT);
         Tickets.Check c = rt.gatekeeper.tickets().redeemPass(pass, returnTo, rt.gatekeeper.waitSeconds(), ex.client, ua);
         if (c == Tickets.Check.FORGED || c == Tickets.Check.MALFORMED) {
-            rt.metrics.challenge("refused." + c.name().toLowerCase(java.util.Locale.ROOT));
+            rt.metrics.challenge("refused." + c.name().toLowerCase(Locale.ROOT));
             answer(403, false);
             return;
         }
         if (c.ok()) {
             rt.metrics.challenge("no-js-pass");
-            String check = ChallengePage.CHECK_PATH + "?u=" + java.net.URLEncoder.encode(returnTo, StandardCharsets.UTF_8);
+            String check = ChallengePage.CHECK_PATH + "?u=" + URLEncoder.encode(returnTo, StandardCharsets.UTF_8);
             redirect(check, rt.gatekeeper.clearanceCookie(ex.client, ua));
         } else {
             // too early, expired, spent or from elsewhere: back to the page, which challenges afresh
-            rt.metrics.challenge("refused." + c.name().toLowerCase(java.util.Locale.ROOT));
+            rt.metrics.challenge("refused." + c.name().toLowerCase(Locale.ROOT));
             redirect(returnTo, null);
         }
     }
@@ -698,7 +698,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             }
             h = (h ^ c) * 0x100000001b3L;
         }
-        return io.rampart.traffic.KeyHash.mix(PATH_TAG, h, 0);
+        return KeyHash.mix(PATH_TAG, h, 0);
     }
 
     private static final long PATH_TAG = 0x7061746868L;

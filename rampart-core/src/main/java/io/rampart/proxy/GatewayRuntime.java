@@ -17,6 +17,8 @@ import io.rampart.mitigate.IpSet;
 import io.rampart.mitigate.RateLimit;
 import io.rampart.mitigate.RequestDecider;
 import io.rampart.mitigate.SiteLimits;
+import io.rampart.shield.Shield;
+import io.rampart.shield.Snapshots;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,8 +41,8 @@ final class GatewayRuntime {
     final ErrorResponses errors = new ErrorResponses();
     final Gatekeeper gatekeeper;
     /** The origin shield, or null when it is off. */
-    final io.rampart.shield.Shield shield;
-    final io.rampart.shield.Snapshots snapshots;
+    final Shield shield;
+    final Snapshots snapshots;
     final int shieldMaxObject;
     final long admissionQueueNanos;
     final UpstreamPool pool;
@@ -74,8 +76,8 @@ final class GatewayRuntime {
         this.maxHeaders = config.http().maxHeaders();
         this.pool = new UpstreamPool(64);
         this.gatekeeper = new Gatekeeper(config.challenge(), config.knownUsers(), System::currentTimeMillis, ticker::getAsLong);
-        this.shield = config.shield().enabled() ? new io.rampart.shield.Shield(config.shield(), ticker) : null;
-        this.snapshots = new io.rampart.shield.Snapshots(ticker);
+        this.shield = config.shield().enabled() ? new Shield(config.shield(), ticker) : null;
+        this.snapshots = new Snapshots(ticker);
         this.shieldMaxObject = (int) Math.min(Integer.MAX_VALUE - 16, config.shield().maxObjectSize().bytes());
         if (shield != null) {
             metrics.gauge("rampart.shield.bytes", "Bytes of responses held by the origin shield", shield::weightedSize);
