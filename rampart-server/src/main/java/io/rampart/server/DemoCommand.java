@@ -94,6 +94,9 @@ final class DemoCommand implements Callable<Integer> {
             runner.printUrls(out);
             out.println();
             out.println("Try it:");
+            if (underAttack) {
+                out.println("  open " + gw + "/ in a browser: it passes the proof-of-work challenge by itself and lands on the page");
+            }
             out.println("  curl -i " + gw + "/");
             out.println("  curl -s -o /dev/null -w '%{http_code}\\n' \"" + gw + "/?n=[1-300]\" | sort | uniq -c");
             out.println("      (300 requests on one connection: about 100 pass as a burst, the rest get 429 with Retry-After)");
