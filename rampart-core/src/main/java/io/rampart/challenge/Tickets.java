@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.KeyHash;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -206,13 +207,7 @@ public final class Tickets {
      */
     static long binding(ClientAddress client, CharSequence ua) {
         long prefix = client.isIpv6() ? client.hi() : (client.lo() & 0xFFFFFF00L) | 0x4_0000_0000L;
-        long h = 0xcbf29ce484222325L; // FNV-1a over the user-agent's chars
-        if (ua != null) {
-            for (int i = 0; i < ua.length(); i++) {
-                h ^= ua.charAt(i);
-                h *= 0x100000001b3L;
-            }
-        }
+        long h = ua == null ? 0 : KeyHash.fnv1a(ua, ua.length());
         return fmix(prefix * 0x9E3779B97F4A7C15L ^ h);
     }
 

@@ -690,15 +690,8 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     /** A seeded hash of the target's path (not its query), in a key space apart from clients'. No allocation. */
     private static long pathKey(String target) {
-        long h = 0x84222325cbf29ce4L;
-        for (int i = 0; i < target.length(); i++) {
-            char c = target.charAt(i);
-            if (c == '?') {
-                break;
-            }
-            h = (h ^ c) * 0x100000001b3L;
-        }
-        return KeyHash.mix(PATH_TAG, h, 0);
+        int q = target.indexOf('?');
+        return KeyHash.mix(PATH_TAG, KeyHash.fnv1a(target, q < 0 ? target.length() : q), 0);
     }
 
     private static final long PATH_TAG = 0x7061746868L;

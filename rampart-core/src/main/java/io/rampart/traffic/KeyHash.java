@@ -27,6 +27,18 @@ public final class KeyHash {
         return x == 0 ? 0x9E3779B97F4A7C15L : x;
     }
 
+    /**
+     * FNV-1a over the chars of {@code s} before {@code end}: deterministic (not seeded), so the same
+     * on every node; mix it with {@link #mix(long, long, long)} before it keys a table. No allocation.
+     */
+    public static long fnv1a(CharSequence s, int end) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < end; i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
     /** Mixes two words and a small tag that separates key spaces (address, prefix, limit id...). */
     public static long mix(long tag, long hi, long lo) {
         return mix(mix(hi * 0x9E3779B97F4A7C15L + tag) ^ lo);
