@@ -63,6 +63,7 @@ final class ConfigValidator {
         knownUsers(c.knownUsers());
         admission(c.admission());
         shield(c.shield());
+        detection(c.detection());
         sites(c);
         return errors;
     }
@@ -185,6 +186,49 @@ final class ConfigValidator {
         }
         if (!(a.suspectShare() > 0 && a.suspectShare() <= 1)) {
             error(p + ".suspectShare", "expected a share above 0 and at most 1, got " + a.suspectShare());
+        }
+    }
+
+    private void detection(DetectionConfig d) {
+        String p = "detection";
+        between(p + ".tick", d.tick(), Duration.ofMillis(100), Duration.ofSeconds(10));
+        between(p + ".learnFor", d.learnFor(), Duration.ZERO, Duration.ofDays(7));
+        between(p + ".baselineHalfLife", d.baselineHalfLife(), Duration.ofSeconds(10), Duration.ofDays(30));
+        between(p + ".escalateAfter", d.escalateAfter(), d.tick(), Duration.ofHours(1));
+        between(p + ".stepDownAfter", d.stepDownAfter(), d.tick(), Duration.ofHours(1));
+        between(p + ".ruleTtl", d.ruleTtl(), d.tick(), Duration.ofDays(7));
+        between(p + ".recoverFor", d.recoverFor(), Duration.ZERO, Duration.ofHours(24));
+        between(p + ".widenAfter", d.widenAfter(), d.tick(), Duration.ofHours(1));
+        if (!(d.surgeFactor() >= 1.2 && d.surgeFactor() <= 1000)) {
+            error(p + ".surgeFactor", "expected 1.2 to 1000 (times the expected rate), got " + d.surgeFactor());
+        }
+        if (!(d.minRate() >= 0)) {
+            error(p + ".minRate", "expected 0 or more requests per second, got " + d.minRate());
+        }
+        if (!(d.novelty() >= 0.05 && d.novelty() <= 0.95)) {
+            error(p + ".novelty", "expected a share from 0.05 to 0.95, got " + d.novelty());
+        }
+        if (!(d.maxCollateral() >= 0 && d.maxCollateral() <= 0.5)) {
+            error(p + ".maxCollateral", "expected a share from 0 to 0.5, got " + d.maxCollateral());
+        }
+        if (!(d.challengeCollateral() >= d.maxCollateral() && d.challengeCollateral() <= 1)) {
+            error(p + ".challengeCollateral", "expected a share from maxCollateral (" + d.maxCollateral() + ") to 1, got "
+                    + d.challengeCollateral());
+        }
+        if (d.maxStep().ordinal() < MitigationStep.LIMIT.ordinal() || d.maxStep() == MitigationStep.UNDER_ATTACK) {
+            error(p + ".maxStep", "expected limit, challenge, block or close, got " + d.maxStep());
+        }
+        if (d.ruleLimit().rate() == null || !(d.ruleLimit().rate() > 0) || d.ruleLimit().burst() == null || d.ruleLimit().burst() < 1) {
+            error(p + ".ruleLimit", "expected a rate above 0 and a burst of 1 or more, got " + d.ruleLimit());
+        }
+        if (d.stateDir() != null && d.stateDir().isBlank()) {
+            error(p + ".stateDir", "expected a directory, or leave it out to keep no state");
+        }
+    }
+
+    private void between(String path, Duration value, Duration min, Duration max) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            error(path, "expected " + Durations.format(min) + " to " + Durations.format(max) + ", got " + Durations.format(value));
         }
     }
 

@@ -23,6 +23,7 @@ public record RampartConfig(
         KnownUsersConfig knownUsers,
         AdmissionConfig admission,
         ShieldConfig shield,
+        DetectionConfig detection,
         List<SiteConfig> sites) {
 
     public RampartConfig {
@@ -41,6 +42,7 @@ public record RampartConfig(
         knownUsers = knownUsers == null ? KnownUsersConfig.DEFAULT : knownUsers;
         admission = admission == null ? AdmissionConfig.DEFAULT : admission;
         shield = shield == null ? ShieldConfig.DEFAULT : shield;
+        detection = detection == null ? DetectionConfig.DEFAULT : detection;
         sites = sites == null ? List.of() : List.copyOf(sites);
     }
 
@@ -49,20 +51,20 @@ public record RampartConfig(
         return new RampartConfig(
                 List.of(new ListenerConfig(listen, false)),
                 adminListen == null ? null : new AdminConfig(adminListen, true),
-                null, null, null, null, null, null, null, null, null, null, null, null, null,
-                List.of(new SiteConfig("default", List.of("*"), List.of(upstreamUrl), null, null, null, null)));
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                List.of(new SiteConfig("default", List.of("*"), List.of(upstreamUrl), null, null, null, null, null)));
     }
 
     /** This configuration with other front listeners and admin listener. */
     public RampartConfig withListeners(List<ListenerConfig> newListeners, AdminConfig newAdmin) {
         return new RampartConfig(newListeners, newAdmin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, accessLog, challenge, knownUsers, admission, shield, sites);
+                http, limiter, accessLog, challenge, knownUsers, admission, shield, detection, sites);
     }
 
     /** This configuration with another access log. */
     public RampartConfig withAccessLog(AccessLogConfig newAccessLog) {
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, newAccessLog, challenge, knownUsers, admission, shield, sites);
+                http, limiter, newAccessLog, challenge, knownUsers, admission, shield, detection, sites);
     }
 
     /** This configuration with every site under attack: every unknown client is challenged ({@code --under-attack}). */
@@ -72,6 +74,6 @@ public record RampartConfig(
             marked.add(s == null ? null : s.underAttack(true));
         }
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, accessLog, challenge, knownUsers, admission, shield, marked);
+                http, limiter, accessLog, challenge, knownUsers, admission, shield, detection, marked);
     }
 }

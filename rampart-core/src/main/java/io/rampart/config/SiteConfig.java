@@ -14,9 +14,12 @@ import java.util.List;
  * @param routes    path-prefix overrides; the longest matching prefix wins
  * @param underAttack challenge every unknown client on this site (except exempt paths and verified bots)
  * @param snapshot  paths whose last good page the shield keeps and serves while the origin is down
+ * @param pin       {@code auto} (default): the control plane chooses the mitigation; or a step of the
+ *                  ladder ({@code observe}, {@code limit}, {@code challenge}, {@code block}, {@code close},
+ *                  {@code under-attack}) every automatic rule of this site is held at
  */
 public record SiteConfig(String name, List<String> hosts, List<String> upstreams, LimitsConfig limits,
-                         List<RouteConfig> routes, Boolean underAttack, List<String> snapshot) {
+                         List<RouteConfig> routes, Boolean underAttack, List<String> snapshot, MitigationStep pin) {
     public SiteConfig {
         snapshot = snapshot == null ? List.of() : List.copyOf(snapshot);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
@@ -25,8 +28,13 @@ public record SiteConfig(String name, List<String> hosts, List<String> upstreams
         underAttack = underAttack != null && underAttack;
     }
 
+    /** Whether the operator pinned this site's mitigation to one step ({@code null}: automatic). */
+    public boolean pinned() {
+        return pin != null;
+    }
+
     /** This site with the under-attack switch set to {@code on}. */
     public SiteConfig underAttack(boolean on) {
-        return new SiteConfig(name, hosts, upstreams, limits, routes, on, snapshot);
+        return new SiteConfig(name, hosts, upstreams, limits, routes, on, snapshot, pin);
     }
 }

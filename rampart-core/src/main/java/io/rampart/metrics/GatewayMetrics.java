@@ -54,6 +54,8 @@ public final class GatewayMetrics {
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> shieldResults = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param siteNames configured sites, in order; index {@code siteNames.size()} is {@link #UNROUTED} */
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> controlCounters = new java.util.concurrent.ConcurrentHashMap<>();
+
     public GatewayMetrics(List<String> siteNames) {
         this.siteNames = List.copyOf(siteNames);
         int n = siteNames.size() + 1;
@@ -201,6 +203,20 @@ public final class GatewayMetrics {
             c = byValue.computeIfAbsent(value, v -> Counter.builder(name).description(description).tag(tag, v).register(registry));
         }
         c.increment();
+    }
+
+    /**
+     * Adds {@code amount} to the per-site counter {@code name{site, tag=value}}, registered on first
+     * use. For the control plane (a bounded set of values, called once per tick), not per request.
+     */
+    public void count(String name, String description, String site, String tag, String value, double amount) {
+        String key = name + '\u0000' + site + '\u0000' + value;
+        Counter c = controlCounters.get(key);
+        if (c == null) {
+            c = controlCounters.computeIfAbsent(key, k -> Counter.builder(name).description(description)
+                    .tag("site", site).tag(tag, value).register(registry));
+        }
+        c.increment(amount);
     }
 
     /** Registers a gauge computed at scrape time (e.g. limiter table occupancy). */

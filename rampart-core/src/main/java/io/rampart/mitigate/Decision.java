@@ -10,6 +10,7 @@ public final class Decision {
     private long retryAfterNanos;
     private long tarpitNanos;
     boolean suspect;
+    private Rule rule;
 
     void set(Verdict verdict, Reason reason, long retryAfterNanos, long tarpitNanos) {
         this.verdict = verdict;
@@ -17,6 +18,18 @@ public final class Decision {
         this.retryAfterNanos = retryAfterNanos;
         this.tarpitNanos = tarpitNanos;
         this.suspect = false;
+        this.rule = null;
+    }
+
+    /** An automatic rule matched: {@code verdict} is what its rung does (limit, challenge, block, close). */
+    public void rule(Rule matched, Verdict verdict, long retryAfterNanos) {
+        set(verdict, Reason.RULE, retryAfterNanos, 0);
+        this.rule = matched;
+    }
+
+    /** The automatic rule behind this decision, or {@code null}. */
+    public Rule rule() {
+        return rule;
     }
 
     /** The request was allowed but is to be challenged first (the site is under attack). */

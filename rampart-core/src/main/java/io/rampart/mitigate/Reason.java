@@ -8,6 +8,8 @@ public enum Reason {
     CLIENT_RATE("rate.client"),
     PREFIX_RATE("rate.prefix"),
     UNDER_ATTACK("under-attack"),
+    /** An automatic rule of the control plane (its id is in {@link Decision#rule()}). */
+    RULE("rule"),
     ADMISSION("admission");
 
     private final String id;

@@ -69,6 +69,10 @@ final class Exchange {
         sb.append(",\"status\":").append(status);
         sb.append(",\"verdict\":\"").append(decision.verdict().label()).append('"');
         sb.append(",\"reason\":\"").append(decision.reason().id()).append('"');
+        if (decision.rule() != null) {
+            sb.append(",\"rule\":");
+            AccessLog.appendJsonString(sb, decision.rule().id());
+        }
         if (upstream != null) {
             sb.append(",\"upstream\":\"").append(upstream.url().authority()).append('"');
         }

@@ -30,6 +30,8 @@ import io.rampart.metrics.GatewayMetrics.SlowKind;
 import io.rampart.metrics.GatewayMetrics.UpstreamError;
 import io.rampart.mitigate.Decision;
 import io.rampart.mitigate.Reason;
+import io.rampart.mitigate.Rule;
+import io.rampart.mitigate.SitePolicy;
 import io.rampart.mitigate.Verdict;
 import io.rampart.shield.CachedResponse;
 import io.rampart.shield.Capture;
@@ -37,6 +39,8 @@ import io.rampart.shield.Shield;
 import io.rampart.shield.ShieldFetcher;
 import io.rampart.traffic.ClientAddress;
 import io.rampart.traffic.KeyHash;
+import io.rampart.traffic.RequestFeatures;
+import io.rampart.traffic.TrafficRecorder;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +85,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private final boolean peerTrusted;
     private final String scheme;
     private final Decision decision = new Decision();
+    private final RequestFeatures features;
     private final Standing standing = new Standing();
     private AdmissionGate.Ticket ticket;
     /** The admission gate of the current exchange's site, or null. */
@@ -139,6 +144,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         this.peerTrusted = peerTrusted;
         this.scheme = scheme;
         this.siteIndex = rt.unroutedIndex();
+        this.features = new RequestFeatures(rt.hasher);
     }
 
     @Override
@@ -264,10 +270,12 @@ final class FrontendHandler extends ChannelDuplexHandler {
             return;
         }
         siteIndex = site.index();
+        features.fill(ex.client, req, ex.target);
         rt.decider.decide(ex.client, site.limitsFor(ex.target), rt.ticker.getAsLong(), decision);
         Verdict verdict = decision.verdict();
         if (verdict == Verdict.ALLOW) {
             if (ex.target.startsWith(ChallengePage.PREFIX)) {
+                site.recorder().record(features, 0);
                 rt.metrics.request(siteIndex, verdict);
                 serveOwn();
                 return;
@@ -275,9 +283,15 @@ final class FrontendHandler extends ChannelDuplexHandler {
             HttpHeaders h = req.headers();
             rt.gatekeeper.assess(h, ex.client, decision.reason() == Reason.ALLOW_LIST, standing);
             countTickets();
-            if (!standing.known() && site.underAttack() && !rt.gatekeeper.exempt(ex.target, h.get(HttpHeaderNames.USER_AGENT), ex.client)) {
+            SitePolicy sp = rt.policy.get().site(siteIndex);
+            if (sp.hasRules() && !verifiedKnown() && enforcedRule(sp)) {
+                return;
+            }
+            if (!standing.known() && (site.underAttack() || sp.challengeUnknown())
+                    && !rt.gatekeeper.exempt(ex.target, h.get(HttpHeaderNames.USER_AGENT), ex.client)) {
                 boolean suspect = decision.suspect();
                 decision.challenge(Reason.UNDER_ATTACK);
+                site.recorder().record(features, TrafficRecorder.REFUSED);
                 rt.metrics.request(siteIndex, Verdict.CHALLENGE);
                 challenge(suspect);
                 return;
@@ -290,8 +304,15 @@ final class FrontendHandler extends ChannelDuplexHandler {
                     h.set(HttpHeaderNames.COOKIE, rest);
                 }
             }
+            site.recorder().record(features, standing.known() ? TrafficRecorder.KNOWN : 0);
+        } else {
+            site.recorder().record(features, TrafficRecorder.REFUSED);
         }
         rt.metrics.request(siteIndex, verdict);
+        refuseOrForward(verdict);
+    }
+
+    private void refuseOrForward(Verdict verdict) {
         switch (verdict) {
             case ALLOW:
                 if (!answeredByShield()) {
@@ -304,6 +325,9 @@ final class FrontendHandler extends ChannelDuplexHandler {
             case TARPIT:
                 tarpit();
                 break;
+            case CHALLENGE:
+                challenge(false);
+                break;
             case CLOSE:
                 ex.status = 0;
                 log(true);
@@ -313,6 +337,64 @@ final class FrontendHandler extends ChannelDuplexHandler {
             default:
                 answer(403, false);
         }
+    }
+
+    /**
+     * Known on grounds an attacker cannot forge: the allow list, a clearance or solved challenge, a
+     * signed user token, a verified crawler. Such clients skip automatic rules; a client known only
+     * by a user cookie or header (which anyone can send) does not.
+     */
+    private boolean verifiedKnown() {
+        switch (standing.basis()) {
+            case ALLOW_LIST:
+            case CLEARANCE:
+            case SOLVED:
+            case PASS:
+            case USER_TOKEN:
+            case VERIFIED_BOT:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Applies the first enforced automatic rule the request matches. Returns whether the request
+     * was answered here; false when no rule matched, or a {@code limit} rule let it through.
+     */
+    private boolean enforcedRule(SitePolicy sp) {
+        Rule rule = sp.match(features);
+        if (rule == null) {
+            return false;
+        }
+        Verdict verdict;
+        switch (rule.step()) {
+            case CLOSE:
+                verdict = Verdict.CLOSE;
+                break;
+            case BLOCK:
+                verdict = Verdict.BLOCK;
+                break;
+            case CHALLENGE:
+                verdict = rt.gatekeeper.exempt(ex.target, request.headers().get(HttpHeaderNames.USER_AGENT), ex.client)
+                        ? Verdict.LIMIT // feeds and APIs cannot run a challenge: they are held to the rule's rate instead
+                        : Verdict.CHALLENGE;
+                break;
+            default:
+                verdict = Verdict.LIMIT;
+        }
+        long wait = 0;
+        if (verdict == Verdict.LIMIT) {
+            wait = rt.decider.table().admit(ex.client.key(), rt.ruleLimit, rt.ticker.getAsLong());
+            if (wait <= 0) {
+                return false;
+            }
+        }
+        decision.rule(rule, verdict, wait);
+        site.recorder().record(features, TrafficRecorder.REFUSED | (standing.known() ? TrafficRecorder.KNOWN : 0));
+        rt.metrics.request(siteIndex, verdict);
+        refuseOrForward(verdict);
+        return true;
     }
 
     private void onRequestContent(HttpContent c) {
@@ -930,6 +1012,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private void onConnectFailed(Throwable cause) {
         boolean timedOut = cause instanceof ConnectTimeoutException;
         rt.metrics.upstreamError(siteIndex, timedOut ? UpstreamError.CONNECT_TIMEOUT : UpstreamError.REFUSED);
+        site.recorder().originFailed();
         upstream.markDown(rt.ticker.getAsLong(), rt.upstreamDownNanos);
         LOG.debug("origin {} unreachable: {}", upstream, cause.toString());
         if (attempts < site.upstreams().size()) {
@@ -948,6 +1031,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private void onResponseTimeout() {
         if (state == State.EXCHANGE && !responseStarted) {
             rt.metrics.upstreamError(siteIndex, UpstreamError.RESPONSE_TIMEOUT);
+            site.recorder().originFailed();
             releaseSlot(-1, true);
             abortExchange(504);
         }
@@ -1022,6 +1106,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         ex.status = code;
         ex.upstreamNanos = rt.ticker.getAsLong() - ex.sentNanos;
         releaseSlot(ex.upstreamNanos, code == 503);
+        site.recorder().originAnswered(code, ex.upstreamNanos);
         if (code >= 500 && fallback != null) {
             swallowing = true; // read the origin's error to its end, then serve the stale copy or snapshot
             rt.metrics.upstreamLatency(siteIndex, ex.upstreamNanos);

@@ -72,6 +72,9 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         g.startSnapshots();
+        if (rt.control != null) {
+            rt.control.start();
+        }
         return g;
     }
 
@@ -140,6 +143,11 @@ public final class Gateway implements AutoCloseable {
         return out;
     }
 
+    /** The control plane (detection and automatic rules), or {@code null} when {@code detection.enabled} is off. */
+    public io.rampart.detect.ControlPlane detection() {
+        return rt.control;
+    }
+
     public GatewayMetrics metrics() {
         return rt.metrics;
     }
@@ -192,6 +200,9 @@ public final class Gateway implements AutoCloseable {
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (rt.control != null) {
+            rt.control.close();
+        }
         rt.accessLog.close();
     }
 }

@@ -19,6 +19,16 @@ import io.rampart.mitigate.RequestDecider;
 import io.rampart.mitigate.SiteLimits;
 import io.rampart.shield.Shield;
 import io.rampart.shield.Snapshots;
+import io.rampart.config.DetectionConfig;
+import io.rampart.detect.ControlPlane;
+import io.rampart.detect.StateStore;
+import io.rampart.mitigate.Policy;
+import io.rampart.mitigate.PolicyHolder;
+import io.rampart.traffic.FeatureHasher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -53,6 +63,13 @@ final class GatewayRuntime {
     final long tunnelIdleNanos;
     final long maxBodyBytes;
     final int maxHeaders;
+    /** The control plane's decisions, read once per request. */
+    final PolicyHolder policy;
+    /** The control plane, or null when detection is off. */
+    final ControlPlane control;
+    final FeatureHasher hasher;
+    /** The per-client rate a {@code limit} rule allows. */
+    final RateLimit ruleLimit;
     /** Requests between head and end of response, for graceful stop. */
     final AtomicInteger inFlight = new AtomicInteger();
     volatile boolean draining;
@@ -117,12 +134,40 @@ final class GatewayRuntime {
                 router.add(h, site);
             }
         }
+        DetectionConfig det = config.detection();
+        StateStore store = openState(det);
+        this.hasher = store.hasher();
+        this.policy = new PolicyHolder(Policy.quiet(sites.size()));
+        this.ruleLimit = RateLimit.of(limitIds, det.ruleLimit().rate(), det.ruleLimit().burst());
+        if (det.enabled()) {
+            List<ControlPlane.SiteSpec> specs = new ArrayList<>();
+            for (int i = 0; i < sites.size(); i++) {
+                Site s = sites.get(i);
+                AdmissionGate g = s.admission();
+                specs.add(new ControlPlane.SiteSpec(s.name(), s.recorder(),
+                        g == null ? () -> false : () -> g.queued() > 0, config.sites().get(i).pin()));
+            }
+            this.control = new ControlPlane(det, specs, policy, Clock.systemDefaultZone(), store, metrics);
+        } else {
+            this.control = null;
+        }
         metrics.gauge("rampart.limiter.entries", "Clients and prefixes with live rate-limit state",
                 () -> table.liveEntries(ticker.getAsLong()));
         metrics.gauge("rampart.limiter.capacity", "Slots in the rate-limit table (its fixed memory bound)",
                 table::capacity);
         metrics.gauge("rampart.clients.connected", "Distinct client addresses with open connections",
                 gate::distinctClients);
+    }
+
+    private static StateStore openState(DetectionConfig det) {
+        if (det.stateDir() == null) {
+            return StateStore.none();
+        }
+        try {
+            return StateStore.open(Path.of(det.stateDir()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("detection.stateDir " + det.stateDir() + ": " + e.getMessage(), e);
+        }
     }
 
     private static void bindAdmissionMeters(GatewayMetrics metrics, String site, AdmissionGate gate) {

@@ -2,10 +2,12 @@ package io.rampart.proxy;
 
 import io.rampart.admission.AdmissionGate;
 import io.rampart.mitigate.SiteLimits;
+import io.rampart.traffic.TrafficRecorder;
 
 /**
  * A protected site as the data plane sees it: its index (for metrics arrays), origins, and limits
- * per path prefix, longest prefix first; whether it challenges unknown clients; its admission gate.
+ * per path prefix, longest prefix first; whether it challenges unknown clients; its admission gate;
+ * the recorder the control plane reads its traffic from.
  */
 final class Site {
     private final String name;
@@ -16,6 +18,7 @@ final class Site {
     private final SiteLimits[] routeLimits;
     private final boolean underAttack;
     private final AdmissionGate admission;
+    private final TrafficRecorder recorder = new TrafficRecorder();
 
     Site(String name, int index, UpstreamGroup upstreams, SiteLimits limits, String[] routePrefixes, SiteLimits[] routeLimits,
          boolean underAttack, AdmissionGate admission) {
@@ -45,6 +48,11 @@ final class Site {
     /** The gate in front of this site's origins, or {@code null} when admission control is off. */
     AdmissionGate admission() {
         return admission;
+    }
+
+    /** Where this site's requests are recorded for the control plane. */
+    TrafficRecorder recorder() {
+        return recorder;
     }
 
     UpstreamGroup upstreams() {

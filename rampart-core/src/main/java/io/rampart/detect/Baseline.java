@@ -1,0 +1,171 @@
+package io.rampart.detect;
+
+import io.rampart.traffic.Dimension;
+import io.rampart.traffic.TrafficRecorder;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * What normal traffic looks like for one site: how much of it there is (overall and by hour of
+ * the day), how the origin answers it, and a decaying sample of normal requests with every
+ * dimension, from which the share of any value or combination of values is read.
+ *
+ * <p>Design note: rates and origin figures are exponentially weighted moving averages (with
+ * variance, Welford-style, for the rate) whose weight is {@code max(1/n, α)}: the first ticks form a
+ * plain average, later ticks forget with the configured half-life. The hour-of-day profile takes
+ * over from the overall average once that hour has been seen for {@value #HOUR_TICKS_TRUSTED}
+ * ticks. The request sample is a reservoir of {@value #RESERVOIR} rows refreshed like the averages:
+ * each normal tick replaces a share α of the rows with requests drawn from that tick, so old traffic
+ * fades with the same half-life. The reservoir answers joint questions ("how much normal traffic
+ * has this fingerprint AND this path?") that per-dimension counters cannot; its resolution is
+ * 1/{@value #RESERVOIR} of the traffic. Only ticks the detector calls normal are learned, so an
+ * attack does not become normal by lasting. Memory is fixed: about 300 KB per site.
+ */
+public final class Baseline {
+    static final int RESERVOIR = 4096;
+    static final int HOUR_TICKS_TRUSTED = 600;
+    /** Normal requests needed before shares mean anything (and before rules may be deployed). */
+    static final int MIN_ROWS = 200;
+    private static final int F = TrafficRecorder.FIELDS;
+
+    private final double alphaFloor;
+    final long[] rows = new long[RESERVOIR * F];
+    int filled;
+    long ticks;
+    double rateMean;
+    double rateVar;
+    final double[] hourMean = new double[24];
+    final long[] hourTicks = new long[24];
+    double latencyMicros;
+    double errorShare;
+    double sourcesMean;
+    private final SplittableRandom random;
+    @SuppressWarnings("unchecked")
+    private final Map<Long, int[]>[] counts = new Map[Dimension.COUNT];
+    private boolean countsStale = true;
+
+    /** @param halfLifeTicks ticks after which old traffic weighs half */
+    public Baseline(double halfLifeTicks, long seed) {
+        this.alphaFloor = 1 - Math.pow(0.5, 1 / Math.max(1, halfLifeTicks));
+        this.random = new SplittableRandom(seed);
+    }
+
+    private double alpha() {
+        return Math.max(1.0 / (ticks + 1), alphaFloor);
+    }
+
+    /** Learns one normal tick: {@code rate} requests per second at {@code hour} (0-23) of the day. */
+    public void learn(TrafficRecorder.Tick t, double rate, int hour) {
+        double a = alpha();
+        double d = rate - rateMean;
+        rateMean += a * d;
+        rateVar = (1 - a) * (rateVar + a * d * d);
+        long ht = hourTicks[hour]++;
+        hourMean[hour] += Math.max(1.0 / (ht + 1), alphaFloor) * (rate - hourMean[hour]);
+        if (t.originAnswers > 0) {
+            double lat = (double) t.originMicros / t.originAnswers;
+            latencyMicros = latencyMicros == 0 ? lat : latencyMicros + a * (lat - latencyMicros);
+            errorShare += a * ((double) t.originErrors / t.originAnswers - errorShare);
+        }
+        sourcesMean += a * (t.distinctSources - sourcesMean);
+        sampleRows(t, a);
+        ticks++;
+    }
+
+    private void sampleRows(TrafficRecorder.Tick t, double a) {
+        int n = t.sampled;
+        if (n == 0) {
+            return;
+        }
+        int take = filled < RESERVOIR ? Math.min(n, RESERVOIR - filled) : (int) Math.ceil(RESERVOIR * a);
+        take = Math.min(take, n);
+        for (int k = 0; k < take; k++) {
+            int from = take == n ? k : random.nextInt(n);
+            int to = filled < RESERVOIR ? filled++ : random.nextInt(RESERVOIR);
+            System.arraycopy(t.samples, from * F, rows, to * F, F);
+        }
+        countsStale = true;
+    }
+
+    /** Ticks learned so far. */
+    public long ticks() {
+        return ticks;
+    }
+
+    /** Requests per second expected now: the hour's own average once trusted, else the overall one. */
+    public double expectedRate(int hour) {
+        return hourTicks[hour] >= HOUR_TICKS_TRUSTED ? hourMean[hour] : rateMean;
+    }
+
+    public double rateSigma() {
+        return Math.sqrt(Math.max(0, rateVar));
+    }
+
+    /** Average origin latency of normal ticks, microseconds (0: nothing measured yet). */
+    public double latencyMicros() {
+        return latencyMicros;
+    }
+
+    public double errorShare() {
+        return errorShare;
+    }
+
+    public double sourcesMean() {
+        return sourcesMean;
+    }
+
+    /** Rows of normal traffic held. */
+    public int sampleSize() {
+        return filled;
+    }
+
+    /** Share of normal traffic whose value along {@code dimension} is {@code value}. */
+    public double share(int dimension, long value) {
+        if (filled == 0) {
+            return 0;
+        }
+        if (countsStale) {
+            rebuildCounts();
+        }
+        int[] c = counts[dimension].get(value);
+        return c == null ? 0 : (double) c[0] / filled;
+    }
+
+    /** Share of normal traffic matching every condition in {@code conditions}. */
+    public double share(Iterable<? extends RowTest> conditions) {
+        if (filled == 0) {
+            return 0;
+        }
+        int hits = 0;
+        for (int r = 0; r < filled; r++) {
+            boolean all = true;
+            for (RowTest c : conditions) {
+                if (!c.test(rows, r * F)) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                hits++;
+            }
+        }
+        return (double) hits / filled;
+    }
+
+    private void rebuildCounts() {
+        for (int d = 0; d < Dimension.COUNT; d++) {
+            Map<Long, int[]> m = new HashMap<>();
+            for (int r = 0; r < filled; r++) {
+                m.computeIfAbsent(rows[r * F + d], k -> new int[1])[0]++;
+            }
+            counts[d] = m;
+        }
+        countsStale = false;
+    }
+
+    /** A test on one row of samples (a row starts at {@code offset} in {@code data}). */
+    public interface RowTest {
+        boolean test(long[] data, int offset);
+    }
+}

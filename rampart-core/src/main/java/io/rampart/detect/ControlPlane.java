@@ -1,0 +1,175 @@
+package io.rampart.detect;
+
+import io.rampart.config.DetectionConfig;
+import io.rampart.config.MitigationStep;
+import io.rampart.metrics.GatewayMetrics;
+import io.rampart.mitigate.Policy;
+import io.rampart.mitigate.PolicyHolder;
+import io.rampart.mitigate.SitePolicy;
+import io.rampart.traffic.TrafficRecorder;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane: once per tick, on its own thread, every site's traffic is read, judged and
+ * answered with a new {@link Policy} that the data plane picks up through one volatile read.
+ * Nothing here runs on an event loop. Baselines and remembered signatures are saved to the state
+ * directory every minute and on close.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    private static final long SAVE_EVERY_NANOS = 60_000_000_000L;
+
+    private final DetectionConfig config;
+    private final List<SiteControl> sites = new ArrayList<>();
+    private final PolicyHolder holder;
+    private final Clock clock;
+    private final StateStore store;
+    private final GatewayMetrics metrics;
+    private final double tickSeconds;
+    private ScheduledExecutorService executor;
+    private long lastSave;
+
+    /** One site as the control plane needs it. */
+    public record SiteSpec(String name, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin) {
+    }
+
+    public ControlPlane(DetectionConfig config, List<SiteSpec> specs, PolicyHolder holder, Clock clock, StateStore store,
+                        GatewayMetrics metrics) {
+        this.config = config;
+        this.holder = holder;
+        this.clock = clock;
+        this.store = store;
+        this.metrics = metrics;
+        this.tickSeconds = config.tick().toNanos() / 1e9;
+        long seed = store.hashKey();
+        SiteControl.EventSink sink = new SiteControl.EventSink() {
+            @Override
+            public void transition(Transition t) {
+                SiteControl.log(t);
+                if (metrics != null) {
+                    metrics.count("rampart.detection.transitions", "Changes of a site's detected state, by new state",
+                            t.site(), "to", t.to().id(), 1);
+                }
+            }
+
+            @Override
+            public void event(String site, String kind, String text) {
+                SiteControl.log(site, text);
+            }
+        };
+        for (SiteSpec s : specs) {
+            SiteControl sc = new SiteControl(s.name(), s.recorder(), s.saturated(), s.pin(), config, seed++, sink);
+            store.restore(sc);
+            sites.add(sc);
+            if (metrics != null) {
+                metrics.gauge("rampart.detection.state", "Detected state: 0 normal, 1 suspect, 2 attack, 3 flash crowd, 4 recovering",
+                        s.name(), () -> sc.state().ordinal());
+                metrics.gauge("rampart.detection.rules", "Automatic rules in force", s.name(), () -> sc.book.live().size());
+                metrics.gauge("rampart.detection.widened", "1 while every unknown client of the site is challenged automatically",
+                        s.name(), () -> sc.book.widened() ? 1 : 0);
+            }
+        }
+    }
+
+    /** Starts ticking on a daemon thread of its own. */
+    public synchronized void start() {
+        if (executor != null) {
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rampart-control");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.tick().toNanos();
+        executor.scheduleAtFixedRate(this::safeTick, every, every, TimeUnit.NANOSECONDS);
+    }
+
+    private void safeTick() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.error("control plane tick failed; the last policy stays in force", e);
+        }
+    }
+
+    /** One tick for every site (the scheduler calls it; tests call it directly with a fixed clock). */
+    public synchronized void tick() {
+        Instant at = clock.instant();
+        int hour = at.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()).getHour();
+        boolean changed = false;
+        for (SiteControl s : sites) {
+            changed |= s.step(at, tickSeconds, hour);
+            if (metrics != null) {
+                for (RuleBook.Live l : s.book.live()) {
+                    if (l.rate > 0) {
+                        metrics.count("rampart.detection.rule_matches", "Requests matched by automatic rules, by the rung they were on",
+                                s.name, "step", l.step.id(), l.rate * tickSeconds);
+                    }
+                }
+            }
+        }
+        if (changed) {
+            SitePolicy[] p = new SitePolicy[sites.size()];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = sites.get(i).policy();
+            }
+            holder.set(new Policy(p));
+        }
+        long nanos = System.nanoTime();
+        if (store.enabled() && nanos - lastSave >= SAVE_EVERY_NANOS) {
+            lastSave = nanos;
+            save();
+        }
+    }
+
+    /** Pins a site's mitigation to one rung ({@code null}: automatic again). Returns false for an unknown site. */
+    public synchronized boolean pin(String site, MitigationStep step) {
+        for (SiteControl s : sites) {
+            if (s.name.equals(site)) {
+                s.pin = step;
+                SiteControl.log(site, step == null ? "pin removed: mitigation is automatic again" : "pinned by the operator at " + step);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What each site looks like now, for the admin API and tests. */
+    public synchronized List<SiteView> view() {
+        List<SiteView> out = new ArrayList<>();
+        for (SiteControl s : sites) {
+            out.add(SiteView.of(s));
+        }
+        return out;
+    }
+
+    private void save() {
+        try {
+            store.save(sites);
+        } catch (RuntimeException | java.io.IOException e) {
+            LOG.warn("could not save detection state to {}: {}", store.file(), e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (executor != null) {
+            executor.shutdownNow();
+            executor = null;
+        }
+        if (store.enabled()) {
+            save();
+        }
+    }
+}

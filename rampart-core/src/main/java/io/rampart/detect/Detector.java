@@ -1,0 +1,136 @@
+package io.rampart.detect;
+
+/**
+ * The state machine of one site: normal, suspect, attack, flash crowd, recovering.
+ *
+ * <p>Design note: a tick is <em>anomalous</em> when the rate surges past the baseline (at least
+ * {@code surgeFactor} times the expected rate and four standard deviations above it, and at least
+ * {@code minRate}) or the origin is strained (latency three times normal, errors, admission
+ * saturated). An anomalous tick whose traffic is <em>novel</em> (see {@link Signals}) is
+ * attack-like; one that is not is crowd-like. Hysteresis: one attack-like tick makes the site
+ * suspect, a second confirms the attack (an overwhelming tick, ten times the rate and mostly
+ * novel, confirms at once, as does a remembered signature); it takes {@code calmTicks} quiet ticks
+ * to start recovering and {@code recoverTicks} more to be normal, and any attack-like tick while
+ * recovering returns to attack. During cold start (less than {@code learnTicks} of baseline) the
+ * rate means nothing: only origin strain counts as anomalous. Every change is a
+ * {@link Transition} with {@link Signals#explain}.
+ */
+final class Detector {
+    private final double surgeFactor;
+    private final double minRate;
+    private final double noveltyThreshold;
+    private final int calmTicks;
+    private final int recoverTicks;
+    private SiteState state = SiteState.NORMAL;
+    private int calm;
+    private int ticksInState;
+    private boolean lastAnomalous;
+    private boolean lastNovel;
+
+    Detector(double surgeFactor, double minRate, double noveltyThreshold, int calmTicks, int recoverTicks) {
+        this.surgeFactor = surgeFactor;
+        this.minRate = minRate;
+        this.noveltyThreshold = noveltyThreshold;
+        this.calmTicks = calmTicks;
+        this.recoverTicks = recoverTicks;
+    }
+
+    SiteState state() {
+        return state;
+    }
+
+    int ticksInState() {
+        return ticksInState;
+    }
+
+    boolean surge(Signals s) {
+        return s.learned && s.rate >= minRate && s.rate >= surgeFactor * s.expected && s.rate >= s.expected + 4 * s.sigma;
+    }
+
+    static boolean strained(Signals s) {
+        return s.saturated || s.latencyRatio >= 3 || s.errorShare >= 0.2;
+    }
+
+    boolean anomalous(Signals s) {
+        return surge(s) || (strained(s) && s.rate >= minRate);
+    }
+
+    boolean novel(Signals s) {
+        return s.maxNovelty() >= noveltyThreshold;
+    }
+
+    /** The last tick was anomalous (a surge or a strained origin). */
+    boolean lastAnomalous() {
+        return lastAnomalous;
+    }
+
+    boolean lastNovel() {
+        return lastNovel;
+    }
+
+    /**
+     * Steps the machine with one tick's signals; {@code recalled} when a remembered attack signature
+     * matches this tick. Returns the new state (the same when nothing changed).
+     */
+    SiteState step(Signals s, boolean recalled) {
+        boolean anomalous = anomalous(s);
+        boolean novel = novel(s);
+        lastAnomalous = anomalous;
+        lastNovel = novel;
+        boolean attackLike = recalled || (anomalous && novel);
+        boolean overwhelming = recalled || (attackLike && s.learned && s.rate >= 10 * Math.max(s.expected, minRate / 2)
+                && s.maxNovelty() >= 0.5);
+        SiteState next = state;
+        switch (state) {
+            case NORMAL:
+                if (attackLike) {
+                    next = overwhelming ? SiteState.ATTACK : SiteState.SUSPECT;
+                } else if (anomalous) {
+                    next = SiteState.FLASH_CROWD;
+                }
+                break;
+            case SUSPECT:
+                if (attackLike) {
+                    next = SiteState.ATTACK;
+                } else if (anomalous) {
+                    next = SiteState.FLASH_CROWD;
+                } else {
+                    next = SiteState.NORMAL;
+                }
+                break;
+            case FLASH_CROWD:
+                if (attackLike) {
+                    next = overwhelming ? SiteState.ATTACK : SiteState.SUSPECT;
+                } else if (!anomalous && ++calm >= calmTicks) {
+                    next = SiteState.NORMAL;
+                } else if (anomalous) {
+                    calm = 0;
+                }
+                break;
+            case ATTACK:
+                if (attackLike) {
+                    calm = 0;
+                } else if (++calm >= calmTicks) {
+                    next = SiteState.RECOVERING;
+                }
+                break;
+            case RECOVERING:
+                if (attackLike) {
+                    next = SiteState.ATTACK;
+                } else if (++calm >= recoverTicks) {
+                    next = SiteState.NORMAL;
+                }
+                break;
+            default:
+                throw new IllegalStateException(state.toString());
+        }
+        if (next != state) {
+            state = next;
+            calm = 0;
+            ticksInState = 0;
+        } else {
+            ticksInState++;
+        }
+        return next;
+    }
+}

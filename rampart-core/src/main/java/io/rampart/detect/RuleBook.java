@@ -1,0 +1,194 @@
+package io.rampart.detect;
+
+import io.rampart.config.MitigationStep;
+import io.rampart.mitigate.Condition;
+import io.rampart.mitigate.Rule;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * One site's automatic rules and their place on the ladder.
+ *
+ * <p>Design note: a rule starts on the rung its signature allows ({@link Signature#firstStep()}),
+ * climbs one rung each {@code escalateTicks} while it still matches at least half its peak rate
+ * (the attack goes on through it), never past its signature's highest rung nor the configured
+ * maximum; it steps down one rung after {@code stepDownTicks} matching less than a tenth of its
+ * peak, and expires after {@code ttlTicks} without a match (every match extends it). Rules are
+ * ordered harshest first so the data plane stops at the strongest match. A pinned site holds
+ * every rule at the pinned rung. The site's widened protection (challenge every unknown client)
+ * starts after {@code widenTicks} of attack with the origin still strained, and ends after
+ * {@code stepDownTicks} calm.
+ */
+final class RuleBook {
+    private final String site;
+    private final int escalateTicks;
+    private final int stepDownTicks;
+    private final int ttlTicks;
+    private final int widenTicks;
+    private final MitigationStep maxStep;
+    private final boolean shadow;
+    private final Consumer<String> events;
+    private final List<Live> live = new ArrayList<>();
+    private int nextId = 1;
+    private boolean widened;
+    private int strainedTicks;
+    private int calmTicks;
+    private boolean changed;
+
+    RuleBook(String site, int escalateTicks, int stepDownTicks, int ttlTicks, int widenTicks, MitigationStep maxStep,
+             boolean shadow, Consumer<String> events) {
+        this.site = site;
+        this.escalateTicks = escalateTicks;
+        this.stepDownTicks = stepDownTicks;
+        this.ttlTicks = ttlTicks;
+        this.widenTicks = widenTicks;
+        this.maxStep = maxStep;
+        this.shadow = shadow;
+        this.events = events;
+    }
+
+    /** A rule in force and what the ladder knows of it. */
+    static final class Live {
+        final String id;
+        final Signature signature;
+        final LongAdder hits = new LongAdder();
+        final MitigationStep highest;
+        MitigationStep step;
+        Rule rule;
+        double rate;
+        double peak;
+        int ticksAtStep;
+        int quietTicks;
+        int idleTicks;
+        long totalHits;
+        final String recalledFrom;
+
+        Live(String id, Signature signature, MitigationStep step, MitigationStep highest, String recalledFrom) {
+            this.id = id;
+            this.signature = signature;
+            this.step = step;
+            this.highest = highest;
+            this.recalledFrom = recalledFrom;
+        }
+    }
+
+    /** Puts a rule in force for {@code s}, unless one with the same conditions already is. */
+    Live deploy(Signature s, MitigationStep pin, String recalledFrom) {
+        for (Live l : live) {
+            if (l.signature.conditions().equals(s.conditions())) {
+                return null;
+            }
+        }
+        MitigationStep highest = min(s.highestStep(), maxStep);
+        MitigationStep first = pin != null && pin != MitigationStep.UNDER_ATTACK ? pin : min(s.firstStep(), highest);
+        Live l = new Live(site.substring(0, Math.min(site.length(), 8)) + "-" + nextId++, s, first, highest, recalledFrom);
+        publish(l);
+        live.add(l);
+        live.sort((a, b) -> b.step.compareTo(a.step));
+        events.accept(String.format(Locale.ROOT, "rule %s deployed at %s%s: %s%s", l.id, first,
+                shadow || first == MitigationStep.OBSERVE ? " (shadow)" : "", s,
+                recalledFrom == null ? "" : " - a repeat of " + recalledFrom));
+        changed = true;
+        return l;
+    }
+
+    private void publish(Live l) {
+        l.rule = new Rule(l.id, l.signature.conditions(), l.step, shadow, l.hits);
+    }
+
+    /** Ages the rules by one tick of {@code seconds}; {@code pin} is the site's pinned rung or null. */
+    void tick(double seconds, SiteState state, boolean strained, MitigationStep pin) {
+        for (Iterator<Live> it = live.iterator(); it.hasNext(); ) {
+            Live l = it.next();
+            long h = l.hits.sumThenReset();
+            l.totalHits += h;
+            l.rate = h / seconds;
+            l.peak = Math.max(l.peak, l.rate);
+            l.ticksAtStep++;
+            l.idleTicks = h == 0 ? l.idleTicks + 1 : 0;
+            l.quietTicks = l.rate < 0.1 * l.peak ? l.quietTicks + 1 : 0;
+            if (l.idleTicks >= ttlTicks) {
+                it.remove();
+                events.accept(String.format(Locale.ROOT, "rule %s expired after %d s without a match (%d requests matched in all)",
+                        l.id, l.idleTicks, l.totalHits));
+                changed = true;
+                continue;
+            }
+            MitigationStep target = l.step;
+            if (pin != null && pin != MitigationStep.UNDER_ATTACK) {
+                target = pin;
+            } else if (l.ticksAtStep >= escalateTicks && l.rate >= 0.5 * l.peak && l.rate > 0 && l.step.compareTo(l.highest) < 0) {
+                target = l.step.up();
+            } else if (l.quietTicks >= stepDownTicks && l.step.compareTo(MitigationStep.LIMIT) > 0) {
+                target = l.step.down();
+                l.peak = l.rate;
+                l.quietTicks = 0;
+            }
+            if (target != l.step) {
+                events.accept(String.format(Locale.ROOT, "rule %s %s from %s to %s (%.0f/s matching, peak %.0f/s)", l.id,
+                        target.compareTo(l.step) > 0 ? "escalated" : "stepped down", l.step, target, l.rate, l.peak));
+                l.step = target;
+                l.ticksAtStep = 0;
+                publish(l);
+                changed = true;
+            }
+        }
+        live.sort((a, b) -> b.step.compareTo(a.step));
+        boolean wantWide;
+        if (pin == MitigationStep.UNDER_ATTACK) {
+            wantWide = true;
+        } else {
+            strainedTicks = state == SiteState.ATTACK && strained ? strainedTicks + 1 : 0;
+            calmTicks = strained || state == SiteState.ATTACK ? 0 : calmTicks + 1;
+            wantWide = widened ? calmTicks < stepDownTicks : strainedTicks >= widenTicks;
+        }
+        if (wantWide != widened) {
+            widened = wantWide;
+            changed = true;
+            events.accept(widened
+                    ? "protection widened: every unknown client of the site is challenged (origin still strained under attack)"
+                    : "widened protection ended: the origin is calm");
+        }
+    }
+
+    /** Whether the rules or the widened protection changed since the last call (then a new policy is due). */
+    boolean takeChanged() {
+        boolean c = changed;
+        changed = false;
+        return c;
+    }
+
+    List<Rule> rules() {
+        List<Rule> out = new ArrayList<>(live.size());
+        for (Live l : live) {
+            out.add(l.rule);
+        }
+        return out;
+    }
+
+    List<Live> live() {
+        return live;
+    }
+
+    boolean widened() {
+        return widened;
+    }
+
+    /** Whether a rule in force (enforced or not) has exactly these conditions. */
+    boolean has(List<Condition> conditions) {
+        for (Live l : live) {
+            if (l.signature.conditions().equals(conditions)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static MitigationStep min(MitigationStep a, MitigationStep b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

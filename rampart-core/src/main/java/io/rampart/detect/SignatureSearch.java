@@ -1,0 +1,268 @@
+package io.rampart.detect;
+
+import io.rampart.config.MitigationStep;
+import io.rampart.mitigate.Condition;
+import io.rampart.traffic.Dimension;
+import io.rampart.traffic.TrafficRecorder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the narrowest combination of dimension values that captures an attack's excess traffic,
+ * and estimates what a rule on it would cost legitimate users.
+ *
+ * <p>Design note (greedy conjunctive search over a whole-request sample, in the spirit of
+ * association-rule mining as used by DDoS signature extractors):
+ * <ol>
+ * <li>Each candidate term is one value of one dimension, taken from the most frequent values of
+ * the tick's sample still unmitigated; for the address and network dimensions also the <em>set</em>
+ * of heavy values (each at least 1% of the sample, at most {@value #MAX_SET}) that normal traffic
+ * never had: a few networks sending much. A crowd of new visitors, each a small share, never forms
+ * such a set, so it cannot be blocked for being new.</li>
+ * <li>For a condition set C: {@code now(C)} is its rate in this tick, {@code normal(C)} the rate
+ * normal traffic would have there (its share of the baseline sample times the expected rate),
+ * {@code excess = now − normal}, and {@code collateral = max(normal(C), known(C)) / expected},
+ * where {@code known(C)} is traffic of clients already known good that matches.</li>
+ * <li>Start from the term with the largest excess; then add terms from other dimensions that keep
+ * at least 98% of the matched traffic (narrower at no loss) or that cut the collateral while
+ * keeping 80%; at most four terms.</li>
+ * <li>A signature whose collateral is within {@code maxCollateral} may climb the whole ladder;
+ * one within {@code challengeCollateral} only up to challenge (browsers pass it); beyond that it
+ * is not deployed. It starts at block when it is clear-cut (precision ≥ 95%, collateral within a
+ * tenth of the bound), else at challenge.</li>
+ * <li>The matches are removed and the search repeats for another vector, up to three per tick.</li>
+ * </ol>
+ * Memory and time are bounded by the sample size (at most {@link TrafficRecorder#SLOTS} rows) and
+ * the baseline reservoir. An attacker who copies the commonest browser fingerprint is still caught
+ * on the dimensions it does not copy (its path, query or networks); one that copies everything is
+ * indistinguishable by content, and the ladder widens to challenging every unknown client instead.
+ */
+final class SignatureSearch {
+    static final int TOP_VALUES = 12;
+    static final int MAX_TERMS = 4;
+    static final int MAX_SIGNATURES = 3;
+    static final int MAX_SET = 64;
+    private static final int F = TrafficRecorder.FIELDS;
+
+    private final double maxCollateral;
+    private final double challengeCollateral;
+
+    SignatureSearch(double maxCollateral, double challengeCollateral) {
+        this.maxCollateral = maxCollateral;
+        this.challengeCollateral = challengeCollateral;
+    }
+
+    /**
+     * Signatures for the excess in {@code t}. {@code covered[i]} marks samples already matched by
+     * rules in force (they are left out); {@code legitRate} is the rate normal traffic would have now.
+     */
+    List<Signature> search(TrafficRecorder.Tick t, double rate, double legitRate, Baseline b, boolean[] covered) {
+        int n = t.sampled;
+        List<Signature> found = new ArrayList<>();
+        if (n == 0 || rate <= 0) {
+            return found;
+        }
+        double scale = rate / n;
+        double expected = Math.max(legitRate, 1);
+        boolean[] active = new boolean[n];
+        int activeCount = 0;
+        for (int i = 0; i < n; i++) {
+            active[i] = covered == null || !covered[i];
+            activeCount += active[i] ? 1 : 0;
+        }
+        for (int round = 0; round < MAX_SIGNATURES; round++) {
+            double anomaly = activeCount * scale - legitRate * activeCount / n;
+            if (anomaly <= 0.2 * rate && round > 0 || activeCount < 8) {
+                break;
+            }
+            Signature s = searchOne(t, active, scale, expected, b);
+            if (s == null) {
+                break;
+            }
+            found.add(s);
+            for (int i = 0; i < n; i++) {
+                if (active[i] && matches(s.conditions(), t.samples, i * F)) {
+                    active[i] = false;
+                    activeCount--;
+                }
+            }
+        }
+        return found;
+    }
+
+    private Signature searchOne(TrafficRecorder.Tick t, boolean[] active, double scale, double expected, Baseline b) {
+        List<Condition> best = null;
+        double bestExcess = 0;
+        for (Condition c : candidates(t, active, null, b)) {
+            double ex = excess(List.of(c), t, active, scale, expected, b);
+            if (ex > bestExcess) {
+                bestExcess = ex;
+                best = List.of(c);
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        List<Condition> rule = new ArrayList<>(best);
+        double matched = count(rule, t, active);
+        double collateral = collateral(rule, t, active, scale, expected, b);
+        while (rule.size() < MAX_TERMS) {
+            Condition pick = null;
+            double pickCollateral = collateral;
+            double pickMatched = 0;
+            for (Condition c : candidates(t, active, rule, b)) {
+                List<Condition> wider = new ArrayList<>(rule);
+                wider.add(c);
+                double m = count(wider, t, active);
+                double coverage = m / matched;
+                if (coverage < 0.8) {
+                    continue;
+                }
+                double col = collateral(wider, t, active, scale, expected, b);
+                boolean free = coverage >= 0.98 && col <= pickCollateral + 1e-9;
+                boolean cheaper = col < pickCollateral - 1e-9;
+                if ((free || cheaper) && (pick == null || col < pickCollateral - 1e-9 || m > pickMatched)) {
+                    pick = c;
+                    pickCollateral = col;
+                    pickMatched = m;
+                }
+            }
+            if (pick == null) {
+                break;
+            }
+            rule.add(pick);
+            matched = pickMatched;
+            collateral = pickCollateral;
+        }
+        double now = matched * scale;
+        double excess = excess(rule, t, active, scale, expected, b);
+        if (excess <= 0 || excess / now < 0.5 || collateral > challengeCollateral) {
+            return null;
+        }
+        MitigationStep highest = collateral <= maxCollateral ? MitigationStep.CLOSE : MitigationStep.CHALLENGE;
+        boolean clearCut = excess / now >= 0.95 && collateral <= maxCollateral / 10;
+        return new Signature(List.copyOf(rule), now, excess, collateral,
+                clearCut ? MitigationStep.BLOCK : MitigationStep.CHALLENGE, highest);
+    }
+
+    /** Candidate terms among samples that are active and match {@code within} (all of them when null). */
+    private List<Condition> candidates(TrafficRecorder.Tick t, boolean[] active, List<Condition> within, Baseline b) {
+        List<Condition> out = new ArrayList<>();
+        int n = t.sampled;
+        for (Dimension d : Dimension.values()) {
+            int di = d.ordinal();
+            if (within != null && usesDimension(within, d)) {
+                continue;
+            }
+            Map<Long, int[]> counts = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                if (active[i] && (within == null || matches(within, t.samples, i * F))) {
+                    int[] c = counts.get(t.value(i, di));
+                    if (c == null) {
+                        counts.put(t.value(i, di), new int[] {1, i});
+                    } else {
+                        c[0]++;
+                    }
+                }
+            }
+            List<Map.Entry<Long, int[]>> top = new ArrayList<>(counts.entrySet());
+            top.sort((x, y) -> Integer.compare(y.getValue()[0], x.getValue()[0]));
+            for (int k = 0; k < Math.min(TOP_VALUES, top.size()); k++) {
+                Map.Entry<Long, int[]> e = top.get(k);
+                if (e.getValue()[0] < 2) {
+                    break;
+                }
+                out.add(Condition.of(d, e.getKey(), t.describe(e.getValue()[1], d)));
+            }
+            if ((d == Dimension.NETWORK || d == Dimension.WIDE_NETWORK || d == Dimension.CLIENT) && counts.size() > 1) {
+                Condition set = unseenSet(d, top, t, b, Math.max(2, (int) Math.ceil(Signals.FLOOR * n)));
+                if (set != null) {
+                    out.add(set);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The values of {@code d} normal traffic never had, most frequent first (a botnet's networks). */
+    private static Condition unseenSet(Dimension d, List<Map.Entry<Long, int[]>> top, TrafficRecorder.Tick t, Baseline b,
+                                       int minCount) {
+        List<Long> values = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (Map.Entry<Long, int[]> e : top) {
+            if (values.size() >= MAX_SET || e.getValue()[0] < minCount) {
+                break; // only heavy sources: a crowd of new visitors, one request each, is not a set to block
+            }
+            if (b.share(d.ordinal(), e.getKey()) == 0) {
+                values.add(e.getKey());
+                texts.add(t.describe(e.getValue()[1], d));
+            }
+        }
+        if (values.size() < 2) {
+            return null;
+        }
+        long[] v = new long[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
+        }
+        return new Condition(d, v, texts);
+    }
+
+    private static boolean usesDimension(List<Condition> rule, Dimension d) {
+        for (Condition c : rule) {
+            if (c.dimension() == d) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double count(List<Condition> rule, TrafficRecorder.Tick t, boolean[] active) {
+        int m = 0;
+        for (int i = 0; i < t.sampled; i++) {
+            if (active[i] && matches(rule, t.samples, i * F)) {
+                m++;
+            }
+        }
+        return m;
+    }
+
+    private static double excess(List<Condition> rule, TrafficRecorder.Tick t, boolean[] active, double scale, double expected,
+                                 Baseline b) {
+        return count(rule, t, active) * scale - b.share(rows(rule)) * expected;
+    }
+
+    private static double collateral(List<Condition> rule, TrafficRecorder.Tick t, boolean[] active, double scale,
+                                     double expected, Baseline b) {
+        double normal = b.share(rows(rule)) * expected;
+        int known = 0;
+        for (int i = 0; i < t.sampled; i++) {
+            if ((t.flags(i) & TrafficRecorder.KNOWN) != 0 && matches(rule, t.samples, i * F)) {
+                known++;
+            }
+        }
+        return Math.max(normal, known * scale) / expected;
+    }
+
+    static boolean matches(List<Condition> rule, long[] rows, int offset) {
+        for (Condition c : rule) {
+            if (!c.contains(rows[offset + c.dimension().ordinal()])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static List<Baseline.RowTest> rows(List<Condition> rule) {
+        Baseline.RowTest[] tests = new Baseline.RowTest[rule.size()];
+        for (int k = 0; k < tests.length; k++) {
+            Condition c = rule.get(k);
+            int d = c.dimension().ordinal();
+            tests[k] = (data, offset) -> c.contains(data[offset + d]);
+        }
+        return Arrays.asList(tests);
+    }
+}

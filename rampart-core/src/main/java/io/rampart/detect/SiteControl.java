@@ -1,0 +1,186 @@
+package io.rampart.detect;
+
+import io.rampart.config.DetectionConfig;
+import io.rampart.config.MitigationStep;
+import io.rampart.mitigate.Condition;
+import io.rampart.mitigate.Rule;
+import io.rampart.mitigate.SitePolicy;
+import io.rampart.traffic.TrafficRecorder;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's work for one site, once per tick: drain the recorder, read the signals
+ * against the baseline, step the detector, recall or search signatures under attack, age the
+ * rules on the ladder, and learn the tick into the baseline when it was normal.
+ */
+final class SiteControl {
+    private static final Logger LOG = LoggerFactory.getLogger("io.rampart.detect");
+    static final int HISTORY = 100;
+
+    final String name;
+    final TrafficRecorder recorder;
+    private final BooleanSupplier saturated;
+    volatile MitigationStep pin;
+    final Baseline baseline;
+    final Detector detector;
+    final Signals signals = new Signals();
+    final RuleBook book;
+    final SignatureMemory memory = new SignatureMemory();
+    private final SignatureSearch search;
+    private final int learnTicks;
+    private final double minRate;
+    final TrafficRecorder.Tick tick = new TrafficRecorder.Tick();
+    final Deque<Transition> transitions = new ArrayDeque<>();
+    final Deque<String> events = new ArrayDeque<>();
+    private final EventSink sink;
+    private Instant now = Instant.EPOCH;
+    String explanation = "no traffic seen yet";
+    long ticks;
+
+    /** Where transitions and rule changes go besides the site's own history (log, metrics, incidents). */
+    interface EventSink {
+        void transition(Transition t);
+
+        void event(String site, String kind, String text);
+    }
+
+    SiteControl(String name, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin, DetectionConfig c,
+                long seed, EventSink sink) {
+        this.name = name;
+        this.recorder = recorder;
+        this.saturated = saturated;
+        this.pin = pin;
+        this.sink = sink;
+        double tickSeconds = c.tick().toNanos() / 1e9;
+        this.baseline = new Baseline(c.baselineHalfLife().toNanos() / 1e9 / tickSeconds, seed);
+        this.learnTicks = ticks(c.learnFor(), tickSeconds);
+        this.minRate = c.minRate();
+        this.detector = new Detector(c.surgeFactor(), c.minRate(), c.novelty(), Math.max(2, ticks(java.time.Duration.ofSeconds(5), tickSeconds)),
+                ticks(c.recoverFor(), tickSeconds));
+        this.search = new SignatureSearch(c.maxCollateral(), c.challengeCollateral());
+        this.book = new RuleBook(name, ticks(c.escalateAfter(), tickSeconds), ticks(c.stepDownAfter(), tickSeconds),
+                ticks(c.ruleTtl(), tickSeconds), ticks(c.widenAfter(), tickSeconds), c.maxStep(), c.shadow(), this::ruleEvent);
+    }
+
+    private static int ticks(java.time.Duration d, double tickSeconds) {
+        return (int) Math.max(1, Math.round(d.toNanos() / 1e9 / tickSeconds));
+    }
+
+    /** One tick of {@code seconds} ending at {@code at} ({@code hour}: 0-23, local). Returns whether the site's policy changed. */
+    boolean step(Instant at, double seconds, int hour) {
+        now = at;
+        ticks++;
+        recorder.drain(tick);
+        boolean learned = baseline.ticks() >= learnTicks && baseline.sampleSize() >= Baseline.MIN_ROWS;
+        signals.read(tick, seconds, baseline, hour, learned, saturated.getAsBoolean());
+        double rate = signals.rate;
+        double legitRate = learned ? Math.min(rate, signals.expected) : rate * Math.max(0, 1 - signals.maxNovelty());
+        boolean[] covered = covered();
+        // cold start: until the baseline knows enough, the static limits and admission are the only defence
+        SignatureMemory.Remembered recalled = learned && rate >= minRate
+                ? memory.recall(tick, covered, rate, legitRate, baseline, minRate) : null;
+        SiteState before = detector.state();
+        SiteState after = detector.step(signals, recalled != null);
+        explanation = signals.explain(tick);
+        if (after != before) {
+            String why = recalled != null && after == SiteState.ATTACK
+                    ? "traffic matches the signature of an earlier attack (" + recalled.id + "); " + explanation : explanation;
+            Transition t = new Transition(at, name, before, after, why);
+            remember(transitions, t);
+            sink.transition(t);
+        }
+        if (after == SiteState.ATTACK && learned) {
+            if (recalled != null && !book.has(recalled.conditions)) {
+                Signature s = new Signature(recalled.conditions, rate, rate - legitRate, 0, recalled.step, MitigationStep.CLOSE);
+                deploy(s, recalled.id);
+                covered = covered();
+            }
+            for (Signature s : search.search(tick, rate, legitRate, baseline, covered)) {
+                deploy(s, null);
+            }
+        }
+        book.tick(seconds, after, Detector.strained(signals), pin);
+        for (RuleBook.Live l : book.live()) {
+            memory.update(l.signature.conditions(), l.step, at);
+        }
+        if (after == SiteState.NORMAL && before == SiteState.NORMAL) {
+            baseline.learn(tick, rate, hour);
+        }
+        return book.takeChanged() || after != before;
+    }
+
+    private void deploy(Signature s, String recalledFrom) {
+        RuleBook.Live l = book.deploy(s, pin, recalledFrom);
+        if (l != null) {
+            memory.remember(l.id, s.conditions(), l.step, now);
+        }
+    }
+
+    /** Which samples of this tick a rule in force already matches. */
+    private boolean[] covered() {
+        List<RuleBook.Live> live = book.live();
+        if (live.isEmpty()) {
+            return null;
+        }
+        boolean[] c = new boolean[tick.sampled];
+        for (int i = 0; i < tick.sampled; i++) {
+            for (RuleBook.Live l : live) {
+                if (SignatureSearch.matches(l.signature.conditions(), tick.samples, i * TrafficRecorder.FIELDS)) {
+                    c[i] = true;
+                    break;
+                }
+            }
+        }
+        return c;
+    }
+
+    private void ruleEvent(String text) {
+        remember(events, now + " " + text);
+        sink.event(name, text.startsWith("rule") ? "rule" : "protection", text);
+    }
+
+    private static <T> void remember(Deque<T> d, T item) {
+        if (d.size() >= HISTORY) {
+            d.removeFirst();
+        }
+        d.addLast(item);
+    }
+
+    SitePolicy policy() {
+        List<Rule> rules = book.rules();
+        return new SitePolicy(rules, book.widened(), detector.state().id());
+    }
+
+    SiteState state() {
+        return detector.state();
+    }
+
+    /** Conditions of every rule in force, for tests and the admin API. */
+    List<List<Condition>> ruleConditions() {
+        List<List<Condition>> out = new ArrayList<>();
+        for (RuleBook.Live l : book.live()) {
+            out.add(l.signature.conditions());
+        }
+        return out;
+    }
+
+    static void log(Transition t) {
+        if (t.to() == SiteState.ATTACK) {
+            LOG.warn("site {}: {} -> {}: {}", t.site(), t.from().id(), t.to().id(), t.why());
+        } else {
+            LOG.info("site {}: {} -> {}: {}", t.site(), t.from().id(), t.to().id(), t.why());
+        }
+    }
+
+    static void log(String site, String text) {
+        LOG.info(String.format(Locale.ROOT, "site %s: %s", site, text));
+    }
+}

@@ -1,0 +1,78 @@
+package io.rampart.mitigate;
+
+import io.rampart.config.MitigationStep;
+import io.rampart.traffic.RequestFeatures;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * An automatic mitigation rule as the data plane sees it: conditions that must all hold, the step
+ * of the ladder it is at, and whether it only observes (shadow). Immutable apart from its hit
+ * counter; the control plane publishes a new rule object when the step changes, carrying the
+ * counter over.
+ */
+public final class Rule {
+    private final String id;
+    private final Condition[] conditions;
+    private final MitigationStep step;
+    private final boolean shadow;
+    private final LongAdder hits;
+
+    public Rule(String id, List<Condition> conditions, MitigationStep step, boolean shadow, LongAdder hits) {
+        this.id = id;
+        this.conditions = conditions.toArray(new Condition[0]);
+        this.step = step;
+        this.shadow = shadow || step == MitigationStep.OBSERVE;
+        this.hits = hits;
+    }
+
+    /** Whether every condition holds for {@code f}. Allocation-free. */
+    public boolean matches(RequestFeatures f) {
+        for (Condition c : conditions) {
+            if (!c.matches(f)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Counts one matching request (enforced or, in shadow, only counted). */
+    public void hit() {
+        hits.increment();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public List<Condition> conditions() {
+        return List.of(conditions);
+    }
+
+    public MitigationStep step() {
+        return step;
+    }
+
+    /** Counted and logged but not enforced. */
+    public boolean shadow() {
+        return shadow;
+    }
+
+    public LongAdder hits() {
+        return hits;
+    }
+
+    /** The conditions joined with AND, as shown to operators. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (Condition c : conditions) {
+            sb.append(sb.length() == 0 ? "" : " AND ").append(c);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return id + " [" + step + (shadow ? ", shadow" : "") + "] " + describe();
+    }
+}

@@ -1,0 +1,58 @@
+package io.rampart.mitigate;
+
+import io.rampart.traffic.RequestFeatures;
+import java.util.List;
+
+/**
+ * What the control plane decided for one site, as of its last tick: the automatic rules in force
+ * and whether every unknown client is to be challenged. Immutable; replaced whole.
+ */
+public final class SitePolicy {
+    /** No rules, no widened protection: what a site has before the control plane's first tick. */
+    public static final SitePolicy QUIET = new SitePolicy(List.of(), false, "normal");
+
+    private final Rule[] rules;
+    private final boolean challengeUnknown;
+    private final String state;
+
+    public SitePolicy(List<Rule> rules, boolean challengeUnknown, String state) {
+        this.rules = rules.toArray(new Rule[0]);
+        this.challengeUnknown = challengeUnknown;
+        this.state = state;
+    }
+
+    /**
+     * The first enforced rule {@code f} matches, or {@code null}. Shadow rules that match are
+     * counted on the way. Allocation-free.
+     */
+    public Rule match(RequestFeatures f) {
+        Rule[] rs = rules;
+        for (Rule r : rs) {
+            if (r.matches(f)) {
+                r.hit();
+                if (!r.shadow()) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    public boolean hasRules() {
+        return rules.length > 0;
+    }
+
+    public List<Rule> rules() {
+        return List.of(rules);
+    }
+
+    /** The automatic under-attack mode: every unknown client of the site is challenged. */
+    public boolean challengeUnknown() {
+        return challengeUnknown;
+    }
+
+    /** The detector's state for the site ({@code normal}, {@code attack}, {@code flash-crowd}...). */
+    public String state() {
+        return state;
+    }
+}

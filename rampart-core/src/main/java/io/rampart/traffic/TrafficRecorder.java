@@ -1,0 +1,186 @@
+package io.rampart.traffic;
+
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What one site's traffic looked like in the current tick: exact counts, a sample of requests
+ * with every dimension, distinct sources, and the origin's answers. Written by the event loops,
+ * drained by the control plane once per tick.
+ *
+ * <p>Design note: instead of one sketch per dimension updated on every request, the data plane
+ * writes a <em>sample</em> of whole requests (all {@link Dimension}s, one slot of longs each) to a
+ * fixed ring, keeping one request in 2<sup>shift</sup> where the control plane raises the shift
+ * when a tick overflows the ring. A whole-request sample answers joint questions (how much of the
+ * traffic is {@code path=/search AND fingerprint=F}?) that per-dimension count-min sketches
+ * cannot, at the cost of one striped counter, one random number and, for sampled requests, one
+ * atomic increment and {@value #FIELDS} stores. A slot is published by a stamp written last, so
+ * the reader skips a slot a writer has claimed but not finished. Memory is fixed:
+ * {@value #SLOTS} slots whatever the traffic. Names (a path, a user agent, the request head) are kept
+ * only by reference, for rules and reports; the fingerprint's text is rebuilt from the head, so
+ * it can miss a header the gateway changed before forwarding (the hash cannot). Distinct sources go to a {@link DistinctCounter}.
+ */
+public final class TrafficRecorder {
+    /** Slots in the sample ring. */
+    public static final int SLOTS = 8192;
+    /** Longs per slot: one per dimension, then flags. */
+    public static final int FIELDS = Dimension.COUNT + 1;
+    /** Flag: the client was known (clearance, solved challenge, user token or cookie, allow list). */
+    public static final long KNOWN = 1;
+    /** Flag: the request was refused before reaching the origin (limit, rule, challenge). */
+    public static final long REFUSED = 2;
+
+    private final long[] ring = new long[SLOTS * FIELDS];
+    private final ClientAddress[] clients = new ClientAddress[SLOTS];
+    private final String[] targets = new String[SLOTS];
+    private final String[] agents = new String[SLOTS];
+    private final HttpRequest[] heads = new HttpRequest[SLOTS];
+    private final AtomicLongArray stamps = new AtomicLongArray(SLOTS);
+    private final AtomicLong cursor = new AtomicLong();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder known = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder originAnswers = new LongAdder();
+    private final LongAdder originErrors = new LongAdder();
+    private final LongAdder originMicros = new LongAdder();
+    private volatile int sampleShift;
+    private volatile DistinctCounter sources = new DistinctCounter();
+    private DistinctCounter spareSources = new DistinctCounter();
+    private long drained;
+
+    /** Records one request. Allocation-free (a new fingerprint, once per slot, builds its description). */
+    public void record(RequestFeatures f, long flags) {
+        requests.increment();
+        if ((flags & KNOWN) != 0) {
+            known.increment();
+        }
+        if ((flags & REFUSED) != 0) {
+            refused.increment();
+        }
+        sources.add(f.values[Dimension.CLIENT.ordinal()]);
+        int shift = sampleShift;
+        if (shift > 0 && (ThreadLocalRandom.current().nextInt() & ((1 << shift) - 1)) != 0) {
+            return;
+        }
+        long seq = cursor.getAndIncrement();
+        int slot = (int) (seq & (SLOTS - 1));
+        int base = slot * FIELDS;
+        long[] v = f.values;
+        for (int d = 0; d < Dimension.COUNT; d++) {
+            ring[base + d] = v[d];
+        }
+        ring[base + Dimension.COUNT] = flags;
+        clients[slot] = f.client;
+        targets[slot] = f.target;
+        agents[slot] = f.userAgent;
+        heads[slot] = f.request;
+        stamps.setRelease(slot, seq + 1);
+    }
+
+    /** The origin answered a forwarded request with {@code status} after {@code nanos}. */
+    public void originAnswered(int status, long nanos) {
+        originAnswers.increment();
+        if (status >= 500) {
+            originErrors.increment();
+        }
+        originMicros.add(nanos / 1000);
+    }
+
+    /** The origin could not be reached or did not answer in time. */
+    public void originFailed() {
+        originAnswers.increment();
+        originErrors.increment();
+    }
+
+    /**
+     * Moves this tick's record into {@code into} and starts the next tick. Only the control plane
+     * calls this, from one thread. Requests are described through {@code describe} only when asked.
+     */
+    public void drain(Tick into) {
+        into.requests = requests.sumThenReset();
+        into.known = known.sumThenReset();
+        into.refused = refused.sumThenReset();
+        into.originAnswers = originAnswers.sumThenReset();
+        into.originErrors = originErrors.sumThenReset();
+        into.originMicros = originMicros.sumThenReset();
+        DistinctCounter full = sources;
+        spareSources.clear();
+        sources = spareSources;
+        spareSources = full;
+        into.distinctSources = full.estimate();
+        into.sampleShift = sampleShift;
+        long end = cursor.get();
+        long from = Math.max(drained, end - SLOTS);
+        int n = 0;
+        for (long seq = from; seq < end; seq++) {
+            int slot = (int) (seq & (SLOTS - 1));
+            if (stamps.getAcquire(slot) != seq + 1) {
+                continue; // claimed but not yet written, or already overwritten by a later request
+            }
+            int base = slot * FIELDS;
+            System.arraycopy(ring, base, into.samples, n * FIELDS, FIELDS);
+            into.clients[n] = clients[slot];
+            into.targets[n] = targets[slot];
+            into.agents[n] = agents[slot];
+            into.heads[n] = heads[slot];
+            if (stamps.getAcquire(slot) == seq + 1) {
+                n++;
+            }
+        }
+        drained = end;
+        into.sampled = n;
+        // keep the next tick's sample within the ring: about half of it at the last tick's rate
+        long perTick = end - from;
+        int shift = sampleShift;
+        if (perTick >= SLOTS * 3 / 4 && shift < 16) {
+            sampleShift = shift + 1;
+        } else if (perTick < SLOTS / 4 && shift > 0) {
+            sampleShift = shift - 1;
+        }
+    }
+
+    /** Fixed memory of the recorder, in bytes (approximate: arrays only). */
+    public static long footprintBytes() {
+        return (long) SLOTS * FIELDS * 8 + SLOTS * 8L * 3 + 2L * DistinctCounter.bytes();
+    }
+
+    /** One tick's record, reused by the control plane tick after tick. */
+    public static final class Tick {
+        public long requests;
+        public long known;
+        public long refused;
+        public long originAnswers;
+        public long originErrors;
+        public long originMicros;
+        public long distinctSources;
+        public int sampleShift;
+        public int sampled;
+        public final long[] samples = new long[SLOTS * FIELDS];
+        final ClientAddress[] clients = new ClientAddress[SLOTS];
+        final String[] targets = new String[SLOTS];
+        final String[] agents = new String[SLOTS];
+        final HttpRequest[] heads = new HttpRequest[SLOTS];
+
+        /** The value of sample {@code i} along dimension {@code d}. */
+        public long value(int i, int d) {
+            return samples[i * FIELDS + d];
+        }
+
+        public long flags(int i) {
+            return samples[i * FIELDS + Dimension.COUNT];
+        }
+
+        /** A readable form of sample {@code i}'s value along {@code d} (allocates: for rules and reports). */
+        public String describe(int i, Dimension d) {
+            return RequestFeatures.describe(d, clients[i], targets[i], agents[i], heads[i]);
+        }
+
+        /** How many requests one sample stands for. */
+        public double scale() {
+            return sampled == 0 ? 0 : (double) requests / sampled;
+        }
+    }
+}

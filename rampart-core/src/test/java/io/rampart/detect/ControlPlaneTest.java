@@ -1,0 +1,281 @@
+package io.rampart.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.rampart.config.ConfigLoader;
+import io.rampart.config.DetectionConfig;
+import io.rampart.config.MitigationStep;
+import io.rampart.mitigate.Policy;
+import io.rampart.mitigate.PolicyHolder;
+import io.rampart.mitigate.Rule;
+import io.rampart.mitigate.SitePolicy;
+import io.rampart.traffic.FeatureHasher;
+import io.rampart.traffic.RequestFeatures;
+import io.rampart.traffic.TrafficRecorder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The control plane driven tick by tick with an injected clock and synthetic traffic through the
+ * real recorder: detection, signatures, the ladder, flash crowds, repeats, cold start, pins.
+ */
+class ControlPlaneTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-20T19:00:00Z"));
+    private final TrafficRecorder recorder = new TrafficRecorder();
+    private final AtomicBoolean saturated = new AtomicBoolean();
+    private final PolicyHolder holder = new PolicyHolder(Policy.quiet(1));
+    private final Traffic traffic = new Traffic(new FeatureHasher(42), holder);
+    private ControlPlane plane;
+
+    @AfterEach
+    void close() {
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    static DetectionConfig detection(String yaml) throws Exception {
+        String text = "sites:\n  - {name: s, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}\ndetection:\n"
+                + (yaml.isEmpty() ? "  enabled: true\n" : yaml.indent(2));
+        return new ConfigLoader().parse(text, "test.yml").detection();
+    }
+
+    private ControlPlane plane(String yaml, StateStore store) throws Exception {
+        plane = new ControlPlane(detection(yaml), List.of(new ControlPlane.SiteSpec("s", recorder, saturated::get, null)),
+                holder, clock, store, null);
+        return plane;
+    }
+
+    private ControlPlane plane(String yaml) throws Exception {
+        return plane(yaml, StateStore.none());
+    }
+
+    private void tick() {
+        clock.advance(Duration.ofSeconds(1));
+        plane.tick();
+    }
+
+    private SiteView site() {
+        return plane.view().get(0);
+    }
+
+    private void normalSeconds(int n) {
+        for (int i = 0; i < n; i++) {
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+    }
+
+    private SitePolicy policy() {
+        return holder.get().site(0);
+    }
+
+    private RequestFeatures bot() {
+        return traffic.features("100.64.3.7", Traffic.botHead(HttpMethod.GET, "/search?q=" + traffic.randomWord(10), Traffic.BROWSERS.get(0)));
+    }
+
+    private RequestFeatures reader(String path) {
+        return traffic.features("10.1.0.9", Traffic.browserHead(path, Traffic.BROWSERS.get(1)));
+    }
+
+    @Test
+    void normalEvening_staysNormal_andIsLearned() throws Exception {
+        plane("");
+        normalSeconds(15);
+        assertThat(site().state()).isEqualTo("normal");
+        assertThat(site().baselineTicks()).isEqualTo(15);
+        assertThat(site().normalRate()).isBetween(80.0, 100.0);
+        assertThat(policy().hasRules()).isFalse();
+    }
+
+    @Test
+    void distributedFloodWithABotFingerprint_isBlockedWithinTwoTicks_andReadersAreNot() throws Exception {
+        plane("");
+        normalSeconds(15);
+        traffic.floodSecond(recorder, 2000, false);
+        traffic.normalSecond(recorder, 40);
+        tick();
+        traffic.floodSecond(recorder, 2000, false);
+        traffic.normalSecond(recorder, 40);
+        tick();
+        assertThat(site().state()).isEqualTo("attack");
+        assertThat(site().rules()).hasSize(1);
+        SiteView.RuleView rule = site().rules().get(0);
+        assertThat(rule.conditions()).contains("fingerprint=").contains("path=/search");
+        assertThat(rule.step()).isEqualTo("block");
+        assertThat(rule.collateral()).isLessThan(0.001);
+        Rule matched = policy().match(bot());
+        assertThat(matched).isNotNull();
+        assertThat(matched.step()).isEqualTo(MitigationStep.BLOCK);
+        for (String page : Traffic.PAGES) {
+            assertThat(policy().match(reader(page))).as(page).isNull();
+        }
+        assertThat(policy().match(reader("/search?q=volunteers"))).as("a person searching").isNull();
+        assertThat(site().transitions()).anySatisfy(t -> assertThat(t).contains("normal -> ").contains("rate"));
+    }
+
+    @Test
+    void flashCrowdOfNewReaders_isCalledAFlashCrowd_andNothingIsBlocked() throws Exception {
+        plane("");
+        normalSeconds(15);
+        for (int s = 0; s < 10; s++) {
+            traffic.crowdSecond(recorder, 600, s);
+            traffic.normalSecond(recorder, 40);
+            tick();
+            assertThat(site().state()).as("second %d: %s", s, site().signals()).isIn("flash-crowd", "normal");
+        }
+        assertThat(site().state()).isEqualTo("flash-crowd");
+        assertThat(policy().hasRules()).isFalse();
+        assertThat(policy().challengeUnknown()).isFalse();
+    }
+
+    @Test
+    void attackerCopyingTheCommonestBrowser_isCaughtOnWhatItDoesNotCopy() throws Exception {
+        plane("");
+        normalSeconds(15);
+        for (int s = 0; s < 3; s++) {
+            traffic.floodSecond(recorder, 1500, true);
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(site().state()).isEqualTo("attack");
+        assertThat(site().rules()).isNotEmpty();
+        String conditions = site().rules().get(0).conditions();
+        assertThat(conditions).as("the fingerprint is a reader's: not enough on its own").contains("path=/search");
+        RequestFeatures mimic = traffic.features("100.64.9.7", Traffic.browserHead("/search?q=" + traffic.randomWord(10), Traffic.BROWSERS.get(0)));
+        assertThat(policy().match(mimic)).isNotNull();
+        for (String page : Traffic.PAGES) {
+            assertThat(policy().match(reader(page))).as(page).isNull();
+        }
+    }
+
+    @Test
+    void ruleClimbsTheLadderWhileTheAttackGoesOn_thenStepsDownAndExpires() throws Exception {
+        plane("escalateAfter: 3s\nstepDownAfter: 3s\nruleTtl: 4s\nrecoverFor: 2s");
+        normalSeconds(15);
+        for (int s = 0; s < 6; s++) {
+            traffic.floodSecond(recorder, 2000, false);
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(site().rules().get(0).step()).as(site().events().toString()).isEqualTo("close");
+        assertThat(site().events()).anySatisfy(e -> assertThat(e).contains("escalated from block to close"));
+        for (int s = 0; s < 6; s++) {
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(site().events()).anySatisfy(e -> assertThat(e).contains("stepped down from close to block"));
+        for (int s = 0; s < 10; s++) {
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(site().rules()).as("expired").isEmpty();
+        assertThat(policy().hasRules()).isFalse();
+        assertThat(site().state()).isEqualTo("normal");
+        assertThat(site().transitions()).anySatisfy(t -> assertThat(t).contains("attack -> recovering"));
+        assertThat(site().transitions()).anySatisfy(t -> assertThat(t).contains("recovering -> normal"));
+    }
+
+    @Test
+    void sameBotnetTheNextDay_isStoppedOnTheFirstTick_evenAfterARestart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        plane("ruleTtl: 3s\nrecoverFor: 2s", StateStore.open(dir));
+        normalSeconds(15);
+        for (int s = 0; s < 3; s++) {
+            traffic.floodSecond(recorder, 2000, false);
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(site().rules()).hasSize(1);
+        normalSeconds(20);
+        assertThat(site().rules()).isEmpty();
+        assertThat(site().remembered()).hasSize(1);
+        plane.close();
+        assertThat(Files.readString(dir.resolve("detection-state.json"))).contains("\"signatures\"");
+
+        // a restart: a new control plane reads the state back
+        StateStore reopened = StateStore.open(dir);
+        plane("ruleTtl: 3s\nrecoverFor: 2s", reopened);
+        assertThat(site().baselineTicks()).isGreaterThanOrEqualTo(15);
+        assertThat(site().remembered()).hasSize(1);
+        clock.advance(Duration.ofHours(20));
+        normalSeconds(2);
+        traffic.floodSecond(recorder, 2000, false);
+        traffic.normalSecond(recorder, 40);
+        tick();
+        assertThat(site().state()).as("one tick is enough for a known botnet").isEqualTo("attack");
+        assertThat(site().rules()).hasSize(1);
+        assertThat(site().rules().get(0).repeatOf()).isNotNull();
+        assertThat(policy().match(bot())).isNotNull();
+    }
+
+    @Test
+    void coldStart_deploysNoRule_staticLimitsAloneDefend() throws Exception {
+        plane("learnFor: 30s");
+        normalSeconds(5);
+        for (int s = 0; s < 3; s++) {
+            traffic.floodSecond(recorder, 2000, false);
+            tick();
+        }
+        assertThat(policy().hasRules()).isFalse();
+        assertThat(site().signals()).contains("still learning");
+    }
+
+    @Test
+    void originStrainedUnderAnAttackWithNoUsableSignature_widensToChallengingEveryUnknownClient() throws Exception {
+        plane("widenAfter: 3s\nstepDownAfter: 3s\nrecoverFor: 2s");
+        normalSeconds(15);
+        saturated.set(true);
+        for (int s = 0; s < 6; s++) {
+            // readers' own traffic at 20x, plus a few novel bots: an attack, but no rule cheap enough for all of it
+            traffic.crowdSecond(recorder, 800, s);
+            traffic.floodSecond(recorder, 400, false);
+            tick();
+        }
+        assertThat(site().state()).isEqualTo("attack");
+        assertThat(policy().challengeUnknown()).as(site().events().toString()).isTrue();
+        saturated.set(false);
+        for (int s = 0; s < 15; s++) {
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(policy().challengeUnknown()).isFalse();
+    }
+
+    @Test
+    void pinnedSite_holdsEveryRuleAtThePinnedStep() throws Exception {
+        plane("escalateAfter: 2s");
+        plane.pin("s", MitigationStep.CHALLENGE);
+        normalSeconds(15);
+        for (int s = 0; s < 5; s++) {
+            traffic.floodSecond(recorder, 2000, false);
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(site().pin()).isEqualTo("challenge");
+        assertThat(site().rules()).allSatisfy(r -> assertThat(r.step()).isEqualTo("challenge"));
+        assertThat(plane.pin("nope", null)).isFalse();
+    }
+
+    @Test
+    void shadowMode_countsMatchesButEnforcesNothing() throws Exception {
+        plane("shadow: true");
+        normalSeconds(15);
+        for (int s = 0; s < 2; s++) {
+            traffic.floodSecond(recorder, 2000, false);
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(site().rules()).hasSize(1);
+        assertThat(site().rules().get(0).shadow()).isTrue();
+        assertThat(policy().match(bot())).as("counted, not enforced").isNull();
+        tick();
+        assertThat(site().rules().get(0).matchedTotal()).as("the bot above and the second flood tick").isGreaterThan(4000);
+    }
+}
