@@ -125,12 +125,14 @@ final class RuleBook {
                 target = l.step.up();
             } else if (l.quietTicks >= stepDownTicks && l.step.compareTo(MitigationStep.LIMIT) > 0) {
                 target = l.step.down();
-                l.peak = l.rate;
-                l.quietTicks = 0;
             }
             if (target != l.step) {
                 events.accept(String.format(Locale.ROOT, "rule %s %s from %s to %s (%.0f/s matching, peak %.0f/s)", l.id,
                         target.compareTo(l.step) > 0 ? "escalated" : "stepped down", l.step, target, l.rate, l.peak));
+                if (target.compareTo(l.step) < 0) {
+                    l.peak = l.rate; // measured afresh at the lower rung
+                    l.quietTicks = 0;
+                }
                 l.step = target;
                 l.ticksAtStep = 0;
                 publish(l);

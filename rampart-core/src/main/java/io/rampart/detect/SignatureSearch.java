@@ -26,9 +26,10 @@ import java.util.Map;
  * normal traffic would have there (its share of the baseline sample times the expected rate),
  * {@code excess = now − normal}, and {@code collateral = max(normal(C), known(C)) / expected},
  * where {@code known(C)} is traffic of clients already known good that matches.</li>
- * <li>Start from the term with the largest excess; then add terms from other dimensions that keep
- * at least 98% of the matched traffic (narrower at no loss) or that cut the collateral while
- * keeping 80%; at most four terms.</li>
+ * <li>Start from the term with the largest excess times precision; then add terms from other dimensions that keep
+ * at least 98% of the matched traffic (narrower at no loss; never an address or network term,
+ * which would tie the rule to where the bots happen to be this second) or that cut the collateral
+ * while keeping 80%; at most four terms.</li>
  * <li>A signature whose collateral is within {@code maxCollateral} may climb the whole ladder;
  * one within {@code challengeCollateral} only up to challenge (browsers pass it); beyond that it
  * is not deployed. It starts at block when it is clear-cut (precision ≥ 95%, collateral within a
@@ -49,6 +50,10 @@ final class SignatureSearch {
 
     private final double maxCollateral;
     private final double challengeCollateral;
+    /** Why the last search found nothing (for the site's event history), or null. */
+    String lastRefusal;
+    /** The refused rule's conditions alone (the numbers change every tick), or null. */
+    String lastRefusalKey;
 
     SignatureSearch(double maxCollateral, double challengeCollateral) {
         this.maxCollateral = maxCollateral;
@@ -60,6 +65,7 @@ final class SignatureSearch {
      * rules in force (they are left out); {@code legitRate} is the rate normal traffic would have now.
      */
     List<Signature> search(TrafficRecorder.Tick t, double rate, double legitRate, Baseline b, boolean[] covered) {
+        lastRefusal = null;
         int n = t.sampled;
         List<Signature> found = new ArrayList<>();
         if (n == 0 || rate <= 0) {
@@ -95,15 +101,21 @@ final class SignatureSearch {
 
     private Signature searchOne(TrafficRecorder.Tick t, boolean[] active, double scale, double expected, Baseline b) {
         List<Condition> best = null;
-        double bestExcess = 0;
+        double bestScore = 0;
         for (Condition c : candidates(t, active, null, b)) {
             double ex = excess(List.of(c), t, active, scale, expected, b);
-            if (ex > bestExcess) {
-                bestExcess = ex;
+            double score = ex <= 0 ? 0 : ex * ex / (count(List.of(c), t, active) * scale); // excess × precision
+            if (isNetwork(c.dimension())) {
+                score *= 0.9; // at a near tie, what the bots send beats where they are: it holds when they move
+            }
+            if (score > bestScore) {
+                bestScore = score;
                 best = List.of(c);
             }
         }
         if (best == null) {
+            lastRefusal = "no value stands out: the excess traffic looks like normal traffic";
+            lastRefusalKey = lastRefusal;
             return null;
         }
         List<Condition> rule = new ArrayList<>(best);
@@ -122,9 +134,14 @@ final class SignatureSearch {
                     continue;
                 }
                 double col = collateral(wider, t, active, scale, expected, b);
-                boolean free = coverage >= 0.98 && col <= pickCollateral + 1e-9;
+                // a network term only where it spares legitimate traffic: as a free narrowing it would
+                // tie the rule to where the botnet happens to be this second
+                boolean free = coverage >= 0.98 && col <= pickCollateral + 1e-9 && !isNetwork(c.dimension());
                 boolean cheaper = col < pickCollateral - 1e-9;
-                if ((free || cheaper) && (pick == null || col < pickCollateral - 1e-9 || m > pickMatched)) {
+                // at equal cost a content term beats a network term: it still holds when the bots move
+                boolean better = pick == null || col < pickCollateral - 1e-9 || m > pickMatched
+                        || (isNetwork(pick.dimension()) && !isNetwork(c.dimension()) && col <= pickCollateral + 1e-9);
+                if ((free || cheaper) && better) {
                     pick = c;
                     pickCollateral = col;
                     pickMatched = m;
@@ -140,6 +157,10 @@ final class SignatureSearch {
         double now = matched * scale;
         double excess = excess(rule, t, active, scale, expected, b);
         if (excess <= 0 || excess / now < 0.5 || collateral > challengeCollateral) {
+            lastRefusalKey = describe(rule);
+            lastRefusal = String.format(java.util.Locale.ROOT,
+                    "no rule for %s: %.0f/s matching, %.0f/s in excess, %.1f%% of normal traffic would be hit", describe(rule),
+                    now, excess, 100 * collateral);
             return null;
         }
         MitigationStep highest = collateral <= maxCollateral ? MitigationStep.CLOSE : MitigationStep.CHALLENGE;
@@ -211,6 +232,10 @@ final class SignatureSearch {
         return new Condition(d, v, texts);
     }
 
+    private static boolean isNetwork(Dimension d) {
+        return d == Dimension.CLIENT || d == Dimension.NETWORK || d == Dimension.WIDE_NETWORK;
+    }
+
     private static boolean usesDimension(List<Condition> rule, Dimension d) {
         for (Condition c : rule) {
             if (c.dimension() == d) {
@@ -245,6 +270,14 @@ final class SignatureSearch {
             }
         }
         return Math.max(normal, known * scale) / expected;
+    }
+
+    private static String describe(List<Condition> rule) {
+        StringBuilder sb = new StringBuilder();
+        for (Condition c : rule) {
+            sb.append(sb.length() == 0 ? "" : " AND ").append(c);
+        }
+        return sb.toString();
     }
 
     static boolean matches(List<Condition> rule, long[] rows, int offset) {

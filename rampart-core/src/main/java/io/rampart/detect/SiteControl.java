@@ -43,6 +43,7 @@ final class SiteControl {
     private final EventSink sink;
     private Instant now = Instant.EPOCH;
     String explanation = "no traffic seen yet";
+    private String lastRefusal;
     long ticks;
 
     /** Where transitions and rule changes go besides the site's own history (log, metrics, incidents). */
@@ -97,14 +98,22 @@ final class SiteControl {
             remember(transitions, t);
             sink.transition(t);
         }
+        double uncovered = uncoveredRate(covered, rate);
         if (after == SiteState.ATTACK && learned) {
             if (recalled != null && !book.has(recalled.conditions)) {
                 Signature s = new Signature(recalled.conditions, rate, rate - legitRate, 0, recalled.step, MitigationStep.CLOSE);
                 deploy(s, recalled.id);
                 covered = covered();
             }
-            for (Signature s : search.search(tick, rate, legitRate, baseline, covered)) {
+            // look for another vector only while what the rules leave is still well above normal
+            List<Signature> found = recalled == null && uncovered - legitRate >= Math.max(minRate, legitRate)
+                    ? search.search(tick, rate, legitRate, baseline, covered) : List.of();
+            for (Signature s : found) {
                 deploy(s, null);
+            }
+            if (found.isEmpty() && search.lastRefusal != null && !search.lastRefusalKey.equals(lastRefusal)) {
+                lastRefusal = search.lastRefusalKey;
+                ruleEvent(search.lastRefusal);
             }
         }
         book.tick(seconds, after, Detector.strained(signals), pin);
@@ -122,6 +131,18 @@ final class SiteControl {
         if (l != null) {
             memory.remember(l.id, s.conditions(), l.step, now);
         }
+    }
+
+    /** Requests per second this tick that no rule in force matches. */
+    private double uncoveredRate(boolean[] covered, double rate) {
+        if (covered == null || tick.sampled == 0) {
+            return rate;
+        }
+        int n = 0;
+        for (boolean c : covered) {
+            n += c ? 0 : 1;
+        }
+        return rate * n / tick.sampled;
     }
 
     /** Which samples of this tick a rule in force already matches. */
