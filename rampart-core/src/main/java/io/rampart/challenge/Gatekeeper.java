@@ -73,6 +73,7 @@ public final class Gatekeeper {
                 Tickets.Check c = tickets.checkClearance(clearance, client, headers.get(HttpHeaderNames.USER_AGENT));
                 if (c.ok()) {
                     out.known(Standing.Basis.CLEARANCE);
+                    out.person = person(clearance);
                 } else {
                     out.refused = c;
                 }
@@ -84,22 +85,31 @@ public final class Gatekeeper {
                 String token = Cookies.value(cookie, tokenCookie);
                 if (token != null && userTokens.valid(token)) {
                     out.known(Standing.Basis.USER_TOKEN);
+                    out.person = person(token);
                 }
             }
             for (int i = 0; !out.known && i < userCookies.length; i++) {
-                if (Cookies.has(cookie, userCookies[i])) {
+                String session = Cookies.value(cookie, userCookies[i]);
+                if (session != null) {
                     out.known(Standing.Basis.USER_COOKIE);
+                    out.person = person(session);
                 }
             }
         }
         for (int i = 0; !out.known && i < userHeaders.length; i++) {
-            if (headers.contains(userHeaders[i])) {
+            String value = headers.get(userHeaders[i]);
+            if (value != null) {
                 out.known(Standing.Basis.USER_HEADER);
+                out.person = person(value);
             }
         }
         if (!out.known && allowListed) {
             out.known(Standing.Basis.ALLOW_LIST);
         }
+    }
+
+    private static long person(String credential) {
+        return io.rampart.traffic.KeyHash.fnv1a(credential, credential.length()) | 1;
     }
 
     private void redeemSolution(String solution, String ua, ClientAddress client, Standing out) {

@@ -27,8 +27,10 @@ public final class Standing {
     String setCookie;
     Tickets.Check refused;
     boolean ourCookies;
+    long person;
 
     public void reset() {
+        person = 0;
         known = false;
         basis = Basis.NONE;
         setCookie = null;
@@ -39,6 +41,14 @@ public final class Standing {
     void known(Basis why) {
         known = true;
         basis = why;
+    }
+
+    /**
+     * Which known user this is, as a hash of the session cookie, header, token or clearance that
+     * made them known (0: not told apart, e.g. the allow list). Rate limits count per user.
+     */
+    public long person() {
+        return person;
     }
 
     /** Known clients skip challenges and use the reserved share of origin capacity. */

@@ -119,6 +119,9 @@ final class ConfigValidator {
     }
 
     private void knownUsers(KnownUsersConfig k) {
+        if (k.usersPerAddress() < 1 || k.usersPerAddress() > 10_000) {
+            error("knownUsers.usersPerAddress", "expected 1 to 10000 (known users sharing one address), got " + k.usersPerAddress());
+        }
         if ((k.tokenCookie() == null) != (k.tokenSecret() == null)) {
             error(k.tokenCookie() == null ? "knownUsers.tokenCookie" : "knownUsers.tokenSecret",
                     "a signed user token needs both tokenCookie (its cookie's name) and tokenSecret");
@@ -199,6 +202,7 @@ final class ConfigValidator {
         between(p + ".ruleTtl", d.ruleTtl(), d.tick(), Duration.ofDays(7));
         between(p + ".recoverFor", d.recoverFor(), Duration.ZERO, Duration.ofHours(24));
         between(p + ".widenAfter", d.widenAfter(), d.tick(), Duration.ofHours(1));
+        between(p + ".closeHold", d.closeHold(), Duration.ZERO, Duration.ofSeconds(60));
         if (!(d.surgeFactor() >= 1.2 && d.surgeFactor() <= 1000)) {
             error(p + ".surgeFactor", "expected 1.2 to 1000 (times the expected rate), got " + d.surgeFactor());
         }

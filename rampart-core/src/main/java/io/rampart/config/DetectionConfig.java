@@ -26,6 +26,9 @@ import java.time.Duration;
  * @param maxStep         the highest rung automatic rules may climb to ({@code limit} to {@code close})
  * @param shadow          every automatic rule is only counted and logged (observe the detector first)
  * @param ruleLimit       the per-client rate a {@code limit} rule allows
+ * @param closeHold       how long a request matching a {@code close} rule is held (reading nothing
+ *                        more) before its connection is closed: a bot that waits for answers waits
+ *                        instead of reconnecting at once (0s: close at once)
  */
 public record DetectionConfig(
         Boolean enabled,
@@ -45,10 +48,11 @@ public record DetectionConfig(
         Duration widenAfter,
         MitigationStep maxStep,
         Boolean shadow,
-        RateConfig ruleLimit) {
+        RateConfig ruleLimit,
+        Duration closeHold) {
 
     public static final DetectionConfig DEFAULT = new DetectionConfig(null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null);
 
     public DetectionConfig {
         enabled = enabled == null || enabled;
@@ -68,5 +72,6 @@ public record DetectionConfig(
         maxStep = maxStep == null ? MitigationStep.CLOSE : maxStep;
         shadow = shadow != null && shadow;
         ruleLimit = ruleLimit == null ? new RateConfig(1.0, 5) : ruleLimit;
+        closeHold = closeHold == null ? Duration.ofSeconds(5) : closeHold;
     }
 }

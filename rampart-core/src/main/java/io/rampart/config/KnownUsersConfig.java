@@ -19,11 +19,16 @@ import java.util.List;
  * @param headers     names of request headers that only the organisation's own clients send
  * @param tokenCookie name of the cookie carrying a signed user token (with {@code tokenSecret})
  * @param tokenSecret the secret shared with the site's application that mints the tokens
+ * @param usersPerAddress known users (by cookie, header, token or clearance) are rate limited each on
+ *                    their own, and together one address may send this many times the per-client
+ *                    limit: an office of staff behind one NAT address is not limited as one client
  */
-public record KnownUsersConfig(List<String> cookies, List<String> headers, String tokenCookie, String tokenSecret) {
-    public static final KnownUsersConfig DEFAULT = new KnownUsersConfig(null, null, null, null);
+public record KnownUsersConfig(List<String> cookies, List<String> headers, String tokenCookie, String tokenSecret,
+                               Integer usersPerAddress) {
+    public static final KnownUsersConfig DEFAULT = new KnownUsersConfig(null, null, null, null, null);
 
     public KnownUsersConfig {
+        usersPerAddress = usersPerAddress == null ? 16 : usersPerAddress;
         cookies = cookies == null ? List.of() : List.copyOf(cookies);
         headers = headers == null ? List.of() : List.copyOf(headers);
     }

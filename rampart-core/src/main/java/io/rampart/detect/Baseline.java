@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  * variance, Welford-style, for the rate) whose weight is {@code max(1/n, α)}: the first ticks form a
  * plain average, later ticks forget with the configured half-life. The hour-of-day profile takes
  * over from the overall average once that hour has been seen for {@value #HOUR_TICKS_TRUSTED}
- * ticks. The request sample is a reservoir of {@value #RESERVOIR} rows refreshed like the averages:
+ * ticks. A young baseline (fewer than {@value #RECENT} ticks) uses the median and MAD of its
+ * recent ticks instead, robust to a burst at start-up. The request sample is a reservoir of {@value #RESERVOIR} rows refreshed like the averages:
  * each normal tick replaces a share α of the rows with requests drawn from that tick, so old traffic
  * fades with the same half-life. The reservoir answers joint questions ("how much normal traffic
  * has this fingerprint AND this path?") that per-dimension counters cannot; its resolution is
@@ -33,6 +34,8 @@ public final class Baseline {
     final long[] rows = new long[RESERVOIR * F];
     int filled;
     long ticks;
+    /** Ticks restored from the state file (their rates are known only as averages). */
+    long restoredTicks;
     double rateMean;
     double rateVar;
     final double[] hourMean = new double[24];
@@ -40,6 +43,11 @@ public final class Baseline {
     double latencyMicros;
     double errorShare;
     double sourcesMean;
+    /** Rates of the last {@value #RECENT} normal ticks: the robust estimate of a young baseline. */
+    static final int RECENT = 600;
+    final double[] recent = new double[RECENT];
+    private double recentMedian;
+    private double recentSpread;
     private final SplittableRandom random;
     @SuppressWarnings("unchecked")
     private final Map<Long, int[]>[] counts = new Map[Dimension.COUNT];
@@ -61,6 +69,8 @@ public final class Baseline {
         double d = rate - rateMean;
         rateMean += a * d;
         rateVar = (1 - a) * (rateVar + a * d * d);
+        recent[(int) (ticks % RECENT)] = rate;
+        robustRecent();
         long ht = hourTicks[hour]++;
         hourMean[hour] += Math.max(1.0 / (ht + 1), alphaFloor) * (rate - hourMean[hour]);
         if (t.originAnswers > 0) {
@@ -88,6 +98,21 @@ public final class Baseline {
         countsStale = true;
     }
 
+    /** Median and scaled median absolute deviation of the recent normal ticks' rates. */
+    private void robustRecent() {
+        int n = (int) Math.min(ticks + 1, RECENT);
+        double[] r = java.util.Arrays.copyOf(recent, n);
+        java.util.Arrays.sort(r);
+        double median = n % 2 == 1 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
+        for (int i = 0; i < n; i++) {
+            r[i] = Math.abs(r[i] - median);
+        }
+        java.util.Arrays.sort(r);
+        double mad = n % 2 == 1 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
+        recentMedian = median;
+        recentSpread = 1.4826 * mad;
+    }
+
     /** Ticks learned so far. */
     public long ticks() {
         return ticks;
@@ -95,11 +120,23 @@ public final class Baseline {
 
     /** Requests per second expected now: the hour's own average once trusted, else the overall one. */
     public double expectedRate(int hour) {
-        return hourTicks[hour] >= HOUR_TICKS_TRUSTED ? hourMean[hour] : rateMean;
+        if (hourTicks[hour] >= HOUR_TICKS_TRUSTED) {
+            return hourMean[hour];
+        }
+        return young() ? recentMedian : rateMean;
     }
 
     public double rateSigma() {
-        return Math.sqrt(Math.max(0, rateVar));
+        return young() ? recentSpread : Math.sqrt(Math.max(0, rateVar));
+    }
+
+    /**
+     * A baseline younger than {@value #RECENT} ticks (and not restored from a long history) judges
+     * by the median and median absolute deviation of what it saw: one burst in its first seconds
+     * (a load test, a warm-up, a crawler) would otherwise set "normal" far too high for hours.
+     */
+    private boolean young() {
+        return ticks > 0 && ticks < RECENT && restoredTicks == 0;
     }
 
     /** Average origin latency of normal ticks, microseconds (0: nothing measured yet). */

@@ -9,7 +9,8 @@ package io.rampart.detect;
  * saturated). An anomalous tick whose traffic is <em>novel</em> (see {@link Signals}) is
  * attack-like; one that is not is crowd-like. Hysteresis: one attack-like tick makes the site
  * suspect, a second confirms the attack (an overwhelming tick, ten times the rate and mostly
- * novel, confirms at once, as does a remembered signature); it takes {@code calmTicks} quiet ticks
+ * novel, confirms at once, as does a remembered signature); an attack the rules hold off is
+ * still an attack while they match a flood of novel traffic; it takes {@code calmTicks} quiet ticks
  * to start recovering and {@code recoverTicks} more to be normal, and any attack-like tick while
  * recovering returns to attack. During cold start (less than {@code learnTicks} of baseline) the
  * rate means nothing: only origin strain counts as anomalous. Every change is a
@@ -70,14 +71,15 @@ final class Detector {
 
     /**
      * Steps the machine with one tick's signals; {@code recalled} when a remembered attack signature
-     * matches this tick. Returns the new state (the same when nothing changed).
+     * matches this tick; {@code rulesBusy} when rules in force still match a flood (the attack goes
+     * on even though the rules keep the rate off the origin). Returns the new state.
      */
-    SiteState step(Signals s, boolean recalled) {
+    SiteState step(Signals s, boolean recalled, boolean rulesBusy) {
         boolean anomalous = anomalous(s);
         boolean novel = novel(s);
         lastAnomalous = anomalous;
         lastNovel = novel;
-        boolean attackLike = recalled || (anomalous && novel);
+        boolean attackLike = recalled || (anomalous && novel) || (rulesBusy && novel);
         boolean overwhelming = recalled || (attackLike && s.learned && s.rate >= 10 * Math.max(s.expected, minRate / 2)
                 && s.maxNovelty() >= 0.5);
         SiteState next = state;

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * peak, and expires after {@code ttlTicks} without a match (every match extends it). Rules are
  * ordered harshest first so the data plane stops at the strongest match. A pinned site holds
  * every rule at the pinned rung. The site's widened protection (challenge every unknown client)
- * starts after {@code widenTicks} of attack with the origin still strained, and ends after
+ * starts after {@code widenTicks} of attack with the origin still strained since the last new
+ * rule, and ends after
  * {@code stepDownTicks} calm.
  */
 final class RuleBook {
@@ -89,6 +90,7 @@ final class RuleBook {
         publish(l);
         live.add(l);
         live.sort((a, b) -> b.step.compareTo(a.step));
+        strainedTicks = 0; // give the new rule its chance before widening
         events.accept(String.format(Locale.ROOT, "rule %s deployed at %s%s: %s%s", l.id, first,
                 shadow || first == MitigationStep.OBSERVE ? " (shadow)" : "", s,
                 recalledFrom == null ? "" : " - a repeat of " + recalledFrom));
@@ -162,6 +164,15 @@ final class RuleBook {
         boolean c = changed;
         changed = false;
         return c;
+    }
+
+    /** Requests per second the rules matched in the last tick, all together. */
+    double matchingRate() {
+        double sum = 0;
+        for (Live l : live) {
+            sum += l.rate;
+        }
+        return sum;
     }
 
     List<Rule> rules() {

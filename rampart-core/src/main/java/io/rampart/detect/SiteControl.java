@@ -83,13 +83,17 @@ final class SiteControl {
         boolean learned = baseline.ticks() >= learnTicks && baseline.sampleSize() >= Baseline.MIN_ROWS;
         signals.read(tick, seconds, baseline, hour, learned, saturated.getAsBoolean());
         double rate = signals.rate;
-        double legitRate = learned ? Math.min(rate, signals.expected) : rate * Math.max(0, 1 - signals.maxNovelty());
+        // what legitimate traffic there is now: no more than normal, and no more than the part that is not novel
+        double notNovel = rate * Math.max(0, 1 - signals.maxNovelty());
+        double legitRate = learned ? Math.min(Math.min(rate, signals.expected), Math.max(notNovel, 1)) : notNovel;
         boolean[] covered = covered();
         // cold start: until the baseline knows enough, the static limits and admission are the only defence
         SignatureMemory.Remembered recalled = learned && rate >= minRate
                 ? memory.recall(tick, covered, rate, legitRate, baseline, minRate) : null;
         SiteState before = detector.state();
-        SiteState after = detector.step(signals, recalled != null);
+        // rules still matching a flood mean the attack goes on, even when they keep the rate off the origin
+        boolean rulesBusy = book.matchingRate() >= Math.max(minRate, 3 * legitRate);
+        SiteState after = detector.step(signals, recalled != null, rulesBusy);
         explanation = signals.explain(tick);
         if (after != before) {
             String why = recalled != null && after == SiteState.ATTACK

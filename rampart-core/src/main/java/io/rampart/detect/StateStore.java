@@ -94,6 +94,7 @@ public final class StateStore {
         }
         Baseline b = s.baseline;
         b.ticks = site.path("ticks").asLong();
+        b.restoredTicks = b.ticks;
         b.rateMean = site.path("rateMean").asDouble();
         b.rateVar = site.path("rateVar").asDouble();
         b.latencyMicros = site.path("latencyMicros").asDouble();

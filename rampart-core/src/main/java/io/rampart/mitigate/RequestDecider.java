@@ -2,6 +2,7 @@ package io.rampart.mitigate;
 
 import io.rampart.config.LimitAction;
 import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.KeyHash;
 
 /**
  * The first-line decision for one request: lists, then per-client and per-prefix limits.
@@ -12,6 +13,8 @@ import io.rampart.traffic.ClientAddress;
  * budget. Allocation-free; time comes from the caller.
  */
 public final class RequestDecider {
+    private static final long PERSON = 0x5045_5253_4f4eL;
+
     private final IpSet allow;
     private final IpSet deny;
     private final GcraTable table;
@@ -34,8 +37,24 @@ public final class RequestDecider {
         return deny;
     }
 
+    /** Whether the operator's allow list names {@code client}. */
+    public boolean allowListed(ClientAddress client) {
+        return !allow.isEmpty() && allow.contains(client);
+    }
+
     /** Fills {@code out} with the verdict for a request from {@code client} under {@code limits}. */
     public void decide(ClientAddress client, SiteLimits limits, long now, Decision out) {
+        decide(client, limits, now, 0, out);
+    }
+
+    /**
+     * As {@link #decide(ClientAddress, SiteLimits, long, Decision)}, for a request from the known
+     * user {@code person} (a hash of their session, token or clearance; 0 for none). A known user is
+     * held to the per-client limit on their own, and all known users of one address together to
+     * the shared address budget: staff behind one office NAT are not limited as one client, while
+     * a bot inventing sessions from one address gets no more than that budget.
+     */
+    public void decide(ClientAddress client, SiteLimits limits, long now, long person, Decision out) {
         if (!allow.isEmpty() && allow.contains(client)) {
             out.set(Verdict.ALLOW, Reason.ALLOW_LIST, 0, 0);
             return;
@@ -47,7 +66,16 @@ public final class RequestDecider {
         RateLimit perClient = limits.perClient();
         boolean suspect = false;
         if (perClient != null) {
-            long wait = table.admit(client.key(), perClient, now);
+            boolean shared = person != 0 && limits.sharedAddress() != null;
+            long wait = shared ? table.admit(KeyHash.mix(PERSON, client.key(), person), perClient, now)
+                    : table.admit(client.key(), perClient, now);
+            if (shared && wait <= 0) {
+                long addressWait = table.acquire(client.key(), limits.sharedAddress(), now);
+                if (addressWait > 0) {
+                    over(limits, Reason.CLIENT_RATE, addressWait, out);
+                    return;
+                }
+            }
             if (wait > 0) {
                 over(limits, Reason.CLIENT_RATE, wait, out);
                 return;

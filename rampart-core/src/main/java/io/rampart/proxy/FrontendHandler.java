@@ -271,18 +271,22 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         siteIndex = site.index();
         features.fill(ex.client, req, ex.target);
-        rt.decider.decide(ex.client, site.limitsFor(ex.target), rt.ticker.getAsLong(), decision);
+        boolean own = ex.target.startsWith(ChallengePage.PREFIX);
+        HttpHeaders h = req.headers();
+        if (!own) {
+            // who the client is comes first: known users are rate limited each on their own (an office NAT)
+            rt.gatekeeper.assess(h, ex.client, rt.decider.allowListed(ex.client), standing);
+            countTickets();
+        }
+        rt.decider.decide(ex.client, site.limitsFor(ex.target), rt.ticker.getAsLong(), standing.person(), decision);
         Verdict verdict = decision.verdict();
         if (verdict == Verdict.ALLOW) {
-            if (ex.target.startsWith(ChallengePage.PREFIX)) {
+            if (own) {
                 site.recorder().record(features, 0);
                 rt.metrics.request(siteIndex, verdict);
                 serveOwn();
                 return;
             }
-            HttpHeaders h = req.headers();
-            rt.gatekeeper.assess(h, ex.client, decision.reason() == Reason.ALLOW_LIST, standing);
-            countTickets();
             SitePolicy sp = rt.policy.get().site(siteIndex);
             if (sp.hasRules() && !verifiedKnown() && enforcedRule(sp)) {
                 return;
@@ -393,7 +397,11 @@ final class FrontendHandler extends ChannelDuplexHandler {
         decision.rule(rule, verdict, wait);
         site.recorder().record(features, TrafficRecorder.REFUSED | (standing.known() ? TrafficRecorder.KNOWN : 0));
         rt.metrics.request(siteIndex, verdict);
-        refuseOrForward(verdict);
+        if (verdict == Verdict.CLOSE && rt.closeHoldNanos > 0) {
+            holdThenClose();
+        } else {
+            refuseOrForward(verdict);
+        }
         return true;
     }
 
@@ -875,6 +883,26 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         String accept = request.headers().get(HttpHeaderNames.ACCEPT);
         return accept != null && accept.contains("json") && !accept.contains("text/html");
+    }
+
+    /**
+     * The top rung: read nothing more, answer nothing, close after {@code detection.closeHold}. A
+     * bot that waits for its answer waits here instead of reconnecting at once; the connection caps
+     * bound how many such holds one client can cost.
+     */
+    private void holdThenClose() {
+        state = State.TARPIT;
+        ctx.channel().config().setAutoRead(false);
+        int id = exchangeId;
+        timer = ctx.executor().schedule(() -> {
+            timer = null;
+            if (id == exchangeId && state == State.TARPIT) {
+                ex.status = 0;
+                log(true);
+                endExchange();
+                closeNow();
+            }
+        }, rt.closeHoldNanos, TimeUnit.NANOSECONDS);
     }
 
     private void tarpit() {

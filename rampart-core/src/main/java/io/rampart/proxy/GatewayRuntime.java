@@ -70,6 +70,8 @@ final class GatewayRuntime {
     final FeatureHasher hasher;
     /** The per-client rate a {@code limit} rule allows. */
     final RateLimit ruleLimit;
+    /** How long a request matching a {@code close} rule is held before its connection is closed. */
+    final long closeHoldNanos;
     /** Requests between head and end of response, for graceful stop. */
     final AtomicInteger inFlight = new AtomicInteger();
     volatile boolean draining;
@@ -103,6 +105,7 @@ final class GatewayRuntime {
         this.admissionQueueNanos = adm.queueTimeout().toNanos();
 
         long limitIds = 1;
+        int users = config.knownUsers().usersPerAddress();
         for (int i = 0; i < config.sites().size(); i++) {
             SiteConfig sc = config.sites().get(i);
             List<Upstream> ups = new ArrayList<>();
@@ -110,16 +113,16 @@ final class GatewayRuntime {
                 ups.add(new Upstream(UpstreamUrl.parse(u)));
             }
             LimitsConfig siteLimitsCfg = sc.limits() == null ? config.limits() : sc.limits().inherit(config.limits());
-            SiteLimits siteLimits = compile(siteLimitsCfg, limitIds);
-            limitIds += 2;
+            SiteLimits siteLimits = compile(siteLimitsCfg, limitIds, users);
+            limitIds += 3;
             List<RouteConfig> routes = new ArrayList<>(sc.routes());
             routes.sort(Comparator.comparingInt((RouteConfig r) -> r.path().length()).reversed());
             String[] prefixes = new String[routes.size()];
             SiteLimits[] routeLimits = new SiteLimits[routes.size()];
             for (int r = 0; r < routes.size(); r++) {
                 prefixes[r] = routes.get(r).path();
-                routeLimits[r] = compile(routes.get(r).limits().inherit(siteLimitsCfg), limitIds);
-                limitIds += 2;
+                routeLimits[r] = compile(routes.get(r).limits().inherit(siteLimitsCfg), limitIds, users);
+                limitIds += 3;
             }
             AdmissionGate gate = null;
             if (adm.enabled()) {
@@ -139,6 +142,7 @@ final class GatewayRuntime {
         this.hasher = store.hasher();
         this.policy = new PolicyHolder(Policy.quiet(sites.size()));
         this.ruleLimit = RateLimit.of(limitIds, det.ruleLimit().rate(), det.ruleLimit().burst());
+        this.closeHoldNanos = det.closeHold().toNanos();
         if (det.enabled()) {
             List<ControlPlane.SiteSpec> specs = new ArrayList<>();
             for (int i = 0; i < sites.size(); i++) {
@@ -181,9 +185,11 @@ final class GatewayRuntime {
         }
     }
 
-    private static SiteLimits compile(LimitsConfig l, long id) {
-        return new SiteLimits(rate(l.perClient(), id), rate(l.perPrefix(), id + 1), l.action(),
-                l.tarpitDelay().toNanos());
+    private static SiteLimits compile(LimitsConfig l, long id, int usersPerAddress) {
+        RateConfig c = l.perClient();
+        RateLimit shared = c == null || c.rate() == null ? null
+                : RateLimit.of(id + 2, c.rate() * usersPerAddress, (int) Math.min(Integer.MAX_VALUE, (long) c.burst() * usersPerAddress));
+        return new SiteLimits(rate(c, id), rate(l.perPrefix(), id + 1), l.action(), l.tarpitDelay().toNanos(), shared);
     }
 
     private static RateLimit rate(RateConfig r, long id) {

@@ -143,6 +143,53 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void detectionMistakes_areNamedPrecisely() {
+        ConfigException e = errorsOf("""
+                detection:
+                  tick: 50ms
+                  surgeFactor: 1
+                  novelty: 2
+                  maxCollateral: 0.2
+                  challengeCollateral: 0.1
+                  maxStep: under-attack
+                  ruleLimit: {rate: 0, burst: 0}
+                  stateDir: ' '
+                  escalateAfter: 0s
+                knownUsers: {usersPerAddress: 0}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactlyInAnyOrder(
+                "detection.tick", "detection.surgeFactor", "detection.novelty", "detection.challengeCollateral",
+                "detection.maxStep", "detection.ruleLimit", "detection.stateDir", "detection.escalateAfter",
+                "knownUsers.usersPerAddress");
+        assertThat(e.getMessage()).contains("expected 100ms to 10s, got 50ms")
+                .contains("expected limit, challenge, block or close, got under-attack");
+        e = errorsOf("""
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1'], pin: sometimes}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactly("sites[0].pin");
+        assertThat(e.getMessage()).contains("(or auto), got 'sometimes'");
+    }
+
+    @Test
+    void detectionDefaults_andAPin_areReadFromTheFile() throws Exception {
+        RampartConfig c = new ConfigLoader().parse("""
+                detection: {stateDir: /var/lib/rampart, shadow: true}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1'], pin: challenge}
+                  - {name: b, hosts: [b.example], upstreams: ['http://127.0.0.1:1'], pin: auto}
+                """, "t.yml");
+        assertThat(c.detection().enabled()).isTrue();
+        assertThat(c.detection().tick()).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(c.detection().shadow()).isTrue();
+        assertThat(c.detection().maxStep()).isEqualTo(MitigationStep.CLOSE);
+        assertThat(c.sites().get(0).pin()).isEqualTo(MitigationStep.CHALLENGE);
+        assertThat(c.sites().get(1).pin()).isNull();
+    }
+
+    @Test
     void everyProblem_isReportedAtOnce() {
         ConfigException e = errorsOf("""
                 listeners:

@@ -45,6 +45,30 @@ class RequestDeciderTest {
         assertThat(out.retryAfterSeconds()).isEqualTo(1);
     }
 
+    /** Issue 4: sixty staff behind one office NAT are not one client; a bot inventing sessions gets the shared budget only. */
+    @Test
+    void knownUsersBehindOneAddress_areLimitedEachOnTheirOwn_withinTheAddresssSharedBudget() {
+        // per client 1/s burst 2; an address may carry 4 users' worth: 4/s burst 8
+        SiteLimits office = new SiteLimits(RateLimit.of(1, 1, 2), null, LimitAction.LIMIT, 0, RateLimit.of(3, 4, 8));
+        RequestDecider d = new RequestDecider(IpSet.EMPTY, IpSet.EMPTY, new GcraTable(1024));
+        Decision out = new Decision();
+        ClientAddress nat = ClientAddress.parse("203.0.113.60");
+        for (int person = 1; person <= 4; person++) {
+            for (int i = 0; i < 2; i++) {
+                d.decide(nat, office, 0, person * 7919L, out);
+                assertThat(out.verdict()).as("person %d request %d", person, i).isEqualTo(Verdict.ALLOW);
+            }
+        }
+        d.decide(nat, office, 0, 1 * 7919L, out);
+        assertThat(out.reason()).as("one person past their own burst").isEqualTo(Reason.CLIENT_RATE);
+        d.decide(nat, office, 0, 99L, out);
+        assertThat(out.reason()).as("a fifth session: the address's shared budget is spent").isEqualTo(Reason.CLIENT_RATE);
+        d.decide(ClientAddress.parse("203.0.113.61"), office, 0, 0, out);
+        assertThat(out.verdict()).as("another address is untouched").isEqualTo(Verdict.ALLOW);
+        d.decide(nat, office, 0, 0, out);
+        assertThat(out.verdict()).as("an anonymous request from the NAT has its own per-client bucket").isEqualTo(Verdict.ALLOW);
+    }
+
     @Test
     void ipv6Prefix_isTheSlash64() {
         ClientAddress a = ClientAddress.parse("2001:db8:1:2::1");

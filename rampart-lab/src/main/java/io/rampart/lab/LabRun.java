@@ -62,6 +62,7 @@ public final class LabRun {
 
     private final Options options;
     private final PrintWriter progress;
+    private Path gatewayLogs;
 
     public LabRun(Options options, PrintWriter progress) {
         this.options = options;
@@ -73,6 +74,12 @@ public final class LabRun {
         }
     }
 
+    /** Copies each gateway's own output (for Rampart: its detection log) to {@code dir/SCENARIO.TARGET.log}. */
+    public LabRun keepGatewayLogs(Path dir) {
+        this.gatewayLogs = dir;
+        return this;
+    }
+
     public ScenarioResult run(Scenario scenario) throws IOException, InterruptedException {
         // world-readable: nginx workers run as an unprivileged user when the lab runs as root
         Path work = Files.createTempDirectory("rampart-lab-",
@@ -82,12 +89,26 @@ public final class LabRun {
             for (String name : options.targets()) {
                 progress.printf("%s: %s for %.0f s...%n", scenario.name(), name, scenario.duration().toMillis() / 1000.0);
                 progress.flush();
-                scores.add(runOne(scenario, name, generator, Files.createDirectories(work.resolve(name))));
+                Path dir = Files.createDirectories(work.resolve(name));
+                scores.add(runOne(scenario, name, generator, dir));
+                if (gatewayLogs != null) {
+                    keepLog(dir, gatewayLogs.resolve(scenario.name() + "." + name + ".log"));
+                }
             }
         } finally {
             deleteTree(work);
         }
         return result(scenario, scores);
+    }
+
+    private static void keepLog(Path targetDir, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(targetDir)) {
+            Path log = walk.filter(p -> p.getFileName().toString().equals("output.log")).findFirst().orElse(null);
+            if (log != null) {
+                Files.createDirectories(to.getParent());
+                Files.copy(log, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     private TargetScore runOne(Scenario scenario, String name, LoadGenerator generator, Path dir) throws IOException, InterruptedException {

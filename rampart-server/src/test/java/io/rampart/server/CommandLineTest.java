@@ -123,6 +123,45 @@ class CommandLineTest {
     }
 
     @Test
+    void adminDetection_showsEachSite_andPinsTakeAStepOrAPreciseError() throws Exception {
+        try (TestOrigin origin = new TestOrigin()) {
+            int gwPort = freePort();
+            int adminPort = freePort();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("run", "--upstream", origin.url(),
+                    "--listen", "127.0.0.1:" + gwPort, "--admin", "127.0.0.1:" + adminPort, "--exit-after", "4s"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("metrics:"));
+            try (RawHttp admin = new RawHttp(adminPort)) {
+                Response view = admin.get("x", "/detection");
+                assertThat(view.status()).isEqualTo(200);
+                assertThat(view.header("content-type")).startsWith("application/json");
+                assertThat(view.text()).contains("\"site\" : \"default\"").contains("\"state\" : \"normal\"")
+                        .contains("\"pin\" : \"auto\"");
+                admin.send("POST /detection/pin?site=default&step=challenge HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+                Response pinned = admin.read();
+                assertThat(pinned.status()).isEqualTo(200);
+                assertThat(pinned.text()).contains("\"pin\":\"challenge\"");
+                assertThat(admin.get("x", "/detection").text()).contains("\"pin\" : \"challenge\"");
+                admin.send("POST /detection/pin?site=default&step=nuke HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+                Response bad = admin.read();
+                assertThat(bad.status()).isEqualTo(400);
+                assertThat(bad.text()).contains("step: expected one of observe, limit, challenge, block, close, under-attack (or auto), got 'nuke'");
+                admin.send("POST /detection/pin?site=nope&step=auto HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+                assertThat(admin.read().status()).isEqualTo(404);
+                admin.send("POST /detection/pin?step=auto HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+                Response noSite = admin.read();
+                assertThat(noSite.status()).isEqualTo(400);
+                assertThat(noSite.text()).contains("expected one site=NAME");
+                admin.send("POST /detection/pin?site=default&step=auto HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+                assertThat(admin.read().text()).contains("\"pin\":\"auto\"");
+            }
+            try (RawHttp c = new RawHttp(gwPort)) {
+                assertThat(c.get("anything.example", "/echo").status()).as("the gateway serves on").isEqualTo(200);
+            }
+            assertThat(exit.get()).isZero();
+        }
+    }
+
+    @Test
     void demo_printsItsUrlsAndProxiesTheDemoOrigin() throws Exception {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("demo", "--listen", "127.0.0.1:0",
                 "--origin", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--exit-after", "3s"));

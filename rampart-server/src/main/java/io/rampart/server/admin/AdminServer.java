@@ -13,15 +13,22 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.config.HostPort;
+import io.rampart.config.MitigationStep;
+import io.rampart.detect.ControlPlane;
 import io.rampart.proxy.Gateway;
 import io.rampart.server.SmallHttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * The admin listener: {@code GET /metrics} (Prometheus text) and {@code GET /healthz}. Its own
+ * The admin listener: {@code GET /metrics} (Prometheus text), {@code GET /healthz},
+ * {@code GET /detection} (each site's detected state, signals, rules, transitions) and
+ * {@code POST /detection/pin?site=S&step=STEP} (hold a site's rules at one rung). Its own
  * single event loop, so a scrape never competes with client traffic for a proxy thread.
  */
 public final class AdminServer implements AutoCloseable {
@@ -44,6 +51,8 @@ public final class AdminServer implements AutoCloseable {
         server.close();
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Gateway gateway;
 
@@ -57,11 +66,16 @@ public final class AdminServer implements AutoCloseable {
                 send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json", "{\"error\":\"bad request\"}\n", false);
                 return;
             }
-            String path = new QueryStringDecoder(req.uri()).path();
+            QueryStringDecoder query = new QueryStringDecoder(req.uri());
+            String path = query.path();
+            if (req.method() == HttpMethod.POST && "/detection/pin".equals(path)) {
+                pin(ctx, req, query);
+                return;
+            }
             boolean get = req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD;
             if (!get) {
                 send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
-                        "{\"error\":\"only GET is served here\"}\n", true);
+                        "{\"error\":\"only GET is served here, and POST on /detection/pin\"}\n", true);
                 return;
             }
             switch (path) {
@@ -74,9 +88,70 @@ public final class AdminServer implements AutoCloseable {
                             "{\"status\":\"ok\",\"connections\":" + gateway.openConnections()
                                     + ",\"inFlight\":" + gateway.inFlight() + "}\n", true);
                     break;
+                case "/detection":
+                    ControlPlane control = gateway.detection();
+                    if (control == null) {
+                        send(ctx, req, HttpResponseStatus.CONFLICT, "application/json", error("detection is off (detection.enabled: false)"), true);
+                    } else {
+                        send(ctx, req, HttpResponseStatus.OK, "application/json", json(control.view()), true);
+                    }
+                    break;
                 default:
                     send(ctx, req, HttpResponseStatus.NOT_FOUND, "application/json",
-                            "{\"error\":\"not found\",\"paths\":[\"/metrics\",\"/healthz\"]}\n", true);
+                            "{\"error\":\"not found\",\"paths\":[\"/metrics\",\"/healthz\",\"/detection\",\"POST /detection/pin?site=S&step=STEP\"]}\n", true);
+            }
+        }
+
+        /** {@code POST /detection/pin?site=NAME&step=STEP}: holds a site's automatic rules at one rung ({@code auto}: releases it). */
+        private void pin(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
+            ControlPlane control = gateway.detection();
+            if (control == null) {
+                send(ctx, req, HttpResponseStatus.CONFLICT, "application/json", error("detection is off (detection.enabled: false)"), true);
+                return;
+            }
+            List<String> site = query.parameters().get("site");
+            List<String> step = query.parameters().get("step");
+            if (site == null || site.size() != 1 || site.get(0).isBlank()) {
+                send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json", error("expected one site=NAME"), true);
+                return;
+            }
+            if (step == null || step.size() != 1) {
+                send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json",
+                        error("expected one step=auto|observe|limit|challenge|block|close|under-attack"), true);
+                return;
+            }
+            MitigationStep parsed;
+            try {
+                parsed = MitigationStep.parse(step.get(0));
+            } catch (IllegalArgumentException e) {
+                send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json", error("step: " + e.getMessage()), true);
+                return;
+            }
+            if (!control.pin(site.get(0), parsed)) {
+                send(ctx, req, HttpResponseStatus.NOT_FOUND, "application/json", error("no site named '" + site.get(0) + "'"), true);
+                return;
+            }
+            send(ctx, req, HttpResponseStatus.OK, "application/json",
+                    "{\"site\":" + quote(site.get(0)) + ",\"pin\":\"" + (parsed == null ? "auto" : parsed.id()) + "\"}\n", true);
+        }
+
+        private static String error(String message) {
+            return "{\"error\":" + quote(message) + "}\n";
+        }
+
+        private static String quote(String s) {
+            try {
+                return JSON.writeValueAsString(s);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static String json(Object value) {
+            try {
+                return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
             }
         }
 

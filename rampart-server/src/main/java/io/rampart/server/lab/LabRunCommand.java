@@ -35,7 +35,7 @@ final class LabRunCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "DURATION", description = "stretch or shrink each scenario to this length, phases in proportion (e.g. 20s)")
     String duration;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "write SCENARIO.json and SCENARIO.md here")
+    @Option(names = "--out", paramLabel = "DIR", description = "write SCENARIO.json, SCENARIO.md and each gateway's log (SCENARIO.TARGET.log) here")
     Path out;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
@@ -88,6 +88,9 @@ final class LabRunCommand implements Callable<Integer> {
             return 2;
         }
         LabRun lab = new LabRun(options, err);
+        if (this.out != null) {
+            lab.keepGatewayLogs(this.out);
+        }
         for (Scenario s : plan) {
             ScenarioResult result = lab.run(s);
             out.println();
