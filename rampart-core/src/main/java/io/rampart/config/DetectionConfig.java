@@ -56,7 +56,7 @@ public record DetectionConfig(
 
     public DetectionConfig {
         enabled = enabled == null || enabled;
-        tick = tick == null ? Duration.ofSeconds(1) : tick;
+        tick = tick == null ? Duration.ofMillis(500) : tick;
         learnFor = learnFor == null ? Duration.ofSeconds(10) : learnFor;
         baselineHalfLife = baselineHalfLife == null ? Duration.ofMinutes(30) : baselineHalfLife;
         surgeFactor = surgeFactor == null ? 3.0 : surgeFactor;

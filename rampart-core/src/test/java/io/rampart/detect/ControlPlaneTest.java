@@ -42,8 +42,8 @@ class ControlPlaneTest {
     }
 
     static DetectionConfig detection(String yaml) throws Exception {
-        String text = "sites:\n  - {name: s, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}\ndetection:\n"
-                + (yaml.isEmpty() ? "  enabled: true\n" : yaml.indent(2));
+        String text = "sites:\n  - {name: s, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}\ndetection:\n  tick: 1s\n"
+                + yaml.indent(2);
         return new ConfigLoader().parse(text, "test.yml").detection();
     }
 
@@ -213,6 +213,27 @@ class ControlPlaneTest {
         assertThat(site().rules()).hasSize(1);
         assertThat(site().rules().get(0).repeatOf()).isNotNull();
         assertThat(policy().match(bot())).isNotNull();
+    }
+
+    @Test
+    void pulseWave_secondPulseMeetsTheRuleAtOnce() throws Exception {
+        plane("");
+        normalSeconds(15);
+        int firstPulseTicks = 0;
+        while (!policy().hasRules()) {
+            traffic.floodSecond(recorder, 1000, false);
+            traffic.normalSecond(recorder, 40);
+            tick();
+            firstPulseTicks++;
+        }
+        assertThat(firstPulseTicks).as("first pulse: detected and ruled on the first tick").isEqualTo(1);
+        for (int s = 0; s < 5; s++) {
+            traffic.floodSecond(recorder, 1000, false);
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        normalSeconds(6); // the pause
+        assertThat(policy().match(bot())).as("second pulse: refused before any tick").isNotNull();
     }
 
     @Test
