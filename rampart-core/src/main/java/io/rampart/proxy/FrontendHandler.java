@@ -26,6 +26,7 @@ import io.rampart.challenge.ChallengePage;
 import io.rampart.challenge.Gatekeeper;
 import io.rampart.challenge.Standing;
 import io.rampart.challenge.Tickets;
+import io.rampart.config.MitigationStep;
 import io.rampart.metrics.GatewayMetrics.SlowKind;
 import io.rampart.metrics.GatewayMetrics.UpstreamError;
 import io.rampart.mitigate.Decision;
@@ -794,10 +795,31 @@ final class FrontendHandler extends ChannelDuplexHandler {
                 timer.cancel(false);
                 timer = null;
             }
-            connect();
+            if (!refusedByNewRule()) {
+                connect();
+            }
         } else {
             releaseSlot(-1, false);
         }
+    }
+
+    /**
+     * A block or close rule deployed while this request waited for its origin slot: it is refused
+     * now rather than sent on. Without this, the part of a flood queued before the rule would still
+     * reach the origin for up to {@code admission.queueTimeout}.
+     */
+    private boolean refusedByNewRule() {
+        SitePolicy sp = rt.policy.get().site(siteIndex);
+        if (!sp.hasRules() || verifiedKnown()) {
+            return false;
+        }
+        Rule rule = sp.match(features);
+        if (rule == null || rule.step().compareTo(MitigationStep.BLOCK) < 0) {
+            return false;
+        }
+        decision.rule(rule, Verdict.BLOCK, 0);
+        abortExchange(403);
+        return true;
     }
 
     /** Pushed out of a full queue by a lighter or more important request (runs on this connection's event loop). */

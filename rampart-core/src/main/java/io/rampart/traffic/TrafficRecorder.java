@@ -1,6 +1,7 @@
 package io.rampart.traffic;
 
 import io.netty.handler.codec.http.HttpRequest;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -17,8 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
  * when a tick overflows the ring. A whole-request sample answers joint questions (how much of the
  * traffic is {@code path=/search AND fingerprint=F}?) that per-dimension count-min sketches
  * cannot, at the cost of one striped counter, one random number and, for sampled requests, one
- * atomic increment and {@value #FIELDS} stores. A slot is published by a stamp written last, so
- * the reader skips a slot a writer has claimed but not finished. Memory is fixed:
+ * atomic increment and {@value #FIELDS} stores. Each slot is a small seqlock: the writer clears
+ * its stamp, writes, then publishes the stamp (release); the reader checks the stamp before and
+ * after copying (acquire) and skips a slot being written or overwritten. Memory is fixed:
  * {@value #SLOTS} slots whatever the traffic. Names (a path, a user agent, the request head) are kept
  * only by reference, for rules and reports; the fingerprint's text is rebuilt from the head, so
  * it can miss a header the gateway changed before forwarding (the hash cannot). Distinct sources go to a {@link DistinctCounter}.
@@ -68,6 +70,8 @@ public final class TrafficRecorder {
         long seq = cursor.getAndIncrement();
         int slot = (int) (seq & (SLOTS - 1));
         int base = slot * FIELDS;
+        stamps.setRelease(slot, 0); // seqlock: the slot is being written
+        VarHandle.storeStoreFence();
         long[] v = f.values;
         for (int d = 0; d < Dimension.COUNT; d++) {
             ring[base + d] = v[d];
@@ -122,6 +126,7 @@ public final class TrafficRecorder {
             }
             int base = slot * FIELDS;
             System.arraycopy(ring, base, into.samples, n * FIELDS, FIELDS);
+            VarHandle.loadLoadFence();
             into.clients[n] = clients[slot];
             into.targets[n] = targets[slot];
             into.agents[n] = agents[slot];

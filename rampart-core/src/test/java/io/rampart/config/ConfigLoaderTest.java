@@ -182,7 +182,7 @@ class ConfigLoaderTest {
                   - {name: b, hosts: [b.example], upstreams: ['http://127.0.0.1:1'], pin: auto}
                 """, "t.yml");
         assertThat(c.detection().enabled()).isTrue();
-        assertThat(c.detection().tick()).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(c.detection().tick()).isEqualTo(java.time.Duration.ofMillis(500));
         assertThat(c.detection().shadow()).isTrue();
         assertThat(c.detection().maxStep()).isEqualTo(MitigationStep.CLOSE);
         assertThat(c.sites().get(0).pin()).isEqualTo(MitigationStep.CHALLENGE);

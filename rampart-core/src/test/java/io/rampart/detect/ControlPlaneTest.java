@@ -137,6 +137,21 @@ class ControlPlaneTest {
     }
 
     @Test
+    void flashCrowdThatStrainsTheOrigin_isStillAFlashCrowd_neverWidened() throws Exception {
+        plane("widenAfter: 2s");
+        normalSeconds(15);
+        saturated.set(true);
+        for (int s = 0; s < 8; s++) {
+            traffic.crowdSecond(recorder, 600, s);
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(site().state()).isEqualTo("flash-crowd");
+        assertThat(policy().hasRules()).isFalse();
+        assertThat(policy().challengeUnknown()).as("a crowd of readers is served, not challenged").isFalse();
+    }
+
+    @Test
     void attackerCopyingTheCommonestBrowser_isCaughtOnWhatItDoesNotCopy() throws Exception {
         plane("");
         normalSeconds(15);
