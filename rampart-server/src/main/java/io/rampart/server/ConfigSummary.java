@@ -1,5 +1,7 @@
 package io.rampart.server;
 
+import io.rampart.config.DetectionConfig;
+import io.rampart.config.Durations;
 import io.rampart.config.LimitsConfig;
 import io.rampart.config.ListenerConfig;
 import io.rampart.config.RampartConfig;
@@ -29,12 +31,19 @@ final class ConfigSummary {
             sb.append("  lists: ").append(c.allow().size()).append(" allow, ").append(c.deny().size())
                     .append(" deny, ").append(c.trustedProxies().size()).append(" trusted proxies\n");
         }
+        DetectionConfig d = c.detection();
+        sb.append("  detection: ").append(!d.enabled() ? "off (static limits only)"
+                : "every " + Durations.format(d.tick()) + ", rules up to " + d.maxStep() + (d.shadow() ? ", shadow only" : "")
+                + ", state " + (d.stateDir() == null ? "not kept" : "in " + d.stateDir())).append('\n');
         sb.append("  sites (").append(c.sites().size()).append("):\n");
         for (SiteConfig s : c.sites()) {
             sb.append("    ").append(s.name()).append(": ").append(String.join(", ", s.hosts()))
                     .append(" -> ").append(String.join(", ", s.upstreams())).append('\n');
             if (s.limits() != null) {
                 sb.append("      limits: ").append(limits(s.limits().inherit(c.limits()))).append('\n');
+            }
+            if (s.pin() != null) {
+                sb.append("      pinned at ").append(s.pin()).append('\n');
             }
             for (RouteConfig r : s.routes()) {
                 LimitsConfig site = s.limits() == null ? c.limits() : s.limits().inherit(c.limits());
