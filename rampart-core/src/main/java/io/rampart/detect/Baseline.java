@@ -16,9 +16,10 @@ import java.util.SplittableRandom;
  * plain average, later ticks forget with the configured half-life. The hour-of-day profile takes
  * over from the overall average once that hour has been seen for {@value #HOUR_TICKS_TRUSTED}
  * ticks. A young baseline (fewer than {@value #RECENT} ticks) uses the median and MAD of its
- * recent ticks instead, robust to a burst at start-up. The request sample is a reservoir of {@value #RESERVOIR} rows refreshed like the averages:
- * each normal tick replaces a share α of the rows with requests drawn from that tick, so old traffic
- * fades with the same half-life. The reservoir answers joint questions ("how much normal traffic
+ * recent ticks instead, robust to a burst at start-up. The request sample is a reservoir of
+ * {@value #RESERVOIR} rows refreshed like the averages: each normal tick writes a share α of the
+ * rows with requests drawn from that tick (with replacement if it had fewer), so every tick weighs
+ * the same and old traffic fades with the same half-life. The reservoir answers joint questions ("how much normal traffic
  * has this fingerprint AND this path?") that per-dimension counters cannot; its resolution is
  * 1/{@value #RESERVOIR} of the traffic. Only ticks the detector calls normal are learned, so an
  * attack does not become normal by lasting. Memory is fixed: about 300 KB per site.
@@ -51,6 +52,8 @@ public final class Baseline {
     private final SplittableRandom random;
     @SuppressWarnings("unchecked")
     private final Map<Long, int[]>[] counts = new Map[Dimension.COUNT];
+    /** Rows whose value along a dimension is unknown (0: seeded from a log without it). */
+    private final int[] unknown = new int[Dimension.COUNT];
     private boolean countsStale = true;
 
     /** @param halfLifeTicks ticks after which old traffic weighs half */
@@ -70,7 +73,9 @@ public final class Baseline {
         rateMean += a * d;
         rateVar = (1 - a) * (rateVar + a * d * d);
         recent[(int) (ticks % RECENT)] = rate;
-        robustRecent();
+        if (ticks < RECENT) {
+            robustRecent(); // only a young baseline uses it
+        }
         long ht = hourTicks[hour]++;
         hourMean[hour] += Math.max(1.0 / (ht + 1), alphaFloor) * (rate - hourMean[hour]);
         if (t.originAnswers > 0) {
@@ -83,13 +88,19 @@ public final class Baseline {
         ticks++;
     }
 
+    /**
+     * Gives this tick its weight {@code a} in the reservoir: {@code a × RESERVOIR} rows drawn from
+     * its sample (with replacement when the tick had fewer requests than that), each written to a
+     * free row or over a random one. Every tick weighs the same whatever its volume, so a burst in
+     * the first seconds does not fill the reservoir for good, and a steady small flow (an app
+     * polling every second) keeps its share across quiet and busy ticks alike.
+     */
     private void sampleRows(TrafficRecorder.Tick t, double a) {
         int n = t.sampled;
         if (n == 0) {
             return;
         }
-        int take = filled < RESERVOIR ? Math.min(n, RESERVOIR - filled) : (int) Math.ceil(RESERVOIR * a);
-        take = Math.min(take, n);
+        int take = (int) Math.min(RESERVOIR, Math.ceil(RESERVOIR * a));
         for (int k = 0; k < take; k++) {
             int from = take == n ? k : random.nextInt(n);
             int to = filled < RESERVOIR ? filled++ : random.nextInt(RESERVOIR);
@@ -157,19 +168,35 @@ public final class Baseline {
         return filled;
     }
 
-    /** Share of normal traffic whose value along {@code dimension} is {@code value}. */
+    /** Share of normal traffic (where this dimension is known) whose value along {@code dimension} is {@code value}. */
     public double share(int dimension, long value) {
+        int known = knownRows(dimension);
+        if (known == 0) {
+            return 0;
+        }
+        int[] c = counts[dimension].get(value);
+        return c == null ? 0 : (double) c[0] / known;
+    }
+
+    /**
+     * Rows whose value along {@code dimension} is known. A baseline seeded from a web server's log
+     * knows no fingerprints until live traffic has replaced enough of it.
+     */
+    public int knownRows(int dimension) {
         if (filled == 0) {
             return 0;
         }
         if (countsStale) {
             rebuildCounts();
         }
-        int[] c = counts[dimension].get(value);
-        return c == null ? 0 : (double) c[0] / filled;
+        return filled - unknown[dimension];
     }
 
-    /** Share of normal traffic matching every condition in {@code conditions}. */
+    /**
+     * Share of normal traffic matching every condition in {@code conditions}. A row whose value is
+     * unknown along a condition's dimension counts as matching: collateral is overestimated, never
+     * under.
+     */
     public double share(Iterable<? extends RowTest> conditions) {
         if (filled == 0) {
             return 0;
@@ -193,10 +220,17 @@ public final class Baseline {
     private void rebuildCounts() {
         for (int d = 0; d < Dimension.COUNT; d++) {
             Map<Long, int[]> m = new HashMap<>();
+            int zeros = 0;
             for (int r = 0; r < filled; r++) {
-                m.computeIfAbsent(rows[r * F + d], k -> new int[1])[0]++;
+                long v = rows[r * F + d];
+                if (v == 0) {
+                    zeros++;
+                } else {
+                    m.computeIfAbsent(v, k -> new int[1])[0]++;
+                }
             }
             counts[d] = m;
+            unknown[d] = zeros;
         }
         countsStale = false;
     }

@@ -145,6 +145,16 @@ public final class ControlPlane implements AutoCloseable {
         return false;
     }
 
+    /** One site's control, by name (for the baseline seeder), or null. */
+    synchronized SiteControl site(String name) {
+        for (SiteControl s : sites) {
+            if (s.name.equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     /** What each site looks like now, for the admin API and tests. */
     public synchronized List<SiteView> view() {
         List<SiteView> out = new ArrayList<>();

@@ -89,7 +89,7 @@ public final class Signals {
             double best = 0;
             long bestValue = 0;
             int bestSample = -1;
-            if (n > 0 && b.sampleSize() >= Baseline.MIN_ROWS) {
+            if (n > 0 && b.knownRows(d) >= Baseline.MIN_ROWS) {
                 for (Map.Entry<Long, int[]> e : m.entrySet()) {
                     double now = (double) e.getValue()[0] / n;
                     double excess = now - LIFT * b.share(d, e.getKey()) - FLOOR;

@@ -46,6 +46,10 @@ final class SignatureSearch {
     static final int MAX_TERMS = 4;
     static final int MAX_SIGNATURES = 3;
     static final int MAX_SET = 64;
+    /** A rule's matches must be at least two thirds excess: three times what normal traffic sends there. */
+    static final double MIN_PRECISION = 2.0 / 3;
+    /** Requests per second of excess below which no rule is worth it (per-client limits suffice). */
+    static final double MIN_EXCESS = 10;
     private static final int F = TrafficRecorder.FIELDS;
 
     private final double maxCollateral;
@@ -62,7 +66,8 @@ final class SignatureSearch {
 
     /**
      * Signatures for the excess in {@code t}. {@code covered[i]} marks samples already matched by
-     * rules in force (they are left out); {@code legitRate} is the rate normal traffic would have now.
+     * rules in force (they are left out); {@code legitRate} is the rate normal traffic has (the
+     * baseline's expected rate), which a condition's share of the baseline is multiplied by.
      */
     List<Signature> search(TrafficRecorder.Tick t, double rate, double legitRate, Baseline b, boolean[] covered) {
         lastRefusal = null;
@@ -156,7 +161,8 @@ final class SignatureSearch {
         }
         double now = matched * scale;
         double excess = excess(rule, t, active, scale, expected, b);
-        if (excess <= 0 || excess / now < 0.5 || collateral > challengeCollateral) {
+        // at least three times what normal traffic sends there (the novelty lift), and a real flow
+        if (excess <= 0 || excess / now < MIN_PRECISION || excess < MIN_EXCESS || collateral > challengeCollateral) {
             lastRefusalKey = describe(rule);
             lastRefusal = String.format(java.util.Locale.ROOT,
                     "no rule for %s: %.0f/s matching, %.0f/s in excess, %.1f%% of normal traffic would be hit", describe(rule),
@@ -294,7 +300,7 @@ final class SignatureSearch {
         for (int k = 0; k < tests.length; k++) {
             Condition c = rule.get(k);
             int d = c.dimension().ordinal();
-            tests[k] = (data, offset) -> c.contains(data[offset + d]);
+            tests[k] = (data, offset) -> data[offset + d] == 0 || c.contains(data[offset + d]); // 0: unknown, counts as a match
         }
         return Arrays.asList(tests);
     }

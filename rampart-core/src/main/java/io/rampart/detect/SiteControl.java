@@ -111,7 +111,7 @@ final class SiteControl {
             }
             // look for another vector only while what the rules leave is still well above normal
             List<Signature> found = recalled == null && uncovered - legitRate >= Math.max(minRate, legitRate)
-                    ? search.search(tick, rate, legitRate, baseline, covered) : List.of();
+                    ? search.search(tick, rate, Math.max(signals.expected, legitRate), baseline, covered) : List.of();
             for (Signature s : found) {
                 deploy(s, null);
             }

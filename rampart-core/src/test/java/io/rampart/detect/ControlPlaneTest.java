@@ -121,6 +121,30 @@ class ControlPlaneTest {
         assertThat(site().transitions()).anySatisfy(t -> assertThat(t).contains("normal -> ").contains("rate"));
     }
 
+    /** Found in the lab: a burst at start-up filled the baseline, and the mobile app's steady polling later looked novel. */
+    @Test
+    void burstAtStartUp_doesNotMakeASteadyAppLookLikeAnAttack() throws Exception {
+        plane("");
+        for (int s = 0; s < 10; s++) {
+            traffic.crowdSecond(recorder, 450, s); // a warm-up: 900 requests a second, readers only
+            tick();
+        }
+        normalSeconds(20);
+        for (int s = 0; s < 8; s++) {
+            traffic.floodSecond(recorder, 1000, false);
+            traffic.normalSecond(recorder, 10); // few readers: the app is a large share of what is not the flood
+            tick();
+        }
+        for (int s = 0; s < 6; s++) {
+            traffic.normalSecond(recorder, 5);
+            tick();
+        }
+        RequestFeatures app = traffic.features("10.2.0.3", Traffic.apiHead("/api/v1/items"));
+        assertThat(policy().match(app)).as(site().events().toString()).isNull();
+        assertThat(site().rules()).allSatisfy(r -> assertThat(r.conditions()).doesNotContain("okhttp"));
+        assertThat(policy().match(bot())).isNotNull();
+    }
+
     @Test
     void flashCrowdOfNewReaders_isCalledAFlashCrowd_andNothingIsBlocked() throws Exception {
         plane("");

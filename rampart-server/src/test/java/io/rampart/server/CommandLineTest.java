@@ -162,6 +162,37 @@ class CommandLineTest {
     }
 
     @Test
+    void seedBaseline_learnsAnAccessLog_andRefusesBadInputWithExit2(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("rampart.yml");
+        Files.writeString(conf, """
+                detection: {stateDir: '%s'}
+                sites:
+                  - {name: www, hosts: ['*'], upstreams: ['http://127.0.0.1:8080']}
+                """.formatted(dir.resolve("state")));
+        Path log = dir.resolve("access.log");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            sb.append("10.0.0.").append(i % 20 + 1).append(" - - [20/Nov/2026:18:00:").append(String.format("%02d", i / 10))
+                    .append(" +0000] \"GET /page/").append(i).append(" HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0\"\n");
+        }
+        Files.writeString(log, sb);
+        assertThat(run("seed-baseline", "--config", conf.toString(), "--log", log.toString(), "--site", "www")).isZero();
+        assertThat(out.toString()).contains("300 lines, 300 requests learned").contains("site www: 60 ticks learned")
+                .contains("detection-state.json");
+        assertThat(Files.exists(dir.resolve("state/detection-state.json"))).isTrue();
+
+        assertThat(run("seed-baseline", "--config", conf.toString(), "--log", log.toString())).as("combined needs --site").isEqualTo(2);
+        assertThat(err.toString()).contains("nothing learned");
+        assertThat(run("seed-baseline", "--config", conf.toString(), "--log", dir.resolve("nope.log").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("nope.log: file not found");
+        assertThat(run("seed-baseline", "--config", conf.toString(), "--log", log.toString(), "--site", "www", "--zone", "Mars/Olympus"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--zone: not a time zone: 'Mars/Olympus'");
+        assertThat(run("seed-baseline", "--config", conf.toString(), "--log", log.toString(), "--site", "shop")).isEqualTo(2);
+        assertThat(err.toString()).contains("no site named 'shop'");
+    }
+
+    @Test
     void demo_printsItsUrlsAndProxiesTheDemoOrigin() throws Exception {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("demo", "--listen", "127.0.0.1:0",
                 "--origin", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--exit-after", "3s"));
