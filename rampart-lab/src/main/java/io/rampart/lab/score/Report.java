@@ -38,6 +38,17 @@ public final class Report {
         }
     }
 
+    private static String waves(TargetScore t, java.util.function.Function<TargetScore.Wave, String> f) {
+        if (t.waves() == null || t.waves().isEmpty()) {
+            return "-";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (TargetScore.Wave w : t.waves()) {
+            sb.append(sb.length() == 0 ? "" : " / ").append(f.apply(w));
+        }
+        return sb.toString();
+    }
+
     /** The rows: a label and a formatter per target. */
     static List<Row> rows(ScenarioResult r) {
         List<Row> rows = new ArrayList<>();
@@ -64,6 +75,11 @@ public final class Report {
                 : t.attackReachedOrigin() + " (" + pct(t.attackToOriginShare()) + ")"));
         rows.add(new Row("time to mitigate (90% kept off)", t -> t.attackSent() == 0 ? "-"
                 : t.timeToMitigateSeconds() == null ? "never" : String.format(Locale.ROOT, "%.0f s", t.timeToMitigateSeconds())));
+        if (r.targets().stream().anyMatch(t -> t.waves() != null && t.waves().size() > 1)) {
+            rows.add(new Row("flood reaching origin, wave by wave", t -> waves(t, w -> Long.toString(w.reachedOrigin()))));
+            rows.add(new Row("time to mitigate, wave by wave", t -> waves(t, w -> w.timeToMitigateSeconds() == null ? "never"
+                    : String.format(Locale.ROOT, "%.0f s", w.timeToMitigateSeconds()))));
+        }
         rows.add(new Row("origin over capacity", t -> t.originOverCapacitySeconds() + " s"));
         rows.add(new Row("slow connections held (peak)", t -> t.slowConnectionsOpened() == 0 ? "-"
                 : t.slowConnectionsHeldMax() + " (" + t.slowConnectionsClosedByTarget() + " cut)"));

@@ -83,8 +83,33 @@ public final class Scorer {
                 origin.overCapacitySeconds(0, origin.seconds()), ttm,
                 tally.legitClients(), tally.refusedLegitClients(), legitRefused,
                 tally.slowOpened(), tally.slowHeldMax(0, tally.seconds()), tally.slowClosedByTarget(),
-                cpuSeconds, peakRssMb, true, List.of());
+                cpuSeconds, peakRssMb, true, List.of(), attackSent == 0 ? List.of() : waves(tally, origin, from, to));
         return figures.judged(failures(scenario.success(), figures));
+    }
+
+    /**
+     * The attack's waves in the window: runs of seconds with flood traffic separated by at least
+     * one silent second. Each wave's time to mitigate counts from its own onset, over its own seconds.
+     */
+    static List<TargetScore.Wave> waves(Tally tally, OriginStats origin, int from, int to) {
+        List<TargetScore.Wave> out = new ArrayList<>();
+        int s = from;
+        while (s < to) {
+            while (s < to && tally.sentSeries().get(Kind.FLOODER, s) == 0) {
+                s++;
+            }
+            if (s >= to) {
+                break;
+            }
+            int onset = s;
+            while (s < to && tally.sentSeries().get(Kind.FLOODER, s) > 0) {
+                s++;
+            }
+            long sent = tally.sentSeries().sum(Kind.FLOODER, onset, s);
+            long reached = origin.arrivals().sum(Kind.FLOODER, onset, s);
+            out.add(new TargetScore.Wave(onset, sent, reached, timeToMitigate(tally, origin, onset, s)));
+        }
+        return out;
     }
 
     /** Seconds from the first attack second to the end of the first well-mitigated second; null if never. */

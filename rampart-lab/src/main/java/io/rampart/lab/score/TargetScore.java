@@ -32,7 +32,15 @@ public record TargetScore(
         Double gatewayCpuSeconds,
         Double gatewayPeakRssMb,
         boolean pass,
-        List<String> failures) {
+        List<String> failures,
+        List<Wave> waves) {
+
+    /**
+     * One wave of a pulsing attack (seconds with flood traffic, separated by silence): its onset,
+     * what was sent, what reached the origin, and its own time to mitigate (null: never).
+     */
+    public record Wave(int onsetSecond, long sent, long reachedOrigin, Double timeToMitigateSeconds) {
+    }
 
     /** The same figures with the verdict for {@code failures} (none: pass). */
     TargetScore judged(List<String> failures) {
@@ -40,6 +48,6 @@ public record TargetScore(
                 baselineP50Millis, baselineP99Millis, attackSent, attackReachedOrigin, attackToOriginShare,
                 originOverCapacitySeconds, timeToMitigateSeconds, legitClients, legitClientsRefused, legitRequestsRefused,
                 slowConnectionsOpened, slowConnectionsHeldMax, slowConnectionsClosedByTarget, gatewayCpuSeconds,
-                gatewayPeakRssMb, failures.isEmpty(), List.copyOf(failures));
+                gatewayPeakRssMb, failures.isEmpty(), List.copyOf(failures), waves);
     }
 }
