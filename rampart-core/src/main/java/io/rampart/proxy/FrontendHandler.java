@@ -15,6 +15,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -106,6 +109,8 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private boolean swallowing;
     /** The key is already marked hit-for-pass: no need to mark it again (a cache write per request). */
     private boolean shieldPassing;
+    /** A small request body is being read whole before the request is admitted. */
+    private boolean bufferingBody;
     private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
@@ -221,6 +226,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         fallback = null;
         swallowing = false;
         shieldPassing = false;
+        bufferingBody = false;
         counted = true;
         rt.inFlight.incrementAndGet();
 
@@ -451,6 +457,12 @@ final class FrontendHandler extends ChannelDuplexHandler {
             if (b != null) {
                 b.channel().flush();
                 startResponseTimer();
+            }
+            if (bufferingBody) {
+                bufferingBody = false;
+                updateReading();
+                admitThenConnect(); // the whole body is here: now it may take an origin slot
+                return;
             }
         }
         updateReading();
@@ -969,7 +981,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
             case EXCHANGE:
                 // while the body streams: only as fast as the origin takes it; once the request is
                 // complete, only a pipelined request can arrive, and it pauses reading in the inbox
-                read = inbox.isEmpty() && (requestDone || backend != null && backend.channel().isWritable());
+                read = inbox.isEmpty() && (requestDone || bufferingBody || backend != null && backend.channel().isWritable());
                 break;
             default:
                 read = false;
@@ -991,6 +1003,19 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         if (requestHasBody) {
             guard.bodyStarted();
+            if (!requestDone && declaredBodyLength > 0 && declaredBodyLength <= BUFFERED_BODY_BYTES) {
+                // a small body (a form) is read whole before the request asks for an origin slot:
+                // a client trickling it (slow POST) then holds a connection here, never a slot
+                bufferingBody = true;
+                if (HttpUtil.is100ContinueExpected(request)) {
+                    // the client waits for a go-ahead before sending the body: Rampart gives it, as
+                    // nginx does when it buffers; the origin then gets the whole body, no Expect
+                    HttpUtil.set100ContinueExpected(request, false);
+                    ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                            Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+                }
+                return;
+            }
             // hold the body until the origin connection is ready (bounds the pending queue)
             ctx.channel().config().setAutoRead(false);
         }
@@ -998,6 +1023,9 @@ final class FrontendHandler extends ChannelDuplexHandler {
         // request, and whatever a client pipelines lands in the inbox, which pauses reading itself.
         admitThenConnect();
     }
+
+    /** Bodies up to this size are read whole before admission (like nginx's request buffering). */
+    private static final long BUFFERED_BODY_BYTES = 64 * 1024;
 
     /** A GET offering {@code Upgrade: websocket} with {@code Connection: upgrade}; other upgrades (h2c) are stripped. */
     private static boolean isWebSocketUpgrade(HttpRequest req) {

@@ -71,6 +71,26 @@ class AdmissionTest {
         }
     }
 
+    /** Found in the lab (issue 4): slow POSTs held every origin slot, and the mobile app starved behind them. */
+    @Test
+    void slowPostTricklingItsForm_holdsNoOriginSlot_soOthersAreServed() throws Exception {
+        try (GatewayFixture gw = gateway(1, 0, 10, "1s");
+             RawHttp slow = new RawHttp("127.0.22.1", gw.port())) {
+            slow.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nuser=a");
+            Thread.sleep(200);
+            for (int i = 0; i < 3; i++) {
+                assertThat(async(gw.port(), "127.0.22." + (i + 2), "/echo?i=" + i, null).get(5, TimeUnit.SECONDS).status())
+                        .as("request %d beside the slow form", i).isEqualTo(200);
+            }
+            assertThat(origin.requests.get()).as("the unfinished form never reached the origin").isEqualTo(3);
+            slow.send("x".repeat(94));
+            Response r = slow.read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.text()).contains("content-length: 100");
+            assertThat(origin.requests.get()).as("the form, once whole").isEqualTo(4);
+        }
+    }
+
     @Test
     void fullQueue_isAnswered503WithRetryAfterAndAPage_andTheQueuedRequestIsStillServed() throws Exception {
         try (GatewayFixture gw = gateway(2, 0, 1, "5s")) {

@@ -213,7 +213,7 @@ class ProxyForwardingTest {
     }
 
     @Test
-    void expectContinue_isRelayedFromTheOrigin() throws Exception {
+    void expectContinue_getsItsGoAhead_andTheBodyReachesTheOrigin() throws Exception {
         try (RawHttp c = new RawHttp(gw.port())) {
             c.send("POST /continue HTTP/1.1\r\nHost: www.example.org\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
             Response interim = c.read();
