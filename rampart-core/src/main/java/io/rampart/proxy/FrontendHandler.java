@@ -458,12 +458,16 @@ final class FrontendHandler extends ChannelDuplexHandler {
                 b.channel().flush();
                 startResponseTimer();
             }
-            if (bufferingBody) {
-                bufferingBody = false;
-                updateReading();
-                admitThenConnect(); // the whole body is here: now it may take an origin slot
-                return;
+        }
+        if (bufferingBody && (last || ex.bytesIn >= BUFFERED_BODY_BYTES)) {
+            bufferingBody = false;
+            if (!last) {
+                // a large upload arriving at a fair pace: the rest streams once the origin is ready
+                ctx.channel().config().setAutoRead(false);
             }
+            updateReading();
+            admitThenConnect(); // now it may take an origin slot
+            return;
         }
         updateReading();
     }
@@ -1003,9 +1007,9 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         if (requestHasBody) {
             guard.bodyStarted();
-            if (!requestDone && declaredBodyLength > 0 && declaredBodyLength <= BUFFERED_BODY_BYTES) {
-                // a small body (a form) is read whole before the request asks for an origin slot:
-                // a client trickling it (slow POST) then holds a connection here, never a slot
+            if (!requestDone) {
+                // the body is read (whole, or its first 64 KB) before the request asks for an origin
+                // slot: a client trickling it (slow POST) holds a connection here, never a slot
                 bufferingBody = true;
                 if (HttpUtil.is100ContinueExpected(request)) {
                     // the client waits for a go-ahead before sending the body: Rampart gives it, as
@@ -1024,7 +1028,10 @@ final class FrontendHandler extends ChannelDuplexHandler {
         admitThenConnect();
     }
 
-    /** Bodies up to this size are read whole before admission (like nginx's request buffering). */
+    /**
+     * A request body is read up to this much (whole, if smaller) before the request is admitted,
+     * like nginx's request buffering but bounded per connection; a larger body streams after that.
+     */
     private static final long BUFFERED_BODY_BYTES = 64 * 1024;
 
     /** A GET offering {@code Upgrade: websocket} with {@code Connection: upgrade}; other upgrades (h2c) are stripped. */

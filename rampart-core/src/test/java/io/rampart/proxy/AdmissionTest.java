@@ -76,17 +76,18 @@ class AdmissionTest {
     void slowPostTricklingItsForm_holdsNoOriginSlot_soOthersAreServed() throws Exception {
         try (GatewayFixture gw = gateway(1, 0, 10, "1s");
              RawHttp slow = new RawHttp("127.0.22.1", gw.port())) {
-            slow.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nuser=a");
+            // the lab's slow POST: a 100 KB form announced, a few bytes sent
+            slow.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nuser=a");
             Thread.sleep(200);
             for (int i = 0; i < 3; i++) {
                 assertThat(async(gw.port(), "127.0.22." + (i + 2), "/echo?i=" + i, null).get(5, TimeUnit.SECONDS).status())
                         .as("request %d beside the slow form", i).isEqualTo(200);
             }
             assertThat(origin.requests.get()).as("the unfinished form never reached the origin").isEqualTo(3);
-            slow.send("x".repeat(94));
+            slow.send("x".repeat(100_000 - 6));
             Response r = slow.read();
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.text()).contains("content-length: 100");
+            assertThat(r.text()).contains("content-length: 100000");
             assertThat(origin.requests.get()).as("the form, once whole").isEqualTo(4);
         }
     }
