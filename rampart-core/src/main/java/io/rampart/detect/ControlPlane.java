@@ -43,8 +43,17 @@ public final class ControlPlane implements AutoCloseable {
     public record SiteSpec(String name, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin) {
     }
 
+    /** The default of {@code knownUsers.usersPerAddress}. */
+    private static final int DEFAULT_USERS_PER_ADDRESS = 16;
+
     public ControlPlane(DetectionConfig config, List<SiteSpec> specs, PolicyHolder holder, Clock clock, StateStore store,
                         GatewayMetrics metrics) {
+        this(config, specs, holder, clock, store, metrics, DEFAULT_USERS_PER_ADDRESS);
+    }
+
+    /** @param usersPerAddress how many known users one address may be credited with ({@code knownUsers.usersPerAddress}) */
+    public ControlPlane(DetectionConfig config, List<SiteSpec> specs, PolicyHolder holder, Clock clock, StateStore store,
+                        GatewayMetrics metrics, int usersPerAddress) {
         this.config = config;
         this.holder = holder;
         this.clock = clock;
@@ -68,7 +77,7 @@ public final class ControlPlane implements AutoCloseable {
             }
         };
         for (SiteSpec s : specs) {
-            SiteControl sc = new SiteControl(s.name(), s.recorder(), s.saturated(), s.pin(), config, seed++, sink);
+            SiteControl sc = new SiteControl(s.name(), s.recorder(), s.saturated(), s.pin(), config, usersPerAddress, seed++, sink);
             store.restore(sc);
             sites.add(sc);
             if (metrics != null) {

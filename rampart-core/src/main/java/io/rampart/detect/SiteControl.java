@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 final class SiteControl {
     private static final Logger LOG = LoggerFactory.getLogger("io.rampart.detect");
     static final int HISTORY = 100;
+    /** The most users one shared address is credited with, whatever {@code knownUsers.usersPerAddress}. */
+    static final int SHARED_USERS_MAX = 64;
 
     final String name;
     final TrafficRecorder recorder;
@@ -34,6 +36,7 @@ final class SiteControl {
     final Signals signals = new Signals();
     final RuleBook book;
     final SignatureMemory memory = new SignatureMemory();
+    final SharedAddresses shared;
     private final SignatureSearch search;
     private final int learnTicks;
     private final double minRate;
@@ -54,7 +57,7 @@ final class SiteControl {
     }
 
     SiteControl(String name, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin, DetectionConfig c,
-                long seed, EventSink sink) {
+                int usersPerAddress, long seed, EventSink sink) {
         this.name = name;
         this.recorder = recorder;
         this.saturated = saturated;
@@ -67,6 +70,7 @@ final class SiteControl {
         this.detector = new Detector(c.surgeFactor(), c.minRate(), c.novelty(), Math.max(2, ticks(java.time.Duration.ofSeconds(5), tickSeconds)),
                 ticks(c.recoverFor(), tickSeconds));
         this.search = new SignatureSearch(c.maxCollateral(), c.challengeCollateral());
+        this.shared = new SharedAddresses(Math.min(usersPerAddress, SHARED_USERS_MAX), ticks(java.time.Duration.ofMinutes(5), tickSeconds));
         this.book = new RuleBook(name, ticks(c.escalateAfter(), tickSeconds), ticks(c.stepDownAfter(), tickSeconds),
                 ticks(c.ruleTtl(), tickSeconds), ticks(c.widenAfter(), tickSeconds), c.maxStep(), c.shadow(), this::ruleEvent);
     }
@@ -127,7 +131,8 @@ final class SiteControl {
         if (after == SiteState.NORMAL && before == SiteState.NORMAL) {
             baseline.learn(tick, rate, hour);
         }
-        return book.takeChanged() || after != before;
+        boolean sharedChanged = shared.learn(tick, ticks);
+        return book.takeChanged() || after != before || sharedChanged;
     }
 
     private void deploy(Signature s, String recalledFrom) {
@@ -181,7 +186,7 @@ final class SiteControl {
 
     SitePolicy policy() {
         List<Rule> rules = book.rules();
-        return new SitePolicy(rules, book.widened(), detector.state().id());
+        return new SitePolicy(rules, book.widened(), detector.state().id(), shared.keys(), shared.users());
     }
 
     SiteState state() {

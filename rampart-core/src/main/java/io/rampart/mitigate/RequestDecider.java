@@ -44,7 +44,7 @@ public final class RequestDecider {
 
     /** Fills {@code out} with the verdict for a request from {@code client} under {@code limits}. */
     public void decide(ClientAddress client, SiteLimits limits, long now, Decision out) {
-        decide(client, limits, now, 0, out);
+        decide(client, limits, now, 0, 1, out);
     }
 
     /**
@@ -52,9 +52,11 @@ public final class RequestDecider {
      * user {@code person} (a hash of their session, token or clearance; 0 for none). A known user is
      * held to the per-client limit on their own, and all known users of one address together to
      * the shared address budget: staff behind one office NAT are not limited as one client, while
-     * a bot inventing sessions from one address gets no more than that budget.
+     * a bot inventing sessions from one address gets no more than that budget. An anonymous request
+     * (a log-in form) from an address {@code sharedUsers} known users share is held to that many
+     * times the per-client limit.
      */
-    public void decide(ClientAddress client, SiteLimits limits, long now, long person, Decision out) {
+    public void decide(ClientAddress client, SiteLimits limits, long now, long person, int sharedUsers, Decision out) {
         if (!allow.isEmpty() && allow.contains(client)) {
             out.set(Verdict.ALLOW, Reason.ALLOW_LIST, 0, 0);
             return;
@@ -63,7 +65,7 @@ public final class RequestDecider {
             out.set(Verdict.BLOCK, Reason.DENY_LIST, 0, 0);
             return;
         }
-        RateLimit perClient = limits.perClient();
+        RateLimit perClient = person == 0 ? limits.perClientFor(sharedUsers) : limits.perClient();
         boolean suspect = false;
         if (perClient != null) {
             boolean shared = person != 0 && limits.sharedAddress() != null;

@@ -285,7 +285,9 @@ final class FrontendHandler extends ChannelDuplexHandler {
             rt.gatekeeper.assess(h, ex.client, rt.decider.allowListed(ex.client), standing);
             countTickets();
         }
-        rt.decider.decide(ex.client, site.limitsFor(ex.target), rt.ticker.getAsLong(), standing.person(), decision);
+        SitePolicy sp = rt.policy.get().site(siteIndex);
+        rt.decider.decide(ex.client, site.limitsFor(ex.target), rt.ticker.getAsLong(), standing.person(),
+                standing.person() == 0 ? sp.sharedUsers(ex.client.key()) : 1, decision);
         Verdict verdict = decision.verdict();
         if (verdict == Verdict.ALLOW) {
             if (own) {
@@ -294,7 +296,6 @@ final class FrontendHandler extends ChannelDuplexHandler {
                 serveOwn();
                 return;
             }
-            SitePolicy sp = rt.policy.get().site(siteIndex);
             if (sp.hasRules() && !verifiedKnown() && enforcedRule(sp)) {
                 return;
             }
@@ -315,7 +316,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
                     h.set(HttpHeaderNames.COOKIE, rest);
                 }
             }
-            site.recorder().record(features, standing.known() ? TrafficRecorder.KNOWN : 0);
+            site.recorder().record(features, standing.known() ? TrafficRecorder.KNOWN : 0, standing.person());
         } else {
             site.recorder().record(features, TrafficRecorder.REFUSED);
         }

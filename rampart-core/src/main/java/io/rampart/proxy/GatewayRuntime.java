@@ -151,7 +151,8 @@ final class GatewayRuntime {
                 specs.add(new ControlPlane.SiteSpec(s.name(), s.recorder(),
                         g == null ? () -> false : () -> g.queued() > 0, config.sites().get(i).pin()));
             }
-            this.control = new ControlPlane(det, specs, policy, Clock.systemDefaultZone(), store, metrics);
+            this.control = new ControlPlane(det, specs, policy, Clock.systemDefaultZone(), store, metrics,
+                    config.knownUsers().usersPerAddress());
         } else {
             this.control = null;
         }

@@ -28,8 +28,12 @@ import java.util.concurrent.atomic.LongAdder;
 public final class TrafficRecorder {
     /** Slots in the sample ring. */
     public static final int SLOTS = 8192;
-    /** Longs per slot: one per dimension, then flags. */
-    public static final int FIELDS = Dimension.COUNT + 1;
+    /** Longs per slot: one per dimension, then flags, the known user (0: none), the limiter key of the address. */
+    public static final int FIELDS = Dimension.COUNT + 3;
+    /** Column of a slot holding the known user's hash ({@code Standing.person()}), 0 for anonymous requests. */
+    public static final int PERSON = Dimension.COUNT + 1;
+    /** Column of a slot holding the address's limiter key ({@code ClientAddress.key()}). */
+    public static final int ADDRESS = Dimension.COUNT + 2;
     /** Flag: the client was known (clearance, solved challenge, user token or cookie, allow list). */
     public static final long KNOWN = 1;
     /** Flag: the request was refused before reaching the origin (limit, rule, challenge). */
@@ -53,8 +57,13 @@ public final class TrafficRecorder {
     private DistinctCounter spareSources = new DistinctCounter();
     private long drained;
 
-    /** Records one request. Allocation-free (a new fingerprint, once per slot, builds its description). */
+    /** Records one anonymous request. Allocation-free. */
     public void record(RequestFeatures f, long flags) {
+        record(f, flags, 0);
+    }
+
+    /** Records one request, from the known user {@code person} (0: anonymous). Allocation-free. */
+    public void record(RequestFeatures f, long flags, long person) {
         requests.increment();
         if ((flags & KNOWN) != 0) {
             known.increment();
@@ -77,6 +86,8 @@ public final class TrafficRecorder {
             ring[base + d] = v[d];
         }
         ring[base + Dimension.COUNT] = flags;
+        ring[base + PERSON] = person;
+        ring[base + ADDRESS] = f.client.key();
         clients[slot] = f.client;
         targets[slot] = f.target;
         agents[slot] = f.userAgent;
@@ -176,6 +187,16 @@ public final class TrafficRecorder {
 
         public long flags(int i) {
             return samples[i * FIELDS + Dimension.COUNT];
+        }
+
+        /** The known user behind sample {@code i} (0: anonymous). */
+        public long person(int i) {
+            return samples[i * FIELDS + PERSON];
+        }
+
+        /** The limiter key of sample {@code i}'s address. */
+        public long address(int i) {
+            return samples[i * FIELDS + ADDRESS];
         }
 
         /** A readable form of sample {@code i}'s value along {@code d} (allocates: for rules and reports). */
