@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection caps (per client address and in total). A refused connection is closed at once,
  * so clients already being served keep their connections and their share of the node.
  *
- * <p>Allow-listed clients pass the caps (allow wins). The per-client count map only holds
+ * <p>Allow-listed clients pass the caps (allow wins). An address the control plane found shared by
+ * several known users (an office NAT) may hold that many times the per-client cap. The per-client
+ * count map only holds
  * addresses with open connections, so its size is bounded by {@code total}.
  */
 final class ConnectionGate {
@@ -24,13 +26,25 @@ final class ConnectionGate {
     private final GatewayMetrics metrics;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<Long, AtomicInteger> perClientOpen = new ConcurrentHashMap<>();
+    private final java.util.function.LongToIntFunction sharedUsers;
 
     ConnectionGate(IpSet allow, IpSet deny, int perClient, int total, GatewayMetrics metrics) {
+        this(allow, deny, perClient, total, metrics, key -> 1);
+    }
+
+    /**
+     * @param sharedUsers how many known users the control plane has seen share an address (by its
+     *                    limiter key): such an address (an office NAT) may hold that many times
+     *                    {@code perClient} connections
+     */
+    ConnectionGate(IpSet allow, IpSet deny, int perClient, int total, GatewayMetrics metrics,
+                   java.util.function.LongToIntFunction sharedUsers) {
         this.allow = allow;
         this.deny = deny;
         this.perClient = perClient;
         this.total = total;
         this.metrics = metrics;
+        this.sharedUsers = sharedUsers;
     }
 
     /**
@@ -54,7 +68,7 @@ final class ConnectionGate {
             c.incrementAndGet();
             return c;
         });
-        if (mine.get() > perClient && !allowed) {
+        if (mine.get() > perClient && !allowed && mine.get() > (long) perClient * sharedUsers.applyAsInt(key)) {
             release(key);
             open.decrementAndGet();
             return refuse(channel, ConnectionRejection.PER_CLIENT_CAP);

@@ -86,7 +86,10 @@ final class GatewayRuntime {
         this.trustedProxies = IpSet.parse(config.trustedProxies());
         GcraTable table = new GcraTable(config.limiter().tableSize());
         this.decider = new RequestDecider(allow, deny, table);
-        this.gate = new ConnectionGate(allow, deny, config.connections().perClient(), config.connections().total(), metrics);
+        this.policy = new PolicyHolder(Policy.quiet(config.sites().size()));
+        PolicyHolder published = policy;
+        this.gate = new ConnectionGate(allow, deny, config.connections().perClient(), config.connections().total(), metrics,
+                key -> published.get().sharedUsers(key));
         this.upstreamConnectMillis = config.timeouts().upstreamConnect().toMillis();
         this.upstreamResponseNanos = config.timeouts().upstreamResponse().toNanos();
         this.upstreamDownNanos = 10_000_000_000L;
@@ -140,7 +143,6 @@ final class GatewayRuntime {
         DetectionConfig det = config.detection();
         StateStore store = openState(det);
         this.hasher = store.hasher();
-        this.policy = new PolicyHolder(Policy.quiet(sites.size()));
         this.ruleLimit = RateLimit.of(limitIds, det.ruleLimit().rate(), det.ruleLimit().burst());
         this.closeHoldNanos = det.closeHold().toNanos();
         if (det.enabled()) {
