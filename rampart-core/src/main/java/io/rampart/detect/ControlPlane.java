@@ -154,6 +154,25 @@ public final class ControlPlane implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Puts one automatic rule in shadow (counted and logged, not enforced) or back in force, and
+     * publishes the change at once. Returns false when no site has a rule with that id.
+     */
+    public synchronized boolean shadowRule(String ruleId, boolean on) {
+        for (SiteControl s : sites) {
+            if (s.book.shadow(ruleId, on)) {
+                s.book.takeChanged();
+                SitePolicy[] p = new SitePolicy[sites.size()];
+                for (int i = 0; i < p.length; i++) {
+                    p[i] = sites.get(i).policy();
+                }
+                holder.set(new Policy(p));
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One site's control, by name (for the baseline seeder), or null. */
     synchronized SiteControl site(String name) {
         for (SiteControl s : sites) {

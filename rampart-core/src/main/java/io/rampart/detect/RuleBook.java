@@ -67,6 +67,8 @@ final class RuleBook {
         int idleTicks;
         long totalHits;
         final String recalledFrom;
+        /** Put in shadow by the operator: counted, not enforced. */
+        boolean shadowed;
 
         Live(String id, Signature signature, MitigationStep step, MitigationStep highest, String recalledFrom) {
             this.id = id;
@@ -99,7 +101,7 @@ final class RuleBook {
     }
 
     private void publish(Live l) {
-        l.rule = new Rule(l.id, l.signature.conditions(), l.step, shadow, l.hits);
+        l.rule = new Rule(l.id, l.signature.conditions(), l.step, shadow || l.shadowed, l.hits);
     }
 
     /** Ages the rules by one tick of {@code seconds}; {@code pin} is the site's pinned rung or null. */
@@ -157,6 +159,25 @@ final class RuleBook {
                     ? "protection widened: every unknown client of the site is challenged (origin still strained under attack)"
                     : "widened protection ended: the origin is calm");
         }
+    }
+
+    /**
+     * Puts the rule {@code id} in shadow (counted and logged, not enforced) or back in force.
+     * Returns false when no rule in force has that id.
+     */
+    boolean shadow(String id, boolean on) {
+        for (Live l : live) {
+            if (l.id.equals(id)) {
+                if (l.shadowed != on) {
+                    l.shadowed = on;
+                    publish(l);
+                    changed = true;
+                    events.accept("rule " + id + (on ? " put in shadow by the operator" : " enforced again by the operator"));
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the rules or the widened protection changed since the last call (then a new policy is due). */

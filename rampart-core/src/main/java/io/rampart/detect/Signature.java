@@ -26,11 +26,7 @@ public record Signature(List<Condition> conditions, double matchedRate, double e
     }
 
     public String describe() {
-        StringBuilder sb = new StringBuilder();
-        for (Condition c : conditions) {
-            sb.append(sb.length() == 0 ? "" : " AND ").append(c);
-        }
-        return sb.toString();
+        return Condition.describeAll(conditions);
     }
 
     @Override

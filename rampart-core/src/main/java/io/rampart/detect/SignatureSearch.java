@@ -163,9 +163,9 @@ final class SignatureSearch {
         double excess = excess(rule, t, active, scale, expected, b);
         // at least three times what normal traffic sends there (the novelty lift), and a real flow
         if (excess <= 0 || excess / now < MIN_PRECISION || excess < MIN_EXCESS || collateral > challengeCollateral) {
-            lastRefusalKey = describe(rule);
+            lastRefusalKey = Condition.describeAll(rule);
             lastRefusal = String.format(java.util.Locale.ROOT,
-                    "no rule for %s: %.0f/s matching, %.0f/s in excess, %.1f%% of normal traffic would be hit", describe(rule),
+                    "no rule for %s: %.0f/s matching, %.0f/s in excess, %.1f%% of normal traffic would be hit", Condition.describeAll(rule),
                     now, excess, 100 * collateral);
             return null;
         }
@@ -276,14 +276,6 @@ final class SignatureSearch {
             }
         }
         return Math.max(normal, known * scale) / expected;
-    }
-
-    private static String describe(List<Condition> rule) {
-        StringBuilder sb = new StringBuilder();
-        for (Condition c : rule) {
-            sb.append(sb.length() == 0 ? "" : " AND ").append(c);
-        }
-        return sb.toString();
     }
 
     static boolean matches(List<Condition> rule, long[] rows, int offset) {

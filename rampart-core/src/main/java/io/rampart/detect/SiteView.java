@@ -28,10 +28,7 @@ public record SiteView(String site, String state, String pin, String signals, bo
         }
         List<String> remembered = new ArrayList<>();
         for (SignatureMemory.Remembered r : s.memory.entries()) {
-            StringBuilder sb = new StringBuilder(r.id).append(": ");
-            for (int i = 0; i < r.conditions.size(); i++) {
-                sb.append(i == 0 ? "" : " AND ").append(r.conditions.get(i));
-            }
+            StringBuilder sb = new StringBuilder(r.id).append(": ").append(io.rampart.mitigate.Condition.describeAll(r.conditions));
             remembered.add(sb.append(" (up to ").append(r.step).append(", seen ").append(r.times).append("x, last ")
                     .append(r.lastSeen).append(')').toString());
         }

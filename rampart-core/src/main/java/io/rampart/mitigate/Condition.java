@@ -57,6 +57,15 @@ public final class Condition {
         return texts;
     }
 
+    /** Conditions joined with AND, as shown to operators ({@code fingerprint=… AND path=/search}). */
+    public static String describeAll(List<Condition> conditions) {
+        StringBuilder sb = new StringBuilder();
+        for (Condition c : conditions) {
+            sb.append(sb.length() == 0 ? "" : " AND ").append(c);
+        }
+        return sb.toString();
+    }
+
     @Override
     public String toString() {
         if (texts.size() == 1) {

@@ -64,11 +64,7 @@ public final class Rule {
 
     /** The conditions joined with AND, as shown to operators. */
     public String describe() {
-        StringBuilder sb = new StringBuilder();
-        for (Condition c : conditions) {
-            sb.append(sb.length() == 0 ? "" : " AND ").append(c);
-        }
-        return sb.toString();
+        return Condition.describeAll(List.of(conditions));
     }
 
     @Override

@@ -930,31 +930,33 @@ final class FrontendHandler extends ChannelDuplexHandler {
      * bound how many such holds one client can cost.
      */
     private void holdThenClose() {
-        state = State.TARPIT;
-        ctx.channel().config().setAutoRead(false);
-        int id = exchangeId;
-        timer = ctx.executor().schedule(() -> {
-            timer = null;
-            if (id == exchangeId && state == State.TARPIT) {
-                ex.status = 0;
-                log(true);
-                endExchange();
-                closeNow();
-            }
-        }, rt.closeHoldNanos, TimeUnit.NANOSECONDS);
+        hold(rt.closeHoldNanos, () -> {
+            ex.status = 0;
+            log(true);
+            endExchange();
+            closeNow();
+        });
     }
 
+    /** The tarpit action: hold the request, then answer {@code 429}. */
     private void tarpit() {
+        hold(decision.tarpitNanos(), () -> {
+            state = State.EXCHANGE; // lets answer() decide between keep-alive and close
+            answer(429, requestHasBody);
+        });
+    }
+
+    /** Holds the current request for {@code nanos} without reading or holding a thread, then runs {@code then}. */
+    private void hold(long nanos, Runnable then) {
         state = State.TARPIT;
         ctx.channel().config().setAutoRead(false);
         int id = exchangeId;
         timer = ctx.executor().schedule(() -> {
             timer = null;
             if (id == exchangeId && state == State.TARPIT) {
-                state = State.EXCHANGE; // lets answer() decide between keep-alive and close
-                answer(429, requestHasBody);
+                then.run();
             }
-        }, decision.tarpitNanos(), TimeUnit.NANOSECONDS);
+        }, nanos, TimeUnit.NANOSECONDS);
     }
 
     private void goIdle() {

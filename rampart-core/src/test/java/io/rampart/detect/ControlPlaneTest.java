@@ -342,6 +342,23 @@ class ControlPlaneTest {
     }
 
     @Test
+    void oneRule_canBePutInShadowByTheOperator_andBackInForce() throws Exception {
+        plane("");
+        normalSeconds(15);
+        traffic.floodSecond(recorder, 2000, false);
+        traffic.normalSecond(recorder, 40);
+        tick();
+        String id = site().rules().get(0).id();
+        assertThat(plane.shadowRule(id, true)).isTrue();
+        assertThat(policy().match(bot())).as("in shadow at once, without waiting for a tick").isNull();
+        assertThat(site().rules().get(0).shadow()).isTrue();
+        assertThat(site().events()).anySatisfy(e -> assertThat(e).contains("rule " + id + " put in shadow by the operator"));
+        assertThat(plane.shadowRule(id, false)).isTrue();
+        assertThat(policy().match(bot())).isNotNull();
+        assertThat(plane.shadowRule("no-such-rule", true)).isFalse();
+    }
+
+    @Test
     void shadowMode_countsMatchesButEnforcesNothing() throws Exception {
         plane("shadow: true");
         normalSeconds(15);

@@ -93,14 +93,20 @@ class CommandLineTest {
         }
     }
 
+    /** {@code run --upstream} in front of {@code origin} for four seconds, once it says it is up. */
+    private CompletableFuture<Integer> runFor4s(TestOrigin origin, int gwPort, int adminPort) {
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("run", "--upstream", origin.url(),
+                "--listen", "127.0.0.1:" + gwPort, "--admin", "127.0.0.1:" + adminPort, "--exit-after", "4s"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("metrics:"));
+        return exit;
+    }
+
     @Test
     void run_proxiesAndServesMetricsAndHealth() throws Exception {
         try (TestOrigin origin = new TestOrigin()) {
             int gwPort = freePort();
             int adminPort = freePort();
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("run", "--upstream", origin.url(),
-                    "--listen", "127.0.0.1:" + gwPort, "--admin", "127.0.0.1:" + adminPort, "--exit-after", "4s"));
-            await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("metrics:"));
+            CompletableFuture<Integer> exit = runFor4s(origin, gwPort, adminPort);
             try (RawHttp c = new RawHttp(gwPort)) {
                 assertThat(c.get("anything.example", "/echo").status()).isEqualTo(200);
             }
@@ -127,9 +133,7 @@ class CommandLineTest {
         try (TestOrigin origin = new TestOrigin()) {
             int gwPort = freePort();
             int adminPort = freePort();
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("run", "--upstream", origin.url(),
-                    "--listen", "127.0.0.1:" + gwPort, "--admin", "127.0.0.1:" + adminPort, "--exit-after", "4s"));
-            await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("metrics:"));
+            CompletableFuture<Integer> exit = runFor4s(origin, gwPort, adminPort);
             try (RawHttp admin = new RawHttp(adminPort)) {
                 Response view = admin.get("x", "/detection");
                 assertThat(view.status()).isEqualTo(200);
@@ -153,6 +157,14 @@ class CommandLineTest {
                 assertThat(noSite.text()).contains("expected one site=NAME");
                 admin.send("POST /detection/pin?site=default&step=auto HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
                 assertThat(admin.read().text()).contains("\"pin\":\"auto\"");
+                admin.send("POST /detection/shadow?rule=www-9&on=true HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+                Response noRule = admin.read();
+                assertThat(noRule.status()).isEqualTo(404);
+                assertThat(noRule.text()).contains("no rule in force with id 'www-9'");
+                admin.send("POST /detection/shadow?rule=www-9&on=maybe HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+                Response badOn = admin.read();
+                assertThat(badOn.status()).isEqualTo(400);
+                assertThat(badOn.text()).contains("expected on=true or on=false");
             }
             try (RawHttp c = new RawHttp(gwPort)) {
                 assertThat(c.get("anything.example", "/echo").status()).as("the gateway serves on").isEqualTo(200);

@@ -28,7 +28,8 @@ import java.util.List;
 /**
  * The admin listener: {@code GET /metrics} (Prometheus text), {@code GET /healthz},
  * {@code GET /detection} (each site's detected state, signals, rules, transitions) and
- * {@code POST /detection/pin?site=S&step=STEP} (hold a site's rules at one rung). Its own
+ * {@code POST /detection/pin?site=S&step=STEP} (hold a site's rules at one rung) and
+ * {@code POST /detection/shadow?rule=ID&on=true|false} (one rule counted, not enforced). Its own
  * single event loop, so a scrape never competes with client traffic for a proxy thread.
  */
 public final class AdminServer implements AutoCloseable {
@@ -72,10 +73,14 @@ public final class AdminServer implements AutoCloseable {
                 pin(ctx, req, query);
                 return;
             }
+            if (req.method() == HttpMethod.POST && "/detection/shadow".equals(path)) {
+                shadow(ctx, req, query);
+                return;
+            }
             boolean get = req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD;
             if (!get) {
                 send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
-                        "{\"error\":\"only GET is served here, and POST on /detection/pin\"}\n", true);
+                        "{\"error\":\"only GET is served here, and POST on /detection/pin and /detection/shadow\"}\n", true);
                 return;
             }
             switch (path) {
@@ -98,7 +103,7 @@ public final class AdminServer implements AutoCloseable {
                     break;
                 default:
                     send(ctx, req, HttpResponseStatus.NOT_FOUND, "application/json",
-                            "{\"error\":\"not found\",\"paths\":[\"/metrics\",\"/healthz\",\"/detection\",\"POST /detection/pin?site=S&step=STEP\"]}\n", true);
+                            "{\"error\":\"not found\",\"paths\":[\"/metrics\",\"/healthz\",\"/detection\",\"POST /detection/pin?site=S&step=STEP\",\"POST /detection/shadow?rule=ID&on=true|false\"]}\n", true);
             }
         }
 
@@ -133,6 +138,32 @@ public final class AdminServer implements AutoCloseable {
             }
             send(ctx, req, HttpResponseStatus.OK, "application/json",
                     "{\"site\":" + quote(site.get(0)) + ",\"pin\":\"" + (parsed == null ? "auto" : parsed.id()) + "\"}\n", true);
+        }
+
+        /** {@code POST /detection/shadow?rule=ID&on=true|false}: one rule counted but not enforced, or enforced again. */
+        private void shadow(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
+            ControlPlane control = gateway.detection();
+            if (control == null) {
+                send(ctx, req, HttpResponseStatus.CONFLICT, "application/json", error("detection is off (detection.enabled: false)"), true);
+                return;
+            }
+            List<String> rule = query.parameters().get("rule");
+            List<String> on = query.parameters().get("on");
+            if (rule == null || rule.size() != 1 || rule.get(0).isBlank()) {
+                send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json", error("expected one rule=ID (see GET /detection)"), true);
+                return;
+            }
+            if (on == null || on.size() != 1 || !("true".equals(on.get(0)) || "false".equals(on.get(0)))) {
+                send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json", error("expected on=true or on=false"), true);
+                return;
+            }
+            boolean shadow = "true".equals(on.get(0));
+            if (!control.shadowRule(rule.get(0), shadow)) {
+                send(ctx, req, HttpResponseStatus.NOT_FOUND, "application/json", error("no rule in force with id '" + rule.get(0) + "'"), true);
+                return;
+            }
+            send(ctx, req, HttpResponseStatus.OK, "application/json",
+                    "{\"rule\":" + quote(rule.get(0)) + ",\"shadow\":" + shadow + "}\n", true);
         }
 
         private static String error(String message) {
