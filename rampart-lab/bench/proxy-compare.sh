@@ -11,6 +11,8 @@
 # Usage: rampart-lab/bench/proxy-compare.sh [DURATION_SECONDS=10] [CONNECTIONS=50]
 #   RAMPART_EXTRA_YAML='shield: {enabled: false}' appends top-level YAML to Rampart's configuration
 #   (to measure what one feature costs); RAMPART_JAVA_OPTS adds JVM options.
+#   Detection runs in shadow mode unless RAMPART_EXTRA_YAML sets it: wrk is one address sending
+#   40,000 requests/s, which the detector (rightly) stops as a flood once it has learned.
 #
 # With 2+ cores, processes are pinned (taskset) so the comparison is per core and steadier:
 # every proxy gets CPU 1 to itself (one worker/thread/event loop each), while wrk and the origin
@@ -67,6 +69,7 @@ limits:
   perClient: {rate: 1000000, burst: 1000000}
   perPrefix: {rate: 1000000, burst: 1000000}
 sites: [{name: bench, hosts: ['*'], upstreams: ['http://127.0.0.1:$ORIGIN']}]
+$(case "${RAMPART_EXTRA_YAML:-}" in *detection:*) ;; *) echo "detection: {shadow: true}";; esac)
 ${RAMPART_EXTRA_YAML:-}
 YML
 }
