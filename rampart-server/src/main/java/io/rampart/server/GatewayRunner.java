@@ -61,6 +61,7 @@ final class GatewayRunner implements AutoCloseable {
         if (admin != null) {
             out.println("  metrics:  http://" + hostPort(admin.address()) + "/metrics");
             out.println("  health:   http://" + hostPort(admin.address()) + "/healthz");
+            out.println("  detection: http://" + hostPort(admin.address()) + "/detection");
         }
         out.flush();
     }
