@@ -34,6 +34,25 @@ class ScorerTest {
     }
 
     @Test
+    void pulsingFlood_isScoredWaveByWave_eachFromItsOwnOnset() {
+        Tally t = new Tally(12, 1, 11);
+        OriginStats o = new OriginStats(12, 250_000_000L);
+        flood(t, o, 1, 100, 80);   // first wave: reaches the origin in its first second...
+        flood(t, o, 2, 100, 0);    // ...then is stopped
+        flood(t, o, 5, 100, 0);    // second wave, after a silence: stopped at once
+        flood(t, o, 6, 100, 0);
+        java.util.List<TargetScore.Wave> waves = Scorer.waves(t, o, 1, 11);
+        assertThat(waves).hasSize(2);
+        assertThat(waves.get(0).onsetSecond()).isEqualTo(1);
+        assertThat(waves.get(0).reachedOrigin()).isEqualTo(80);
+        assertThat(waves.get(0).timeToMitigateSeconds()).isEqualTo(2.0);
+        assertThat(waves.get(1).onsetSecond()).isEqualTo(5);
+        assertThat(waves.get(1).sent()).isEqualTo(200);
+        assertThat(waves.get(1).reachedOrigin()).isZero();
+        assertThat(waves.get(1).timeToMitigateSeconds()).isEqualTo(1.0);
+    }
+
+    @Test
     void aFloodThatKeepsReachingTheOriginIsNeverMitigated() {
         Tally t = new Tally(10, 2, 8);
         OriginStats o = new OriginStats(10, 250_000_000L);
