@@ -24,11 +24,6 @@ public final class Cookies {
         return null;
     }
 
-    /** Whether a cookie called {@code name} is present. */
-    public static boolean has(String header, String name) {
-        return value(header, name) != null;
-    }
-
     /** The header without the cookies called {@code a} or {@code b}; {@code null} when nothing is left. */
     public static String without(String header, String a, String b) {
         StringBuilder out = new StringBuilder(header.length());

@@ -43,7 +43,6 @@ public final class Baseline {
     final long[] hourTicks = new long[24];
     double latencyMicros;
     double errorShare;
-    double sourcesMean;
     /** Rates of the last {@value #RECENT} normal ticks: the robust estimate of a young baseline. */
     static final int RECENT = 600;
     final double[] recent = new double[RECENT];
@@ -83,7 +82,6 @@ public final class Baseline {
             latencyMicros = latencyMicros == 0 ? lat : latencyMicros + a * (lat - latencyMicros);
             errorShare += a * ((double) t.originErrors / t.originAnswers - errorShare);
         }
-        sourcesMean += a * (t.distinctSources - sourcesMean);
         sampleRows(t, a);
         ticks++;
     }
@@ -157,10 +155,6 @@ public final class Baseline {
 
     public double errorShare() {
         return errorShare;
-    }
-
-    public double sourcesMean() {
-        return sourcesMean;
     }
 
     /** Rows of normal traffic held. */

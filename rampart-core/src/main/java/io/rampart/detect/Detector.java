@@ -24,9 +24,6 @@ final class Detector {
     private final int recoverTicks;
     private SiteState state = SiteState.NORMAL;
     private int calm;
-    private int ticksInState;
-    private boolean lastAnomalous;
-    private boolean lastNovel;
 
     Detector(double surgeFactor, double minRate, double noveltyThreshold, int calmTicks, int recoverTicks) {
         this.surgeFactor = surgeFactor;
@@ -38,10 +35,6 @@ final class Detector {
 
     SiteState state() {
         return state;
-    }
-
-    int ticksInState() {
-        return ticksInState;
     }
 
     boolean surge(Signals s) {
@@ -60,15 +53,6 @@ final class Detector {
         return s.maxNovelty() >= noveltyThreshold;
     }
 
-    /** The last tick was anomalous (a surge or a strained origin). */
-    boolean lastAnomalous() {
-        return lastAnomalous;
-    }
-
-    boolean lastNovel() {
-        return lastNovel;
-    }
-
     /**
      * Steps the machine with one tick's signals; {@code recalled} when a remembered attack signature
      * matches this tick; {@code rulesBusy} when rules in force still match a flood (the attack goes
@@ -77,8 +61,6 @@ final class Detector {
     SiteState step(Signals s, boolean recalled, boolean rulesBusy) {
         boolean anomalous = anomalous(s);
         boolean novel = novel(s);
-        lastAnomalous = anomalous;
-        lastNovel = novel;
         boolean attackLike = recalled || (anomalous && novel) || (rulesBusy && novel);
         boolean overwhelming = recalled || (attackLike && s.learned && s.rate >= 10 * Math.max(s.expected, minRate / 2)
                 && s.maxNovelty() >= 0.5);
@@ -129,9 +111,6 @@ final class Detector {
         if (next != state) {
             state = next;
             calm = 0;
-            ticksInState = 0;
-        } else {
-            ticksInState++;
         }
         return next;
     }

@@ -2,13 +2,11 @@ package io.rampart.detect;
 
 import io.rampart.config.DetectionConfig;
 import io.rampart.config.MitigationStep;
-import io.rampart.mitigate.Condition;
 import io.rampart.mitigate.Rule;
 import io.rampart.mitigate.SitePolicy;
 import io.rampart.traffic.TrafficRecorder;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -191,15 +189,6 @@ final class SiteControl {
 
     SiteState state() {
         return detector.state();
-    }
-
-    /** Conditions of every rule in force, for tests and the admin API. */
-    List<List<Condition>> ruleConditions() {
-        List<List<Condition>> out = new ArrayList<>();
-        for (RuleBook.Live l : book.live()) {
-            out.add(l.signature.conditions());
-        }
-        return out;
     }
 
     static void log(Transition t) {

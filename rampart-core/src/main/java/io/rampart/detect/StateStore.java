@@ -99,7 +99,6 @@ public final class StateStore {
         b.rateVar = site.path("rateVar").asDouble();
         b.latencyMicros = site.path("latencyMicros").asDouble();
         b.errorShare = site.path("errorShare").asDouble();
-        b.sourcesMean = site.path("sourcesMean").asDouble();
         for (int h = 0; h < 24; h++) {
             b.hourMean[h] = site.path("hourMean").path(h).asDouble();
             b.hourTicks[h] = site.path("hourTicks").path(h).asLong();
@@ -144,7 +143,7 @@ public final class StateStore {
             Baseline b = s.baseline;
             ObjectNode o = all.putObject(s.name);
             o.put("ticks", b.ticks).put("rateMean", b.rateMean).put("rateVar", b.rateVar)
-                    .put("latencyMicros", b.latencyMicros).put("errorShare", b.errorShare).put("sourcesMean", b.sourcesMean)
+                    .put("latencyMicros", b.latencyMicros).put("errorShare", b.errorShare)
                     .put("filled", b.filled);
             ArrayNode hm = o.putArray("hourMean");
             ArrayNode ht = o.putArray("hourTicks");

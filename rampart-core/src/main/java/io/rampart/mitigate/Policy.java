@@ -35,8 +35,4 @@ public final class Policy {
         }
         return max;
     }
-
-    public int siteCount() {
-        return sites.length;
-    }
 }

@@ -44,7 +44,7 @@ public final class RequestDecider {
 
     /** Fills {@code out} with the verdict for a request from {@code client} under {@code limits}. */
     public void decide(ClientAddress client, SiteLimits limits, long now, Decision out) {
-        decide(client, limits, now, 0, 1, out);
+        decide(client, limits, now, 0, 1, allowListed(client), out);
     }
 
     /**
@@ -54,10 +54,12 @@ public final class RequestDecider {
      * the shared address budget: staff behind one office NAT are not limited as one client, while
      * a bot inventing sessions from one address gets no more than that budget. An anonymous request
      * (a log-in form) from an address {@code sharedUsers} known users share is held to that many
-     * times the per-client limit.
+     * times the per-client limit. {@code allowListed} is {@link #allowListed}'s answer for the
+     * client, which the caller has already asked.
      */
-    public void decide(ClientAddress client, SiteLimits limits, long now, long person, int sharedUsers, Decision out) {
-        if (!allow.isEmpty() && allow.contains(client)) {
+    public void decide(ClientAddress client, SiteLimits limits, long now, long person, int sharedUsers, boolean allowListed,
+                       Decision out) {
+        if (allowListed) {
             out.set(Verdict.ALLOW, Reason.ALLOW_LIST, 0, 0);
             return;
         }

@@ -280,14 +280,15 @@ final class FrontendHandler extends ChannelDuplexHandler {
         features.fill(ex.client, req, ex.target);
         boolean own = ex.target.startsWith(ChallengePage.PREFIX);
         HttpHeaders h = req.headers();
+        boolean allowListed = rt.decider.allowListed(ex.client);
         if (!own) {
             // who the client is comes first: known users are rate limited each on their own (an office NAT)
-            rt.gatekeeper.assess(h, ex.client, rt.decider.allowListed(ex.client), standing);
+            rt.gatekeeper.assess(h, ex.client, allowListed, standing);
             countTickets();
         }
         SitePolicy sp = rt.policy.get().site(siteIndex);
         rt.decider.decide(ex.client, site.limitsFor(ex.target), rt.ticker.getAsLong(), standing.person(),
-                standing.person() == 0 ? sp.sharedUsers(ex.client.key()) : 1, decision);
+                standing.person() == 0 ? sp.sharedUsers(ex.client.key()) : 1, allowListed, decision);
         Verdict verdict = decision.verdict();
         if (verdict == Verdict.ALLOW) {
             if (own) {

@@ -45,9 +45,4 @@ public final class DistinctCounter {
     public void clear() {
         java.util.Arrays.fill(registers, (byte) 0);
     }
-
-    /** Fixed memory of one counter, in bytes (registers only). */
-    public static int bytes() {
-        return M;
-    }
 }

@@ -158,11 +158,6 @@ public final class TrafficRecorder {
         }
     }
 
-    /** Fixed memory of the recorder, in bytes (approximate: arrays only). */
-    public static long footprintBytes() {
-        return (long) SLOTS * FIELDS * 8 + SLOTS * 8L * 3 + 2L * DistinctCounter.bytes();
-    }
-
     /** One tick's record, reused by the control plane tick after tick. */
     public static final class Tick {
         public long requests;

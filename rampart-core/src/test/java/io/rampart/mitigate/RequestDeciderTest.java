@@ -55,17 +55,17 @@ class RequestDeciderTest {
         ClientAddress nat = ClientAddress.parse("203.0.113.60");
         for (int person = 1; person <= 4; person++) {
             for (int i = 0; i < 2; i++) {
-                d.decide(nat, office, 0, person * 7919L, 1, out);
+                d.decide(nat, office, 0, person * 7919L, 1, false, out);
                 assertThat(out.verdict()).as("person %d request %d", person, i).isEqualTo(Verdict.ALLOW);
             }
         }
-        d.decide(nat, office, 0, 1 * 7919L, 1, out);
+        d.decide(nat, office, 0, 1 * 7919L, 1, false, out);
         assertThat(out.reason()).as("one person past their own burst").isEqualTo(Reason.CLIENT_RATE);
-        d.decide(nat, office, 0, 99L, 1, out);
+        d.decide(nat, office, 0, 99L, 1, false, out);
         assertThat(out.reason()).as("a fifth session: the address's shared budget is spent").isEqualTo(Reason.CLIENT_RATE);
-        d.decide(ClientAddress.parse("203.0.113.61"), office, 0, 0, 1, out);
+        d.decide(ClientAddress.parse("203.0.113.61"), office, 0, 0, 1, false, out);
         assertThat(out.verdict()).as("another address is untouched").isEqualTo(Verdict.ALLOW);
-        d.decide(nat, office, 0, 0, 1, out);
+        d.decide(nat, office, 0, 0, 1, false, out);
         assertThat(out.verdict()).as("an anonymous request from the NAT has its own per-client bucket").isEqualTo(Verdict.ALLOW);
     }
 
@@ -76,15 +76,15 @@ class RequestDeciderTest {
         Decision out = new Decision();
         ClientAddress office = ClientAddress.parse("203.0.113.60");
         for (int i = 0; i < 20; i++) {
-            d.decide(office, login, 0, 0, 10, out);
+            d.decide(office, login, 0, 0, 10, false, out);
             assertThat(out.verdict()).as("log-in %d of the office's first twenty", i).isEqualTo(Verdict.ALLOW);
         }
-        d.decide(office, login, 0, 0, 10, out);
+        d.decide(office, login, 0, 0, 10, false, out);
         assertThat(out.reason()).as("ten users' burst, spent").isEqualTo(Reason.CLIENT_RATE);
         ClientAddress home = ClientAddress.parse("198.51.100.9");
-        d.decide(home, login, 0, 0, 1, out);
-        d.decide(home, login, 0, 0, 1, out);
-        d.decide(home, login, 0, 0, 1, out);
+        d.decide(home, login, 0, 0, 1, false, out);
+        d.decide(home, login, 0, 0, 1, false, out);
+        d.decide(home, login, 0, 0, 1, false, out);
         assertThat(out.reason()).as("one person's address keeps one person's limit").isEqualTo(Reason.CLIENT_RATE);
         assertThat(login.perClientFor(1000)).as("capped").isSameAs(login.perClientFor(64));
     }
