@@ -64,6 +64,14 @@ final class ConfigValidator {
         admission(c.admission());
         shield(c.shield());
         detection(c.detection());
+        incidents(c.incidents());
+        alerts(c.alerts());
+        if (c.dataDir() != null && c.dataDir().isBlank()) {
+            error("dataDir", "expected a directory, or leave it out to keep nothing on disk");
+        }
+        if (c.admin().tokenFile() != null && c.admin().tokenFile().isBlank()) {
+            error("admin.tokenFile", "expected a file holding the admin API token, or leave it out");
+        }
         sites(c);
         return errors;
     }
@@ -228,6 +236,66 @@ final class ConfigValidator {
         if (d.stateDir() != null && d.stateDir().isBlank()) {
             error(p + ".stateDir", "expected a directory, or leave it out to keep no state");
         }
+    }
+
+    private void incidents(IncidentsConfig i) {
+        between("incidents.closeAfter", i.closeAfter(), Duration.ZERO, Duration.ofDays(7));
+        between("incidents.retention", i.retention(), Duration.ofDays(1), Duration.ofDays(36500));
+        range("incidents.bulkResponse", i.bulkResponse().bytes(), 1024, 1L << 40);
+    }
+
+    private void alerts(AlertsConfig a) {
+        for (int i = 0; i < a.webhooks().size(); i++) {
+            AlertsConfig.WebhookConfig w = a.webhooks().get(i);
+            String p = "alerts.webhooks[" + i + "]";
+            if (w == null) {
+                error(p, "expected a mapping with a 'url'");
+                continue;
+            }
+            if (w.url() == null || !(w.url().startsWith("http://") || w.url().startsWith("https://"))) {
+                error(p + ".url", "expected an http:// or https:// address, got " + (w.url() == null ? "nothing" : "'" + w.url() + "'"));
+            } else {
+                try {
+                    java.net.URI u = new java.net.URI(w.url());
+                    if (u.getHost() == null) {
+                        error(p + ".url", "expected a host in '" + w.url() + "'");
+                    }
+                } catch (java.net.URISyntaxException e) {
+                    error(p + ".url", "not a valid address: " + e.getMessage());
+                }
+            }
+            if (!"json".equals(w.format()) && !"slack".equals(w.format())) {
+                error(p + ".format", "expected json or slack, got '" + w.format() + "'");
+            }
+        }
+        AlertsConfig.EmailConfig e = a.email();
+        if (e != null) {
+            if (e.server() == null) {
+                error("alerts.email.server", "expected the SMTP server as host:port");
+            } else {
+                try {
+                    HostPort.parse(e.server());
+                } catch (IllegalArgumentException x) {
+                    error("alerts.email.server", x.getMessage());
+                }
+            }
+            if (e.from() == null || !e.from().contains("@")) {
+                error("alerts.email.from", "expected a sender address such as rampart@example.org");
+            }
+            if (e.to().isEmpty()) {
+                error("alerts.email.to", "expected at least one recipient");
+            }
+            for (int i = 0; i < e.to().size(); i++) {
+                if (e.to().get(i) == null || !e.to().get(i).contains("@")) {
+                    error("alerts.email.to[" + i + "]", "expected an email address");
+                }
+            }
+            if (e.passwordEnv() != null && e.username() == null) {
+                error("alerts.email.passwordEnv", "a password needs alerts.email.username");
+            }
+        }
+        range("alerts.maxAttempts", a.maxAttempts(), 1, 100);
+        between("alerts.firstRetry", a.firstRetry(), Duration.ofMillis(10), Duration.ofMinutes(10));
     }
 
     private void between(String path, Duration value, Duration min, Duration max) {

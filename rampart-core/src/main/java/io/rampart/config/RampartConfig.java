@@ -24,6 +24,9 @@ public record RampartConfig(
         AdmissionConfig admission,
         ShieldConfig shield,
         DetectionConfig detection,
+        String dataDir,
+        IncidentsConfig incidents,
+        AlertsConfig alerts,
         List<SiteConfig> sites) {
 
     public RampartConfig {
@@ -43,6 +46,8 @@ public record RampartConfig(
         admission = admission == null ? AdmissionConfig.DEFAULT : admission;
         shield = shield == null ? ShieldConfig.DEFAULT : shield;
         detection = detection == null ? DetectionConfig.DEFAULT : detection;
+        incidents = incidents == null ? IncidentsConfig.DEFAULT : incidents;
+        alerts = alerts == null ? AlertsConfig.DEFAULT : alerts;
         sites = sites == null ? List.of() : List.copyOf(sites);
     }
 
@@ -51,20 +56,31 @@ public record RampartConfig(
         return new RampartConfig(
                 List.of(new ListenerConfig(listen, false)),
                 adminListen == null ? null : new AdminConfig(adminListen, true),
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 List.of(new SiteConfig("default", List.of("*"), List.of(upstreamUrl), null, null, null, null, null)));
     }
 
     /** This configuration with other front listeners and admin listener. */
     public RampartConfig withListeners(List<ListenerConfig> newListeners, AdminConfig newAdmin) {
         return new RampartConfig(newListeners, newAdmin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, accessLog, challenge, knownUsers, admission, shield, detection, sites);
+                http, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, sites);
+    }
+
+    /** This configuration keeping its state (detection, incidents, the admin token) in {@code dir}. */
+    public RampartConfig withDataDir(String dir) {
+        return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
+                http, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dir, incidents, alerts, sites);
+    }
+
+    /** The directory detection keeps its state in: {@code detection.stateDir}, else {@code dataDir}, else none. */
+    public String effectiveStateDir() {
+        return detection.stateDir() != null ? detection.stateDir() : dataDir;
     }
 
     /** This configuration with another access log. */
     public RampartConfig withAccessLog(AccessLogConfig newAccessLog) {
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, newAccessLog, challenge, knownUsers, admission, shield, detection, sites);
+                http, limiter, newAccessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, sites);
     }
 
     /** This configuration with every site under attack: every unknown client is challenged ({@code --under-attack}). */
@@ -74,6 +90,6 @@ public record RampartConfig(
             marked.add(s == null ? null : s.underAttack(true));
         }
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, accessLog, challenge, knownUsers, admission, shield, detection, marked);
+                http, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, marked);
     }
 }

@@ -36,6 +36,7 @@ public final class ControlPlane implements AutoCloseable {
     private final StateStore store;
     private final GatewayMetrics metrics;
     private final double tickSeconds;
+    private volatile ControlListener listener;
     private ScheduledExecutorService executor;
     private long lastSave;
 
@@ -65,6 +66,10 @@ public final class ControlPlane implements AutoCloseable {
             @Override
             public void transition(Transition t) {
                 SiteControl.log(t);
+                ControlListener l = listener;
+                if (l != null) {
+                    l.transition(t);
+                }
                 if (metrics != null) {
                     metrics.count("rampart.detection.transitions", "Changes of a site's detected state, by new state",
                             t.site(), "to", t.to().id(), 1);
@@ -74,6 +79,10 @@ public final class ControlPlane implements AutoCloseable {
             @Override
             public void event(String site, String kind, String text) {
                 SiteControl.log(site, text);
+                ControlListener l = listener;
+                if (l != null) {
+                    l.event(site, kind, text);
+                }
             }
         };
         for (SiteSpec s : specs) {
@@ -88,6 +97,11 @@ public final class ControlPlane implements AutoCloseable {
                         s.name(), () -> sc.book.widened() ? 1 : 0);
             }
         }
+    }
+
+    /** Who hears every tick, transition and rule event (the incident recorder); set before {@link #start}. */
+    public void listen(ControlListener l) {
+        this.listener = l;
     }
 
     /** Starts ticking on a daemon thread of its own. */
@@ -119,6 +133,14 @@ public final class ControlPlane implements AutoCloseable {
         boolean changed = false;
         for (SiteControl s : sites) {
             changed |= s.step(at, tickSeconds, hour);
+            ControlListener heard = listener;
+            if (heard != null) {
+                try {
+                    heard.tick(new TickFacts(s, at, tickSeconds));
+                } catch (RuntimeException e) {
+                    LOG.error("incident bookkeeping failed for site {}; detection goes on", s.name, e);
+                }
+            }
             if (metrics != null) {
                 for (RuleBook.Live l : s.book.live()) {
                     if (l.rate > 0) {

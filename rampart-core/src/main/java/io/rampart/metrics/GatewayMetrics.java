@@ -127,6 +127,29 @@ public final class GatewayMetrics {
         requests[site][verdict.ordinal()].increment();
     }
 
+    /** Requests of {@code site} given {@code verdict} since start (for incident figures). */
+    public long requestCount(int site, Verdict verdict) {
+        return (long) requests[site][verdict.ordinal()].count();
+    }
+
+    /** Connections closed for being slow, every kind, since start. */
+    public long slowClientsClosed() {
+        long n = 0;
+        for (Counter c : slowClients.values()) {
+            n += (long) c.count();
+        }
+        return n;
+    }
+
+    /** Connections refused at accept (deny list, per-client and total caps) since start. */
+    public long connectionsRejected() {
+        long n = 0;
+        for (Counter c : connectionRejections.values()) {
+            n += (long) c.count();
+        }
+        return n;
+    }
+
     public void response(int site, int status) {
         int c = status / 100;
         if (c >= 1 && c <= 5) {

@@ -20,6 +20,34 @@ public final class RefIds {
         return (NODE << 48) | (COUNTER.getAndIncrement() & 0xFFFF_FFFF_FFFFL);
     }
 
+    /** This process's 12-bit node tag. */
+    public static long node() {
+        return NODE;
+    }
+
+    /**
+     * The id printed as {@code text} (12 Crockford base-32 characters, case-insensitive; O read as
+     * 0, I and L as 1).
+     *
+     * @throws IllegalArgumentException naming what is wrong with {@code text}
+     */
+    public static long parse(String text) {
+        if (text == null || text.length() != 12) {
+            throw new IllegalArgumentException("a reference id has 12 characters, like 7KQ2M9XD3FZA");
+        }
+        long v = 0;
+        for (int i = 0; i < 12; i++) {
+            char c = Character.toUpperCase(text.charAt(i));
+            c = c == 'O' ? '0' : c == 'I' || c == 'L' ? '1' : c;
+            int d = new String(ALPHABET).indexOf(c);
+            if (d < 0) {
+                throw new IllegalArgumentException("'" + text.charAt(i) + "' is not a reference id character (0-9, A-Z without I, L, O, U)");
+            }
+            v = (v << 5) | d;
+        }
+        return v;
+    }
+
     public static String format(long ref) {
         char[] c = new char[12];
         for (int i = 11; i >= 0; i--) {

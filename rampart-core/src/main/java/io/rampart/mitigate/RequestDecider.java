@@ -15,14 +15,21 @@ import io.rampart.traffic.KeyHash;
 public final class RequestDecider {
     private static final long PERSON = 0x5045_5253_4f4eL;
 
-    private final IpSet allow;
-    private final IpSet deny;
+    private final AccessLists lists;
     private final GcraTable table;
 
     public RequestDecider(IpSet allow, IpSet deny, GcraTable table) {
-        this.allow = allow;
-        this.deny = deny;
+        this(AccessLists.of(allow, deny), table);
+    }
+
+    public RequestDecider(AccessLists lists, GcraTable table) {
+        this.lists = lists;
         this.table = table;
+    }
+
+    /** The allow and deny lists this decider reads (changed at run time through the admin API). */
+    public AccessLists lists() {
+        return lists;
     }
 
     public GcraTable table() {
@@ -30,16 +37,16 @@ public final class RequestDecider {
     }
 
     public IpSet allowList() {
-        return allow;
+        return lists.allow();
     }
 
     public IpSet denyList() {
-        return deny;
+        return lists.deny();
     }
 
     /** Whether the operator's allow list names {@code client}. */
     public boolean allowListed(ClientAddress client) {
-        return !allow.isEmpty() && allow.contains(client);
+        return lists.allowed(client);
     }
 
     /** Fills {@code out} with the verdict for a request from {@code client} under {@code limits}. */
@@ -63,7 +70,7 @@ public final class RequestDecider {
             out.set(Verdict.ALLOW, Reason.ALLOW_LIST, 0, 0);
             return;
         }
-        if (!deny.isEmpty() && deny.contains(client)) {
+        if (lists.denied(client)) {
             out.set(Verdict.BLOCK, Reason.DENY_LIST, 0, 0);
             return;
         }

@@ -19,8 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * addresses with open connections, so its size is bounded by {@code total}.
  */
 final class ConnectionGate {
-    private final IpSet deny;
-    private final IpSet allow;
+    private final io.rampart.mitigate.AccessLists lists;
     private final int perClient;
     private final int total;
     private final GatewayMetrics metrics;
@@ -29,7 +28,7 @@ final class ConnectionGate {
     private final java.util.function.LongToIntFunction sharedUsers;
 
     ConnectionGate(IpSet allow, IpSet deny, int perClient, int total, GatewayMetrics metrics) {
-        this(allow, deny, perClient, total, metrics, key -> 1);
+        this(io.rampart.mitigate.AccessLists.of(allow, deny), perClient, total, metrics, key -> 1);
     }
 
     /**
@@ -37,10 +36,9 @@ final class ConnectionGate {
      *                    limiter key): such an address (an office NAT) may hold that many times
      *                    {@code perClient} connections
      */
-    ConnectionGate(IpSet allow, IpSet deny, int perClient, int total, GatewayMetrics metrics,
+    ConnectionGate(io.rampart.mitigate.AccessLists lists, int perClient, int total, GatewayMetrics metrics,
                    java.util.function.LongToIntFunction sharedUsers) {
-        this.allow = allow;
-        this.deny = deny;
+        this.lists = lists;
         this.perClient = perClient;
         this.total = total;
         this.metrics = metrics;
@@ -54,8 +52,8 @@ final class ConnectionGate {
      * @return whether the connection was admitted
      */
     boolean admit(Channel channel, ClientAddress client) {
-        boolean allowed = !allow.isEmpty() && allow.contains(client);
-        if (!allowed && !deny.isEmpty() && deny.contains(client)) {
+        boolean allowed = lists.allowed(client);
+        if (!allowed && lists.denied(client)) {
             return refuse(channel, ConnectionRejection.DENY_LIST);
         }
         if (open.incrementAndGet() > total && !allowed) {

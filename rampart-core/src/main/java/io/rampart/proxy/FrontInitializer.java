@@ -5,39 +5,32 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.rampart.config.ListenerConfig;
 import io.rampart.traffic.ClientAddress;
+import java.util.function.Supplier;
 
 /**
  * Builds the pipeline of each accepted connection (see the package overview for its order).
  * The gate runs here, at accept, before any handler that parses HTTP exists.
  */
 final class FrontInitializer extends ChannelInitializer<SocketChannel> {
-    private final GatewayRuntime rt;
+    private final Supplier<GatewayRuntime> current;
     private final ListenerConfig listener;
     private final ChannelGroup clients;
-    private final HttpDecoderConfig decoderConfig;
 
-    FrontInitializer(GatewayRuntime rt, ListenerConfig listener, ChannelGroup clients) {
-        this.rt = rt;
+    /** @param current the runtime new connections get (replaced on a reload; a connection keeps the one it started with) */
+    FrontInitializer(Supplier<GatewayRuntime> current, ListenerConfig listener, ChannelGroup clients) {
+        this.current = current;
         this.listener = listener;
         this.clients = clients;
-        this.decoderConfig = new HttpDecoderConfig()
-                .setMaxInitialLineLength((int) rt.config.http().maxRequestLine().bytes())
-                .setMaxHeaderSize((int) rt.config.http().maxHeaderSize().bytes())
-                .setMaxChunkSize(64 * 1024)
-                .setValidateHeaders(true)
-                .setAllowDuplicateContentLengths(false)
-                .setStrictLineParsing(true);
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         if (listener.proxyProtocol()) {
             ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder());
-            ch.pipeline().addLast("proxy-protocol-client", new ProxyProtocolHandler(this, rt.config.timeouts().requestHead().toNanos()));
+            ch.pipeline().addLast("proxy-protocol-client", new ProxyProtocolHandler(this, current.get().config.timeouts().requestHead().toNanos()));
             return;
         }
         ClientAddress client = ClientAddress.of(ch.remoteAddress());
@@ -50,6 +43,7 @@ final class FrontInitializer extends ChannelInitializer<SocketChannel> {
 
     /** Runs the gate for {@code client}; if admitted, installs the HTTP pipeline. */
     void admit(Channel ch, ClientAddress client) {
+        GatewayRuntime rt = current.get();
         if (!rt.gate.admit(ch, client)) {
             return;
         }
@@ -57,7 +51,7 @@ final class FrontInitializer extends ChannelInitializer<SocketChannel> {
         ClientGuard guard = new ClientGuard(rt.config.timeouts());
         boolean trusted = !rt.trustedProxies.isEmpty() && rt.trustedProxies.contains(client);
         ch.pipeline().addLast("guard", guard);
-        ch.pipeline().addLast("http", new HttpServerCodec(decoderConfig));
+        ch.pipeline().addLast("http", new HttpServerCodec(rt.decoderConfig));
         ch.pipeline().addLast("front", new FrontendHandler(rt, guard, client, trusted, "http"));
     }
 }

@@ -1101,7 +1101,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private void onConnectFailed(Throwable cause) {
         boolean timedOut = cause instanceof ConnectTimeoutException;
         rt.metrics.upstreamError(siteIndex, timedOut ? UpstreamError.CONNECT_TIMEOUT : UpstreamError.REFUSED);
-        site.recorder().originFailed();
+        site.recorder().originFailed(standing.known());
         upstream.markDown(rt.ticker.getAsLong(), rt.upstreamDownNanos);
         LOG.debug("origin {} unreachable: {}", upstream, cause.toString());
         if (attempts < site.upstreams().size()) {
@@ -1120,7 +1120,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private void onResponseTimeout() {
         if (state == State.EXCHANGE && !responseStarted) {
             rt.metrics.upstreamError(siteIndex, UpstreamError.RESPONSE_TIMEOUT);
-            site.recorder().originFailed();
+            site.recorder().originFailed(standing.known());
             releaseSlot(-1, true);
             abortExchange(504);
         }
@@ -1195,7 +1195,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         ex.status = code;
         ex.upstreamNanos = rt.ticker.getAsLong() - ex.sentNanos;
         releaseSlot(ex.upstreamNanos, code == 503);
-        site.recorder().originAnswered(code, ex.upstreamNanos);
+        site.recorder().originAnswered(code, ex.upstreamNanos, standing.known());
         if (code >= 500 && fallback != null) {
             swallowing = true; // read the origin's error to its end, then serve the stale copy or snapshot
             rt.metrics.upstreamLatency(siteIndex, ex.upstreamNanos);
@@ -1439,7 +1439,12 @@ final class FrontendHandler extends ChannelDuplexHandler {
         siteIndex = rt.unroutedIndex();
     }
 
-    /** The gateway is stopping: an idle connection closes now, a busy one after its response. */
+    /** Whether this connection works under {@code runtime} (a reload retires the connections of the old one). */
+    boolean runsOn(GatewayRuntime runtime) {
+        return rt == runtime;
+    }
+
+    /** The gateway is stopping or reloading: an idle connection closes now, a busy one after its response. */
     void drain() {
         if (state == State.IDLE && inbox.isEmpty()) {
             closeNow();
@@ -1512,6 +1517,11 @@ final class FrontendHandler extends ChannelDuplexHandler {
     // ---------------------------------------------------------------- access log
 
     private void log(boolean rejected) {
+        rt.refs.record(ex.ref, System.currentTimeMillis(), ex.status, site == null ? null : site.name(), decision.verdict(),
+                decision.reason(), decision.rule(), ex.client, ex.method, ex.target);
+        if (site != null) {
+            site.recorder().responded(ex.bytesOut, standing.known(), rt.bulkResponseBytes, ex.client, ex.target, ex.status);
+        }
         AccessLog log = rt.accessLog;
         if (!log.enabled()) {
             return;

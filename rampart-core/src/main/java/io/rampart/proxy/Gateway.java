@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    private final GatewayRuntime rt;
+    private volatile GatewayRuntime rt;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ChannelGroup clients = new DefaultChannelGroup("rampart-clients", GlobalEventExecutor.INSTANCE);
@@ -122,7 +122,7 @@ public final class Gateway implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new FrontInitializer(rt, l, clients));
+                .childHandler(new FrontInitializer(() -> rt, l, clients));
         try {
             Channel ch = b.bind(hp.toSocketAddress()).syncUninterruptibly().channel();
             listeners.add(ch);
@@ -141,6 +141,100 @@ public final class Gateway implements AutoCloseable {
             out.add((InetSocketAddress) c.localAddress());
         }
         return out;
+    }
+
+    /** The configuration in force. */
+    public RampartConfig config() {
+        return rt.config;
+    }
+
+    /**
+     * Replaces the running configuration with {@code next} (already validated) without dropping a
+     * connection: new connections get the new configuration at once; connections open now finish
+     * the request in hand under the old one and then close (an idle one closes now), so no client
+     * stays on the old configuration. What was learned (baselines, rules, limiter state, challenge
+     * keys, incidents, run-time list entries) carries over.
+     *
+     * @throws IllegalArgumentException naming every setting that differs and cannot change without
+     *                                  a restart; the running configuration stays
+     */
+    public synchronized void reload(RampartConfig next) {
+        if (stopped) {
+            throw new IllegalStateException("the gateway is stopping");
+        }
+        GatewayRuntime old = rt;
+        List<String> fixed = Reloads.needsRestart(old.config, next);
+        if (!fixed.isEmpty()) {
+            throw new IllegalArgumentException("these settings cannot change while running (restart to apply them): "
+                    + String.join("; ", fixed));
+        }
+        GatewayRuntime fresh = new GatewayRuntime(next, old.metrics, old.accessLog, old.ticker, old);
+        rt = fresh;
+        old.draining = true;
+        for (Channel c : clients) {
+            c.eventLoop().execute(() -> {
+                FrontendHandler f = c.pipeline().get(FrontendHandler.class);
+                if (f != null && f.runsOn(old)) {
+                    f.drain();
+                }
+            });
+        }
+        LOG.info("configuration reloaded: {} sites", next.sites().size());
+    }
+
+    /** The sites by name, with their under-attack switch and origins, for the admin API. */
+    public List<SiteStatus> sites() {
+        GatewayRuntime r = rt;
+        List<SiteStatus> out = new ArrayList<>();
+        for (int i = 0; i < r.sites.size(); i++) {
+            Site s = r.sites.get(i);
+            SiteConfig sc = r.config.sites().get(i);
+            io.rampart.admission.AdmissionGate g = s.admission();
+            out.add(new SiteStatus(s.name(), sc.hosts(), sc.upstreams(), s.underAttack(),
+                    g == null ? -1 : g.limit().limit(), g == null ? 0 : g.inFlight(), g == null ? 0 : g.queued()));
+        }
+        return out;
+    }
+
+    /** One site as the admin API shows it. */
+    public record SiteStatus(String name, List<String> hosts, List<String> upstreams, boolean underAttack,
+                             int admissionLimit, int inFlight, int queued) {
+    }
+
+    /** Turns a site's under-attack switch on or off at once; false for an unknown site. */
+    public boolean underAttack(String site, boolean on) {
+        for (Site s : rt.sites) {
+            if (s.name().equals(site)) {
+                s.underAttack(on);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The allow and deny lists (run-time entries can be added and removed). */
+    public io.rampart.mitigate.AccessLists lists() {
+        return rt.lists;
+    }
+
+    /** Recent requests by reference id. */
+    public io.rampart.mitigate.RefLedger refs() {
+        return rt.refs;
+    }
+
+    /** Incident records, or null when {@code incidents.enabled} is off. */
+    public io.rampart.incident.Incidents incidents() {
+        return rt.incidents;
+    }
+
+    /** The site's index for metrics, or -1. */
+    public int siteIndex(String site) {
+        for (Site s : rt.sites) {
+            if (s.name().equals(site)) {
+                return s.index();
+            }
+        }
+        return -1;
     }
 
     /** The control plane (detection and automatic rules), or {@code null} when {@code detection.enabled} is off. */
@@ -202,6 +296,10 @@ public final class Gateway implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (rt.control != null) {
             rt.control.close();
+        }
+        if (rt.incidents != null) {
+            rt.incidents.close();
+            rt.incidentStore.close();
         }
         rt.accessLog.close();
     }

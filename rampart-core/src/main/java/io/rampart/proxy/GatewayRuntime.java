@@ -1,6 +1,17 @@
 package io.rampart.proxy;
 
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.rampart.admission.AdaptiveLimit;
+import io.rampart.incident.Alerts;
+import io.rampart.incident.GatewayCounters;
+import io.rampart.incident.IncidentStore;
+import io.rampart.incident.Incidents;
+import io.rampart.incident.SqliteIncidentStore;
+import io.rampart.mitigate.AccessLists;
+import io.rampart.mitigate.RefIds;
+import io.rampart.mitigate.RefLedger;
+import io.rampart.mitigate.Verdict;
+import io.rampart.traffic.TrafficRecorder;
 import io.rampart.admission.AdmissionGate;
 import io.rampart.admission.Lane;
 import io.rampart.challenge.Gatekeeper;
@@ -72,37 +83,73 @@ final class GatewayRuntime {
     final RateLimit ruleLimit;
     /** How long a request matching a {@code close} rule is held before its connection is closed. */
     final long closeHoldNanos;
-    /** Requests between head and end of response, for graceful stop. */
-    final AtomicInteger inFlight = new AtomicInteger();
+    /** Requests between head and end of response, for graceful stop (shared across reloads). */
+    final AtomicInteger inFlight;
+    /** Recent requests by reference id, for the admin API. */
+    final RefLedger refs;
+    /** Allow and deny lists: the configuration's plus run-time entries. */
+    final AccessLists lists;
+    final GcraTable limiterTable;
+    /** A response to an anonymous client this large is kept for the data-egress check. */
+    final long bulkResponseBytes;
+    final HttpDecoderConfig decoderConfig;
+    /** Incident records, or null when {@code incidents.enabled} is off. */
+    final Incidents incidents;
+    final IncidentStore incidentStore;
     volatile boolean draining;
 
     GatewayRuntime(RampartConfig config, GatewayMetrics metrics, AccessLog accessLog, LongSupplier ticker) {
+        this(config, metrics, accessLog, ticker, null);
+    }
+
+    /**
+     * @param previous the runtime this one replaces on a reload (null at start): its learned and
+     *                 shared state (recorders, admission gates, limiter table, control plane,
+     *                 incidents, run-time list entries, challenge keys) carries over
+     */
+    GatewayRuntime(RampartConfig config, GatewayMetrics metrics, AccessLog accessLog, LongSupplier ticker,
+                   GatewayRuntime previous) {
         this.config = config;
         this.metrics = metrics;
         this.accessLog = accessLog;
         this.ticker = ticker;
-        IpSet allow = IpSet.parse(config.allow());
-        IpSet deny = IpSet.parse(config.deny());
+        this.inFlight = previous == null ? new AtomicInteger() : previous.inFlight;
+        this.refs = previous == null ? new RefLedger() : previous.refs;
+        this.lists = previous == null ? new AccessLists(config.allow(), config.deny())
+                : previous.lists.reconfigured(config.allow(), config.deny());
         this.trustedProxies = IpSet.parse(config.trustedProxies());
-        GcraTable table = new GcraTable(config.limiter().tableSize());
-        this.decider = new RequestDecider(allow, deny, table);
-        this.policy = new PolicyHolder(Policy.quiet(config.sites().size()));
+        this.limiterTable = previous == null ? new GcraTable(config.limiter().tableSize()) : previous.limiterTable;
+        GcraTable table = limiterTable;
+        this.decider = new RequestDecider(lists, table);
+        this.policy = previous == null ? new PolicyHolder(Policy.quiet(config.sites().size())) : previous.policy;
         PolicyHolder published = policy;
-        this.gate = new ConnectionGate(allow, deny, config.connections().perClient(), config.connections().total(), metrics,
-                key -> published.get().sharedUsers(key));
+        this.gate = previous != null && previous.config.connections().equals(config.connections()) ? previous.gate
+                : new ConnectionGate(lists, config.connections().perClient(), config.connections().total(), metrics,
+                        key -> published.get().sharedUsers(key));
         this.upstreamConnectMillis = config.timeouts().upstreamConnect().toMillis();
         this.upstreamResponseNanos = config.timeouts().upstreamResponse().toNanos();
         this.upstreamDownNanos = 10_000_000_000L;
         this.tunnelIdleNanos = config.timeouts().tunnelIdle().toNanos();
         this.maxBodyBytes = config.http().maxBodySize().bytes();
         this.maxHeaders = config.http().maxHeaders();
-        this.pool = new UpstreamPool(64);
-        this.gatekeeper = new Gatekeeper(config.challenge(), config.knownUsers(), System::currentTimeMillis, ticker::getAsLong);
-        this.shield = config.shield().enabled() ? new Shield(config.shield(), ticker) : null;
-        this.snapshots = new Snapshots(ticker);
+        this.bulkResponseBytes = config.incidents().bulkResponse().bytes();
+        this.decoderConfig = new HttpDecoderConfig()
+                .setMaxInitialLineLength((int) config.http().maxRequestLine().bytes())
+                .setMaxHeaderSize((int) config.http().maxHeaderSize().bytes())
+                .setMaxChunkSize(64 * 1024)
+                .setValidateHeaders(true)
+                .setAllowDuplicateContentLengths(false)
+                .setStrictLineParsing(true);
+        this.pool = previous == null ? new UpstreamPool(64) : previous.pool;
+        this.gatekeeper = previous != null ? previous.gatekeeper
+                : new Gatekeeper(config.challenge(), config.knownUsers(), System::currentTimeMillis, ticker::getAsLong);
+        boolean sameShield = previous != null && previous.config.shield().equals(config.shield());
+        this.shield = sameShield ? previous.shield : config.shield().enabled() ? new Shield(config.shield(), ticker) : null;
+        this.snapshots = previous == null ? new Snapshots(ticker) : previous.snapshots;
         this.shieldMaxObject = (int) Math.min(Integer.MAX_VALUE - 16, config.shield().maxObjectSize().bytes());
-        if (shield != null) {
-            metrics.gauge("rampart.shield.bytes", "Bytes of responses held by the origin shield", shield::weightedSize);
+        if (shield != null && previous == null) {
+            Shield sh = shield;
+            metrics.gauge("rampart.shield.bytes", "Bytes of responses held by the origin shield", sh::weightedSize);
         }
         AdmissionConfig adm = config.admission();
         this.admissionQueueNanos = adm.queueTimeout().toNanos();
@@ -111,6 +158,7 @@ final class GatewayRuntime {
         int users = config.knownUsers().usersPerAddress();
         for (int i = 0; i < config.sites().size(); i++) {
             SiteConfig sc = config.sites().get(i);
+            Site before = previous == null ? null : previous.sites.get(i);
             List<Upstream> ups = new ArrayList<>();
             for (String u : sc.upstreams()) {
                 ups.add(new Upstream(UpstreamUrl.parse(u)));
@@ -127,24 +175,46 @@ final class GatewayRuntime {
                 routeLimits[r] = compile(routes.get(r).limits().inherit(siteLimitsCfg), limitIds, users);
                 limitIds += 3;
             }
-            AdmissionGate gate = null;
-            if (adm.enabled()) {
+            AdmissionGate gate = before != null ? before.admission() : null;
+            if (gate == null && adm.enabled()) {
                 gate = new AdmissionGate(new AdaptiveLimit(adm.initialLimit(), adm.minLimit(), adm.maxLimit(), ticker),
                         adm.knownReserve(), adm.suspectShare(), adm.queueSize());
                 bindAdmissionMeters(metrics, sc.name(), gate);
             }
+            boolean underAttack = before == null || previous.config.sites().get(i).underAttack() != sc.underAttack()
+                    ? sc.underAttack() : before.underAttack();
             Site site = new Site(sc.name(), i, new UpstreamGroup(ups), siteLimits, prefixes, routeLimits,
-                    sc.underAttack(), gate);
+                    underAttack, gate, before == null ? new TrafficRecorder() : before.recorder());
             sites.add(site);
             for (String h : sc.hosts()) {
                 router.add(h, site);
             }
         }
         DetectionConfig det = config.detection();
-        StateStore store = openState(det);
-        this.hasher = store.hasher();
         this.ruleLimit = RateLimit.of(limitIds, det.ruleLimit().rate(), det.ruleLimit().burst());
         this.closeHoldNanos = det.closeHold().toNanos();
+        if (previous != null) {
+            this.hasher = previous.hasher;
+            this.control = previous.control;
+            this.incidents = previous.incidents;
+            this.incidentStore = previous.incidentStore;
+            return;
+        }
+        StateStore store = openState(config.effectiveStateDir());
+        this.hasher = store.hasher();
+        List<String> names = new ArrayList<>();
+        for (Site s : sites) {
+            names.add(s.name());
+        }
+        if (config.incidents().enabled()) {
+            this.incidentStore = config.dataDir() == null ? SqliteIncidentStore.inMemory()
+                    : SqliteIncidentStore.open(Path.of(config.dataDir()));
+            this.incidents = new Incidents(config.incidents(), names, incidentStore, Alerts.of(config.alerts()),
+                    Clock.systemUTC(), countersOf(metrics), RefLedger.nodeOf(RefIds.node() << 48));
+        } else {
+            this.incidentStore = null;
+            this.incidents = null;
+        }
         if (det.enabled()) {
             List<ControlPlane.SiteSpec> specs = new ArrayList<>();
             for (int i = 0; i < sites.size(); i++) {
@@ -155,6 +225,9 @@ final class GatewayRuntime {
             }
             this.control = new ControlPlane(det, specs, policy, Clock.systemDefaultZone(), store, metrics,
                     config.knownUsers().usersPerAddress());
+            if (incidents != null) {
+                control.listen(incidents);
+            }
         } else {
             this.control = null;
         }
@@ -162,18 +235,43 @@ final class GatewayRuntime {
                 () -> table.liveEntries(ticker.getAsLong()));
         metrics.gauge("rampart.limiter.capacity", "Slots in the rate-limit table (its fixed memory bound)",
                 table::capacity);
+        ConnectionGate g = gate;
         metrics.gauge("rampart.clients.connected", "Distinct client addresses with open connections",
-                gate::distinctClients);
+                g::distinctClients);
     }
 
-    private static StateStore openState(DetectionConfig det) {
-        if (det.stateDir() == null) {
+    private static GatewayCounters countersOf(GatewayMetrics metrics) {
+        return new GatewayCounters() {
+            @Override
+            public long[] verdicts(int siteIndex) {
+                Verdict[] all = Verdict.values();
+                long[] out = new long[all.length];
+                for (Verdict v : all) {
+                    out[v.ordinal()] = metrics.requestCount(siteIndex, v);
+                }
+                return out;
+            }
+
+            @Override
+            public long slowClientsClosed() {
+                return metrics.slowClientsClosed();
+            }
+
+            @Override
+            public long connectionsRejected() {
+                return metrics.connectionsRejected();
+            }
+        };
+    }
+
+    private static StateStore openState(String dir) {
+        if (dir == null) {
             return StateStore.none();
         }
         try {
-            return StateStore.open(Path.of(det.stateDir()));
+            return StateStore.open(Path.of(dir));
         } catch (IOException e) {
-            throw new UncheckedIOException("detection.stateDir " + det.stateDir() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("detection state directory " + dir + ": " + e.getMessage(), e);
         }
     }
 

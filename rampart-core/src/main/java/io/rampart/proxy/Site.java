@@ -16,12 +16,13 @@ final class Site {
     private final SiteLimits limits;
     private final String[] routePrefixes;
     private final SiteLimits[] routeLimits;
-    private final boolean underAttack;
+    private volatile boolean underAttack;
     private final AdmissionGate admission;
-    private final TrafficRecorder recorder = new TrafficRecorder();
+    private final TrafficRecorder recorder;
 
     Site(String name, int index, UpstreamGroup upstreams, SiteLimits limits, String[] routePrefixes, SiteLimits[] routeLimits,
-         boolean underAttack, AdmissionGate admission) {
+         boolean underAttack, AdmissionGate admission, TrafficRecorder recorder) {
+        this.recorder = recorder;
         this.underAttack = underAttack;
         this.admission = admission;
         this.name = name;
@@ -43,6 +44,11 @@ final class Site {
     /** Every unknown client is challenged (the under-attack switch). */
     boolean underAttack() {
         return underAttack;
+    }
+
+    /** Turns the under-attack switch on or off (the admin API). */
+    void underAttack(boolean on) {
+        underAttack = on;
     }
 
     /** The gate in front of this site's origins, or {@code null} when admission control is off. */

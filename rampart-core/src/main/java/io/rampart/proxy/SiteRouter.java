@@ -13,7 +13,7 @@ import java.util.Map;
 final class SiteRouter {
     /** Authorities remembered per router: enough for every real site, too few for a Host-header flood to matter. */
     static final int CACHE_LIMIT = 4096;
-    private static final Site NO_SITE = new Site("-", -1, null, null, new String[0], new io.rampart.mitigate.SiteLimits[0], false, null);
+    private static final Site NO_SITE = new Site("-", -1, null, null, new String[0], new io.rampart.mitigate.SiteLimits[0], false, null, new io.rampart.traffic.TrafficRecorder());
 
     private final java.util.concurrent.ConcurrentHashMap<String, Site> byAuthority = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Site> exact = new HashMap<>();

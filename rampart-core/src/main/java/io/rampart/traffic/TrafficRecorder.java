@@ -52,6 +52,14 @@ public final class TrafficRecorder {
     private final LongAdder originAnswers = new LongAdder();
     private final LongAdder originErrors = new LongAdder();
     private final LongAdder originMicros = new LongAdder();
+    private final LongAdder knownRefused = new LongAdder();
+    private final LongAdder knownAnswers = new LongAdder();
+    private final LongAdder knownErrors = new LongAdder();
+    private final LongAdder knownMicros = new LongAdder();
+    private final LongAdder anonymousResponses = new LongAdder();
+    private final LongAdder anonymousBytes = new LongAdder();
+    private final LongAdder knownBytes = new LongAdder();
+    private final BulkResponses bulk = new BulkResponses();
     private volatile int sampleShift;
     private volatile DistinctCounter sources = new DistinctCounter();
     private DistinctCounter spareSources = new DistinctCounter();
@@ -70,6 +78,9 @@ public final class TrafficRecorder {
         }
         if ((flags & REFUSED) != 0) {
             refused.increment();
+            if ((flags & KNOWN) != 0) {
+                knownRefused.increment();
+            }
         }
         sources.add(f.values[Dimension.CLIENT.ordinal()]);
         int shift = sampleShift;
@@ -104,10 +115,48 @@ public final class TrafficRecorder {
         originMicros.add(nanos / 1000);
     }
 
+    /** As {@link #originAnswered(int, long)}, also counted for known users when {@code known}. */
+    public void originAnswered(int status, long nanos, boolean known) {
+        originAnswered(status, nanos);
+        if (known) {
+            knownAnswers.increment();
+            if (status >= 500) {
+                knownErrors.increment();
+            }
+            knownMicros.add(nanos / 1000);
+        }
+    }
+
     /** The origin could not be reached or did not answer in time. */
     public void originFailed() {
         originAnswers.increment();
         originErrors.increment();
+    }
+
+    /** As {@link #originFailed()}, also counted for known users when {@code known}. */
+    public void originFailed(boolean known) {
+        originFailed();
+        if (known) {
+            knownAnswers.increment();
+            knownErrors.increment();
+        }
+    }
+
+    /**
+     * A response of {@code bytes} went to a client ({@code known}: a known user). Responses to
+     * anonymous clients of at least {@code bulkBytes} are kept (by reference) for the data-egress
+     * check of incident reports. Allocation-free.
+     */
+    public void responded(long bytes, boolean known, long bulkBytes, ClientAddress client, String target, int status) {
+        if (known) {
+            knownBytes.add(bytes);
+            return;
+        }
+        anonymousResponses.increment();
+        anonymousBytes.add(bytes);
+        if (bytes >= bulkBytes && bulkBytes > 0) {
+            bulk.add(bytes, client, target, status);
+        }
     }
 
     /**
@@ -121,6 +170,15 @@ public final class TrafficRecorder {
         into.originAnswers = originAnswers.sumThenReset();
         into.originErrors = originErrors.sumThenReset();
         into.originMicros = originMicros.sumThenReset();
+        into.knownRefused = knownRefused.sumThenReset();
+        into.knownAnswers = knownAnswers.sumThenReset();
+        into.knownErrors = knownErrors.sumThenReset();
+        into.knownMicros = knownMicros.sumThenReset();
+        into.anonymousResponses = anonymousResponses.sumThenReset();
+        into.anonymousBytes = anonymousBytes.sumThenReset();
+        into.knownBytes = knownBytes.sumThenReset();
+        into.bulk.clear();
+        bulk.drainTo(into.bulk);
         DistinctCounter full = sources;
         spareSources.clear();
         sources = spareSources;
@@ -167,6 +225,17 @@ public final class TrafficRecorder {
         public long originErrors;
         public long originMicros;
         public long distinctSources;
+        /** Known users' requests refused, answered by the origin, answered with 5xx or not at all, and their origin time. */
+        public long knownRefused;
+        public long knownAnswers;
+        public long knownErrors;
+        public long knownMicros;
+        /** Responses (and their bytes) to anonymous clients; bytes to known users. */
+        public long anonymousResponses;
+        public long anonymousBytes;
+        public long knownBytes;
+        /** Large responses to anonymous clients this tick (at most {@link BulkResponses#CAPACITY}). */
+        public final java.util.List<BulkResponses.Bulk> bulk = new java.util.ArrayList<>();
         public int sampleShift;
         public int sampled;
         public final long[] samples = new long[SLOTS * FIELDS];

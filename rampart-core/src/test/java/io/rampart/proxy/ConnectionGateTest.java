@@ -14,7 +14,7 @@ class ConnectionGateTest {
     void anAddressSharedByKnownUsers_mayHoldThatManyTimesThePerClientCap() {
         ClientAddress office = ClientAddress.parse("203.0.113.60");
         ClientAddress home = ClientAddress.parse("198.51.100.9");
-        ConnectionGate gate = new ConnectionGate(IpSet.EMPTY, IpSet.EMPTY, 2, 100, new GatewayMetrics(List.of("s")),
+        ConnectionGate gate = new ConnectionGate(io.rampart.mitigate.AccessLists.of(IpSet.EMPTY, IpSet.EMPTY), 2, 100, new GatewayMetrics(List.of("s")),
                 key -> key == office.key() ? 3 : 1);
         for (int i = 0; i < 6; i++) {
             assertThat(gate.admit(new EmbeddedChannel(), office)).as("office connection %d", i).isTrue();

@@ -25,9 +25,9 @@ class SiteRouterTest {
     @Test
     void exactBeatsWildcardBeatsCatchAll() {
         SiteRouter r = new SiteRouter();
-        Site exact = new Site("exact", 0, null, null, new String[0], null, false, null);
-        Site wild = new Site("wild", 1, null, null, new String[0], null, false, null);
-        Site any = new Site("any", 2, null, null, new String[0], null, false, null);
+        Site exact = new Site("exact", 0, null, null, new String[0], null, false, null, new io.rampart.traffic.TrafficRecorder());
+        Site wild = new Site("wild", 1, null, null, new String[0], null, false, null, new io.rampart.traffic.TrafficRecorder());
+        Site any = new Site("any", 2, null, null, new String[0], null, false, null, new io.rampart.traffic.TrafficRecorder());
         r.add("www.example.org", exact);
         r.add("*.example.org", wild);
         r.add("*", any);
@@ -40,7 +40,7 @@ class SiteRouterTest {
     @Test
     void routeAuthority_cachesValidAndInvalidAuthoritiesUpToItsBound() {
         SiteRouter r = new SiteRouter();
-        Site exact = new Site("exact", 0, null, null, new String[0], null, false, null);
+        Site exact = new Site("exact", 0, null, null, new String[0], null, false, null, new io.rampart.traffic.TrafficRecorder());
         r.add("www.example.org", exact);
         assertThat(r.routeAuthority("WWW.example.org:8443")).isSameAs(exact);
         assertThat(r.routeAuthority("WWW.example.org:8443")).isSameAs(exact);

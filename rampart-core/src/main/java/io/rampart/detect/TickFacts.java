@@ -1,0 +1,66 @@
+package io.rampart.detect;
+
+import io.rampart.traffic.TrafficRecorder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One site's tick as a {@link ControlListener} sees it: valid only during the call. */
+public final class TickFacts {
+    private final SiteControl site;
+    private final Instant at;
+    private final double seconds;
+
+    TickFacts(SiteControl site, Instant at, double seconds) {
+        this.site = site;
+        this.at = at;
+        this.seconds = seconds;
+    }
+
+    public String site() {
+        return site.name;
+    }
+
+    public Instant at() {
+        return at;
+    }
+
+    /** The tick's length in seconds. */
+    public double seconds() {
+        return seconds;
+    }
+
+    public SiteState state() {
+        return site.state();
+    }
+
+    /** What was recorded this tick (reused by the next tick: read it now). */
+    public TrafficRecorder.Tick traffic() {
+        return site.tick;
+    }
+
+    /** Requests per second normal for this hour (0 until the baseline knows). */
+    public double expectedRate() {
+        return site.signals.expected;
+    }
+
+    /** The signals in words, as the detector read them. */
+    public String explanation() {
+        return site.explanation;
+    }
+
+    /** Whether every unknown client is being challenged. */
+    public boolean widened() {
+        return site.book.widened();
+    }
+
+    /** The rules in force (allocates). */
+    public List<SiteView.RuleView> rules() {
+        List<SiteView.RuleView> out = new ArrayList<>();
+        for (RuleBook.Live l : site.book.live()) {
+            out.add(new SiteView.RuleView(l.id, l.step.id(), l.rule.shadow(), l.signature.describe(), l.rate, l.totalHits,
+                    l.signature.collateral(), l.recalledFrom));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,452 @@
+package io.rampart.incident;
+
+import io.rampart.config.IncidentsConfig;
+import io.rampart.detect.ControlListener;
+import io.rampart.detect.SiteState;
+import io.rampart.detect.TickFacts;
+import io.rampart.detect.Transition;
+import io.rampart.traffic.Dimension;
+import io.rampart.traffic.TrafficRecorder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every site's incidents: opened when the detector declares an attack (or an operator, or the
+ * under-attack switch, says so), fed every tick while open, closed once the site has been normal
+ * for {@code incidents.closeAfter} (incidents opened by hand close by hand). Every state change,
+ * rule event, operator action and alert lands in the timeline with its numbers.
+ *
+ * <p>Runs on the control plane's thread for ticks and on admin threads for operator actions, all
+ * under this object's lock; the store is written and alerts are sent from threads of their own,
+ * so neither a slow disk nor a slow webhook can hold up detection.
+ */
+public final class Incidents implements ControlListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Incidents.class);
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final long SAVE_EVERY_MILLIS = 5_000;
+    private static final long ESCALATION_ALERT_GAP_MILLIS = 60_000;
+
+    private final IncidentsConfig config;
+    private final IncidentStore store;
+    private final Alerts alerts;
+    private final Clock clock;
+    private final GatewayCounters counters;
+    private final String node;
+    private final Map<String, SiteBook> sites = new LinkedHashMap<>();
+    private final ExecutorService writer;
+
+    /** One site's incident state and what normal looked like there. */
+    private static final class SiteBook {
+        final String name;
+        final int index;
+        Incident open;
+        long ticks;
+        final Ewma rps = new Ewma();
+        final Ewma knownErrorRate = new Ewma();
+        final Ewma knownLatencyMs = new Ewma();
+        final Ewma anonymousBytesPerSecond = new Ewma();
+        long lastSavedMillis;
+        boolean dirty;
+        long lastEscalationAlert;
+        List<IncidentRecord.Count> liveSources = List.of();
+
+        SiteBook(String name, int index) {
+            this.name = name;
+            this.index = index;
+        }
+    }
+
+    /** An exponentially weighted mean with a ten-minute memory at two ticks a second. */
+    private static final class Ewma {
+        private static final double ALPHA = 1.0 / 1200;
+        double value;
+        long samples;
+
+        void add(double v) {
+            value = samples == 0 ? v : value + ALPHA * (v - value);
+            samples++;
+        }
+
+        Double known() {
+            return samples >= 20 ? value : null;
+        }
+    }
+
+    public Incidents(IncidentsConfig config, List<String> siteNames, IncidentStore store, Alerts alerts, Clock clock,
+                     GatewayCounters counters, String node) {
+        this.config = config;
+        this.store = store;
+        this.alerts = alerts;
+        this.clock = clock;
+        this.counters = counters;
+        this.node = node;
+        for (int i = 0; i < siteNames.size(); i++) {
+            sites.put(siteNames.get(i), new SiteBook(siteNames.get(i), i));
+        }
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rampart-incidents");
+            t.setDaemon(true);
+            return t;
+        });
+        adoptOpenIncidents();
+        writer.execute(this::purge);
+    }
+
+    /** An incident left open by a previous run is closed: its figures cannot be continued. */
+    private void adoptOpenIncidents() {
+        for (IncidentRecord r : store.list(200)) {
+            if (r.open()) {
+                List<IncidentRecord.TimelineEntry> t = new ArrayList<>(r.timeline());
+                Instant now = clock.instant();
+                t.add(new IncidentRecord.TimelineEntry(now, "incident", "closed at start-up: Rampart stopped while the incident was open"));
+                store.save(new IncidentRecord(r.id(), r.site(), IncidentRecord.CLOSED, r.openedAt(), r.openedBy(), r.attackStartedAt(),
+                        r.mitigatedAt(), now, "restart", r.node(), r.vectors(), r.profile(), r.mitigation(), r.impact(), r.egress(),
+                        r.rules(), t, r.timelineDropped()));
+            }
+        }
+    }
+
+    private void purge() {
+        try {
+            int n = store.purgeClosedBefore(clock.instant().minus(config.retention()));
+            if (n > 0) {
+                LOG.info("deleted {} incidents closed more than {} ago (incidents.retention)", n, config.retention());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not purge old incidents: {}", e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ control plane
+
+    @Override
+    public synchronized void tick(TickFacts f) {
+        SiteBook b = sites.get(f.site());
+        if (b == null) {
+            return;
+        }
+        b.ticks++;
+        TrafficRecorder.Tick t = f.traffic();
+        Instant at = f.at();
+        if (b.ticks % 4 == 0) {
+            b.liveSources = topSources(t);
+        }
+        SiteState state = f.state();
+        Incident open = b.open;
+        if (open == null && state == SiteState.ATTACK) {
+            open = open(b, at, "detector", false, null);
+            open.attackStartedAt = at;
+        }
+        if (open == null) {
+            if (state == SiteState.NORMAL) {
+                learnNormal(b, t, f.seconds());
+            }
+            return;
+        }
+        if (state == SiteState.ATTACK && open.attackStartedAt == null) {
+            open.attackStartedAt = at;
+        }
+        open.add(at, f.seconds(), t, open.attackStartedAt == null ? List.of() : f.rules(), counters, b.index);
+        b.dirty = true;
+        if (!open.manual && state == SiteState.NORMAL) {
+            if (open.calmSince == null) {
+                open.calmSince = at;
+            } else if (Duration.between(open.calmSince, at).compareTo(config.closeAfter()) >= 0) {
+                close(b, at, "detector", "closed: the site has been normal for " + io.rampart.config.Durations.format(config.closeAfter()));
+                return;
+            }
+        } else {
+            open.calmSince = null;
+        }
+        saveIfDue(b, false);
+    }
+
+    private void learnNormal(SiteBook b, TrafficRecorder.Tick t, double seconds) {
+        b.rps.add(t.requests / seconds);
+        if (t.known > 0) {
+            b.knownErrorRate.add((double) (t.knownRefused + t.knownErrors) / t.known);
+        }
+        if (t.knownAnswers > 0) {
+            b.knownLatencyMs.add(t.knownMicros / 1000.0 / t.knownAnswers);
+        }
+        b.anonymousBytesPerSecond.add(t.anonymousBytes / seconds);
+    }
+
+    private static List<IncidentRecord.Count> topSources(TrafficRecorder.Tick t) {
+        TopCounts top = new TopCounts(256);
+        double scale = t.scale();
+        int step = Math.max(1, t.sampled / 1024);
+        for (int i = 0; i < t.sampled; i += step) {
+            top.add(t.describe(i, Dimension.CLIENT) + ((t.flags(i) & TrafficRecorder.REFUSED) != 0 ? " (refused)" : ""),
+                    scale * step * 2);
+        }
+        return top.top(10);
+    }
+
+    @Override
+    public synchronized void transition(Transition t) {
+        SiteBook b = sites.get(t.site());
+        if (b == null) {
+            return;
+        }
+        if (b.open == null && t.to() == SiteState.ATTACK) {
+            Incident i = open(b, t.at(), "detector", false, null);
+            i.attackStartedAt = t.at();
+        }
+        if (b.open != null) {
+            b.open.note(t.at(), "state", t.from().id() + " -> " + t.to().id() + ": " + t.why());
+            b.dirty = true;
+            if (t.to() == SiteState.ATTACK && t.from() != SiteState.SUSPECT && t.from() != SiteState.NORMAL) {
+                escalated(b, t.at(), "attack resumed: " + t.why());
+            }
+            saveIfDue(b, true);
+        }
+    }
+
+    @Override
+    public synchronized void event(String site, String kind, String text) {
+        SiteBook b = sites.get(site);
+        if (b == null || b.open == null) {
+            return;
+        }
+        Instant at = clock.instant();
+        b.open.note(at, kind, text);
+        if (b.open.mitigatedAt == null && b.open.attackStartedAt != null && text.contains(" deployed at ") && !text.contains("observe")) {
+            b.open.mitigatedAt = at;
+        }
+        b.dirty = true;
+        if (text.contains(" escalated ") || text.startsWith("protection widened")) {
+            escalated(b, at, text);
+        }
+        saveIfDue(b, true);
+    }
+
+    private void escalated(SiteBook b, Instant at, String why) {
+        long now = at.toEpochMilli();
+        if (now - b.lastEscalationAlert < ESCALATION_ALERT_GAP_MILLIS) {
+            return;
+        }
+        b.lastEscalationAlert = now;
+        alert(Alert.Kind.ESCALATED, b.open, why);
+    }
+
+    // ------------------------------------------------------------------ operators
+
+    /**
+     * Opens an incident on {@code site} by hand (or returns the one already open, noting why).
+     *
+     * @throws IllegalArgumentException for an unknown site
+     */
+    public synchronized IncidentRecord openByOperator(String site, String who, String why) {
+        SiteBook b = book(site);
+        Instant at = clock.instant();
+        if (b.open != null) {
+            b.open.note(at, "operator", who + ": " + why);
+            b.dirty = true;
+            saveIfDue(b, true);
+            return b.open.toRecord();
+        }
+        Incident i = open(b, at, who, true, why);
+        return i.toRecord();
+    }
+
+    /**
+     * Closes an open incident by hand.
+     *
+     * @return the closed record, or empty when no open incident has that id
+     */
+    public synchronized Optional<IncidentRecord> closeByOperator(String id, String who, String why) {
+        for (SiteBook b : sites.values()) {
+            if (b.open != null && b.open.id.equals(id)) {
+                IncidentRecord r = close(b, clock.instant(), who, "closed by " + who + (why == null || why.isBlank() ? "" : ": " + why));
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Records an operator's action in the timeline of the site's open incident (every site's when
+     * {@code site} is null) and in the log.
+     */
+    public synchronized void audit(String site, String who, String text) {
+        LOG.info("admin: {}: {}{}", who, text, site == null ? "" : " (site " + site + ")");
+        Instant at = clock.instant();
+        for (SiteBook b : sites.values()) {
+            if (b.open != null && (site == null || b.name.equals(site))) {
+                b.open.note(at, "operator", who + ": " + text);
+                b.dirty = true;
+                saveIfDue(b, true);
+            }
+        }
+    }
+
+    /** Adds a line to an incident's timeline (an alert's delivery); ignored when it is closed. */
+    synchronized void noteDelivery(String id, String text) {
+        for (SiteBook b : sites.values()) {
+            if (b.open != null && b.open.id.equals(id)) {
+                b.open.note(clock.instant(), "notification", text);
+                b.dirty = true;
+                saveIfDue(b, false);
+                return;
+            }
+        }
+        LOG.info("incident {}: {}", id, text);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** The incident, fresh from memory while open, else from the store. */
+    public synchronized Optional<IncidentRecord> find(String id) {
+        for (SiteBook b : sites.values()) {
+            if (b.open != null && b.open.id.equals(id)) {
+                return Optional.of(b.open.toRecord());
+            }
+        }
+        return store.find(id);
+    }
+
+    /** The most recent incidents first (open ones with their live figures). */
+    public synchronized List<IncidentRecord> list(int limit) {
+        List<IncidentRecord> out = new ArrayList<>();
+        for (IncidentRecord r : store.list(limit)) {
+            Optional<IncidentRecord> live = r.open() ? openRecord(r.id()) : Optional.empty();
+            out.add(live.orElse(r));
+        }
+        return out;
+    }
+
+    private Optional<IncidentRecord> openRecord(String id) {
+        for (SiteBook b : sites.values()) {
+            if (b.open != null && b.open.id.equals(id)) {
+                return Optional.of(b.open.toRecord());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The id of the site's open incident, or null. */
+    public synchronized String openIncident(String site) {
+        SiteBook b = sites.get(site);
+        return b == null || b.open == null ? null : b.open.id;
+    }
+
+    /** The heaviest client addresses of the site in its latest ticks, refused ones marked (for the dashboard). */
+    public synchronized List<IncidentRecord.Count> liveSources(String site) {
+        SiteBook b = sites.get(site);
+        return b == null ? List.of() : b.liveSources;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    private SiteBook book(String site) {
+        SiteBook b = sites.get(site);
+        if (b == null) {
+            throw new IllegalArgumentException("no site named '" + site + "' (sites: " + String.join(", ", sites.keySet()) + ")");
+        }
+        return b;
+    }
+
+    private Incident open(SiteBook b, Instant at, String by, boolean manual, String why) {
+        String id = b.name + "-" + ID_TIME.format(at);
+        Incident.Before before = new Incident.Before(b.rps.known(), b.knownErrorRate.known(), b.knownLatencyMs.known(),
+                b.anonymousBytesPerSecond.known());
+        Incident i = new Incident(id, b.name, at, by, manual, before, node, counters, b.index, config.bulkResponse().bytes());
+        i.note(at, "incident", "opened by " + by + (why == null || why.isBlank() ? "" : ": " + why)
+                + (before.requestsPerSecond() == null ? "" : String.format(java.util.Locale.ROOT, " (normal rate %.1f requests/s)", before.requestsPerSecond())));
+        b.open = i;
+        b.dirty = true;
+        LOG.warn("incident {} opened on site {} by {}", id, b.name, by);
+        saveIfDue(b, true);
+        alert(Alert.Kind.OPENED, i, why == null ? "opened by " + by : why);
+        return i;
+    }
+
+    private IncidentRecord close(SiteBook b, Instant at, String by, String text) {
+        Incident i = b.open;
+        i.closedAt = at;
+        i.closedBy = by;
+        i.note(at, "incident", text);
+        b.open = null;
+        IncidentRecord r = i.toRecord();
+        writer.execute(() -> save(r));
+        LOG.info("incident {} on site {} closed ({})", i.id, b.name, text);
+        alert(Alert.Kind.CLOSED, r, text);
+        return r;
+    }
+
+    private void alert(Alert.Kind kind, Incident i, String why) {
+        alert(kind, i.toRecord(), why);
+    }
+
+    private void alert(Alert.Kind kind, IncidentRecord r, String why) {
+        if (alerts != null && alerts.any()) {
+            alerts.send(new Alert(kind, r, why), this::noteDelivery);
+        }
+    }
+
+    private void saveIfDue(SiteBook b, boolean now) {
+        if (b.open == null || !b.dirty) {
+            return;
+        }
+        long millis = clock.millis();
+        if (!now && millis - b.lastSavedMillis < SAVE_EVERY_MILLIS) {
+            return;
+        }
+        b.lastSavedMillis = millis;
+        b.dirty = false;
+        IncidentRecord r = b.open.toRecord();
+        writer.execute(() -> save(r));
+    }
+
+    private void save(IncidentRecord r) {
+        try {
+            store.save(r);
+        } catch (RuntimeException e) {
+            LOG.error("could not save incident {}: {}", r.id(), e.getMessage());
+        }
+    }
+
+    /** Waits until every record handed to the writer is saved (tests, shutdown). */
+    public void flush() {
+        try {
+            writer.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("incident writer did not finish: {}", e.toString());
+        }
+    }
+
+    /** Saves open incidents as they stand (they are closed as interrupted at the next start). */
+    @Override
+    public void close() {
+        List<IncidentRecord> open = new ArrayList<>();
+        synchronized (this) {
+            for (SiteBook b : sites.values()) {
+                if (b.open != null) {
+                    open.add(b.open.toRecord());
+                }
+            }
+        }
+        for (IncidentRecord r : open) {
+            writer.execute(() -> save(r));
+        }
+        flush();
+        writer.shutdown();
+        if (alerts != null) {
+            alerts.close();
+        }
+    }
+}
