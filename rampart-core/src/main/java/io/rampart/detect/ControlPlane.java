@@ -39,6 +39,7 @@ public final class ControlPlane implements AutoCloseable {
     private volatile ControlListener listener;
     private ScheduledExecutorService executor;
     private long lastSave;
+    private long operatorRuleCount;
 
     /** One site as the control plane needs it. */
     public record SiteSpec(String name, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin) {
@@ -193,6 +194,58 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Adds an operator's rule to {@code site}: enforced at {@code step} at once, ahead of the
+     * automatic rules, for {@code ttl} (null: until removed).
+     *
+     * @return the rule's id
+     * @throws IllegalArgumentException for an unknown site, a step that is not a rule step, or a malformed match
+     */
+    public synchronized String addRule(String site, java.util.Map<String, String> match, MitigationStep step,
+                                       java.time.Duration ttl, String by) {
+        SiteControl s = site(site);
+        if (s == null) {
+            throw new IllegalArgumentException("site: no site named '" + site + "'");
+        }
+        if (step == null || step == MitigationStep.UNDER_ATTACK || step.compareTo(MitigationStep.LIMIT) < 0) {
+            throw new IllegalArgumentException("step: expected limit, challenge, block or close");
+        }
+        java.util.List<io.rampart.mitigate.Condition> conditions = OperatorRules.conditions(match, store.hasher());
+        String id = "op-" + Long.toString(++operatorRuleCount, 36) + "-" + Long.toString(clock.millis() % 1_000_000, 36);
+        io.rampart.mitigate.Rule rule = new io.rampart.mitigate.Rule(id, conditions, step, false,
+                new java.util.concurrent.atomic.LongAdder());
+        Instant now = clock.instant();
+        s.operatorRules.add(new SiteControl.OperatorRule(rule, ttl == null ? null : now.plus(ttl), by, now));
+        s.operatorEvent("rule " + id + " added by " + by + " at " + step + ": " + rule.describe()
+                + (ttl == null ? "" : " for " + io.rampart.config.Durations.format(ttl)));
+        publish();
+        return id;
+    }
+
+    /** Removes an operator's rule; false when no site has one with that id (automatic rules expire by themselves). */
+    public synchronized boolean removeRule(String id, String by) {
+        for (SiteControl s : sites) {
+            for (java.util.Iterator<SiteControl.OperatorRule> it = s.operatorRules.iterator(); it.hasNext(); ) {
+                SiteControl.OperatorRule r = it.next();
+                if (r.rule().id().equals(id)) {
+                    it.remove();
+                    s.operatorEvent("rule " + id + " removed by " + by);
+                    publish();
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void publish() {
+        SitePolicy[] p = new SitePolicy[sites.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = sites.get(i).policy();
+        }
+        holder.set(new Policy(p));
     }
 
     /** One site's control, by name (for the baseline seeder), or null. */

@@ -130,7 +130,8 @@ final class SiteControl {
             baseline.learn(tick, rate, hour);
         }
         boolean sharedChanged = shared.learn(tick, ticks);
-        return book.takeChanged() || after != before || sharedChanged;
+        boolean lapsed = lapseOperatorRules(at);
+        return book.takeChanged() || after != before || sharedChanged || lapsed;
     }
 
     private void deploy(Signature s, String recalledFrom) {
@@ -182,8 +183,37 @@ final class SiteControl {
         d.addLast(item);
     }
 
+    /** A rule the operator added: enforced as given (no ladder) until it lapses or is removed. */
+    record OperatorRule(Rule rule, Instant until, String by, Instant added) {
+    }
+
+    /** Rules added by operators, checked before the automatic ones. */
+    final List<OperatorRule> operatorRules = new java.util.ArrayList<>();
+
+    /** Drops operator rules past their time; returns whether any lapsed. */
+    boolean lapseOperatorRules(Instant at) {
+        boolean any = false;
+        for (java.util.Iterator<OperatorRule> it = operatorRules.iterator(); it.hasNext(); ) {
+            OperatorRule r = it.next();
+            if (r.until() != null && !at.isBefore(r.until())) {
+                it.remove();
+                ruleEvent("rule " + r.rule().id() + " (added by " + r.by() + ") lapsed");
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    void operatorEvent(String text) {
+        ruleEvent(text);
+    }
+
     SitePolicy policy() {
-        List<Rule> rules = book.rules();
+        List<Rule> rules = new java.util.ArrayList<>();
+        for (OperatorRule r : operatorRules) {
+            rules.add(r.rule());
+        }
+        rules.addAll(book.rules());
         return new SitePolicy(rules, book.widened(), detector.state().id(), shared.keys(), shared.users());
     }
 

@@ -18,6 +18,10 @@ public record SiteView(String site, String state, String pin, String signals, bo
 
     static SiteView of(SiteControl s) {
         List<RuleView> rules = new ArrayList<>();
+        for (SiteControl.OperatorRule o : s.operatorRules) {
+            rules.add(new RuleView(o.rule().id(), o.rule().step().id(), o.rule().shadow(), o.rule().describe(), 0,
+                    o.rule().hits().sum(), 0, "added by " + o.by() + (o.until() == null ? "" : " until " + o.until())));
+        }
         for (RuleBook.Live l : s.book.live()) {
             rules.add(new RuleView(l.id, l.step.id(), l.rule.shadow(), l.signature.describe(), l.rate, l.totalHits,
                     l.signature.collateral(), l.recalledFrom));

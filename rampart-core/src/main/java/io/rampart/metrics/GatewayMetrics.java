@@ -132,6 +132,26 @@ public final class GatewayMetrics {
         return (long) requests[site][verdict.ordinal()].count();
     }
 
+    /** Origin answers of {@code site} since start: {count, total nanoseconds} (for live latency). */
+    public long[] upstreamTotals(int site) {
+        Timer t = upstreamLatency[site];
+        return new long[] {t.count(), (long) t.totalTime(TimeUnit.NANOSECONDS)};
+    }
+
+    /** Responses of {@code site} with status {@code class}xx since start. */
+    public long responseCount(int site, int statusClass) {
+        return (long) responses[site][statusClass].count();
+    }
+
+    /** Origin failures of {@code site} (refused, timed out, reset) since start. */
+    public long upstreamErrorCount(int site) {
+        long n = 0;
+        for (Counter c : upstreamErrors[site]) {
+            n += (long) c.count();
+        }
+        return n;
+    }
+
     /** Connections closed for being slow, every kind, since start. */
     public long slowClientsClosed() {
         long n = 0;

@@ -30,6 +30,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--under-attack", description = "challenge every browser with the proof-of-work page first (open the gateway's URL to see it)")
     boolean underAttack;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "where incidents and the admin token are kept (default ./rampart-data)")
+    String dataDir;
+
     @Option(names = "--exit-after", paramLabel = "DURATION", hidden = true, description = "stop by itself after this long (tests)")
     String exitAfter;
 
@@ -72,6 +75,7 @@ final class DemoCommand implements Callable<Integer> {
                 java.nio.file.Path log = java.nio.file.Files.createTempFile("rampart-demo-access-", ".log");
                 config = config.withAccessLog(new io.rampart.config.AccessLogConfig(log.toString(), null));
             }
+            config = config.withDataDir(dataDir == null ? RunCommand.DEFAULT_DATA_DIR : dataDir);
             config = ConfigLoader.validated(config, "demo");
         } catch (io.rampart.config.ConfigException e) {
             demo.close();
@@ -101,7 +105,10 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  curl -s -o /dev/null -w '%{http_code}\\n' \"" + gw + "/?n=[1-300]\" | sort | uniq -c");
             out.println("      (300 requests on one connection: about 100 pass as a burst, the rest get 429 with Retry-After)");
             if (runner.adminAddress() != null) {
-                out.println("  curl -s http://" + GatewayRunner.hostPort(runner.adminAddress()) + "/metrics | grep rampart_requests");
+                String adminBase = "http://" + GatewayRunner.hostPort(runner.adminAddress());
+                out.println("  curl -s " + adminBase + "/metrics | grep rampart_requests");
+                out.println("  curl -s -H \"Authorization: Bearer $(cat " + config.dataDir() + "/admin-token)\" " + adminBase + "/api/status");
+                out.println("  rampart incidents --data-dir " + config.dataDir() + "    (after an attack: rampart report ID --format html)");
             }
             if (attack) {
                 out.println("Access log (JSON): " + config.accessLog().path());

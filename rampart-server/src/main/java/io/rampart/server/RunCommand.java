@@ -29,12 +29,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "front listener (default 127.0.0.1:8000, or the file's)")
     String listen;
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "admin listener for /metrics and /healthz (default 127.0.0.1:9090, or the file's)")
+    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "admin listener: dashboard, admin API, /metrics, /healthz (default 127.0.0.1:9090, or the file's)")
     String admin;
 
     @Option(names = "--under-attack", description = "challenge every unknown client on every site (drills, emergencies); "
             + "feeds, APIs and verified bots are still let through")
     boolean underAttack;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "where incidents, learned baselines, the admin token and "
+            + "run-time list entries are kept (default: the file's dataDir, else ./rampart-data)")
+    String dataDir;
 
     @Option(names = "--exit-after", paramLabel = "DURATION", hidden = true, description = "stop by itself after this long (tests, drills)")
     String exitAfter;
@@ -51,8 +55,7 @@ final class RunCommand implements Callable<Integer> {
             if (source.config != null) {
                 config = new ConfigLoader().load(source.config);
                 origin = source.config.toString();
-                config = override(config);
-                config = ConfigLoader.validated(config, origin);
+                config = ConfigLoader.validated(override(config), origin);
             } else {
                 origin = "--upstream";
                 config = ConfigLoader.validated(RampartConfig.forUpstream(source.upstream,
@@ -62,11 +65,16 @@ final class RunCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 2;
         }
-        if (underAttack) {
-            config = config.withEverySiteUnderAttack();
-        }
+        java.util.function.UnaryOperator<RampartConfig> fromCommandLine = c -> {
+            RampartConfig out = override(c);
+            if (dataDir != null || out.dataDir() == null) {
+                out = out.withDataDir(dataDir != null ? dataDir : DEFAULT_DATA_DIR);
+            }
+            return underAttack ? out.withEverySiteUnderAttack() : out;
+        };
+        config = fromCommandLine.apply(config);
         Duration maxRun = exitAfter == null ? null : io.rampart.config.Durations.parse(exitAfter);
-        try (GatewayRunner runner = GatewayRunner.start(config)) {
+        try (GatewayRunner runner = GatewayRunner.start(config, source.config, fromCommandLine)) {
             PrintWriter out = spec.commandLine().getOut();
             out.println("Rampart is protecting " + config.sites().size() + (config.sites().size() == 1 ? " site" : " sites")
                     + " (" + origin + ")" + (underAttack ? ", under attack: every unknown client is challenged" : ""));
@@ -75,6 +83,9 @@ final class RunCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /** Where state is kept when neither the file nor the command line says. */
+    static final String DEFAULT_DATA_DIR = "rampart-data";
 
     private RampartConfig override(RampartConfig c) {
         if (listen == null && admin == null) {

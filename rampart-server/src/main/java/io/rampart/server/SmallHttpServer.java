@@ -52,6 +52,11 @@ public final class SmallHttpServer implements AutoCloseable {
         }
     }
 
+    /** Runs {@code task} on this server's event loop every {@code millis} until it closes. */
+    public void every(long millis, Runnable task) {
+        group.next().scheduleAtFixedRate(task, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
     }

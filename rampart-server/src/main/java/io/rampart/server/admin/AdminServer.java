@@ -13,8 +13,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.rampart.config.HostPort;
 import io.rampart.config.MitigationStep;
 import io.rampart.detect.ControlPlane;
@@ -24,27 +24,51 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The admin listener: {@code GET /metrics} (Prometheus text), {@code GET /healthz},
- * {@code GET /detection} (each site's detected state, signals, rules, transitions) and
- * {@code POST /detection/pin?site=S&step=STEP} (hold a site's rules at one rung) and
- * {@code POST /detection/shadow?rule=ID&on=true|false} (one rule counted, not enforced). Its own
- * single event loop, so a scrape never competes with client traffic for a proxy thread.
+ * The admin listener. Open to anyone who can reach it: {@code GET /metrics} (Prometheus) and
+ * {@code GET /healthz}. Behind the token: the dashboard ({@code /}, {@code /ui/*}), the admin API
+ * ({@code /api/*}, see {@link AdminApi}) and the detection view ({@code /detection}).
+ *
+ * <p>Authentication: {@code Authorization: Bearer TOKEN}, or the session cookie set when a browser
+ * opens {@code /?token=TOKEN} (it is then redirected to the same address without the token, so
+ * the token does not stay in history). The cookie is {@code HttpOnly} and {@code SameSite=Strict};
+ * a change made with it must also carry {@code X-Rampart-Csrf: 1}, which a cross-site form cannot
+ * send. Its own single event loop, so a scrape never competes with client traffic.
  */
 public final class AdminServer implements AutoCloseable {
+    static final String COOKIE = "rampart_admin";
+    private static final Set<String> OPEN = Set.of("/metrics", "/healthz");
     private final SmallHttpServer server;
+    private final AdminToken token;
 
-    private AdminServer(Gateway gateway, HostPort address) throws IOException {
-        server = new SmallHttpServer("admin", address.toSocketAddress(), 64 * 1024, () -> new Handler(gateway));
+    private AdminServer(Gateway gateway, HostPort address, AdminToken token, AdminApi.Reloader reloader, Runnable listsChanged)
+            throws IOException {
+        this.token = token;
+        List<String> names = gateway.sites().stream().map(Gateway.SiteStatus::name).toList();
+        LiveRates rates = new LiveRates(gateway.metrics(), names);
+        AdminApi api = new AdminApi(gateway, reloader, rates, listsChanged);
+        Dashboard dashboard = new Dashboard();
+        server = new SmallHttpServer("admin", address.toSocketAddress(), 64 * 1024,
+                () -> new Handler(gateway, token, api, dashboard));
+        rates.sample(System.currentTimeMillis());
+        server.every(1000, () -> rates.sample(System.currentTimeMillis()));
     }
 
-    public static AdminServer start(Gateway gateway, HostPort address) throws IOException {
-        return new AdminServer(gateway, address);
+    /** Starts the admin listener with a token and, if the gateway came from a file, a way to reload it. */
+    public static AdminServer start(Gateway gateway, HostPort address, AdminToken token, AdminApi.Reloader reloader,
+                                    Runnable listsChanged) throws IOException {
+        return new AdminServer(gateway, address, token, reloader, listsChanged == null ? () -> { } : listsChanged);
     }
 
     public InetSocketAddress address() {
         return server.address();
+    }
+
+    public AdminToken token() {
+        return token;
     }
 
     @Override
@@ -52,148 +76,150 @@ public final class AdminServer implements AutoCloseable {
         server.close();
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Gateway gateway;
+        private final AdminToken token;
+        private final AdminApi api;
+        private final Dashboard dashboard;
 
-        Handler(Gateway gateway) {
+        Handler(Gateway gateway, AdminToken token, AdminApi api, Dashboard dashboard) {
             this.gateway = gateway;
+            this.token = token;
+            this.api = api;
+            this.dashboard = dashboard;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             if (!req.decoderResult().isSuccess()) {
-                send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json", "{\"error\":\"bad request\"}\n", false);
+                send(ctx, req, Reply.error(HttpResponseStatus.BAD_REQUEST, "bad request: " + req.decoderResult().cause().getMessage()), false);
                 return;
             }
             QueryStringDecoder query = new QueryStringDecoder(req.uri());
             String path = query.path();
-            if (req.method() == HttpMethod.POST && "/detection/pin".equals(path)) {
-                pin(ctx, req, query);
-                return;
-            }
-            if (req.method() == HttpMethod.POST && "/detection/shadow".equals(path)) {
-                shadow(ctx, req, query);
-                return;
-            }
             boolean get = req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD;
+            if (OPEN.contains(path)) {
+                if (!get) {
+                    send(ctx, req, Reply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET is served on " + path), true);
+                } else if ("/metrics".equals(path)) {
+                    send(ctx, req, Reply.text(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8", gateway.metrics().scrape()), true);
+                } else {
+                    send(ctx, req, Reply.text(HttpResponseStatus.OK, "application/json", "{\"status\":\"ok\",\"connections\":"
+                            + gateway.openConnections() + ",\"inFlight\":" + gateway.inFlight() + "}\n"), true);
+                }
+                return;
+            }
+            List<String> offered = query.parameters().get("token");
+            if (get && offered != null && offered.size() == 1) {
+                if (!token.matches(offered.get(0))) {
+                    send(ctx, req, Reply.text(HttpResponseStatus.UNAUTHORIZED, "text/html; charset=utf-8", Dashboard.denied("That token is not this gateway's.")), true);
+                    return;
+                }
+                String cookie = COOKIE + "=" + token.value() + "; Path=/; HttpOnly; SameSite=Strict";
+                send(ctx, req, Reply.text(HttpResponseStatus.SEE_OTHER, "text/plain", "signed in\n")
+                        .with("Location", path).with("Set-Cookie", cookie), true);
+                return;
+            }
+            Auth auth = authenticate(req);
+            if (auth == Auth.NONE) {
+                boolean browser = get && !path.startsWith("/api/") && !path.startsWith("/detection");
+                Reply r = browser
+                        ? Reply.text(HttpResponseStatus.UNAUTHORIZED, "text/html; charset=utf-8",
+                                Dashboard.denied("Open the address Rampart printed at start (it ends in ?token=…), or send Authorization: Bearer TOKEN."))
+                        : Reply.error(HttpResponseStatus.UNAUTHORIZED, "missing or wrong admin token: send Authorization: Bearer TOKEN "
+                                + "(the token is in the data directory's admin-token file, RAMPART_ADMIN_TOKEN or admin.tokenFile)");
+                send(ctx, req, r.with("WWW-Authenticate", "Bearer realm=\"rampart-admin\""), true);
+                return;
+            }
+            if (!get && auth == Auth.COOKIE && !"1".equals(req.headers().get("X-Rampart-Csrf"))) {
+                send(ctx, req, Reply.error(HttpResponseStatus.FORBIDDEN, "a change made with the session cookie must carry X-Rampart-Csrf: 1"), true);
+                return;
+            }
+            String who = "operator@" + remote(ctx);
+            if (path.startsWith("/api/")) {
+                String body = req.content().toString(StandardCharsets.UTF_8);
+                send(ctx, req, api.handle(req.method(), path, query.parameters(), body, who), true);
+                return;
+            }
+            if (path.equals("/detection") || path.startsWith("/detection/")) {
+                send(ctx, req, detection(req.method(), path, query.parameters(), who), true);
+                return;
+            }
             if (!get) {
-                send(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
-                        "{\"error\":\"only GET is served here, and POST on /detection/pin and /detection/shadow\"}\n", true);
+                send(ctx, req, Reply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, req.method() + " is not allowed on " + path), true);
                 return;
             }
-            switch (path) {
-                case "/metrics":
-                    send(ctx, req, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                            gateway.metrics().scrape(), true);
-                    break;
-                case "/healthz":
-                    send(ctx, req, HttpResponseStatus.OK, "application/json",
-                            "{\"status\":\"ok\",\"connections\":" + gateway.openConnections()
-                                    + ",\"inFlight\":" + gateway.inFlight() + "}\n", true);
-                    break;
-                case "/detection":
-                    ControlPlane control = gateway.detection();
-                    if (control == null) {
-                        send(ctx, req, HttpResponseStatus.CONFLICT, "application/json", error("detection is off (detection.enabled: false)"), true);
-                    } else {
-                        send(ctx, req, HttpResponseStatus.OK, "application/json", json(control.view()), true);
+            Reply page = dashboard.serve(path);
+            send(ctx, req, page == null ? AdminApi.notFound(path) : page, true);
+        }
+
+        /** The detection view and its two switches (kept from before {@code /api/}; the API has the same). */
+        private Reply detection(HttpMethod method, String path, Map<String, List<String>> q, String who) {
+            ControlPlane control = gateway.detection();
+            if (control == null) {
+                return Reply.error(HttpResponseStatus.CONFLICT, "detection is off (detection.enabled: false)");
+            }
+            if ("/detection".equals(path) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+                return Reply.ok(control.view());
+            }
+            if ("/detection/pin".equals(path) && method == HttpMethod.POST) {
+                List<String> site = q.get("site");
+                if (site == null || site.size() != 1 || site.get(0).isBlank()) {
+                    return Reply.error(HttpResponseStatus.BAD_REQUEST, "expected one site=NAME");
+                }
+                return api.handle(method, "/api/sites/" + site.get(0) + "/pin", q, "", who);
+            }
+            if ("/detection/shadow".equals(path) && method == HttpMethod.POST) {
+                List<String> rule = q.get("rule");
+                if (rule == null || rule.size() != 1 || rule.get(0).isBlank()) {
+                    return Reply.error(HttpResponseStatus.BAD_REQUEST, "expected one rule=ID (see GET /detection)");
+                }
+                return api.handle(method, "/api/rules/" + rule.get(0) + "/shadow", q, "", who);
+            }
+            return Reply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, method + " is not allowed on " + path
+                    + " (GET /detection, POST /detection/pin?site=S&step=" + MitigationStep.BLOCK.id() + ", POST /detection/shadow?rule=ID&on=true)");
+        }
+
+        private enum Auth { NONE, BEARER, COOKIE }
+
+        private Auth authenticate(FullHttpRequest req) {
+            String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+            if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) && token.matches(h.substring(7).trim())) {
+                return Auth.BEARER;
+            }
+            String cookies = req.headers().get(HttpHeaderNames.COOKIE);
+            if (cookies != null) {
+                try {
+                    for (Cookie c : ServerCookieDecoder.STRICT.decodeAll(cookies)) {
+                        if (COOKIE.equals(c.name()) && token.matches(c.value())) {
+                            return Auth.COOKIE;
+                        }
                     }
-                    break;
-                default:
-                    send(ctx, req, HttpResponseStatus.NOT_FOUND, "application/json",
-                            "{\"error\":\"not found\",\"paths\":[\"/metrics\",\"/healthz\",\"/detection\",\"POST /detection/pin?site=S&step=STEP\",\"POST /detection/shadow?rule=ID&on=true|false\"]}\n", true);
+                } catch (IllegalArgumentException malformed) {
+                    return Auth.NONE;
+                }
             }
+            return Auth.NONE;
         }
 
-        /** {@code POST /detection/pin?site=NAME&step=STEP}: holds a site's automatic rules at one rung ({@code auto}: releases it). */
-        private void pin(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
-            ControlPlane control = gateway.detection();
-            if (control == null) {
-                send(ctx, req, HttpResponseStatus.CONFLICT, "application/json", error("detection is off (detection.enabled: false)"), true);
-                return;
-            }
-            List<String> site = query.parameters().get("site");
-            List<String> step = query.parameters().get("step");
-            if (site == null || site.size() != 1 || site.get(0).isBlank()) {
-                send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json", error("expected one site=NAME"), true);
-                return;
-            }
-            if (step == null || step.size() != 1) {
-                send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json",
-                        error("expected one step=auto|observe|limit|challenge|block|close|under-attack"), true);
-                return;
-            }
-            MitigationStep parsed;
-            try {
-                parsed = MitigationStep.parse(step.get(0));
-            } catch (IllegalArgumentException e) {
-                send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json", error("step: " + e.getMessage()), true);
-                return;
-            }
-            if (!control.pin(site.get(0), parsed)) {
-                send(ctx, req, HttpResponseStatus.NOT_FOUND, "application/json", error("no site named '" + site.get(0) + "'"), true);
-                return;
-            }
-            send(ctx, req, HttpResponseStatus.OK, "application/json",
-                    "{\"site\":" + quote(site.get(0)) + ",\"pin\":\"" + (parsed == null ? "auto" : parsed.id()) + "\"}\n", true);
+        private static String remote(ChannelHandlerContext ctx) {
+            InetSocketAddress a = (InetSocketAddress) ctx.channel().remoteAddress();
+            return a == null ? "?" : a.getAddress().getHostAddress();
         }
 
-        /** {@code POST /detection/shadow?rule=ID&on=true|false}: one rule counted but not enforced, or enforced again. */
-        private void shadow(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder query) {
-            ControlPlane control = gateway.detection();
-            if (control == null) {
-                send(ctx, req, HttpResponseStatus.CONFLICT, "application/json", error("detection is off (detection.enabled: false)"), true);
-                return;
+        private static void send(ChannelHandlerContext ctx, FullHttpRequest req, Reply r, boolean keepAliveAllowed) {
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(),
+                    req.method() == HttpMethod.HEAD ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body()));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.type())
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length)
+                    .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                    .set("X-Content-Type-Options", "nosniff")
+                    .set("X-Frame-Options", "DENY")
+                    .set("Referrer-Policy", "no-referrer");
+            if (r.type().startsWith("text/html")) {
+                res.headers().set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
             }
-            List<String> rule = query.parameters().get("rule");
-            List<String> on = query.parameters().get("on");
-            if (rule == null || rule.size() != 1 || rule.get(0).isBlank()) {
-                send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json", error("expected one rule=ID (see GET /detection)"), true);
-                return;
-            }
-            if (on == null || on.size() != 1 || !("true".equals(on.get(0)) || "false".equals(on.get(0)))) {
-                send(ctx, req, HttpResponseStatus.BAD_REQUEST, "application/json", error("expected on=true or on=false"), true);
-                return;
-            }
-            boolean shadow = "true".equals(on.get(0));
-            if (!control.shadowRule(rule.get(0), shadow)) {
-                send(ctx, req, HttpResponseStatus.NOT_FOUND, "application/json", error("no rule in force with id '" + rule.get(0) + "'"), true);
-                return;
-            }
-            send(ctx, req, HttpResponseStatus.OK, "application/json",
-                    "{\"rule\":" + quote(rule.get(0)) + ",\"shadow\":" + shadow + "}\n", true);
-        }
-
-        private static String error(String message) {
-            return "{\"error\":" + quote(message) + "}\n";
-        }
-
-        private static String quote(String s) {
-            try {
-                return JSON.writeValueAsString(s);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        private static String json(Object value) {
-            try {
-                return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        private static void send(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status,
-                                 String type, String body, boolean keepAliveAllowed) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    req.method() == HttpMethod.HEAD ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, type)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
-                    .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            r.headers().forEach((k, v) -> res.headers().set(k, v));
             boolean keep = keepAliveAllowed && HttpUtil.isKeepAlive(req);
             if (keep) {
                 ctx.writeAndFlush(res);

@@ -1,0 +1,118 @@
+package io.rampart.detect;
+
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.rampart.mitigate.Condition;
+import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.Dimension;
+import io.rampart.traffic.FeatureHasher;
+import io.rampart.traffic.RequestFeatures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns an operator's rule ({@code {"network": "203.0.113.0/24", "path": "/login", "method":
+ * "POST", "userAgent": "curl/8.0"}}) into {@link Condition}s hashed exactly as the data plane
+ * hashes requests: a request with those values is built and described by {@link RequestFeatures},
+ * so the operator's path folds digits and the network is cut at /24 (/64) or /16 (/48) the same
+ * way. Keys: {@code address} (one client), {@code network} (a /24 or /64, or a /16 or /48),
+ * {@code path}, {@code method}, {@code userAgent}.
+ */
+final class OperatorRules {
+    static final List<String> KEYS = List.of("address", "network", "path", "method", "userAgent");
+
+    private OperatorRules() {
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the key that is missing, unknown or malformed
+     */
+    static List<Condition> conditions(Map<String, String> match, FeatureHasher hasher) {
+        if (match == null || match.isEmpty()) {
+            throw new IllegalArgumentException("match: expected at least one of " + KEYS);
+        }
+        for (String k : match.keySet()) {
+            if (!KEYS.contains(k)) {
+                throw new IllegalArgumentException("match." + k + ": unknown key, expected one of " + KEYS);
+            }
+        }
+        String address = match.get("address");
+        String network = match.get("network");
+        if (address != null && network != null) {
+            throw new IllegalArgumentException("match: give address or network, not both");
+        }
+        ClientAddress client = ClientAddress.parse("192.0.2.1");
+        Dimension netDim = null;
+        String netText = null;
+        if (address != null) {
+            client = parseAddress("match.address", address);
+            netDim = Dimension.CLIENT;
+            netText = client.toString();
+        } else if (network != null) {
+            int slash = network.indexOf('/');
+            if (slash < 0) {
+                throw new IllegalArgumentException("match.network: expected a prefix such as 203.0.113.0/24, got '" + network + "'");
+            }
+            client = parseAddress("match.network", network.substring(0, slash));
+            int bits;
+            try {
+                bits = Integer.parseInt(network.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("match.network: '" + network.substring(slash + 1) + "' is not a prefix length");
+            }
+            boolean v6 = client.isIpv6();
+            if (bits == (v6 ? 64 : 24)) {
+                netDim = Dimension.NETWORK;
+            } else if (bits == (v6 ? 48 : 16)) {
+                netDim = Dimension.WIDE_NETWORK;
+            } else {
+                throw new IllegalArgumentException("match.network: rules match " + (v6 ? "/64 or /48" : "/24 or /16")
+                        + " networks (use the deny list for other prefixes), got /" + bits);
+            }
+            netText = network;
+        }
+        String path = match.getOrDefault("path", "/");
+        if (!path.startsWith("/") || path.indexOf(' ') >= 0) {
+            throw new IllegalArgumentException("match.path: expected a path starting with '/', got '" + path + "'");
+        }
+        String method = match.getOrDefault("method", "GET").toUpperCase(Locale.ROOT);
+        if (!method.matches("[A-Z]{1,16}")) {
+            throw new IllegalArgumentException("match.method: expected an HTTP method such as POST, got '" + match.get("method") + "'");
+        }
+        DefaultHttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), path);
+        if (match.containsKey("userAgent")) {
+            req.headers().set(HttpHeaderNames.USER_AGENT, match.get("userAgent"));
+        }
+        RequestFeatures f = new RequestFeatures(hasher).fill(client, req, path);
+        List<Condition> out = new ArrayList<>();
+        if (netDim != null) {
+            out.add(Condition.of(netDim, f.value(netDim), netText));
+        }
+        if (match.containsKey("path")) {
+            out.add(Condition.of(Dimension.PATH, f.value(Dimension.PATH), path));
+        }
+        if (match.containsKey("method")) {
+            out.add(Condition.of(Dimension.METHOD, f.value(Dimension.METHOD), method));
+        }
+        if (match.containsKey("userAgent")) {
+            out.add(Condition.of(Dimension.USER_AGENT, f.value(Dimension.USER_AGENT), match.get("userAgent")));
+        }
+        return out;
+    }
+
+    private static ClientAddress parseAddress(String path, String text) {
+        try {
+            ClientAddress a = ClientAddress.parse(text);
+            if (a == null) {
+                throw new IllegalArgumentException("null");
+            }
+            return a;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(path + ": '" + text + "' is not an IP address");
+        }
+    }
+}

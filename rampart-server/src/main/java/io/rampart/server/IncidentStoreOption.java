@@ -1,0 +1,33 @@
+package io.rampart.server;
+
+import io.rampart.config.ConfigException;
+import io.rampart.config.ConfigLoader;
+import io.rampart.config.RampartConfig;
+import io.rampart.incident.SqliteIncidentStore;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --data-dir DIR} or {@code --config FILE} (its dataDir): where the incident store is. */
+final class IncidentStoreOption {
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "the gateway's data directory (default ./rampart-data)")
+    Path dataDir;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "read the data directory from this configuration")
+    Path config;
+
+    /**
+     * @throws ConfigException          for a broken configuration file
+     * @throws IllegalArgumentException when there is no store in the directory
+     */
+    SqliteIncidentStore open() throws ConfigException {
+        Path dir = dataDir;
+        if (dir == null && config != null) {
+            RampartConfig c = new ConfigLoader().load(config);
+            if (c.dataDir() == null) {
+                throw new IllegalArgumentException(config + " sets no dataDir: pass --data-dir");
+            }
+            dir = Path.of(c.dataDir());
+        }
+        return SqliteIncidentStore.openExisting(dir == null ? Path.of(RunCommand.DEFAULT_DATA_DIR) : dir);
+    }
+}
