@@ -1,0 +1,48 @@
+package io.rampart.incident;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Incident records for report, store and alert tests, with values an attacker controls. */
+final class Samples {
+    static final String HOSTILE_UA = "<script>alert('x')</script> \"bot\" | \\ ' ";
+
+    private Samples() {
+    }
+
+    static IncidentRecord closed(String id, boolean bulk) {
+        Instant opened = Instant.parse("2026-11-20T19:00:01.250Z");
+        Map<String, Long> byVerdict = new LinkedHashMap<>();
+        byVerdict.put("allow", 12_000L);
+        byVerdict.put("limit", 300L);
+        byVerdict.put("challenge", 0L);
+        byVerdict.put("block", 88_000L);
+        byVerdict.put("close", 9_000L);
+        byVerdict.put("tarpit", 0L);
+        IncidentRecord.Profile profile = new IncidentRecord.Profile(109_300, 4_120.0, opened.plusSeconds(30), 2_100, 1_950, 52_000_000,
+                List.of(new IncidentRecord.Count("100.64.0.7", 900)),
+                List.of(new IncidentRecord.Count("100.64.0.0/24", 20_000), new IncidentRecord.Count("2001:db8:1:2::/64", 5_000)),
+                List.of(new IncidentRecord.Count(HOSTILE_UA, 40_000)),
+                List.of(new IncidentRecord.Count("HTTP/1.1 host,user-agent accept=-", 60_000)),
+                List.of(new IncidentRecord.Count("/search", 80_000)));
+        IncidentRecord.Mitigation m = new IncidentRecord.Mitigation(byVerdict, 97_300, 12_000, 0.8902, 3, 0);
+        IncidentRecord.Impact impact = new IncidentRecord.Impact(4_000, 0, 4_000, 2, 0.0005, 0.0004, 21.5, 20.0,
+                "4000 requests from known users: 0.05% refused or failed (0.04% before); origin answered them in 21.5 ms on average (20.0 ms before).");
+        List<IncidentRecord.Bulk> bulks = bulk
+                ? List.of(new IncidentRecord.Bulk(opened.plusSeconds(60), "203.0.113.9", "/export/members.csv", 5L << 20, 200))
+                : List.of();
+        IncidentRecord.Egress egress = new IncidentRecord.Egress(100_000, 40_000_000, 66_000, 60_000.0, 1 << 20, bulks, false, bulk,
+                bulk ? "1 responses of 1.0 MB or more went to them and are listed for review. Review the listed responses before stating that no data left."
+                     : "Nothing in the traffic Rampart relayed points to data leaving.");
+        return new IncidentRecord(id, "campaign", "closed", opened, "detector", opened, opened.plusSeconds(1), opened.plusSeconds(600),
+                "detector", "a1b", List.of("HTTP request flood", "cache-busting (random query strings)"), profile, m, impact, egress,
+                List.of(new IncidentRecord.RuleSummary("r1", "fingerprint=HTTP/1.1 host AND path=/search", "close", opened.plusSeconds(1),
+                        opened.plusSeconds(300), 97_000)),
+                List.of(new IncidentRecord.TimelineEntry(opened, "incident", "opened by detector"),
+                        new IncidentRecord.TimelineEntry(opened, "state", "suspect -> attack: rate 4000/s <b>"),
+                        new IncidentRecord.TimelineEntry(opened.plusSeconds(1), "rule", "rule r1 deployed at block: path=/search")),
+                0);
+    }
+}
