@@ -174,6 +174,63 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void incidentAlertAndAdminMistakes_areNamedPrecisely() {
+        ConfigException e = errorsOf("""
+                dataDir: ' '
+                admin: {tokenFile: ''}
+                incidents: {closeAfter: 200h, retention: 1h, bulkResponse: 10}
+                alerts:
+                  webhooks:
+                    - {url: 'ftp://x/hook'}
+                    - {url: 'https://hooks.example.org/x', format: teams}
+                    - {format: json}
+                  email: {server: 'smtp.example.org', from: rampart, to: [duty], passwordEnv: SMTP_PASSWORD}
+                  maxAttempts: 0
+                  firstRetry: 1ms
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactlyInAnyOrder(
+                "dataDir", "admin.tokenFile", "incidents.closeAfter", "incidents.retention", "incidents.bulkResponse",
+                "alerts.webhooks[0].url", "alerts.webhooks[1].format", "alerts.webhooks[2].url", "alerts.email.server",
+                "alerts.email.from", "alerts.email.to[0]", "alerts.email.passwordEnv", "alerts.maxAttempts", "alerts.firstRetry");
+        assertThat(e.getMessage()).contains("expected an http:// or https:// address, got 'ftp://x/hook'")
+                .contains("expected json or slack, got 'teams'")
+                .contains("a password needs alerts.email.username");
+        e = errorsOf("""
+                alerts: {email: {server: 'smtp.example.org:25', from: r@example.org}}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactly("alerts.email.to");
+        e = errorsOf("""
+                alerts: {webhooks: [{url: 'https://x.example/h', secret: 1}]}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """);
+        assertThat(e.getMessage()).contains("secret");
+    }
+
+    @Test
+    void dataDir_isWhereDetectionKeepsItsStateUnlessStateDirSaysOtherwise() throws Exception {
+        RampartConfig c = new ConfigLoader().parse("""
+                dataDir: /var/lib/rampart
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """, "t.yml");
+        assertThat(c.effectiveStateDir()).isEqualTo("/var/lib/rampart");
+        assertThat(c.incidents().closeAfter()).hasMinutes(5);
+        assertThat(c.alerts().maxAttempts()).isEqualTo(6);
+        c = new ConfigLoader().parse("""
+                dataDir: /var/lib/rampart
+                detection: {stateDir: /srv/state}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """, "t.yml");
+        assertThat(c.effectiveStateDir()).isEqualTo("/srv/state");
+    }
+
+    @Test
     void detectionDefaults_andAPin_areReadFromTheFile() throws Exception {
         RampartConfig c = new ConfigLoader().parse("""
                 detection: {stateDir: /var/lib/rampart, shadow: true}

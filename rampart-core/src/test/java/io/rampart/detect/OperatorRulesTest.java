@@ -1,0 +1,77 @@
+package io.rampart.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.rampart.config.MitigationStep;
+import io.rampart.mitigate.Policy;
+import io.rampart.mitigate.PolicyHolder;
+import io.rampart.mitigate.Rule;
+import io.rampart.traffic.FeatureHasher;
+import io.rampart.traffic.TrafficRecorder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Rules an operator adds through the admin API: hashed as the data plane hashes, enforced at once, lapsing on time. */
+class OperatorRulesTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-20T19:00:00Z"));
+    private final PolicyHolder holder = new PolicyHolder(Policy.quiet(1));
+    private final StateStore store = StateStore.none();
+    private final Traffic traffic = new Traffic(store.hasher(), null);
+
+    private ControlPlane plane() throws Exception {
+        return new ControlPlane(ControlPlaneTest.detection(""), List.of(new ControlPlane.SiteSpec("s", new TrafficRecorder(), () -> false, null)),
+                holder, clock, store, null);
+    }
+
+    @Test
+    void aRuleOnNetworkPathAndMethod_matchesThoseRequestsOnly_andLapsesAfterItsTtl() throws Exception {
+        ControlPlane plane = plane();
+        String id = plane.addRule("s", Map.of("network", "100.64.3.0/24", "path", "/login/123", "method", "post"),
+                MitigationStep.BLOCK, Duration.ofSeconds(30), "operator@127.0.0.1");
+        Rule r = holder.get().site(0).match(traffic.features("100.64.3.99", Traffic.botHead(HttpMethod.POST, "/login/456", "curl/8")));
+        assertThat(r).as("same /24, same path shape (digits folded), same method").isNotNull();
+        assertThat(r.id()).isEqualTo(id);
+        assertThat(r.step()).isEqualTo(MitigationStep.BLOCK);
+        assertThat(holder.get().site(0).match(traffic.features("100.64.4.1", Traffic.botHead(HttpMethod.POST, "/login/1", "curl/8")))).isNull();
+        assertThat(holder.get().site(0).match(traffic.features("100.64.3.1", Traffic.botHead(HttpMethod.GET, "/login/1", "curl/8")))).isNull();
+        assertThat(plane.view().get(0).rules()).extracting(SiteView.RuleView::repeatOf).anyMatch(s -> s.startsWith("added by operator@127.0.0.1"));
+        clock.advance(Duration.ofSeconds(31));
+        plane.tick();
+        assertThat(holder.get().site(0).hasRules()).as("lapsed").isFalse();
+        assertThat(plane.view().get(0).events()).anyMatch(e -> e.contains("rule " + id + " (added by operator@127.0.0.1) lapsed"));
+        plane.close();
+    }
+
+    @Test
+    void aRuleOnOneAddressAndUserAgent_isRemovedByHand() throws Exception {
+        ControlPlane plane = plane();
+        String id = plane.addRule("s", Map.of("address", "203.0.113.9", "userAgent", "EvilBot/1.0"), MitigationStep.CLOSE, null, "o");
+        assertThat(holder.get().site(0).match(traffic.features("203.0.113.9", Traffic.botHead(HttpMethod.GET, "/", "EvilBot/1.0")))).isNotNull();
+        assertThat(holder.get().site(0).match(traffic.features("203.0.113.9", Traffic.botHead(HttpMethod.GET, "/", "Mozilla/5.0")))).isNull();
+        assertThat(plane.removeRule("nope", "o")).isFalse();
+        assertThat(plane.removeRule(id, "o")).isTrue();
+        assertThat(holder.get().site(0).hasRules()).isFalse();
+        plane.close();
+    }
+
+    @Test
+    void malformedRules_areRefusedWithTheKeyAtFault() throws Exception {
+        ControlPlane plane = plane();
+        assertThatThrownBy(() -> plane.addRule("x", Map.of("path", "/"), MitigationStep.BLOCK, null, "o")).hasMessage("site: no site named 'x'");
+        assertThatThrownBy(() -> plane.addRule("s", Map.of(), MitigationStep.BLOCK, null, "o")).hasMessageStartingWith("match: expected at least one of");
+        assertThatThrownBy(() -> plane.addRule("s", Map.of("colour", "red"), MitigationStep.BLOCK, null, "o")).hasMessageStartingWith("match.colour: unknown key");
+        assertThatThrownBy(() -> plane.addRule("s", Map.of("network", "10.0.0.0/20"), MitigationStep.BLOCK, null, "o"))
+                .hasMessageContaining("/24 or /16").hasMessageContaining("deny list");
+        assertThatThrownBy(() -> plane.addRule("s", Map.of("address", "not-an-ip"), MitigationStep.BLOCK, null, "o"))
+                .hasMessage("match.address: 'not-an-ip' is not an IP address");
+        assertThatThrownBy(() -> plane.addRule("s", Map.of("path", "login"), MitigationStep.BLOCK, null, "o")).hasMessageStartingWith("match.path");
+        assertThatThrownBy(() -> plane.addRule("s", Map.of("path", "/"), MitigationStep.OBSERVE, null, "o")).hasMessageStartingWith("step:");
+        assertThat(holder.get().site(0).hasRules()).isFalse();
+        plane.close();
+    }
+}
