@@ -19,8 +19,8 @@ public final class AccessLists {
     public record Entry(String cidr, String list, Instant added, String by, String note) {
     }
 
-    private final List<String> configAllow;
-    private final List<String> configDeny;
+    private volatile List<String> configAllow;
+    private volatile List<String> configDeny;
     private final Map<String, Entry> runtimeAllow = new LinkedHashMap<>();
     private final Map<String, Entry> runtimeDeny = new LinkedHashMap<>();
     private volatile IpSet allow;
@@ -41,13 +41,18 @@ public final class AccessLists {
         return l;
     }
 
-    /** These lists with the configuration's entries replaced (a reload) and the run-time entries kept. */
-    public synchronized AccessLists reconfigured(List<String> newAllow, List<String> newDeny) {
-        AccessLists l = new AccessLists(newAllow, newDeny);
-        l.runtimeAllow.putAll(runtimeAllow);
-        l.runtimeDeny.putAll(runtimeDeny);
-        l.publish();
-        return l;
+    /**
+     * Replaces the configuration's entries (a reload), keeping the run-time ones. In place: the
+     * connection gate and the decider of every runtime read this one object.
+     */
+    public synchronized void reconfigure(List<String> newAllow, List<String> newDeny) {
+        List<String> a = List.copyOf(newAllow);
+        List<String> d = List.copyOf(newDeny);
+        IpSet.parse(a);
+        IpSet.parse(d);
+        configAllow = a;
+        configDeny = d;
+        publish();
     }
 
     public IpSet allow() {

@@ -169,6 +169,7 @@ public final class Gateway implements AutoCloseable {
                     + String.join("; ", fixed));
         }
         GatewayRuntime fresh = new GatewayRuntime(next, old.metrics, old.accessLog, old.ticker, old);
+        fresh.lists.reconfigure(next.allow(), next.deny());
         rt = fresh;
         old.draining = true;
         for (Channel c : clients) {

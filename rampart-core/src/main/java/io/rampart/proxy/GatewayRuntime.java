@@ -115,8 +115,7 @@ final class GatewayRuntime {
         this.ticker = ticker;
         this.inFlight = previous == null ? new AtomicInteger() : previous.inFlight;
         this.refs = previous == null ? new RefLedger() : previous.refs;
-        this.lists = previous == null ? new AccessLists(config.allow(), config.deny())
-                : previous.lists.reconfigured(config.allow(), config.deny());
+        this.lists = previous == null ? new AccessLists(config.allow(), config.deny()) : previous.lists;
         this.trustedProxies = IpSet.parse(config.trustedProxies());
         this.limiterTable = previous == null ? new GcraTable(config.limiter().tableSize()) : previous.limiterTable;
         GcraTable table = limiterTable;
