@@ -61,7 +61,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
         long lastSavedMillis;
         boolean dirty;
         long lastEscalationAlert;
-        List<IncidentRecord.Count> liveSources = List.of();
+        List<LiveSource> liveSources = List.of();
 
         SiteBook(String name, int index) {
             this.name = name;
@@ -142,7 +142,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
         TrafficRecorder.Tick t = f.traffic();
         Instant at = f.at();
         if (b.ticks % 4 == 0) {
-            b.liveSources = topSources(t);
+            b.liveSources = topSources(t, f.seconds());
         }
         SiteState state = f.state();
         Incident open = b.open;
@@ -185,15 +185,27 @@ public final class Incidents implements ControlListener, AutoCloseable {
         b.anonymousBytesPerSecond.add(t.anonymousBytes / seconds);
     }
 
-    private static List<IncidentRecord.Count> topSources(TrafficRecorder.Tick t) {
-        TopCounts top = new TopCounts(256);
-        double scale = t.scale();
+    /** The busiest /24 (/64) networks of one tick, in requests per second, with the share refused. */
+    private static List<LiveSource> topSources(TrafficRecorder.Tick t, double seconds) {
+        java.util.Map<String, double[]> byNetwork = new java.util.HashMap<>();
+        double weight = t.scale() / seconds;
         int step = Math.max(1, t.sampled / 1024);
         for (int i = 0; i < t.sampled; i += step) {
-            top.add(t.describe(i, Dimension.CLIENT) + ((t.flags(i) & TrafficRecorder.REFUSED) != 0 ? " (refused)" : ""),
-                    scale * step * 2);
+            double[] c = byNetwork.computeIfAbsent(t.describe(i, Dimension.NETWORK), k -> new double[2]);
+            c[0] += weight * step;
+            if ((t.flags(i) & TrafficRecorder.REFUSED) != 0) {
+                c[1] += weight * step;
+            }
         }
-        return top.top(10);
+        List<LiveSource> out = new ArrayList<>();
+        byNetwork.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(10)
+                .forEach(e -> out.add(new LiveSource(e.getKey(), Math.round(e.getValue()[0] * 10) / 10.0,
+                        Math.round(e.getValue()[1] / e.getValue()[0] * 1000) / 1000.0)));
+        return out;
+    }
+
+    /** One network in the live view: requests per second and the share refused. */
+    public record LiveSource(String network, double requestsPerSecond, double refusedShare) {
     }
 
     @Override
@@ -344,8 +356,8 @@ public final class Incidents implements ControlListener, AutoCloseable {
         return b == null || b.open == null ? null : b.open.id;
     }
 
-    /** The heaviest client addresses of the site in its latest ticks, refused ones marked (for the dashboard). */
-    public synchronized List<IncidentRecord.Count> liveSources(String site) {
+    /** The busiest networks of the site in a recent tick, with the share refused (for the dashboard). */
+    public synchronized List<LiveSource> liveSources(String site) {
         SiteBook b = sites.get(site);
         return b == null ? List.of() : b.liveSources;
     }

@@ -4,20 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.rampart.config.AlertsConfig;
+import io.rampart.testing.AlertReceivers;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,11 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * finally given up, and every outcome is reported for the incident's timeline.
  */
 class AlertsTest {
-    private HttpServer http;
-    private Process smtp;
-    private Alerts alerts;
-    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final AlertReceivers receivers = new AlertReceivers();
+    private final List<String> bodies = receivers.webhookBodies;
     private final List<String> outcomes = new CopyOnWriteArrayList<>();
+    private Alerts alerts;
 
     @TempDir
     Path dir;
@@ -42,29 +34,11 @@ class AlertsTest {
         if (alerts != null) {
             alerts.close();
         }
-        if (http != null) {
-            http.stop(0);
-        }
-        if (smtp != null) {
-            smtp.destroy();
-        }
+        receivers.close();
     }
 
     private String receiver(int failFirst) throws IOException {
-        AtomicInteger calls = new AtomicInteger();
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/hook", ex -> {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            int n = calls.incrementAndGet();
-            int status = n <= failFirst ? 503 : 204;
-            if (status == 204) {
-                bodies.add(ex.getRequestHeaders().getFirst("Content-Type") + "\n" + body);
-            }
-            ex.sendResponseHeaders(status, -1);
-            ex.close();
-        });
-        http.start();
-        return "http://127.0.0.1:" + http.getAddress().getPort() + "/hook";
+        return receivers.webhook(failFirst);
     }
 
     private Alert alert(Alert.Kind kind) {
@@ -112,10 +86,7 @@ class AlertsTest {
 
     @Test
     void aReceiverThatNeverAnswers_isGivenUp_andTheFailureIsReported() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort(); // closed again: connections are refused
-        }
+        int port = AlertReceivers.freePort(); // nothing listens: connections are refused
         String url = "http://127.0.0.1:" + port + "/hook";
         alerts = Alerts.of(new AlertsConfig(List.of(new AlertsConfig.WebhookConfig(url, "json")), null, 2, Duration.ofMillis(10)));
         alerts.send(alert(Alert.Kind.OPENED), (id, text) -> outcomes.add(text));
@@ -124,32 +95,14 @@ class AlertsTest {
 
     @Test
     void email_reachesARealSmtpServer_withSubjectAndIncidentHeader() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path maildir = dir.resolve("mail");
-        smtp = new ProcessBuilder("/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + port,
-                "-c", "aiosmtpd.handlers.Mailbox", maildir.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("smtp.log").toFile()).start();
-        int p = port;
-        await().atMost(Duration.ofSeconds(15)).until(() -> {
-            try (Socket s = new Socket("127.0.0.1", p)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        alerts = Alerts.of(new AlertsConfig(List.of(), new AlertsConfig.EmailConfig("127.0.0.1:" + port, "rampart@example.org",
+        String server = receivers.smtp(dir);
+        alerts = Alerts.of(new AlertsConfig(List.of(), new AlertsConfig.EmailConfig(server, "rampart@example.org",
                 List.of("duty@example.org", "ciso@example.org"), null, null, false), 3, Duration.ofMillis(50)));
         alerts.send(alert(Alert.Kind.CLOSED), (id, text) -> outcomes.add(text));
         await().atMost(Duration.ofSeconds(15)).until(() -> outcomes.stream().anyMatch(t -> t.contains("alert sent to email")));
-        Path[] mails;
-        try (Stream<Path> s = Files.list(maildir.resolve("new"))) {
-            mails = s.toArray(Path[]::new);
-        }
+        List<String> mails = receivers.mails();
         assertThat(mails).hasSize(1);
-        String mail = Files.readString(mails[0]);
+        String mail = mails.get(0);
         assertThat(mail).contains("Subject: [Rampart] incident campaign-20261120-190001 closed on campaign")
                 .contains("X-Rampart-Incident: campaign-20261120-190001")
                 .contains("To: duty@example.org, ciso@example.org")

@@ -38,9 +38,9 @@
     var rt = el("table", { "class": "rules" });
     rt.innerHTML = "<thead><tr><th>Rule</th><th>Step</th><th>Matching</th><th>/s</th><th>Matched</th></tr></thead><tbody></tbody>";
     r.appendChild(rt);
-    var s = el("div"); s.appendChild(el("h3", null, "Top sources (last seconds)"));
+    var s = el("div"); s.appendChild(el("h3", null, "Top source networks (last seconds)"));
     var st = el("table", { "class": "sources" });
-    st.innerHTML = "<thead><tr><th>Address</th><th>Requests/s (est.)</th></tr></thead><tbody></tbody>";
+    st.innerHTML = "<thead><tr><th>Network</th><th>Requests/s (est.)</th><th>Refused</th></tr></thead><tbody></tbody>";
     s.appendChild(st);
     tables.appendChild(r); tables.appendChild(s);
     card.appendChild(tables);
@@ -101,8 +101,8 @@
       return [r.id + (r.shadow ? " (shadow)" : ""), r.step, r.conditions, r.matchingPerSecond, r.matchedTotal];
     }), "no rule in force", 5);
     fillRows(card.querySelector("table.sources tbody"), (site.topSources || []).map(function (c) {
-      return [c.value, c.requests];
-    }), "no traffic yet", 2);
+      return [c.network, c.requestsPerSecond, Math.round(c.refusedShare * 100) + "%"];
+    }), "no traffic yet", 3);
   }
 
   function renderIncidents(list) {

@@ -1,0 +1,136 @@
+package io.rampart.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rampart.config.ConfigLoader;
+import io.rampart.config.RampartConfig;
+import io.rampart.incident.IncidentRecord;
+import io.rampart.incident.Incidents;
+import io.rampart.testing.AlertReceivers;
+import io.rampart.testing.LoopbackTraffic;
+import io.rampart.testing.TestOrigin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * An attack drill as a new user lives it: readers browse, 300 bots flood the search page from
+ * their own loopback addresses, the detector opens an incident, the webhook and the email arrive,
+ * the dashboard in headless Chromium shows the flood in its charts, the rule and the top sources
+ * in its tables and the open incident; the flood stops, the incident closes by itself (second
+ * webhook, email), and its report holds the vectors, sources and the egress statement.
+ */
+class AttackDrillDashboardTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void drill_opensAnIncident_alerts_showsOnTheDashboard_andClosesWithAReport() throws Exception {
+        try (TestOrigin origin = new TestOrigin(); AlertReceivers receivers = new AlertReceivers()) {
+            String hook = receivers.webhook(0);
+            String smtp = receivers.smtp(dir);
+            Path file = dir.resolve("rampart.yml");
+            Files.writeString(file, "listeners: [{address: '127.0.0.1:0'}]\nadmin: {address: '127.0.0.1:0'}\n"
+                    + "dataDir: " + dir.resolve("data") + "\naccessLog: {path: " + dir.resolve("access.log") + "}\n"
+                    + "detection: {tick: 250ms, learnFor: 2s, recoverFor: 2s, stepDownAfter: 2s, ruleTtl: 4s}\n"
+                    + "incidents: {closeAfter: 2s}\n"
+                    + "alerts:\n  webhooks: [{url: '" + hook + "'}]\n  firstRetry: 100ms\n"
+                    + "  email: {server: '" + smtp + "', from: rampart@campaign.example, to: [duty@campaign.example]}\n"
+                    + "sites:\n  - {name: campaign, hosts: ['*'], upstreams: ['" + origin.url() + "']}\n");
+            RampartConfig config = ConfigLoader.validated(new ConfigLoader().load(file), file.toString());
+            try (GatewayRunner runner = GatewayRunner.start(config, file, UnaryOperator.identity());
+                 LoopbackTraffic traffic = new LoopbackTraffic(runner.gateway().listenAddresses().get(0).getPort())) {
+                Incidents incidents = runner.gateway().incidents();
+                for (int r = 0; r < 12; r++) {
+                    traffic.reader(r);
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> runner.gateway().detection().view().get(0).baselineTicks() >= 16);
+
+                traffic.botnet(6);
+                await().atMost(Duration.ofSeconds(20)).until(() -> incidents.openIncident("campaign") != null);
+                String id = incidents.openIncident("campaign");
+                await().atMost(Duration.ofSeconds(10)).until(() -> receivers.webhookBodies.stream().anyMatch(b -> b.contains("\"incident.opened\"")));
+                await().atMost(Duration.ofSeconds(10)).until(() -> receivers.mails().stream().anyMatch(m -> m.contains("opened on campaign")));
+                traffic.counting.set(true);
+
+                String admin = "http://127.0.0.1:" + runner.adminAddress().getPort();
+                ChromeDriver b = browser();
+                try {
+                    b.get(admin + "/?token=" + runner.adminToken().value());
+                    WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(20));
+                    wait.ignoring(StaleElementReferenceException.class);
+                    try {
+                        wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+                    } catch (RuntimeException e) {
+                        throw new AssertionError("dashboard not ready: " + b.getCurrentUrl() + "\n" + b.getPageSource(), e);
+                    }
+                    wait.until(d -> rows(d, "#site-campaign table.rules tbody tr td").stream().anyMatch(t -> t.startsWith("campaign-")));
+                    wait.until(d -> rows(d, "#site-campaign table.sources tbody tr td").stream().anyMatch(t -> t.startsWith("127.31.")));
+                    wait.until(d -> rows(d, "#incidents tbody tr td").contains(id));
+                    wait.until(d -> d.findElement(By.cssSelector("#site-campaign .state")).getText().equals("attack"));
+                    Thread.sleep(3000); // a few seconds of flood in the charts
+                    assertThat(b.findElements(By.cssSelector("#site-campaign .chart canvas"))).as("two uPlot charts").hasSize(2);
+                    assertThat(b.findElements(By.cssSelector("#site-campaign .u-legend"))).hasSize(2);
+                    Object refusedPoints = b.executeScript(
+                            "return document.querySelectorAll('#site-campaign .chart.requests .u-series').length");
+                    assertThat(((Number) refusedPoints).intValue()).as("a series per verdict and the time").isGreaterThanOrEqualTo(7);
+                    assertThat(b.findElement(By.cssSelector("#site-campaign .rate")).getText()).matches("[0-9,.]+ req/s, .*");
+                    Files.createDirectories(Path.of("target"));
+                    Files.write(Path.of("target", "dashboard.png"), b.getScreenshotAs(OutputType.BYTES));
+                } finally {
+                    b.quit();
+                }
+
+                traffic.stopFlood();
+                await().atMost(Duration.ofSeconds(40)).until(() -> incidents.openIncident("campaign") == null);
+                traffic.counting.set(false);
+                assertThat(traffic.readersRefused.get()).as("no reader was refused during the drill").isZero();
+                await().atMost(Duration.ofSeconds(10)).until(() -> receivers.webhookBodies.stream().anyMatch(x -> x.contains("\"incident.closed\"")));
+                await().atMost(Duration.ofSeconds(10)).until(() -> receivers.mails().stream().anyMatch(m -> m.contains("closed on campaign")));
+
+                IncidentRecord r = incidents.find(id).orElseThrow();
+                assertThat(r.status()).isEqualTo("closed");
+                assertThat(r.vectors()).contains("HTTP request flood");
+                assertThat(r.mitigation().refused()).isGreaterThan(300);
+                assertThat(r.profile().networks()).extracting(IncidentRecord.Count::value).anyMatch(n -> n.startsWith("127.31."));
+                assertThat(r.secondsToMitigate()).isLessThan(5.0);
+                HttpResponse<String> report = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(admin + "/api/incidents/" + id + "/report?format=html"))
+                        .header("Authorization", "Bearer " + runner.adminToken().value()).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(report.body()).contains("HTTP request flood").contains("127.31.").contains("Data egress")
+                        .contains("opened alert sent to webhook").contains("closed: the site has been normal");
+            }
+        }
+    }
+
+    private static List<String> rows(org.openqa.selenium.WebDriver d, String css) {
+        return d.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+    }
+
+    private static ChromeDriver browser() {
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary("/usr/bin/chromium");
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1400",
+                "--proxy-server=direct://", "--disable-background-networking", "--disable-component-update", "--disable-sync");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        return new ChromeDriver(service, o);
+    }
+}
