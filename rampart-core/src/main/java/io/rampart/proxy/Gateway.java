@@ -191,15 +191,19 @@ public final class Gateway implements AutoCloseable {
             Site s = r.sites.get(i);
             SiteConfig sc = r.config.sites().get(i);
             io.rampart.admission.AdmissionGate g = s.admission();
-            out.add(new SiteStatus(s.name(), sc.hosts(), sc.upstreams(), s.underAttack(),
+            out.add(new SiteStatus(s.name(), sc.hosts(), s.upstreams().status(r.ticker.getAsLong()), s.underAttack(),
                     g == null ? -1 : g.limit().limit(), g == null ? 0 : g.inFlight(), g == null ? 0 : g.queued()));
         }
         return out;
     }
 
     /** One site as the admin API shows it. */
-    public record SiteStatus(String name, List<String> hosts, List<String> upstreams, boolean underAttack,
+    public record SiteStatus(String name, List<String> hosts, List<OriginStatus> origins, boolean underAttack,
                              int admissionLimit, int inFlight, int queued) {
+    }
+
+    /** One origin: its address and whether it is in service (not marked down after failing). */
+    public record OriginStatus(String url, boolean up) {
     }
 
     /** Turns a site's under-attack switch on or off at once; false for an unknown site. */

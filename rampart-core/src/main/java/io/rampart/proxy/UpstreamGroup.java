@@ -16,6 +16,15 @@ final class UpstreamGroup {
         return upstreams.length;
     }
 
+    /** Each origin's address and whether it is in service now (not marked down after a failure). */
+    List<Gateway.OriginStatus> status(long now) {
+        List<Gateway.OriginStatus> out = new java.util.ArrayList<>();
+        for (Upstream u : upstreams) {
+            out.add(new Gateway.OriginStatus(u.toString(), u.available(now)));
+        }
+        return out;
+    }
+
     /**
      * The next available origin, skipping {@code exclude} (one that just failed for this request).
      * When every origin is marked down, the next one is returned anyway: trying is how recovery is seen.

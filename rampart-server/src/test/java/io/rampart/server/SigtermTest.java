@@ -8,6 +8,7 @@ import io.rampart.testing.RawHttp.Response;
 import io.rampart.testing.TestOrigin;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,51 @@ class SigtermTest {
                 }
                 assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
             } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void sighup_reloadsTheConfigurationFile_andTheProcessKeepsServing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        try (TestOrigin origin = new TestOrigin()) {
+            int port = CommandLineTest.freePort();
+            Path file = dir.resolve("rampart.yml");
+            java.nio.file.Files.writeString(file, "listeners: [{address: '127.0.0.1:" + port + "'}]\nadmin: {address: '127.0.0.1:0'}\n"
+                    + "dataDir: " + dir.resolve("data") + "\nsites: [{name: a, hosts: ['*'], upstreams: ['" + origin.url() + "']}]\n");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    "io.rampart.server.Main", "run", "--config", file.toString()).redirectErrorStream(true).start();
+            try {
+                java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+                Thread reader = new Thread(() -> {
+                    try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                        String line;
+                        while ((line = lines.readLine()) != null) {
+                            seen.add(line);
+                        }
+                    } catch (Exception ignored) {
+                        // process ended
+                    }
+                });
+                reader.setDaemon(true);
+                reader.start();
+                await().atMost(Duration.ofSeconds(20)).until(() -> seen.stream().anyMatch(l -> l.contains("gateway:")));
+                new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
+                await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(l -> l.contains("reloaded " + file) && l.contains("after SIGHUP")));
+                assertThat(p.isAlive()).isTrue();
+                try (RawHttp c = new RawHttp(port)) {
+                    assertThat(c.get("a", "/echo").status()).isEqualTo(200);
+                }
+                Files.writeString(file, "sites: [{name: a, hosts: ['*'], upstreams: ['nope']}]\n");
+                new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
+                await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(l -> l.contains("sites[0].upstreams[0]")));
+                try (RawHttp c = new RawHttp(port)) {
+                    assertThat(c.get("a", "/echo").status()).as("the running configuration stays").isEqualTo(200);
+                }
+            } finally {
+                p.destroy();
+                p.waitFor(10, TimeUnit.SECONDS);
                 p.destroyForcibly();
             }
         }

@@ -124,6 +124,7 @@ final class AdminApi {
             m.put("signals", v == null ? null : v.signals());
             m.put("pin", v == null ? null : v.pin());
             m.put("underAttack", s.underAttack());
+            m.put("origins", s.origins());
             m.put("widened", v != null && v.widened());
             m.put("admission", Map.of("limit", s.admissionLimit(), "inFlight", s.inFlight(), "queued", s.queued()));
             m.put("requestsPerSecond", rates.latest(i));

@@ -88,7 +88,9 @@
     var button = card.querySelector("button.switch");
     button.classList.toggle("on", !!site.underAttack);
     button.textContent = site.underAttack ? "Under attack: ON (challenge every unknown client)" : "Under attack: off";
-    card.querySelector(".signals").textContent = site.signals || "";
+    card.querySelector(".signals").textContent = (site.signals || "") + " · origins: " + (site.origins || []).map(function (o) {
+      return o.url + (o.up ? " (up)" : " (DOWN)");
+    }).join(", ");
     var s = site.series;
     var verdicts = Object.keys(s.requestsPerSecond);
     var series = [{}].concat(verdicts.map(function (v) { return { label: v, stroke: VERDICT_COLOURS[v] || "#333", width: 1.5 }; }));
@@ -108,7 +110,7 @@
   function renderIncidents(list) {
     fillRows(document.querySelector("#incidents tbody"), list.map(function (i) {
       var a = el("a", { href: "/api/incidents/" + encodeURIComponent(i.id) + "/report?format=html", target: "_blank", rel: "noopener" }, "report");
-      return [i.id, i.site, i.status, i.openedAt, i.requests, i.peakRequestsPerSecond,
+      return [i.id, i.site, i.status, String(i.openedAt).replace("T", " ").slice(0, 19), i.requests, i.peakRequestsPerSecond,
         (i.shareKeptOffOrigin * 100).toFixed(1) + "%", (i.vectors || []).join("; "), a];
     }), "no incident recorded", 9);
   }
