@@ -79,7 +79,7 @@ rampart_config $RAMPLOG "$WORK/access.log" > "$WORK/rampart-log.yml"
 start_origin $ORIGIN
 $ON_PROXY "$NGINX" -c "$WORK/ngx-proxy/nginx.conf" & NGX_PID=$!; PIDS+=($!)
 $ON_PROXY "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & HAP_PID=$!; PIDS+=($!)
-$ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart.yml" >/dev/null 2>&1 & R_PID=$!; PIDS+=($!)
+$ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart.yml" --data-dir "$WORK/data" >/dev/null 2>&1 & R_PID=$!; PIDS+=($!)
 $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart-log.yml" >/dev/null 2>&1 & RLOG_PID=$!; PIDS+=($!)
 
 

@@ -56,7 +56,7 @@ YML
 start_origin $ORIGIN
 $ON_PROXY "$NGINX" -c "$WORK/n/nginx.conf" & NGX_PID=$!; PIDS+=($!)
 $ON_PROXY "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & HAP_PID=$!; PIDS+=($!)
-$ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart.yml" >/dev/null 2>&1 & R_PID=$!; PIDS+=($!)
+$ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart.yml" --data-dir "$WORK/data" >/dev/null 2>&1 & R_PID=$!; PIDS+=($!)
 for p in $ORIGIN $NGINXP $HAP $RAMP; do wait_port $p; done
 
 measure() { # label port pid

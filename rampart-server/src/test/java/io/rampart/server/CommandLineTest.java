@@ -21,6 +21,19 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandLineTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+    /** Each test's data directory (incidents, admin token), never the working directory. */
+    @TempDir
+    Path data;
+
+    private String token() throws java.io.IOException {
+        return java.nio.file.Files.readString(data.resolve("admin-token")).trim();
+    }
+
+    /** {@code METHOD path} on the admin listener with the token. */
+    private Response admin(RawHttp admin, String method, String path) throws java.io.IOException {
+        admin.send(method + " " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token() + "\r\nContent-Length: 0\r\n\r\n");
+        return admin.read();
+    }
 
     private int run(String... args) {
         return Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
@@ -87,7 +100,7 @@ class CommandLineTest {
     void run_portInUse_exits1WithTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertThat(run("run", "--upstream", "http://127.0.0.1:1", "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0"))
+            assertThat(run("run", "--upstream", "http://127.0.0.1:1", "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0", "--data-dir", data.toString()))
                     .isEqualTo(1);
             assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + port);
         }
@@ -96,7 +109,7 @@ class CommandLineTest {
     /** {@code run --upstream} in front of {@code origin} for four seconds, once it says it is up. */
     private CompletableFuture<Integer> runFor4s(TestOrigin origin, int gwPort, int adminPort) {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("run", "--upstream", origin.url(),
-                "--listen", "127.0.0.1:" + gwPort, "--admin", "127.0.0.1:" + adminPort, "--exit-after", "4s"));
+                "--listen", "127.0.0.1:" + gwPort, "--admin", "127.0.0.1:" + adminPort, "--data-dir", data.toString(), "--exit-after", "4s"));
         await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("metrics:"));
         return exit;
     }
@@ -116,7 +129,8 @@ class CommandLineTest {
                 assertThat(metrics.text()).contains("rampart_requests_total{site=\"default\",verdict=\"allow\"} 1.0")
                         .contains("rampart_upstream_latency_seconds_bucket").contains("rampart_limiter_entries");
                 assertThat(admin.get("x", "/healthz").text()).contains("\"status\":\"ok\"");
-                assertThat(admin.get("x", "/nope").status()).isEqualTo(404);
+                assertThat(admin.get("x", "/nope").status()).as("everything but metrics and health needs the token").isEqualTo(401);
+                assertThat(admin(admin, "GET", "/nope").status()).isEqualTo(404);
                 admin.send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
                 assertThat(admin.read().status()).isEqualTo(405);
             }
@@ -135,34 +149,28 @@ class CommandLineTest {
             int adminPort = freePort();
             CompletableFuture<Integer> exit = runFor4s(origin, gwPort, adminPort);
             try (RawHttp admin = new RawHttp(adminPort)) {
-                Response view = admin.get("x", "/detection");
+                assertThat(admin.get("x", "/detection").status()).isEqualTo(401);
+                Response view = admin(admin, "GET", "/detection");
                 assertThat(view.status()).isEqualTo(200);
                 assertThat(view.header("content-type")).startsWith("application/json");
                 assertThat(view.text()).contains("\"site\" : \"default\"").contains("\"state\" : \"normal\"")
                         .contains("\"pin\" : \"auto\"");
-                admin.send("POST /detection/pin?site=default&step=challenge HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
-                Response pinned = admin.read();
+                Response pinned = admin(admin, "POST", "/detection/pin?site=default&step=challenge");
                 assertThat(pinned.status()).isEqualTo(200);
-                assertThat(pinned.text()).contains("\"pin\":\"challenge\"");
-                assertThat(admin.get("x", "/detection").text()).contains("\"pin\" : \"challenge\"");
-                admin.send("POST /detection/pin?site=default&step=nuke HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
-                Response bad = admin.read();
+                assertThat(pinned.text()).contains("\"pin\" : \"challenge\"");
+                assertThat(admin(admin, "GET", "/detection").text()).contains("\"pin\" : \"challenge\"");
+                Response bad = admin(admin, "POST", "/detection/pin?site=default&step=nuke");
                 assertThat(bad.status()).isEqualTo(400);
                 assertThat(bad.text()).contains("step: expected one of observe, limit, challenge, block, close, under-attack (or auto), got 'nuke'");
-                admin.send("POST /detection/pin?site=nope&step=auto HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
-                assertThat(admin.read().status()).isEqualTo(404);
-                admin.send("POST /detection/pin?step=auto HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
-                Response noSite = admin.read();
+                assertThat(admin(admin, "POST", "/detection/pin?site=nope&step=auto").status()).isEqualTo(404);
+                Response noSite = admin(admin, "POST", "/detection/pin?step=auto");
                 assertThat(noSite.status()).isEqualTo(400);
                 assertThat(noSite.text()).contains("expected one site=NAME");
-                admin.send("POST /detection/pin?site=default&step=auto HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
-                assertThat(admin.read().text()).contains("\"pin\":\"auto\"");
-                admin.send("POST /detection/shadow?rule=www-9&on=true HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
-                Response noRule = admin.read();
+                assertThat(admin(admin, "POST", "/detection/pin?site=default&step=auto").text()).contains("\"pin\" : \"auto\"");
+                Response noRule = admin(admin, "POST", "/detection/shadow?rule=www-9&on=true");
                 assertThat(noRule.status()).isEqualTo(404);
-                assertThat(noRule.text()).contains("no rule in force with id 'www-9'");
-                admin.send("POST /detection/shadow?rule=www-9&on=maybe HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
-                Response badOn = admin.read();
+                assertThat(noRule.text()).contains("no automatic rule in force with id 'www-9'");
+                Response badOn = admin(admin, "POST", "/detection/shadow?rule=www-9&on=maybe");
                 assertThat(badOn.status()).isEqualTo(400);
                 assertThat(badOn.text()).contains("expected on=true or on=false");
             }
@@ -207,9 +215,9 @@ class CommandLineTest {
     @Test
     void demo_printsItsUrlsAndProxiesTheDemoOrigin() throws Exception {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("demo", "--listen", "127.0.0.1:0",
-                "--origin", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--exit-after", "3s"));
+                "--origin", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--data-dir", data.toString(), "--exit-after", "3s"));
         await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("Ctrl-C"));
-        Matcher m = Pattern.compile("gateway:  http://127.0.0.1:(\\d+)/").matcher(out.toString());
+        Matcher m = Pattern.compile("gateway:\\s+http://127.0.0.1:(\\d+)/").matcher(out.toString());
         assertThat(m.find()).isTrue();
         try (RawHttp c = new RawHttp(Integer.parseInt(m.group(1)))) {
             Response r = c.get("localhost", "/");
@@ -225,7 +233,7 @@ class CommandLineTest {
         try (TestOrigin origin = new TestOrigin()) {
             int gwPort = freePort();
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("run", "--upstream", origin.url(),
-                    "--listen", "127.0.0.1:" + gwPort, "--admin", "127.0.0.1:0", "--under-attack", "--exit-after", "3s"));
+                    "--listen", "127.0.0.1:" + gwPort, "--admin", "127.0.0.1:0", "--data-dir", data.toString(), "--under-attack", "--exit-after", "3s"));
             await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("metrics:"));
             assertThat(out.toString()).contains("under attack: every unknown client is challenged");
             try (RawHttp c = new RawHttp(gwPort)) {
@@ -241,9 +249,9 @@ class CommandLineTest {
     @Test
     void demoUnderAttack_showsTheChallengePage() throws Exception {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("demo", "--listen", "127.0.0.1:0",
-                "--origin", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--under-attack", "--exit-after", "3s"));
+                "--origin", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--data-dir", data.toString(), "--under-attack", "--exit-after", "3s"));
         await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("Ctrl-C"));
-        Matcher m = Pattern.compile("gateway:  http://127.0.0.1:(\\d+)/").matcher(out.toString());
+        Matcher m = Pattern.compile("gateway:\\s+http://127.0.0.1:(\\d+)/").matcher(out.toString());
         assertThat(m.find()).isTrue();
         try (RawHttp c = new RawHttp(Integer.parseInt(m.group(1)))) {
             Response r = c.get("localhost", "/");

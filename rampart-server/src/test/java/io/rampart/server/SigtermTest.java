@@ -42,7 +42,7 @@ class SigtermTest {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                     "io.rampart.server.Main", "run", "--upstream", origin.url(), "--listen", "127.0.0.1:" + port,
-                    "--admin", "127.0.0.1:0")
+                    "--admin", "127.0.0.1:0", "--data-dir", Files.createTempDirectory("rampart-sigterm").toString())
                     .redirectErrorStream(true).start();
             try {
                 BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream()));
