@@ -170,6 +170,15 @@ public final class Gateway implements AutoCloseable {
         }
         GatewayRuntime fresh = new GatewayRuntime(next, old.metrics, old.accessLog, old.ticker, old);
         fresh.lists.reconfigure(next.allow(), next.deny());
+        if (fresh.control != null) {
+            for (int i = 0; i < next.sites().size(); i++) {
+                SiteConfig was = old.config.sites().get(i);
+                SiteConfig now = next.sites().get(i);
+                if (was.pin() != now.pin()) {
+                    fresh.control.pin(now.name(), now.pin());
+                }
+            }
+        }
         rt = fresh;
         old.draining = true;
         for (Channel c : clients) {

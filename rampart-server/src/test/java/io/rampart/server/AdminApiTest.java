@@ -280,8 +280,10 @@ class AdminApiTest {
             Files.writeString(file, yaml("").replace("listeners: [{address: '127.0.0.1:0'}]", "listeners: [{address: '127.0.0.1:1'}]"));
             assertThat(json(api("POST", "/api/reload", "")).get("error").asText()).contains("restart").contains("listeners");
 
-            Files.writeString(file, yaml("deny: ['127.0.0.70/32']\n"));
+            Files.writeString(file, yaml("deny: ['127.0.0.70/32']\n").replace("upstreams: ['" + origin.url() + "']}",
+                    "upstreams: ['" + origin.url() + "'], pin: challenge}"));
             assertThat(json(api("POST", "/api/reload", "")).get("message").asText()).contains("reloaded");
+            assertThat(runner.gateway().detection().view().get(0).pin()).as("a pin in the file applies on reload").isEqualTo("challenge");
             RawHttp.Response r = slow.read();
             assertThat(r.status()).as("the request in flight during the reloads").isEqualTo(200);
             assertThat(r.text()).isEqualTo("slow 1500");
