@@ -115,7 +115,8 @@ public final class ChallengePage {
                 + solutionCookie + "=ticket.n\",\"ticket\":\"" + ticket + "\",\"bits\":" + bits + ",\"ref\":\"" + ref + "\"}\n";
     }
 
-    static String escape(String s) {
+    /** HTML-escapes text for element content and quoted attributes ({@code & < > " '}). */
+    public static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -64,20 +64,59 @@ public final class Reports {
         return s.toString();
     }
 
+    /** The table at the top of every rendering: what, where, when. */
+    private static List<String[]> headerRows(IncidentRecord r, Instant now) {
+        return List.of(
+                new String[] {"Site", r.site()},
+                new String[] {"Status", r.status() + (r.closedBy() == null ? "" : " (closed by " + r.closedBy() + ")")},
+                new String[] {"Opened", time(r.openedAt()) + " by " + r.openedBy()},
+                new String[] {"Attack began", r.attackStartedAt() == null ? "not detected (opened by hand)" : time(r.attackStartedAt())},
+                new String[] {"Mitigated", r.mitigatedAt() == null ? "-" : time(r.mitigatedAt()) + " (" + r.secondsToMitigate() + " s)"},
+                new String[] {"Closed", r.closedAt() == null ? "still open" : time(r.closedAt())},
+                new String[] {"Duration", duration(r.duration(now))},
+                new String[] {"Reported", time(now) + " by Rampart node " + r.node()});
+    }
+
+    /** The size of the attack. */
+    private static List<String[]> figureRows(IncidentRecord.Profile p) {
+        return List.of(
+                new String[] {"Requests", String.format(Locale.ROOT, "%,d", p.requests())},
+                new String[] {"Peak rate", String.format(Locale.ROOT, "%,.0f requests/s at %s", p.peakRequestsPerSecond(),
+                        p.peakAt() == null ? "-" : time(p.peakAt()))},
+                new String[] {"Peak sources in one tick", String.format(Locale.ROOT, "%,d", p.peakSourcesPerTick())},
+                new String[] {"Distinct refused sources (estimate)", String.format(Locale.ROOT, "%,d", p.distinctRefusedSources())},
+                new String[] {"Bytes sent to clients", bytes(p.bytesOut())});
+    }
+
+    /** The source tables: a title and its counts. */
+    private static List<Map.Entry<String, List<IncidentRecord.Count>>> sourceTables(IncidentRecord.Profile p) {
+        return List.of(Map.entry("Networks", p.networks()), Map.entry("Addresses", p.sources()), Map.entry("User agents", p.userAgents()),
+                Map.entry("Paths", p.paths()), Map.entry("Header fingerprints", p.fingerprints()));
+    }
+
+    private static String mitigationLine(IncidentRecord r) {
+        return String.format(Locale.ROOT, "Share kept off the origin: %.1f%%. Slow connections closed: %d. Connections refused at accept: %d.",
+                r.mitigation().shareKeptOffOrigin() * 100, r.mitigation().slowConnectionsClosed(), r.mitigation().connectionsRefused());
+    }
+
+    /** One row per rule: id, conditions, highest step, from, to, matched. */
+    private static String[] ruleRow(IncidentRecord.RuleSummary s) {
+        return new String[] {s.id(), s.conditions(), s.highestStep(), time(s.firstAt()), time(s.lastAt()), String.format(Locale.ROOT, "%,d", s.matched())};
+    }
+
+    private static String[] bulkRow(IncidentRecord.Bulk x) {
+        return new String[] {time(x.at()), x.client(), x.target(), bytes(x.bytes()), Integer.toString(x.status())};
+    }
+
+    private static final String[] RULE_HEAD = {"Rule", "Matching", "Highest step", "From", "To", "Matched"};
+    private static final String[] BULK_HEAD = {"Time", "Client", "Path", "Size", "Status"};
+
     // ---------------------------------------------------------------- Markdown
 
     static String markdown(IncidentRecord r, Instant now) {
         StringBuilder b = new StringBuilder();
         b.append("# Incident report ").append(r.id()).append("\n\n");
-        b.append("| | |\n|---|---|\n");
-        row(b, "Site", r.site());
-        row(b, "Status", r.status() + (r.closedBy() == null ? "" : " (closed by " + r.closedBy() + ")"));
-        row(b, "Opened", time(r.openedAt()) + " by " + r.openedBy());
-        row(b, "Attack began", r.attackStartedAt() == null ? "not detected (opened by hand)" : time(r.attackStartedAt()));
-        row(b, "Mitigated", r.mitigatedAt() == null ? "-" : time(r.mitigatedAt()) + " (" + r.secondsToMitigate() + " s)");
-        row(b, "Closed", r.closedAt() == null ? "still open" : time(r.closedAt()));
-        row(b, "Duration", duration(r.duration(now)));
-        row(b, "Reported", time(now) + " by Rampart node " + r.node());
+        mdTable(b, new String[] {"", ""}, headerRows(r, now));
         b.append("\n## Summary\n\n").append(summary(r, now)).append("\n\n");
         b.append("## Timeline\n\n");
         for (IncidentRecord.TimelineEntry e : r.timeline()) {
@@ -86,71 +125,72 @@ public final class Reports {
         if (r.timelineDropped() > 0) {
             b.append("- … ").append(r.timelineDropped()).append(" later entries not kept\n");
         }
-        b.append("\n## Figures\n\n| | |\n|---|---|\n");
-        IncidentRecord.Profile p = r.profile();
-        row(b, "Requests", String.format(Locale.ROOT, "%,d", p.requests()));
-        row(b, "Peak rate", String.format(Locale.ROOT, "%,.0f requests/s at %s", p.peakRequestsPerSecond(), p.peakAt() == null ? "-" : time(p.peakAt())));
-        row(b, "Peak sources in one tick", String.format(Locale.ROOT, "%,d", p.peakSourcesPerTick()));
-        row(b, "Distinct refused sources (estimate)", String.format(Locale.ROOT, "%,d", p.distinctRefusedSources()));
-        row(b, "Bytes sent to clients", bytes(p.bytesOut()));
-        b.append("\n## Actions\n\n| Verdict | Requests |\n|---|---|\n");
-        for (Map.Entry<String, Long> e : r.mitigation().byVerdict().entrySet()) {
-            b.append("| ").append(e.getKey()).append(" | ").append(String.format(Locale.ROOT, "%,d", e.getValue())).append(" |\n");
-        }
-        b.append(String.format(Locale.ROOT, "%nShare kept off the origin: %.1f%%. Slow connections closed: %d. Connections refused at accept: %d.%n%n",
-                r.mitigation().shareKeptOffOrigin() * 100, r.mitigation().slowConnectionsClosed(), r.mitigation().connectionsRefused()));
+        b.append("\n## Figures\n\n");
+        mdTable(b, new String[] {"", ""}, figureRows(r.profile()));
+        b.append("\n## Actions\n\n");
+        mdTable(b, new String[] {"Verdict", "Requests"}, verdictRows(r));
+        b.append('\n').append(mitigationLine(r)).append("\n\n");
         if (!r.rules().isEmpty()) {
-            b.append("| Rule | Matching | Highest step | From | To | Matched |\n|---|---|---|---|---|---|\n");
-            for (IncidentRecord.RuleSummary s : r.rules()) {
-                b.append("| ").append(s.id()).append(" | ").append(md(s.conditions())).append(" | ").append(s.highestStep()).append(" | ")
-                        .append(time(s.firstAt())).append(" | ").append(time(s.lastAt())).append(" | ")
-                        .append(String.format(Locale.ROOT, "%,d", s.matched())).append(" |\n");
-            }
+            mdTable(b, RULE_HEAD, r.rules().stream().map(Reports::ruleRow).toList());
             b.append('\n');
         }
         b.append("## Sources (refused traffic, estimated from a sample)\n\n");
-        counts(b, "Networks", p.networks());
-        counts(b, "Addresses", p.sources());
-        counts(b, "User agents", p.userAgents());
-        counts(b, "Paths", p.paths());
-        counts(b, "Header fingerprints", p.fingerprints());
-        IncidentRecord.Impact i = r.impact();
-        b.append("## Impact on known users\n\n").append(i.summary()).append("\n\n");
+        for (Map.Entry<String, List<IncidentRecord.Count>> t : sourceTables(r.profile())) {
+            if (!t.getValue().isEmpty()) {
+                b.append("**").append(t.getKey()).append("**\n\n");
+                mdTable(b, new String[] {"Value", "Requests"}, countRows(t.getValue()));
+                b.append('\n');
+            }
+        }
+        b.append("## Impact on known users\n\n").append(r.impact().summary()).append("\n\n");
         IncidentRecord.Egress e = r.egress();
         b.append("## Data egress\n\n").append(e.statement()).append("\n\n");
         if (!e.bulk().isEmpty()) {
-            b.append("| Time | Client | Path | Size | Status |\n|---|---|---|---|---|\n");
-            for (IncidentRecord.Bulk x : e.bulk()) {
-                b.append("| ").append(time(x.at())).append(" | ").append(x.client()).append(" | ").append(md(x.target())).append(" | ")
-                        .append(bytes(x.bytes())).append(" | ").append(x.status()).append(" |\n");
-            }
+            mdTable(b, BULK_HEAD, e.bulk().stream().map(Reports::bulkRow).toList());
             b.append('\n');
         }
         b.append("## Indicators\n\nSource networks and user agents of the refused traffic, for sharing (a STIX 2.1 bundle: `rampart report ")
-                .append(r.id()).append(" --format stix`).\n\n```\n");
+                .append(r.id()).append(" --format stix`).\n\n```\n").append(indicators(r.profile())).append("```\n");
+        return b.toString();
+    }
+
+    private static List<String[]> verdictRows(IncidentRecord r) {
+        return r.mitigation().byVerdict().entrySet().stream()
+                .map(e -> new String[] {e.getKey(), String.format(Locale.ROOT, "%,d", e.getValue())}).toList();
+    }
+
+    private static List<String[]> countRows(List<IncidentRecord.Count> counts) {
+        return counts.stream().map(c -> new String[] {c.value(), String.format(Locale.ROOT, "%,d", c.requests())}).toList();
+    }
+
+    private static String indicators(IncidentRecord.Profile p) {
+        StringBuilder b = new StringBuilder();
         for (IncidentRecord.Count c : p.networks()) {
             b.append("network ").append(c.value()).append('\n');
         }
         for (IncidentRecord.Count c : p.userAgents()) {
             b.append("user-agent ").append(c.value()).append('\n');
         }
-        b.append("```\n");
         return b.toString();
     }
 
-    private static void counts(StringBuilder b, String title, List<IncidentRecord.Count> counts) {
-        if (counts.isEmpty()) {
-            return;
+    private static void mdTable(StringBuilder b, String[] head, List<String[]> rows) {
+        b.append('|');
+        for (String h : head) {
+            b.append(' ').append(h).append(" |");
         }
-        b.append("**").append(title).append("**\n\n| Value | Requests |\n|---|---|\n");
-        for (IncidentRecord.Count c : counts) {
-            b.append("| ").append(md(c.value())).append(" | ").append(String.format(Locale.ROOT, "%,d", c.requests())).append(" |\n");
+        b.append("\n|");
+        for (int i = 0; i < head.length; i++) {
+            b.append("---|");
         }
         b.append('\n');
-    }
-
-    private static void row(StringBuilder b, String k, String v) {
-        b.append("| ").append(k).append(" | ").append(md(v)).append(" |\n");
+        for (String[] row : rows) {
+            b.append('|');
+            for (String cell : row) {
+                b.append(' ').append(md(cell)).append(" |");
+            }
+            b.append('\n');
+        }
     }
 
     private static String md(String s) {
@@ -168,106 +208,63 @@ public final class Reports {
                         + "th{background:#f3f3f3}.summary{background:#f6f8fa;border-left:4px solid #0a58ca;padding:.6em 1em}"
                         + ".warn{border-left-color:#b00}code,pre{font:12px ui-monospace,monospace}pre{background:#f6f8fa;padding:.6em;overflow-x:auto}"
                         + "@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}}</style></head><body>");
-        b.append("<h1>Incident report ").append(h(r.id())).append("</h1><table>");
-        trow(b, "Site", r.site());
-        trow(b, "Status", r.status() + (r.closedBy() == null ? "" : " (closed by " + r.closedBy() + ")"));
-        trow(b, "Opened", time(r.openedAt()) + " by " + r.openedBy());
-        trow(b, "Attack began", r.attackStartedAt() == null ? "not detected (opened by hand)" : time(r.attackStartedAt()));
-        trow(b, "Mitigated", r.mitigatedAt() == null ? "-" : time(r.mitigatedAt()) + " (" + r.secondsToMitigate() + " s)");
-        trow(b, "Closed", r.closedAt() == null ? "still open" : time(r.closedAt()));
-        trow(b, "Duration", duration(r.duration(now)));
-        trow(b, "Reported", time(now) + " by Rampart node " + r.node());
-        b.append("</table><h2>Summary</h2><p class=\"summary").append(r.egress().suspicious() ? " warn" : "").append("\" id=\"summary\">")
+        b.append("<h1>Incident report ").append(h(r.id())).append("</h1>");
+        htmlTable(b, null, null, headerRows(r, now), true);
+        b.append("<h2>Summary</h2><p class=\"summary").append(r.egress().suspicious() ? " warn" : "").append("\" id=\"summary\">")
                 .append(h(summary(r, now))).append("</p>");
-        b.append("<h2>Timeline</h2><table id=\"timeline\"><tr><th>Time</th><th>Kind</th><th>What</th></tr>");
-        for (IncidentRecord.TimelineEntry e : r.timeline()) {
-            b.append("<tr><td>").append(h(time(e.at()))).append("</td><td>").append(h(e.kind())).append("</td><td>").append(h(e.text())).append("</td></tr>");
-        }
-        b.append("</table>");
-        IncidentRecord.Profile p = r.profile();
-        b.append("<h2>Figures</h2><table>");
-        trow(b, "Requests", String.format(Locale.ROOT, "%,d", p.requests()));
-        trow(b, "Peak rate", String.format(Locale.ROOT, "%,.0f requests/s at %s", p.peakRequestsPerSecond(), p.peakAt() == null ? "-" : time(p.peakAt())));
-        trow(b, "Peak sources in one tick", String.format(Locale.ROOT, "%,d", p.peakSourcesPerTick()));
-        trow(b, "Distinct refused sources (estimate)", String.format(Locale.ROOT, "%,d", p.distinctRefusedSources()));
-        trow(b, "Bytes sent to clients", bytes(p.bytesOut()));
-        b.append("</table><h2>Actions</h2><table><tr><th>Verdict</th><th>Requests</th></tr>");
-        for (Map.Entry<String, Long> e : r.mitigation().byVerdict().entrySet()) {
-            b.append("<tr><td>").append(h(e.getKey())).append("</td><td>").append(String.format(Locale.ROOT, "%,d", e.getValue())).append("</td></tr>");
-        }
-        b.append("</table><p>").append(String.format(Locale.ROOT, "Share kept off the origin: %.1f%%. Slow connections closed: %d. Connections refused at accept: %d.",
-                r.mitigation().shareKeptOffOrigin() * 100, r.mitigation().slowConnectionsClosed(), r.mitigation().connectionsRefused())).append("</p>");
+        b.append("<h2>Timeline</h2>");
+        htmlTable(b, "timeline", new String[] {"Time", "Kind", "What"}, r.timeline().stream()
+                .map(e -> new String[] {time(e.at()), e.kind(), e.text()}).toList(), false);
+        b.append("<h2>Figures</h2>");
+        htmlTable(b, null, null, figureRows(r.profile()), true);
+        b.append("<h2>Actions</h2>");
+        htmlTable(b, null, new String[] {"Verdict", "Requests"}, verdictRows(r), false);
+        b.append("<p>").append(h(mitigationLine(r))).append("</p>");
         if (!r.rules().isEmpty()) {
-            b.append("<table><tr><th>Rule</th><th>Matching</th><th>Highest step</th><th>From</th><th>To</th><th>Matched</th></tr>");
-            for (IncidentRecord.RuleSummary s : r.rules()) {
-                b.append("<tr><td>").append(h(s.id())).append("</td><td>").append(h(s.conditions())).append("</td><td>").append(h(s.highestStep()))
-                        .append("</td><td>").append(h(time(s.firstAt()))).append("</td><td>").append(h(time(s.lastAt()))).append("</td><td>")
-                        .append(String.format(Locale.ROOT, "%,d", s.matched())).append("</td></tr>");
-            }
-            b.append("</table>");
+            htmlTable(b, null, RULE_HEAD, r.rules().stream().map(Reports::ruleRow).toList(), false);
         }
         b.append("<h2>Sources</h2><p>Refused traffic, estimated from a sample.</p>");
-        hcounts(b, "Networks", p.networks());
-        hcounts(b, "Addresses", p.sources());
-        hcounts(b, "User agents", p.userAgents());
-        hcounts(b, "Paths", p.paths());
-        hcounts(b, "Header fingerprints", p.fingerprints());
+        for (Map.Entry<String, List<IncidentRecord.Count>> t : sourceTables(r.profile())) {
+            if (!t.getValue().isEmpty()) {
+                b.append("<h3>").append(h(t.getKey())).append("</h3>");
+                htmlTable(b, null, new String[] {"Value", "Requests"}, countRows(t.getValue()), false);
+            }
+        }
         b.append("<h2>Impact on known users</h2><p>").append(h(r.impact().summary())).append("</p>");
         IncidentRecord.Egress e = r.egress();
         b.append("<h2>Data egress</h2><p id=\"egress\">").append(h(e.statement())).append("</p>");
         if (!e.bulk().isEmpty()) {
-            b.append("<table><tr><th>Time</th><th>Client</th><th>Path</th><th>Size</th><th>Status</th></tr>");
-            for (IncidentRecord.Bulk x : e.bulk()) {
-                b.append("<tr><td>").append(h(time(x.at()))).append("</td><td>").append(h(x.client())).append("</td><td>").append(h(x.target()))
-                        .append("</td><td>").append(bytes(x.bytes())).append("</td><td>").append(x.status()).append("</td></tr>");
-            }
-            b.append("</table>");
+            htmlTable(b, null, BULK_HEAD, e.bulk().stream().map(Reports::bulkRow).toList(), false);
         }
         b.append("<h2>Indicators</h2><p>Source networks and user agents of the refused traffic. The STIX 2.1 bundle: <code>rampart report ")
-                .append(h(r.id())).append(" --format stix</code>.</p><pre>");
-        for (IncidentRecord.Count c : p.networks()) {
-            b.append("network ").append(h(c.value())).append('\n');
-        }
-        for (IncidentRecord.Count c : p.userAgents()) {
-            b.append("user-agent ").append(h(c.value())).append('\n');
-        }
-        b.append("</pre></body></html>\n");
+                .append(h(r.id())).append(" --format stix</code>.</p><pre>").append(h(indicators(r.profile()))).append("</pre></body></html>\n");
         return b.toString();
     }
 
-    private static void hcounts(StringBuilder b, String title, List<IncidentRecord.Count> counts) {
-        if (counts.isEmpty()) {
-            return;
+    /** A table; {@code keyed}: the first cell of each row is a header cell. */
+    private static void htmlTable(StringBuilder b, String id, String[] head, List<String[]> rows, boolean keyed) {
+        b.append(id == null ? "<table>" : "<table id=\"" + id + "\">");
+        if (head != null) {
+            b.append("<tr>");
+            for (String c : head) {
+                b.append("<th>").append(h(c)).append("</th>");
+            }
+            b.append("</tr>");
         }
-        b.append("<h3>").append(h(title)).append("</h3><table><tr><th>Value</th><th>Requests</th></tr>");
-        for (IncidentRecord.Count c : counts) {
-            b.append("<tr><td>").append(h(c.value())).append("</td><td>").append(String.format(Locale.ROOT, "%,d", c.requests())).append("</td></tr>");
+        for (String[] row : rows) {
+            b.append("<tr>");
+            for (int i = 0; i < row.length; i++) {
+                String tag = keyed && i == 0 ? "th" : "td";
+                b.append('<').append(tag).append('>').append(h(row[i])).append("</").append(tag).append('>');
+            }
+            b.append("</tr>");
         }
         b.append("</table>");
     }
 
-    private static void trow(StringBuilder b, String k, String v) {
-        b.append("<tr><th>").append(h(k)).append("</th><td>").append(h(v)).append("</td></tr>");
-    }
-
     /** HTML-escapes text (every value in a report comes from attacker-controlled traffic at some point). */
     static String h(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<': b.append("&lt;"); break;
-                case '>': b.append("&gt;"); break;
-                case '&': b.append("&amp;"); break;
-                case '"': b.append("&quot;"); break;
-                case '\'': b.append("&#39;"); break;
-                default: b.append(c);
-            }
-        }
-        return b.toString();
+        return s == null ? "" : io.rampart.challenge.ChallengePage.escape(s);
     }
 
     // ---------------------------------------------------------------- JSON

@@ -221,6 +221,13 @@ class ConfigLoaderTest {
         assertThat(c.effectiveStateDir()).isEqualTo("/var/lib/rampart");
         assertThat(c.incidents().closeAfter()).hasMinutes(5);
         assertThat(c.alerts().maxAttempts()).isEqualTo(6);
+        assertThat(c.incidents().retention()).hasDays(400);
+        assertThat(new ConfigLoader().parse("""
+                incidents: {retention: 30d}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """, "t.yml").incidents().retention()).hasDays(30);
+        assertThat(Durations.format(java.time.Duration.ofDays(30))).isEqualTo("30d");
         c = new ConfigLoader().parse("""
                 dataDir: /var/lib/rampart
                 detection: {stateDir: /srv/state}
@@ -281,7 +288,7 @@ class ConfigLoaderTest {
         assertThat(errorsOf("timeouts: {requestHead: soon}\nsites: []\n").errors().get(0))
                 .satisfies(err -> {
                     assertThat(err.path()).isEqualTo("timeouts.requestHead");
-                    assertThat(err.message()).contains("250ms, 10s, 5m or 1h");
+                    assertThat(err.message()).contains("250ms, 10s, 5m, 1h or 7d");
                 });
         assertThat(errorsOf("http: {maxBodySize: 5 parsecs}\nsites: []\n").errors().get(0).message())
                 .contains("16KB, 10MB");

@@ -34,7 +34,14 @@ final class ConfigSummary {
         DetectionConfig d = c.detection();
         sb.append("  detection: ").append(!d.enabled() ? "off (static limits only)"
                 : "every " + Durations.format(d.tick()) + ", rules up to " + d.maxStep() + (d.shadow() ? ", shadow only" : "")
-                + ", state " + (d.stateDir() == null ? "not kept" : "in " + d.stateDir())).append('\n');
+                + ", state " + (c.effectiveStateDir() == null ? "not kept" : "in " + c.effectiveStateDir())).append('\n');
+        sb.append("  data directory: ").append(c.dataDir() == null ? "none in the file (run uses ./rampart-data)" : c.dataDir()).append('\n');
+        sb.append("  incidents: ").append(c.incidents().enabled() ? "close after " + io.rampart.config.Durations.format(c.incidents().closeAfter())
+                + " of calm, kept " + io.rampart.config.Durations.format(c.incidents().retention()) : "off").append('\n');
+        int hooks = c.alerts().webhooks().size();
+        sb.append("  alerts: ").append(hooks == 0 && c.alerts().email() == null ? "none"
+                : hooks + (hooks == 1 ? " webhook" : " webhooks") + (c.alerts().email() == null ? "" : ", email to " + String.join(", ", c.alerts().email().to())))
+                .append('\n');
         sb.append("  sites (").append(c.sites().size()).append("):\n");
         for (SiteConfig s : c.sites()) {
             sb.append("    ").append(s.name()).append(": ").append(String.join(", ", s.hosts()))

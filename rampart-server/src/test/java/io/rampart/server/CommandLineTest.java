@@ -53,7 +53,8 @@ class CommandLineTest {
                 """);
         assertThat(run("check-config", f.toString())).isZero();
         assertThat(out.toString()).contains("rampart.yml: OK").contains("www: www.example.org -> http://127.0.0.1:8080")
-                .contains("route /login: 1/s per client (burst 5)");
+                .contains("route /login: 1/s per client (burst 5)")
+                .contains("incidents: close after 5m of calm, kept 400d").contains("alerts: none");
     }
 
     @Test

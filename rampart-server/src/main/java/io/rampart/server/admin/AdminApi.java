@@ -193,7 +193,7 @@ final class AdminApi {
     private Reply pin(String site, Map<String, List<String>> query, String who) {
         ControlPlane control = gateway.detection();
         if (control == null) {
-            return Reply.error(HttpResponseStatus.CONFLICT, "detection is off (detection.enabled: false)");
+            return detectionOff();
         }
         String step = one(query, "step");
         if (step == null) {
@@ -217,7 +217,7 @@ final class AdminApi {
     private Reply rules() {
         ControlPlane control = gateway.detection();
         if (control == null) {
-            return Reply.error(HttpResponseStatus.CONFLICT, "detection is off (detection.enabled: false)");
+            return detectionOff();
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (SiteView v : control.view()) {
@@ -274,7 +274,7 @@ final class AdminApi {
     private Reply removeRule(String id, String who) {
         ControlPlane control = gateway.detection();
         if (control == null) {
-            return Reply.error(HttpResponseStatus.CONFLICT, "detection is off (detection.enabled: false)");
+            return detectionOff();
         }
         if (!control.removeRule(id, who)) {
             return Reply.error(HttpResponseStatus.NOT_FOUND, "no operator rule with id '" + id
@@ -287,7 +287,7 @@ final class AdminApi {
     private Reply shadow(String id, Map<String, List<String>> query, String who) {
         ControlPlane control = gateway.detection();
         if (control == null) {
-            return Reply.error(HttpResponseStatus.CONFLICT, "detection is off (detection.enabled: false)");
+            return detectionOff();
         }
         String on = one(query, "on");
         if (!"true".equals(on) && !"false".equals(on)) {
@@ -313,7 +313,7 @@ final class AdminApi {
 
     private Reply addListEntry(String list, String body, String who) {
         if (!"allow".equals(list) && !"deny".equals(list)) {
-            return Reply.error(HttpResponseStatus.NOT_FOUND, "no list '" + list + "': expected /api/lists/allow or /api/lists/deny");
+            return noSuchList(list);
         }
         JsonNode n;
         try {
@@ -337,7 +337,7 @@ final class AdminApi {
 
     private Reply removeListEntry(String list, Map<String, List<String>> query, String who) {
         if (!"allow".equals(list) && !"deny".equals(list)) {
-            return Reply.error(HttpResponseStatus.NOT_FOUND, "no list '" + list + "': expected /api/lists/allow or /api/lists/deny");
+            return noSuchList(list);
         }
         String cidr = one(query, "cidr");
         if (cidr == null) {
@@ -495,6 +495,14 @@ final class AdminApi {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static Reply detectionOff() {
+        return Reply.error(HttpResponseStatus.CONFLICT, "detection is off (detection.enabled: false)");
+    }
+
+    private static Reply noSuchList(String list) {
+        return Reply.error(HttpResponseStatus.NOT_FOUND, "no list '" + list + "': expected /api/lists/allow or /api/lists/deny");
+    }
 
     private void audit(String site, String who, String text) {
         Incidents incidents = gateway.incidents();

@@ -59,10 +59,6 @@ final class Dashboard {
     static String denied(String why) {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Rampart admin</title></head>"
                 + "<body style=\"font:16px system-ui,sans-serif;max-width:40em;margin:3em auto\"><h1>Rampart admin</h1><p>"
-                + escape(why) + "</p></body></html>\n";
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+                + io.rampart.challenge.ChallengePage.escape(why) + "</p></body></html>\n";
     }
 }
