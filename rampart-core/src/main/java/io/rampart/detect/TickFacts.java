@@ -39,21 +39,6 @@ public final class TickFacts {
         return site.tick;
     }
 
-    /** Requests per second normal for this hour (0 until the baseline knows). */
-    public double expectedRate() {
-        return site.signals.expected;
-    }
-
-    /** The signals in words, as the detector read them. */
-    public String explanation() {
-        return site.explanation;
-    }
-
-    /** Whether every unknown client is being challenged. */
-    public boolean widened() {
-        return site.book.widened();
-    }
-
     /** The rules in force (allocates). */
     public List<SiteView.RuleView> rules() {
         List<SiteView.RuleView> out = new ArrayList<>();

@@ -143,11 +143,6 @@ public final class Gateway implements AutoCloseable {
         return out;
     }
 
-    /** The configuration in force. */
-    public RampartConfig config() {
-        return rt.config;
-    }
-
     /**
      * Replaces the running configuration with {@code next} (already validated) without dropping a
      * connection: new connections get the new configuration at once; connections open now finish
@@ -239,16 +234,6 @@ public final class Gateway implements AutoCloseable {
     /** Incident records, or null when {@code incidents.enabled} is off. */
     public io.rampart.incident.Incidents incidents() {
         return rt.incidents;
-    }
-
-    /** The site's index for metrics, or -1. */
-    public int siteIndex(String site) {
-        for (Site s : rt.sites) {
-            if (s.name().equals(site)) {
-                return s.index();
-            }
-        }
-        return -1;
     }
 
     /** The control plane (detection and automatic rules), or {@code null} when {@code detection.enabled} is off. */
