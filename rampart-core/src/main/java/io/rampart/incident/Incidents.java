@@ -69,15 +69,19 @@ public final class Incidents implements ControlListener, AutoCloseable {
         }
     }
 
-    /** An exponentially weighted mean with a ten-minute memory at two ticks a second. */
+    /**
+     * A mean of normal ticks with a ten-minute memory at two ticks a second: the plain average
+     * while it has fewer than 1,200 samples (so a quiet first tick does not weigh for minutes),
+     * then exponentially weighted.
+     */
     private static final class Ewma {
         private static final double ALPHA = 1.0 / 1200;
         double value;
         long samples;
 
         void add(double v) {
-            value = samples == 0 ? v : value + ALPHA * (v - value);
             samples++;
+            value += Math.max(ALPHA, 1.0 / samples) * (v - value);
         }
 
         Double known() {

@@ -71,7 +71,7 @@ public final class Reports {
                 new String[] {"Status", r.status() + (r.closedBy() == null ? "" : " (closed by " + r.closedBy() + ")")},
                 new String[] {"Opened", time(r.openedAt()) + " by " + r.openedBy()},
                 new String[] {"Attack began", r.attackStartedAt() == null ? "not detected (opened by hand)" : time(r.attackStartedAt())},
-                new String[] {"Mitigated", r.mitigatedAt() == null ? "-" : time(r.mitigatedAt()) + " (" + r.secondsToMitigate() + " s)"},
+                new String[] {"Mitigated", r.mitigatedAt() == null ? "-" : time(r.mitigatedAt()) + String.format(Locale.ROOT, " (%.1f s after the attack began)", r.secondsToMitigate())},
                 new String[] {"Closed", r.closedAt() == null ? "still open" : time(r.closedAt())},
                 new String[] {"Duration", duration(r.duration(now))},
                 new String[] {"Reported", time(now) + " by Rampart node " + r.node()});

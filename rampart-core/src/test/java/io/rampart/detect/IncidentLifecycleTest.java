@@ -128,6 +128,8 @@ class IncidentLifecycleTest {
         assertThat(open.impact().knownLatencyMsBefore()).isEqualTo(20.0);
         assertThat(open.egress().suspicious()).isFalse();
         assertThat(open.timeline()).extracting(IncidentRecord.TimelineEntry::kind).contains("incident", "state", "rule");
+        assertThat(open.timeline().get(0).text()).as("what normal was: 100 requests in every normal second")
+                .isEqualTo("opened by detector (normal rate 100.0 requests/s)");
         await().untilAsserted(() -> assertThat(alerts).extracting(a -> a.kind()).contains(Alert.Kind.OPENED));
 
         normalSeconds(30);

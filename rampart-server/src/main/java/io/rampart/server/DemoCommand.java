@@ -108,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
                 String adminBase = "http://" + GatewayRunner.hostPort(runner.adminAddress());
                 out.println("  curl -s " + adminBase + "/metrics | grep rampart_requests");
                 out.println("  curl -s -H \"Authorization: Bearer $(cat " + config.dataDir() + "/admin-token)\" " + adminBase + "/api/status");
-                out.println("  rampart incidents --data-dir " + config.dataDir() + "    (after an attack: rampart report ID --format html)");
+                out.println("  bin/rampart incidents --data-dir " + config.dataDir() + "    (after an attack: bin/rampart report ID --format html)");
             }
             if (attack) {
                 out.println("Access log (JSON): " + config.accessLog().path());
