@@ -28,6 +28,12 @@ final class ConfigValidator {
                 error(p, "expected a listener mapping with an 'address'");
                 continue;
             }
+            if (l.secure()) {
+                tls(p + ".tls", l.tls());
+                if (l.h2c()) {
+                    error(p + ".h2c", "h2c is HTTP/2 without TLS: a TLS listener offers HTTP/2 through ALPN already");
+                }
+            }
             HostPort hp = hostPort(p + ".address", l.address());
             if (hp != null && hp.port() != 0 && !listenAddresses.add(hp.toString())) {
                 error(p + ".address", "address " + hp + " is listed twice");
@@ -64,6 +70,11 @@ final class ConfigValidator {
         admission(c.admission());
         shield(c.shield());
         detection(c.detection());
+        Http2Config h2 = c.http2();
+        range("http2.maxConcurrentStreams", h2.maxConcurrentStreams(), 1, 10_000);
+        range("http2.maxStreamsPerClient", h2.maxStreamsPerClient(), 1, 1_000_000);
+        range("http2.maxResets", h2.maxResets(), 1, 100_000);
+        between("http2.resetWindow", h2.resetWindow(), Duration.ofSeconds(1), Duration.ofHours(1));
         incidents(c.incidents());
         alerts(c.alerts());
         if (c.dataDir() != null && c.dataDir().isBlank()) {
@@ -235,6 +246,32 @@ final class ConfigValidator {
         }
         if (d.stateDir() != null && d.stateDir().isBlank()) {
             error(p + ".stateDir", "expected a directory, or leave it out to keep no state");
+        }
+    }
+
+    private void tls(String p, TlsConfig t) {
+        if (t.certificates().isEmpty()) {
+            error(p + ".certificates", "expected at least one {cert: FILE, key: FILE} (PEM)");
+        }
+        for (int i = 0; i < t.certificates().size(); i++) {
+            TlsConfig.CertificateConfig c = t.certificates().get(i);
+            String q = p + ".certificates[" + i + "]";
+            if (c == null || c.cert() == null || c.key() == null) {
+                error(q, "expected {cert: FILE, key: FILE}");
+                continue;
+            }
+            if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(c.cert()))) {
+                error(q + ".cert", "cannot read '" + c.cert() + "'");
+            }
+            if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(c.key()))) {
+                error(q + ".key", "cannot read '" + c.key() + "'");
+            }
+        }
+        if (t.protocols().isEmpty() || !List.of("TLSv1.2", "TLSv1.3").containsAll(t.protocols())) {
+            error(p + ".protocols", "expected TLSv1.3 and/or TLSv1.2 (nothing older is offered), got " + t.protocols());
+        }
+        if (!List.of("auto", "openssl", "jdk").contains(t.engine())) {
+            error(p + ".engine", "expected auto, openssl or jdk, got '" + t.engine() + "'");
         }
     }
 

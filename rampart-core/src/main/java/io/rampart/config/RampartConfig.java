@@ -17,6 +17,7 @@ public record RampartConfig(
         TimeoutsConfig timeouts,
         ConnectionsConfig connections,
         HttpLimitsConfig http,
+        Http2Config http2,
         LimiterConfig limiter,
         AccessLogConfig accessLog,
         ChallengeConfig challenge,
@@ -39,6 +40,7 @@ public record RampartConfig(
         timeouts = timeouts == null ? TimeoutsConfig.DEFAULT : timeouts;
         connections = connections == null ? ConnectionsConfig.DEFAULT : connections;
         http = http == null ? HttpLimitsConfig.DEFAULT : http;
+        http2 = http2 == null ? Http2Config.DEFAULT : http2;
         limiter = limiter == null ? LimiterConfig.DEFAULT : limiter;
         accessLog = accessLog == null ? AccessLogConfig.DEFAULT : accessLog;
         challenge = challenge == null ? ChallengeConfig.DEFAULT : challenge;
@@ -56,20 +58,20 @@ public record RampartConfig(
         return new RampartConfig(
                 List.of(new ListenerConfig(listen, false)),
                 adminListen == null ? null : new AdminConfig(adminListen, true),
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 List.of(new SiteConfig("default", List.of("*"), List.of(upstreamUrl), null, null, null, null, null)));
     }
 
     /** This configuration with other front listeners and admin listener. */
     public RampartConfig withListeners(List<ListenerConfig> newListeners, AdminConfig newAdmin) {
         return new RampartConfig(newListeners, newAdmin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, sites);
+                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, sites);
     }
 
     /** This configuration keeping its state (detection, incidents, the admin token) in {@code dir}. */
     public RampartConfig withDataDir(String dir) {
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dir, incidents, alerts, sites);
+                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dir, incidents, alerts, sites);
     }
 
     /** The directory detection keeps its state in: {@code detection.stateDir}, else {@code dataDir}, else none. */
@@ -80,7 +82,7 @@ public record RampartConfig(
     /** This configuration with another access log. */
     public RampartConfig withAccessLog(AccessLogConfig newAccessLog) {
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, newAccessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, sites);
+                http, http2, limiter, newAccessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, sites);
     }
 
     /** This configuration with every site under attack: every unknown client is challenged ({@code --under-attack}). */
@@ -90,6 +92,6 @@ public record RampartConfig(
             marked.add(s == null ? null : s.underAttack(true));
         }
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, marked);
+                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, marked);
     }
 }

@@ -55,6 +55,8 @@ public final class GatewayMetrics {
 
     /** @param siteNames configured sites, in order; index {@code siteNames.size()} is {@link #UNROUTED} */
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> controlCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> tlsFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> http2Abuse = new java.util.concurrent.ConcurrentHashMap<>();
 
     public GatewayMetrics(List<String> siteNames) {
         this.siteNames = List.copyOf(siteNames);
@@ -125,6 +127,16 @@ public final class GatewayMetrics {
 
     public void request(int site, Verdict verdict) {
         requests[site][verdict.ordinal()].increment();
+    }
+
+    /** A TLS handshake failed (not TLS, no common protocol or cipher, too slow, reset). */
+    public void tlsHandshakeFailed() {
+        increment(tlsFailures, "rampart.tls.handshake.failures", "TLS handshakes that failed or timed out", "listener", "tls");
+    }
+
+    /** An HTTP/2 connection or stream was refused for abuse, by kind (enhance_your_calm, protocol_error, streams_per_client, ...). */
+    public void http2Abuse(String kind) {
+        increment(http2Abuse, "rampart.http2.abuse", "HTTP/2 connections closed (GOAWAY) or streams refused for abuse, by kind", "kind", kind);
     }
 
     /** Requests of {@code site} given {@code verdict} since start (for incident figures). */

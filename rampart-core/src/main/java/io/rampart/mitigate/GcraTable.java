@@ -91,6 +91,22 @@ public final class GcraTable {
         }
     }
 
+    /**
+     * Empties {@code key}'s bucket under {@code limit}: its next request is refused for a full
+     * burst's worth of time. For clients caught abusing the protocol (an HTTP/2 flood of resets).
+     */
+    public void exhaust(long key, RateLimit limit, long now) {
+        long k = KeyHash.mix(limit.id(), key, 0x5bd1e995L);
+        int slot = findOrClaim(k, now);
+        long target = now + limit.toleranceNanos() + limit.emissionIntervalNanos();
+        for (;;) {
+            long tat = (long) LONGS.getVolatile(tats, slot);
+            if (tat - target >= 0 || LONGS.compareAndSet(tats, slot, tat, target)) {
+                return;
+            }
+        }
+    }
+
     private int findOrClaim(long k, long now) {
         int start = (int) (k ^ (k >>> 32)) & mask;
         int free = -1;

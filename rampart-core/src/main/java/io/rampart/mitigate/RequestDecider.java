@@ -44,6 +44,20 @@ public final class RequestDecider {
         return lists.deny();
     }
 
+    /**
+     * Counts {@code client} as an attacker under {@code limits}: its per-client bucket is emptied,
+     * so its next requests are limited until it refills (its /24 neighbours are not punished).
+     * Allow-listed clients are left alone.
+     */
+    public void penalize(ClientAddress client, SiteLimits limits, long now) {
+        if (lists.allowed(client)) {
+            return;
+        }
+        if (limits.perClient() != null) {
+            table.exhaust(client.key(), limits.perClient(), now);
+        }
+    }
+
     /** Whether the operator's allow list names {@code client}. */
     public boolean allowListed(ClientAddress client) {
         return lists.allowed(client);

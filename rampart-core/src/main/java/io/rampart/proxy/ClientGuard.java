@@ -101,6 +101,9 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
             } else if (phase == Phase.BODY) {
                 bodyBytes += buf.readableBytes();
             }
+        } else if (msg instanceof io.netty.handler.codec.http.HttpContent && phase == Phase.BODY) {
+            // on an HTTP/2 stream the guard sits after the codec and sees decoded content
+            bodyBytes += ((io.netty.handler.codec.http.HttpContent) msg).content().readableBytes();
         }
         ctx.fireChannelRead(msg);
     }

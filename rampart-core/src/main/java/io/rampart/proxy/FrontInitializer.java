@@ -7,23 +7,31 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.rampart.config.ListenerConfig;
+import io.rampart.tls.TlsTerminator;
 import io.rampart.traffic.ClientAddress;
 import java.util.function.Supplier;
 
 /**
  * Builds the pipeline of each accepted connection (see the package overview for its order).
- * The gate runs here, at accept, before any handler that parses HTTP exists.
+ * The gate runs here, at accept, before any handler that parses TLS or HTTP exists. Then, by
+ * listener: TLS (SNI, then ALPN chooses HTTP/2 or HTTP/1.1), h2c with prior knowledge (the
+ * connection preface chooses), or HTTP/1.1.
  */
 final class FrontInitializer extends ChannelInitializer<SocketChannel> {
     private final Supplier<GatewayRuntime> current;
     private final ListenerConfig listener;
     private final ChannelGroup clients;
+    private final TlsTerminator tls;
 
-    /** @param current the runtime new connections get (replaced on a reload; a connection keeps the one it started with) */
-    FrontInitializer(Supplier<GatewayRuntime> current, ListenerConfig listener, ChannelGroup clients) {
+    /**
+     * @param current the runtime new connections get (replaced on a reload; a connection keeps the one it started with)
+     * @param tls     the listener's certificates, or null for plain text
+     */
+    FrontInitializer(Supplier<GatewayRuntime> current, ListenerConfig listener, ChannelGroup clients, TlsTerminator tls) {
         this.current = current;
         this.listener = listener;
         this.clients = clients;
+        this.tls = tls;
     }
 
     @Override
@@ -41,17 +49,29 @@ final class FrontInitializer extends ChannelInitializer<SocketChannel> {
         }
     }
 
-    /** Runs the gate for {@code client}; if admitted, installs the HTTP pipeline. */
+    /** Runs the gate for {@code client}; if admitted, installs TLS or the HTTP pipeline. */
     void admit(Channel ch, ClientAddress client) {
         GatewayRuntime rt = current.get();
         if (!rt.gate.admit(ch, client)) {
             return;
         }
         clients.add(ch);
-        ClientGuard guard = new ClientGuard(rt.config.timeouts());
         boolean trusted = !rt.trustedProxies.isEmpty() && rt.trustedProxies.contains(client);
+        if (tls != null) {
+            ch.pipeline().addLast("tls", tls.newSniHandler(rt.config.timeouts().requestHead().toMillis()));
+            ch.pipeline().addLast("alpn", new AlpnRouter(rt, client, trusted));
+        } else if (listener.h2c()) {
+            ch.pipeline().addLast("h2c-preface", new H2cPrefaceDetector(rt, client, trusted));
+        } else {
+            installHttp1(ch, rt, client, trusted, "http");
+        }
+    }
+
+    /** HTTP/1.1: the slow-client guard, the codec, the exchange state machine. */
+    static void installHttp1(Channel ch, GatewayRuntime rt, ClientAddress client, boolean trusted, String scheme) {
+        ClientGuard guard = new ClientGuard(rt.config.timeouts());
         ch.pipeline().addLast("guard", guard);
         ch.pipeline().addLast("http", new HttpServerCodec(rt.decoderConfig));
-        ch.pipeline().addLast("front", new FrontendHandler(rt, guard, client, trusted, "http"));
+        ch.pipeline().addLast("front", new FrontendHandler(rt, guard, client, trusted, scheme));
     }
 }

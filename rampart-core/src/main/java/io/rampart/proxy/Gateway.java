@@ -43,6 +43,7 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ChannelGroup clients = new DefaultChannelGroup("rampart-clients", GlobalEventExecutor.INSTANCE);
     private final List<Channel> listeners = new ArrayList<>();
+    private final List<io.rampart.tls.TlsTerminator> terminators = new ArrayList<>();
     private volatile boolean stopped;
 
     private Gateway(GatewayRuntime rt, int threads) {
@@ -122,7 +123,7 @@ public final class Gateway implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new FrontInitializer(() -> rt, l, clients));
+                .childHandler(new FrontInitializer(() -> rt, l, clients, terminator(l)));
         try {
             Channel ch = b.bind(hp.toSocketAddress()).syncUninterruptibly().channel();
             listeners.add(ch);
@@ -132,6 +133,26 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot listen on " + hp + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The listener's TLS terminator (certificates loaded now), or null for a plain-text listener. */
+    private io.rampart.tls.TlsTerminator terminator(ListenerConfig l) throws IOException {
+        if (!l.secure()) {
+            terminators.add(null);
+            return null;
+        }
+        try {
+            io.rampart.tls.TlsTerminator t = new io.rampart.tls.TlsTerminator("listeners[" + terminators.size() + "]", l.tls());
+            terminators.add(t);
+            return t;
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** The TLS terminators, in listener order (null for plain-text listeners). */
+    public List<io.rampart.tls.TlsTerminator> tls() {
+        return java.util.Collections.unmodifiableList(terminators);
     }
 
     /** The addresses actually bound, in listener order (ports resolved when configured as 0). */
@@ -162,6 +183,11 @@ public final class Gateway implements AutoCloseable {
         if (!fixed.isEmpty()) {
             throw new IllegalArgumentException("these settings cannot change while running (restart to apply them): "
                     + String.join("; ", fixed));
+        }
+        for (int i = 0; i < terminators.size(); i++) {
+            if (terminators.get(i) != null) {
+                terminators.get(i).reload(next.listeners().get(i).tls()); // a bad certificate refuses the reload here
+            }
         }
         GatewayRuntime fresh = new GatewayRuntime(next, old.metrics, old.accessLog, old.ticker, old);
         fresh.lists.reconfigure(next.allow(), next.deny());

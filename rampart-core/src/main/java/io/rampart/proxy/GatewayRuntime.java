@@ -87,6 +87,8 @@ final class GatewayRuntime {
     final AtomicInteger inFlight;
     /** Recent requests by reference id, for the admin API. */
     final RefLedger refs;
+    /** Open HTTP/2 streams per client (shared across reloads). */
+    final StreamGate streams;
     /** Allow and deny lists: the configuration's plus run-time entries. */
     final AccessLists lists;
     final GcraTable limiterTable;
@@ -115,6 +117,7 @@ final class GatewayRuntime {
         this.ticker = ticker;
         this.inFlight = previous == null ? new AtomicInteger() : previous.inFlight;
         this.refs = previous == null ? new RefLedger() : previous.refs;
+        this.streams = previous == null ? new StreamGate() : previous.streams;
         this.lists = previous == null ? new AccessLists(config.allow(), config.deny()) : previous.lists;
         this.trustedProxies = IpSet.parse(config.trustedProxies());
         this.limiterTable = previous == null ? new GcraTable(config.limiter().tableSize()) : previous.limiterTable;

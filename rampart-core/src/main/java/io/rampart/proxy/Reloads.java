@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Which differences between the running configuration and a new one a reload cannot apply.
- * Listeners and the admin listener are bound sockets; the site list, detection, admission,
+ * Listeners (their addresses and protocols; certificate files reload in place) and the admin listener are bound sockets; the site list, detection, admission,
  * challenge and known-user settings, the limiter table, incidents and alerts hold state that
  * was built for them (baselines per site, adaptive limits, challenge keys, open incidents).
  * Everything else (hosts, origins, limits, routes, lists, timeouts, connection caps, HTTP
@@ -21,7 +21,7 @@ final class Reloads {
     /** The settings that differ and need a restart, each named by its path; empty when the reload can go ahead. */
     static List<String> needsRestart(RampartConfig running, RampartConfig next) {
         List<String> out = new ArrayList<>();
-        same(out, "listeners", running.listeners(), next.listeners());
+        same(out, "listeners", bindings(running.listeners()), bindings(next.listeners()));
         same(out, "admin", running.admin(), next.admin());
         same(out, "dataDir", running.dataDir(), next.dataDir());
         same(out, "accessLog", running.accessLog(), next.accessLog());
@@ -33,6 +33,16 @@ final class Reloads {
         same(out, "incidents", running.incidents(), next.incidents());
         same(out, "alerts", running.alerts(), next.alerts());
         same(out, "sites (names and order)", names(running.sites()), names(next.sites()));
+        return out;
+    }
+
+    /** What a listener binds and speaks; its certificate files reload in place. */
+    private static List<String> bindings(List<io.rampart.config.ListenerConfig> listeners) {
+        List<String> out = new ArrayList<>();
+        for (io.rampart.config.ListenerConfig l : listeners) {
+            out.add(l.address() + " proxy=" + l.proxyProtocol() + " h2c=" + l.h2c() + (l.secure()
+                    ? " tls engine=" + l.tls().engine() + " protocols=" + l.tls().protocols() + " h2=" + l.tls().http2() : ""));
+        }
         return out;
     }
 

@@ -1,0 +1,55 @@
+package io.rampart.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.rampart.traffic.ClientAddress;
+import java.util.List;
+
+/**
+ * On an {@code h2c} listener: a connection that opens with the HTTP/2 preface
+ * ({@code PRI * HTTP/2.0}, prior knowledge, as a TLS-terminating load balancer sends) gets the
+ * HTTP/2 pipeline; anything else gets HTTP/1.1. Reads at most the 24 preface bytes, then removes
+ * itself and hands them on. (HTTP/1.1 {@code Upgrade: h2c} is not offered: it is little used and
+ * lets a request smuggle a protocol switch.)
+ */
+final class H2cPrefaceDetector extends ByteToMessageDecoder {
+    private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
+    private final GatewayRuntime rt;
+    private final ClientAddress client;
+    private final boolean trusted;
+
+    H2cPrefaceDetector(GatewayRuntime rt, ClientAddress client, boolean trusted) {
+        this.rt = rt;
+        this.client = client;
+        this.trusted = trusted;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // a connection that never says anything is closed like a slow request head
+        long millis = rt.config.timeouts().requestHead().toMillis();
+        ctx.executor().schedule(() -> {
+            if (ctx.pipeline().context(this) != null) {
+                ctx.close();
+            }
+        }, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int n = Math.min(in.readableBytes(), PREFACE.readableBytes());
+        boolean matches = ByteBufUtil.equals(in, in.readerIndex(), PREFACE, 0, n);
+        if (matches && n < PREFACE.readableBytes()) {
+            return; // so far so good: wait for the rest of the preface
+        }
+        if (matches) {
+            Http2Front.install(ctx.channel(), rt, client, trusted, "http");
+        } else {
+            FrontInitializer.installHttp1(ctx.channel(), rt, client, trusted, "http");
+        }
+        ctx.pipeline().remove(this);
+    }
+}

@@ -1,0 +1,147 @@
+package io.rampart.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.rampart.config.Http2Config;
+import io.rampart.traffic.ClientAddress;
+
+/**
+ * HTTP/2 on the front: one connection, many streams, each stream a child channel that carries one
+ * request through the same {@link FrontendHandler} as HTTP/1.1 (identify, record, decide, admit,
+ * forward over HTTP/1.1 to the origin; same verdicts, limits, reference ids, access log).
+ *
+ * <p>Design note — the known HTTP/2 abuses and what stops each:
+ * <ul>
+ *   <li><b>Rapid reset</b> (CVE-2023-44487: HEADERS then RST_STREAM, in a loop): Netty's decoder
+ *       counts RST_STREAM frames per window ({@code http2.maxResets} per {@code resetWindow}) and
+ *       answers GOAWAY(ENHANCE_YOUR_CALM); streams are also capped per connection and per client.</li>
+ *   <li><b>MadeYouReset</b> (2025: frames that make the <em>server</em> reset streams): the same
+ *       budget applied to resets the server sends ({@code encoderEnforceMaxRstFramesPerWindow}).</li>
+ *   <li><b>CONTINUATION flood</b> (2024): header blocks are bounded by {@code http.maxHeaderSize}
+ *       (SETTINGS_MAX_HEADER_LIST_SIZE, enforced while decoding) and runs of small CONTINUATION
+ *       frames are refused.</li>
+ *   <li><b>SETTINGS/PING floods</b>: control frames whose acknowledgements queue up past 1,000 close
+ *       the connection (the client is not reading).</li>
+ *   <li><b>Empty DATA frames</b>: more than two in a row are a connection error.</li>
+ *   <li><b>HPACK bomb</b>: the dynamic table is the default 4 KB and decoded header lists are
+ *       bounded as above, so a tiny block cannot expand into megabytes.</li>
+ *   <li><b>Too many streams</b>: SETTINGS_MAX_CONCURRENT_STREAMS {@code http2.maxConcurrentStreams},
+ *       and {@code maxStreamsPerClient} across connections (extra streams get REFUSED_STREAM).</li>
+ * </ul>
+ * A connection closed for abuse empties its client's rate-limit bucket on every site, so the same
+ * client's next requests, on any connection, are limited.
+ */
+final class Http2Front {
+    private Http2Front() {
+    }
+
+    static void install(Channel ch, GatewayRuntime rt, ClientAddress client, boolean trusted, String scheme) {
+        Http2Config c = rt.config.http2();
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(c.maxConcurrentStreams())
+                .maxHeaderListSize(rt.config.http().maxHeaderSize().bytes())
+                .headerTableSize(4096)
+                .initialWindowSize(1 << 16)
+                .maxFrameSize(1 << 14);
+        int windowSeconds = (int) Math.max(1, c.resetWindow().toSeconds());
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .validateHeaders(true)
+                .decoderEnforceMaxRstFramesPerWindow(c.maxResets(), windowSeconds)
+                .encoderEnforceMaxRstFramesPerWindow(c.maxResets(), windowSeconds)
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
+                .decoderEnforceMaxSmallContinuationFrames(16)
+                .encoderEnforceMaxQueuedControlFrames(1000)
+                .gracefulShutdownTimeoutMillis(rt.config.timeouts().shutdownGrace().toMillis())
+                .build();
+        ch.pipeline().addLast("h2", codec);
+        ch.pipeline().addLast("h2-abuse", new AbuseWatch(rt, client));
+        ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel stream) {
+                if (!rt.streams.open(client, c.maxStreamsPerClient())) {
+                    rt.metrics.http2Abuse("streams_per_client");
+                    stream.close(); // RST_STREAM; the client has too many streams open across its connections
+                    return;
+                }
+                stream.closeFuture().addListener(f -> rt.streams.closed(client));
+                ClientGuard guard = new ClientGuard(rt.config.timeouts());
+                stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast("h2-tidy", ExtensionHeaders.INSTANCE);
+                stream.pipeline().addLast("guard", guard);
+                stream.pipeline().addLast("front", new FrontendHandler(rt, guard, client, trusted, scheme));
+            }
+        }));
+    }
+
+    /**
+     * Makes a stream's request look as HTTP/1.1's decoder delivers one: the {@code x-http2-*}
+     * headers Netty's conversion adds are removed (the origin and the fingerprint never see them),
+     * and a request that came whole (HEADERS with END_STREAM) is split into its head and an empty
+     * last content, which is what the exchange state machine forwards.
+     */
+    @ChannelHandler.Sharable
+    static final class ExtensionHeaders extends ChannelInboundHandlerAdapter {
+        static final ExtensionHeaders INSTANCE = new ExtensionHeaders();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest) {
+                HttpRequest r = (HttpRequest) msg;
+                for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
+                    r.headers().remove(n.text());
+                }
+                if (msg instanceof FullHttpRequest) {
+                    FullHttpRequest full = (FullHttpRequest) msg;
+                    ctx.fireChannelRead(new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers()));
+                    ctx.fireChannelRead(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+                    return;
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Sees the connection errors the codec answered with GOAWAY, and counts the client as an attacker. */
+    static final class AbuseWatch extends ChannelInboundHandlerAdapter {
+        private final GatewayRuntime rt;
+        private final ClientAddress client;
+        private boolean charged;
+
+        AbuseWatch(GatewayRuntime rt, ClientAddress client) {
+            this.rt = rt;
+            this.client = client;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Http2Exception e = cause instanceof Http2Exception ? (Http2Exception) cause
+                    : cause.getCause() instanceof Http2Exception ? (Http2Exception) cause.getCause() : null;
+            if (e != null && !(e instanceof Http2Exception.StreamException) && !charged) {
+                charged = true;
+                Http2Error error = e.error();
+                rt.metrics.http2Abuse(error == null ? "protocol_error" : error.name().toLowerCase(java.util.Locale.ROOT));
+                long now = rt.ticker.getAsLong();
+                for (Site s : rt.sites) {
+                    rt.decider.penalize(client, s.limitsFor("/"), now);
+                }
+            }
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.rampart.tls;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.rampart.config.TlsConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TLS listener's certificates and engine. The set is read through a volatile field at each
+ * handshake, so {@link #reload} (a configuration reload, {@code SIGHUP}, a renewed certificate)
+ * takes effect for the next handshake and leaves established connections alone. A reload that
+ * fails keeps the certificates in service and says why.
+ */
+public final class TlsTerminator {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsTerminator.class);
+    private final String listener;
+    private final SslProvider provider;
+    private volatile TlsConfig config;
+    private volatile CertificateSet set;
+
+    /**
+     * @throws IllegalArgumentException naming the certificate file at fault
+     */
+    public TlsTerminator(String listener, TlsConfig config) {
+        this.listener = listener;
+        this.provider = TlsEngines.pick(config.engine());
+        this.config = config;
+        this.set = load(config);
+        LOG.info("TLS on {} ({} engine): {}", listener, TlsEngines.name(provider), describe(set));
+    }
+
+    private CertificateSet load(TlsConfig c) {
+        List<ServerCertificate> certs = new ArrayList<>();
+        for (int i = 0; i < c.certificates().size(); i++) {
+            try {
+                certs.add(CertificateLoader.load(c.certificates().get(i), c, provider));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(listener + ".tls.certificates[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return new CertificateSet(certs);
+    }
+
+    /**
+     * Reads the certificate files again ({@code next}: possibly another list of them).
+     *
+     * @throws IllegalArgumentException when one cannot be loaded; the certificates in service stay
+     */
+    public synchronized void reload(TlsConfig next) {
+        CertificateSet fresh = load(next);
+        config = next;
+        set = fresh;
+        LOG.info("TLS certificates reloaded on {}: {}", listener, describe(fresh));
+    }
+
+    /** Reads the same files again (a renewed certificate). */
+    public void reload() {
+        reload(config);
+    }
+
+    public CertificateSet certificates() {
+        return set;
+    }
+
+    public String engine() {
+        return TlsEngines.name(provider);
+    }
+
+    /** The first handler of a TLS connection: reads the ClientHello's SNI, then hands over to TLS. */
+    public SniHandler newSniHandler(long handshakeTimeoutMillis) {
+        return new SniHandler(name -> set.map(name), 16 * 1024, handshakeTimeoutMillis) {
+            @Override
+            protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
+                SslHandler h = super.newSslHandler(context, allocator);
+                h.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+                return h;
+            }
+        };
+    }
+
+    private static String describe(CertificateSet s) {
+        StringBuilder sb = new StringBuilder();
+        for (ServerCertificate c : s.certificates()) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(String.join(",", c.names())).append(" until ").append(c.notAfter());
+        }
+        return sb.toString();
+    }
+}
