@@ -92,13 +92,14 @@ public final class GcraTable {
     }
 
     /**
-     * Empties {@code key}'s bucket under {@code limit}: its next request is refused for a full
-     * burst's worth of time. For clients caught abusing the protocol (an HTTP/2 flood of resets).
+     * Empties {@code key}'s bucket under {@code limit} and holds it empty for {@code holdNanos}:
+     * every request in that time is refused, then the bucket refills at the limit's rate. For
+     * clients caught abusing the protocol (an HTTP/2 flood of resets).
      */
-    public void exhaust(long key, RateLimit limit, long now) {
+    public void exhaust(long key, RateLimit limit, long now, long holdNanos) {
         long k = KeyHash.mix(limit.id(), key, 0x5bd1e995L);
         int slot = findOrClaim(k, now);
-        long target = now + limit.toleranceNanos() + limit.emissionIntervalNanos();
+        long target = now + limit.toleranceNanos() + Math.max(holdNanos, limit.emissionIntervalNanos());
         for (;;) {
             long tat = (long) LONGS.getVolatile(tats, slot);
             if (tat - target >= 0 || LONGS.compareAndSet(tats, slot, tat, target)) {

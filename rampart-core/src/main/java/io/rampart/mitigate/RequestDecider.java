@@ -45,16 +45,16 @@ public final class RequestDecider {
     }
 
     /**
-     * Counts {@code client} as an attacker under {@code limits}: its per-client bucket is emptied,
-     * so its next requests are limited until it refills (its /24 neighbours are not punished).
-     * Allow-listed clients are left alone.
+     * Counts {@code client} as an attacker under {@code limits}: its per-client bucket is emptied
+     * and held empty for {@code holdNanos}, so its requests are refused until then (its /24
+     * neighbours are not punished). Allow-listed clients are left alone.
      */
-    public void penalize(ClientAddress client, SiteLimits limits, long now) {
+    public void penalize(ClientAddress client, SiteLimits limits, long now, long holdNanos) {
         if (lists.allowed(client)) {
             return;
         }
         if (limits.perClient() != null) {
-            table.exhaust(client.key(), limits.perClient(), now);
+            table.exhaust(client.key(), limits.perClient(), now, holdNanos);
         }
     }
 

@@ -9,7 +9,13 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2PingFrame;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -43,8 +49,8 @@ import io.rampart.traffic.ClientAddress;
  *   <li><b>Too many streams</b>: SETTINGS_MAX_CONCURRENT_STREAMS {@code http2.maxConcurrentStreams},
  *       and {@code maxStreamsPerClient} across connections (extra streams get REFUSED_STREAM).</li>
  * </ul>
- * A connection closed for abuse empties its client's rate-limit bucket on every site, so the same
- * client's next requests, on any connection, are limited.
+ * A connection closed for abuse empties its client's rate-limit bucket on every site and holds it
+ * empty for {@code resetWindow}: the same client's requests, on any connection, get 429 meanwhile.
  */
 final class Http2Front {
     private Http2Front() {
@@ -69,8 +75,18 @@ final class Http2Front {
                 .encoderEnforceMaxQueuedControlFrames(1000)
                 .gracefulShutdownTimeoutMillis(rt.config.timeouts().shutdownGrace().toMillis())
                 .build();
+        AbuseWatch abuse = new AbuseWatch(rt, client);
+        codec.connection().addListener(new Http2ConnectionAdapter() {
+            @Override
+            public void onGoAwaySent(int lastStreamId, long errorCode, io.netty.buffer.ByteBuf debugData) {
+                if (errorCode != Http2Error.NO_ERROR.code()) {
+                    Http2Error e = Http2Error.valueOf(errorCode);
+                    abuse.charge(e == null ? "error_" + errorCode : e.name().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        });
         ch.pipeline().addLast("h2", codec);
-        ch.pipeline().addLast("h2-abuse", new AbuseWatch(rt, client));
+        ch.pipeline().addLast("h2-abuse", abuse);
         ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel stream) {
@@ -117,29 +133,70 @@ final class Http2Front {
         }
     }
 
-    /** Sees the connection errors the codec answered with GOAWAY, and counts the client as an attacker. */
+    /**
+     * Counts the client as an attacker when its connection is closed with an error GOAWAY
+     * (rapid reset, MadeYouReset, CONTINUATION and empty-DATA floods, oversized headers). Also bounds SETTINGS and PING frames to {@code http2.maxResets} per
+     * {@code resetWindow}: each costs the server an acknowledgement, and a client that sends them
+     * without reading would otherwise keep an event loop busy until its socket buffer fills.
+     */
     static final class AbuseWatch extends ChannelInboundHandlerAdapter {
         private final GatewayRuntime rt;
         private final ClientAddress client;
+        private final int maxControl;
+        private final long windowNanos;
+        private long windowStart;
+        private int controlFrames;
         private boolean charged;
 
         AbuseWatch(GatewayRuntime rt, ClientAddress client) {
             this.rt = rt;
             this.client = client;
+            this.maxControl = rt.config.http2().maxResets();
+            this.windowNanos = rt.config.http2().resetWindow().toNanos();
+            this.windowStart = System.nanoTime();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2SettingsFrame || msg instanceof Http2PingFrame && !((Http2PingFrame) msg).ack()) {
+                long now = System.nanoTime();
+                if (now - windowStart > windowNanos) {
+                    windowStart = now;
+                    controlFrames = 0;
+                }
+                if (++controlFrames > maxControl) {
+                    ReferenceCountUtil.release(msg);
+                    if (!charged) {
+                        charge("control_frame_flood");
+                        ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.ENHANCE_YOUR_CALM))
+                                .addListener(ChannelFutureListener.CLOSE);
+                    }
+                    return;
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        /** The connection is being closed for abuse (a GOAWAY with an error went out): count the client as an attacker, once. */
+        void charge(String kind) {
+            if (charged) {
+                return;
+            }
+            charged = true;
+            rt.metrics.http2Abuse(kind);
+            long now = rt.ticker.getAsLong();
+            long hold = rt.config.http2().resetWindow().toNanos();
+            for (Site s : rt.sites) {
+                rt.decider.penalize(client, s.limitsFor("/"), now, hold);
+            }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Http2Exception e = cause instanceof Http2Exception ? (Http2Exception) cause
                     : cause.getCause() instanceof Http2Exception ? (Http2Exception) cause.getCause() : null;
-            if (e != null && !(e instanceof Http2Exception.StreamException) && !charged) {
-                charged = true;
-                Http2Error error = e.error();
-                rt.metrics.http2Abuse(error == null ? "protocol_error" : error.name().toLowerCase(java.util.Locale.ROOT));
-                long now = rt.ticker.getAsLong();
-                for (Site s : rt.sites) {
-                    rt.decider.penalize(client, s.limitsFor("/"), now);
-                }
+            if (e != null) {
+                return; // the codec answers it (GOAWAY with the error's code, or RST_STREAM) once this returns
             }
             ctx.close();
         }
