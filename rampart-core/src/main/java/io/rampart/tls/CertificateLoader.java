@@ -8,11 +8,11 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.rampart.config.TlsConfig;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
@@ -48,14 +48,12 @@ public final class CertificateLoader {
         if (names.isEmpty()) {
             throw new IllegalArgumentException(cert + ": the certificate names no DNS host (no subjectAltName DNS entry or CN)");
         }
-        if (!Files.isReadable(key)) {
-            throw new IllegalArgumentException(key + ": cannot read the private key");
-        }
+        PrivateKey privateKey = readKey(key, leaf);
         List<String> alpn = tls.http2() ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
                 : List.of(ApplicationProtocolNames.HTTP_1_1);
         SslContext context;
         try {
-            context = SslContextBuilder.forServer(cert.toFile(), key.toFile())
+            context = SslContextBuilder.forServer(privateKey, chain)
                     .sslProvider(provider)
                     .protocols(tls.protocols())
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
@@ -65,12 +63,59 @@ public final class CertificateLoader {
                     .sessionCacheSize(20_480)
                     .sessionTimeout(300)
                     .build();
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalArgumentException(cert + " with " + key + ": " + rootMessage(e)
-                    + " (the key must be PEM PKCS#8, 'BEGIN PRIVATE KEY', and match the certificate)");
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(cert + " with " + key + ": " + rootMessage(e));
         }
         return new ServerCertificate(cert.toString(), names, leaf.getNotAfter().toInstant(),
                 leaf.getSubjectX500Principal().getName(), context);
+    }
+
+    /**
+     * Reads a PKCS#8 PEM private key and checks that it belongs to {@code leaf} (a signature made
+     * with it verifies with the certificate's public key), so a mismatch is refused at load, not
+     * discovered at the first handshake.
+     */
+    static PrivateKey readKey(Path file, X509Certificate leaf) {
+        String text;
+        try {
+            text = Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(file + ": cannot read the private key");
+        }
+        if (text.contains("BEGIN RSA PRIVATE KEY") || text.contains("BEGIN EC PRIVATE KEY")) {
+            throw new IllegalArgumentException(file + ": the key is in the traditional format; convert it to PKCS#8 with "
+                    + "'openssl pkcs8 -topk8 -nocrypt -in " + file.getFileName() + " -out key.pk8.pem'");
+        }
+        int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
+        int end = text.indexOf("-----END PRIVATE KEY-----");
+        if (begin < 0 || end < begin) {
+            throw new IllegalArgumentException(file + ": no PEM private key in it (expected BEGIN PRIVATE KEY; encrypted keys are not supported)");
+        }
+        PrivateKey k;
+        String algorithm = leaf.getPublicKey().getAlgorithm();
+        try {
+            byte[] der = java.util.Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
+            k = java.security.KeyFactory.getInstance(algorithm).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+        } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException(file + ": not a PKCS#8 " + algorithm + " private key (" + rootMessage(e) + ")");
+        }
+        try {
+            String sig = "RSA".equals(algorithm) ? "SHA256withRSA" : "SHA256withECDSA";
+            byte[] probe = "rampart key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(sig);
+            signer.initSign(k);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(sig);
+            verifier.initVerify(leaf.getPublicKey());
+            verifier.update(probe);
+            if (!verifier.verify(signature)) {
+                throw new IllegalArgumentException(file + ": this key does not belong to the certificate");
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException(file + ": this key does not belong to the certificate (" + rootMessage(e) + ")");
+        }
+        return k;
     }
 
     private static String rootMessage(Throwable e) {
@@ -129,7 +174,4 @@ public final class CertificateLoader {
         return out;
     }
 
-    static File file(String path) {
-        return new File(path);
-    }
 }
