@@ -17,15 +17,23 @@ import java.util.List;
  * @param pin       {@code auto} (default): the control plane chooses the mitigation; or a step of the
  *                  ladder ({@code observe}, {@code limit}, {@code challenge}, {@code block}, {@code close},
  *                  {@code under-attack}) every automatic rule of this site is held at
+ * @param https     redirect plain HTTP to HTTPS, and the {@code Strict-Transport-Security} header to send
  */
 public record SiteConfig(String name, List<String> hosts, List<String> upstreams, LimitsConfig limits,
-                         List<RouteConfig> routes, Boolean underAttack, List<String> snapshot, MitigationStep pin) {
+                         List<RouteConfig> routes, Boolean underAttack, List<String> snapshot, MitigationStep pin,
+                         HttpsConfig https) {
     public SiteConfig {
         snapshot = snapshot == null ? List.of() : List.copyOf(snapshot);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
         upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
         routes = routes == null ? List.of() : List.copyOf(routes);
         underAttack = underAttack != null && underAttack;
+        https = https == null ? HttpsConfig.NONE : https;
+    }
+
+    public SiteConfig(String name, List<String> hosts, List<String> upstreams, LimitsConfig limits,
+                      List<RouteConfig> routes, Boolean underAttack, List<String> snapshot, MitigationStep pin) {
+        this(name, hosts, upstreams, limits, routes, underAttack, snapshot, pin, null);
     }
 
     /** Whether the operator pinned this site's mitigation to one step ({@code null}: automatic). */
@@ -35,6 +43,6 @@ public record SiteConfig(String name, List<String> hosts, List<String> upstreams
 
     /** This site with the under-attack switch set to {@code on}. */
     public SiteConfig underAttack(boolean on) {
-        return new SiteConfig(name, hosts, upstreams, limits, routes, on, snapshot, pin);
+        return new SiteConfig(name, hosts, upstreams, limits, routes, on, snapshot, pin, https);
     }
 }

@@ -328,7 +328,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private void refuseOrForward(Verdict verdict) {
         switch (verdict) {
             case ALLOW:
-                if (!answeredByShield()) {
+                if (!redirectedToHttps() && !answeredByShield()) {
                     forward();
                 }
                 break;
@@ -756,6 +756,33 @@ final class FrontendHandler extends ChannelDuplexHandler {
         boolean keep = keepAfterOwnAnswer(false);
         send(OwnAnswers.cookiesRefused(rt.gatekeeper.page().cookiesRefusedHtml(returnTo, ex.refText()), ex.refText(), keep),
                 403, keep);
+    }
+
+    /**
+     * A site that wants HTTPS answers a plain-HTTP request with {@code 308} to the same URL over
+     * HTTPS (a trusted proxy's {@code X-Forwarded-Proto: https} counts as HTTPS; ACME HTTP-01
+     * challenges stay on HTTP).
+     */
+    private boolean redirectedToHttps() {
+        io.rampart.config.HttpsConfig https = site.https();
+        if (!https.redirect() || !"http".equals(scheme) || ex.target.startsWith("/.well-known/acme-challenge/")
+                || peerTrusted && "https".equalsIgnoreCase(request.headers().get("x-forwarded-proto"))) {
+            return false;
+        }
+        String host = ex.authority == null ? "" : ex.authority;
+        int colon = host.lastIndexOf(':');
+        if (colon > host.lastIndexOf(']')) {
+            host = host.substring(0, colon);
+        }
+        if (host.isEmpty()) {
+            return false;
+        }
+        String location = "https://" + host + (https.port() == 443 ? "" : ":" + https.port()) + ex.target;
+        boolean keep = keepAfterOwnAnswer(false);
+        FullHttpResponse res = OwnAnswers.redirect(location, null, ex.refText(), keep);
+        res.setStatus(HttpResponseStatus.PERMANENT_REDIRECT);
+        send(res, 308, keep);
+        return true;
     }
 
     private void redirect(String location, String setCookie) {
@@ -1237,6 +1264,10 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         h.add(HttpHeaderNames.VIA, Headers.VIA_VALUE);
         h.set(Headers.X_RAMPART_REF, ex.refText());
+        String hsts = site.https().hsts();
+        if (hsts != null && "https".equals(scheme)) {
+            h.set("strict-transport-security", hsts);
+        }
         if (standing.setCookie() != null) {
             // a challenge solved on this request: its clearance rides on the origin's response
             h.add(HttpHeaderNames.SET_COOKIE, standing.setCookie());

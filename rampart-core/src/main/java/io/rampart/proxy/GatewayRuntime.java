@@ -186,7 +186,7 @@ final class GatewayRuntime {
             boolean underAttack = before == null || previous.config.sites().get(i).underAttack() != sc.underAttack()
                     ? sc.underAttack() : before.underAttack();
             Site site = new Site(sc.name(), i, new UpstreamGroup(ups), siteLimits, prefixes, routeLimits,
-                    underAttack, gate, before == null ? new TrafficRecorder() : before.recorder());
+                    underAttack, gate, before == null ? new TrafficRecorder() : before.recorder()).https(sc.https());
             sites.add(site);
             for (String h : sc.hosts()) {
                 router.add(h, site);

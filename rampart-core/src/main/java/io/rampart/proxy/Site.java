@@ -19,6 +19,7 @@ final class Site {
     private volatile boolean underAttack;
     private final AdmissionGate admission;
     private final TrafficRecorder recorder;
+    private io.rampart.config.HttpsConfig https = io.rampart.config.HttpsConfig.NONE;
 
     Site(String name, int index, UpstreamGroup upstreams, SiteLimits limits, String[] routePrefixes, SiteLimits[] routeLimits,
          boolean underAttack, AdmissionGate admission, TrafficRecorder recorder) {
@@ -44,6 +45,16 @@ final class Site {
     /** Every unknown client is challenged (the under-attack switch). */
     boolean underAttack() {
         return underAttack;
+    }
+
+    /** The site's HTTPS policy: redirect plain HTTP, HSTS. */
+    io.rampart.config.HttpsConfig https() {
+        return https;
+    }
+
+    Site https(io.rampart.config.HttpsConfig h) {
+        this.https = h;
+        return this;
     }
 
     /** Turns the under-attack switch on or off (the admin API). */

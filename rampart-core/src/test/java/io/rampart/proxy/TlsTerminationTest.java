@@ -96,4 +96,25 @@ class TlsTerminationTest {
                     .as("the session is resumed").contains("Reused, TLSv1.2");
         }
     }
+
+    @Test
+    void plainHttp_isRedirectedToHttps_exceptAcmeChallenges_andHttpsCarriesHsts() throws Exception {
+        int tlsPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            tlsPort = free.getLocalPort();
+        }
+        try (GatewayFixture gw = GatewayFixture.start("listeners:\n  - address: 127.0.0.1:0\n  - address: 127.0.0.1:" + tlsPort
+                + "\n    tls: {certificates: [{cert: " + campaign[0] + ", key: " + campaign[1] + "}]}\n"
+                + "sites:\n  - {name: campaign, hosts: [campaign.example], upstreams: [ORIGIN], https: {redirect: true, port: " + tlsPort
+                + ", hsts: 'max-age=31536000; includeSubDomains'}}\n", origin.url())) {
+            try (io.rampart.testing.RawHttp c = new io.rampart.testing.RawHttp(gw.port())) {
+                io.rampart.testing.RawHttp.Response r = c.get("campaign.example", "/donate?amount=10");
+                assertThat(r.status()).isEqualTo(308);
+                assertThat(r.header("location")).isEqualTo("https://campaign.example:" + tlsPort + "/donate?amount=10");
+                assertThat(c.get("campaign.example", "/.well-known/acme-challenge/tok").status()).as("ACME stays on HTTP").isNotEqualTo(308);
+            }
+            TestCertificates.Result https = curl(tlsPort, "campaign.example", "/echo", "-D", "-", "-o", "/dev/null");
+            assertThat(https.out()).containsIgnoringCase("strict-transport-security: max-age=31536000; includeSubDomains").endsWith("200 2 0\n");
+        }
+    }
 }
