@@ -52,6 +52,7 @@ limits:
   perClient: {rate: 1000000, burst: 1000000}
   perPrefix: {rate: 1000000, burst: 1000000}
 http2: {maxStreamsPerClient: 100000}
+admission: {enabled: false}   # HAProxy has no adaptive admission: compare the proxies, not the policy
 detection: {shadow: true}
 sites: [{name: bench, hosts: ['*'], upstreams: ['http://127.0.0.1:$ORIGIN']}]
 YML
