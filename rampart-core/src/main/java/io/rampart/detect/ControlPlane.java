@@ -171,6 +171,7 @@ public final class ControlPlane implements AutoCloseable {
             if (s.name.equals(site)) {
                 s.pin = step;
                 SiteControl.log(site, step == null ? "pin removed: mitigation is automatic again" : "pinned by the operator at " + step);
+                publish();
                 return true;
             }
         }

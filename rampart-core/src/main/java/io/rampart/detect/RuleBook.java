@@ -157,6 +157,7 @@ final class RuleBook {
             changed = true;
             events.accept(widened
                     ? "protection widened: every unknown client of the site is challenged (origin still strained under attack)"
+                            + (shadow && pin != MitigationStep.UNDER_ATTACK ? " (shadow: not enforced)" : "")
                     : "widened protection ended: the origin is calm");
         }
     }
@@ -210,6 +211,11 @@ final class RuleBook {
 
     boolean widened() {
         return widened;
+    }
+
+    /** Whether every automatic action is only counted and logged ({@code detection.shadow}). */
+    boolean shadowAll() {
+        return shadow;
     }
 
     /** Whether a rule in force (enforced or not) has exactly these conditions. */

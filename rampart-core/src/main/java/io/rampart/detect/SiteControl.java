@@ -214,7 +214,9 @@ final class SiteControl {
             rules.add(r.rule());
         }
         rules.addAll(book.rules());
-        return new SitePolicy(rules, book.widened(), detector.state().id(), shared.keys(), shared.users());
+        // in shadow mode widening is reported, not enforced; an operator's under-attack pin always is
+        boolean challengeAll = book.widened() && (!book.shadowAll() || pin == MitigationStep.UNDER_ATTACK);
+        return new SitePolicy(rules, challengeAll, detector.state().id(), shared.keys(), shared.users());
     }
 
     SiteState state() {

@@ -327,6 +327,24 @@ class ControlPlaneTest {
     }
 
     @Test
+    void inShadowMode_wideningIsReportedButNotEnforced() throws Exception {
+        plane("widenAfter: 3s\nshadow: true");
+        normalSeconds(15);
+        saturated.set(true);
+        for (int s = 0; s < 6; s++) {
+            traffic.crowdSecond(recorder, 800, s);
+            traffic.floodSecond(recorder, 400, false);
+            tick();
+        }
+        assertThat(site().widened()).isTrue();
+        assertThat(site().events()).anyMatch(e -> e.contains("protection widened") && e.contains("(shadow: not enforced)"));
+        assertThat(policy().challengeUnknown()).as("shadow: nothing enforced").isFalse();
+        plane.pin("s", MitigationStep.UNDER_ATTACK);
+        tick();
+        assertThat(policy().challengeUnknown()).as("the operator's under-attack pin is always enforced").isTrue();
+    }
+
+    @Test
     void pinnedSite_holdsEveryRuleAtThePinnedStep() throws Exception {
         plane("escalateAfter: 2s");
         plane.pin("s", MitigationStep.CHALLENGE);
