@@ -20,10 +20,11 @@ import java.util.Map;
  * hashes requests: a request with those values is built and described by {@link RequestFeatures},
  * so the operator's path folds digits and the network is cut at /24 (/64) or /16 (/48) the same
  * way. Keys: {@code address} (one client), {@code network} (a /24 or /64, or a /16 or /48),
- * {@code path}, {@code method}, {@code userAgent}.
+ * {@code path}, {@code method}, {@code userAgent}, {@code ja4} (the TLS fingerprint, as the access
+ * log shows it) and {@code h2} (the HTTP/2 fingerprint).
  */
 final class OperatorRules {
-    static final List<String> KEYS = List.of("address", "network", "path", "method", "userAgent");
+    static final List<String> KEYS = List.of("address", "network", "path", "method", "userAgent", "ja4", "h2");
 
     private OperatorRules() {
     }
@@ -100,6 +101,12 @@ final class OperatorRules {
         }
         if (match.containsKey("userAgent")) {
             out.add(Condition.of(Dimension.USER_AGENT, f.value(Dimension.USER_AGENT), match.get("userAgent")));
+        }
+        if (match.containsKey("ja4")) {
+            out.add(Condition.of(Dimension.TLS, hasher.hash(match.get("ja4")), match.get("ja4")));
+        }
+        if (match.containsKey("h2")) {
+            out.add(Condition.of(Dimension.H2, hasher.hash(match.get("h2")), match.get("h2")));
         }
         return out;
     }

@@ -30,7 +30,7 @@ public final class Signals {
 
     static {
         for (Dimension d : new Dimension[] {Dimension.USER_AGENT, Dimension.FINGERPRINT, Dimension.PATH, Dimension.QUERY,
-                Dimension.METHOD}) {
+                Dimension.METHOD, Dimension.TLS, Dimension.H2}) {
             JUDGED[d.ordinal()] = true;
         }
     }

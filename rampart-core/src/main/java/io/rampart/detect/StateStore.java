@@ -103,7 +103,9 @@ public final class StateStore {
             b.hourMean[h] = site.path("hourMean").path(h).asDouble();
             b.hourTicks[h] = site.path("hourTicks").path(h).asLong();
         }
-        byte[] rows = Base64.getDecoder().decode(site.path("rows").asText(""));
+        // rows are whole recorded samples: a file written with another number of dimensions cannot be read row by row
+        boolean sameLayout = site.path("fields").asInt(-1) == io.rampart.traffic.TrafficRecorder.FIELDS;
+        byte[] rows = sameLayout ? Base64.getDecoder().decode(site.path("rows").asText("")) : new byte[0];
         ByteBuffer buf = ByteBuffer.wrap(rows);
         int n = Math.min(rows.length / 8, b.rows.length);
         for (int i = 0; i < n; i++) {
@@ -156,6 +158,7 @@ public final class StateStore {
             for (int i = 0; i < longs; i++) {
                 buf.putLong(b.rows[i]);
             }
+            o.put("fields", io.rampart.traffic.TrafficRecorder.FIELDS);
             o.put("rows", Base64.getEncoder().encodeToString(buf.array()));
             ArrayNode sigs = o.putArray("signatures");
             for (SignatureMemory.Remembered r : s.memory.entries()) {

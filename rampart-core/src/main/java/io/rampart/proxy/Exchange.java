@@ -53,7 +53,8 @@ final class Exchange {
     }
 
     /** Appends this exchange as one JSON access-log object (no trailing newline). */
-    void appendJson(StringBuilder sb, String siteName, Decision decision, Upstream upstream, HttpRequest request, long now) {
+    void appendJson(StringBuilder sb, String siteName, Decision decision, Upstream upstream, HttpRequest request, long now,
+                    io.rampart.traffic.ConnectionPrints prints) {
         sb.append("{\"time\":\"");
         LogClock.appendNow(sb);
         sb.append("\",\"ref\":\"").append(refText())
@@ -86,6 +87,14 @@ final class Exchange {
         if (request != null) {
             sb.append(",\"ua\":");
             AccessLog.appendJsonString(sb, request.headers().get(HttpHeaderNames.USER_AGENT));
+        }
+        if (!prints.ja4().isEmpty()) {
+            sb.append(",\"ja4\":");
+            AccessLog.appendJsonString(sb, prints.ja4());
+        }
+        if (!prints.h2().isEmpty()) {
+            sb.append(",\"h2\":");
+            AccessLog.appendJsonString(sb, prints.h2());
         }
         sb.append('}');
     }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.rampart.config.ListenerConfig;
 import io.rampart.tls.TlsTerminator;
 import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.ConnectionPrints;
 import java.util.function.Supplier;
 
 /**
@@ -58,20 +59,22 @@ final class FrontInitializer extends ChannelInitializer<SocketChannel> {
         clients.add(ch);
         boolean trusted = !rt.trustedProxies.isEmpty() && rt.trustedProxies.contains(client);
         if (tls != null) {
-            ch.pipeline().addLast("tls", tls.newSniHandler(rt.config.timeouts().requestHead().toMillis()));
-            ch.pipeline().addLast("alpn", new AlpnRouter(rt, client, trusted));
+            ConnectionPrints prints = new ConnectionPrints();
+            ch.pipeline().addLast("tls", tls.newSniHandler(rt.config.timeouts().requestHead().toMillis(), prints::ja4));
+            ch.pipeline().addLast("alpn", new AlpnRouter(rt, client, trusted, prints));
         } else if (listener.h2c()) {
             ch.pipeline().addLast("h2c-preface", new H2cPrefaceDetector(rt, client, trusted));
         } else {
-            installHttp1(ch, rt, client, trusted, "http");
+            installHttp1(ch, rt, client, trusted, "http", ConnectionPrints.PLAIN);
         }
     }
 
     /** HTTP/1.1: the slow-client guard, the codec, the exchange state machine. */
-    static void installHttp1(Channel ch, GatewayRuntime rt, ClientAddress client, boolean trusted, String scheme) {
+    static void installHttp1(Channel ch, GatewayRuntime rt, ClientAddress client, boolean trusted, String scheme,
+                             ConnectionPrints prints) {
         ClientGuard guard = new ClientGuard(rt.config.timeouts());
         ch.pipeline().addLast("guard", guard);
         ch.pipeline().addLast("http", new HttpServerCodec(rt.decoderConfig));
-        ch.pipeline().addLast("front", new FrontendHandler(rt, guard, client, trusted, scheme));
+        ch.pipeline().addLast("front", new FrontendHandler(rt, guard, client, trusted, scheme, prints));
     }
 }

@@ -88,6 +88,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private final ClientAddress peer;
     private final boolean peerTrusted;
     private final String scheme;
+    private final io.rampart.traffic.ConnectionPrints prints;
     private final Decision decision = new Decision();
     private final RequestFeatures features;
     private final Standing standing = new Standing();
@@ -144,13 +145,20 @@ final class FrontendHandler extends ChannelDuplexHandler {
     private LazyDeadline responseDeadline;
 
     FrontendHandler(GatewayRuntime rt, ClientGuard guard, ClientAddress peer, boolean peerTrusted, String scheme) {
+        this(rt, guard, peer, peerTrusted, scheme, io.rampart.traffic.ConnectionPrints.PLAIN);
+    }
+
+    /** @param prints the connection's TLS and HTTP/2 fingerprints (recorded with each request, written to the access log) */
+    FrontendHandler(GatewayRuntime rt, ClientGuard guard, ClientAddress peer, boolean peerTrusted, String scheme,
+                    io.rampart.traffic.ConnectionPrints prints) {
         this.rt = rt;
         this.guard = guard;
         this.peer = peer;
         this.peerTrusted = peerTrusted;
         this.scheme = scheme;
         this.siteIndex = rt.unroutedIndex();
-        this.features = new RequestFeatures(rt.hasher);
+        this.features = new RequestFeatures(rt.hasher).connection(prints);
+        this.prints = prints;
     }
 
     @Override
@@ -1563,7 +1571,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         StringBuilder sb = logLine;
         sb.setLength(0);
-        ex.appendJson(sb, site == null ? null : site.name(), decision, upstream, request, rt.ticker.getAsLong());
+        ex.appendJson(sb, site == null ? null : site.name(), decision, upstream, request, rt.ticker.getAsLong(), prints);
         log.submit(sb.toString());
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.ConnectionPrints;
 import java.util.List;
 
 /**
@@ -46,9 +47,9 @@ final class H2cPrefaceDetector extends ByteToMessageDecoder {
             return; // so far so good: wait for the rest of the preface
         }
         if (matches) {
-            Http2Front.install(ctx.channel(), rt, client, trusted, "http");
+            Http2Front.install(ctx.channel(), rt, client, trusted, "http", new ConnectionPrints());
         } else {
-            FrontInitializer.installHttp1(ctx.channel(), rt, client, trusted, "http");
+            FrontInitializer.installHttp1(ctx.channel(), rt, client, trusted, "http", ConnectionPrints.PLAIN);
         }
         ctx.pipeline().remove(this);
     }

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.rampart.config.Http2Config;
 import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.ConnectionPrints;
 
 /**
  * HTTP/2 on the front: one connection, many streams, each stream a child channel that carries one
@@ -56,7 +58,7 @@ final class Http2Front {
     private Http2Front() {
     }
 
-    static void install(Channel ch, GatewayRuntime rt, ClientAddress client, boolean trusted, String scheme) {
+    static void install(Channel ch, GatewayRuntime rt, ClientAddress client, boolean trusted, String scheme, ConnectionPrints prints) {
         Http2Config c = rt.config.http2();
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(c.maxConcurrentStreams())
@@ -75,7 +77,8 @@ final class Http2Front {
                 .encoderEnforceMaxQueuedControlFrames(1000)
                 .gracefulShutdownTimeoutMillis(rt.config.timeouts().shutdownGrace().toMillis())
                 .build();
-        AbuseWatch abuse = new AbuseWatch(rt, client);
+        Http2Prints h2prints = new Http2Prints(prints);
+        AbuseWatch abuse = new AbuseWatch(rt, client, h2prints);
         codec.connection().addListener(new Http2ConnectionAdapter() {
             @Override
             public void onGoAwaySent(int lastStreamId, long errorCode, io.netty.buffer.ByteBuf debugData) {
@@ -85,6 +88,7 @@ final class Http2Front {
                 }
             }
         });
+        ch.pipeline().addLast("h2-prints", h2prints);
         ch.pipeline().addLast("h2", codec);
         ch.pipeline().addLast("h2-abuse", abuse);
         ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
@@ -100,7 +104,7 @@ final class Http2Front {
                 stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast("h2-tidy", ExtensionHeaders.INSTANCE);
                 stream.pipeline().addLast("guard", guard);
-                stream.pipeline().addLast("front", new FrontendHandler(rt, guard, client, trusted, scheme));
+                stream.pipeline().addLast("front", new FrontendHandler(rt, guard, client, trusted, scheme, prints));
             }
         }));
     }
@@ -142,15 +146,17 @@ final class Http2Front {
     static final class AbuseWatch extends ChannelInboundHandlerAdapter {
         private final GatewayRuntime rt;
         private final ClientAddress client;
+        private final Http2Prints prints;
         private final int maxControl;
         private final long windowNanos;
         private long windowStart;
         private int controlFrames;
         private boolean charged;
 
-        AbuseWatch(GatewayRuntime rt, ClientAddress client) {
+        AbuseWatch(GatewayRuntime rt, ClientAddress client, Http2Prints prints) {
             this.rt = rt;
             this.client = client;
+            this.prints = prints;
             this.maxControl = rt.config.http2().maxResets();
             this.windowNanos = rt.config.http2().resetWindow().toNanos();
             this.windowStart = System.nanoTime();
@@ -158,6 +164,9 @@ final class Http2Front {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2HeadersFrame && !prints.done()) {
+                prints.firstHeaders(((Http2HeadersFrame) msg).headers());
+            }
             if (msg instanceof Http2SettingsFrame || msg instanceof Http2PingFrame && !((Http2PingFrame) msg).ack()) {
                 long now = System.nanoTime();
                 if (now - windowStart > windowNanos) {

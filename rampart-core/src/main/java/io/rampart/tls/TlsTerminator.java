@@ -72,9 +72,19 @@ public final class TlsTerminator {
         return TlsEngines.name(provider);
     }
 
-    /** The first handler of a TLS connection: reads the ClientHello's SNI, then hands over to TLS. */
-    public SniHandler newSniHandler(long handshakeTimeoutMillis) {
+    /**
+     * The first handler of a TLS connection: reads the ClientHello (its JA4 fingerprint goes to
+     * {@code ja4}, its SNI chooses the certificate), then hands over to TLS.
+     */
+    public SniHandler newSniHandler(long handshakeTimeoutMillis, java.util.function.Consumer<String> ja4) {
         return new SniHandler(name -> set.map(name), 16 * 1024, handshakeTimeoutMillis) {
+            @Override
+            protected io.netty.util.concurrent.Future<SslContext> lookup(io.netty.channel.ChannelHandlerContext ctx,
+                                                                          io.netty.buffer.ByteBuf clientHello) throws Exception {
+                ja4.accept(Ja4.of(clientHello));
+                return super.lookup(ctx, clientHello);
+            }
+
             @Override
             protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
                 SslHandler h = super.newSslHandler(context, allocator);

@@ -21,7 +21,11 @@ public enum Dimension {
     /** The query's parameter names in order and the kind of each value (empty, number, word, random-looking). */
     QUERY("query"),
     /** The request method. */
-    METHOD("method");
+    METHOD("method"),
+    /** The TLS ClientHello's JA4 fingerprint ({@code t13d1516h2_8daaf6152771_e5627efa2ab1}); empty without TLS. */
+    TLS("tls"),
+    /** The HTTP/2 connection's fingerprint (SETTINGS, WINDOW_UPDATE, PRIORITY, pseudo-header order); empty without HTTP/2. */
+    H2("h2");
 
     /** Number of dimensions. */
     public static final int COUNT = values().length;

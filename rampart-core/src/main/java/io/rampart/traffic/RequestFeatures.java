@@ -31,9 +31,16 @@ public final class RequestFeatures {
     String target;
     String userAgent;
     HttpRequest request;
+    ConnectionPrints prints = ConnectionPrints.PLAIN;
 
     public RequestFeatures(FeatureHasher hasher) {
         this.hasher = hasher;
+    }
+
+    /** The connection's TLS and HTTP/2 fingerprints (set once per connection). */
+    public RequestFeatures connection(ConnectionPrints p) {
+        this.prints = p == null ? ConnectionPrints.PLAIN : p;
+        return this;
     }
 
     /** Computes every dimension of {@code req} from {@code client}; {@code target} is the origin-form target. */
@@ -61,6 +68,8 @@ public final class RequestFeatures {
         v[Dimension.PATH.ordinal()] = pathShape(target, pathEnd);
         v[Dimension.QUERY.ordinal()] = queryShape(target, q);
         v[Dimension.METHOD.ordinal()] = hasher.hash(req.method().name());
+        v[Dimension.TLS.ordinal()] = prints.ja4Hash(hasher);
+        v[Dimension.H2.ordinal()] = prints.h2Hash(hasher);
         return this;
     }
 
@@ -197,8 +206,13 @@ public final class RequestFeatures {
             java.util.Set.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "via", "x-request-id");
 
     /** A readable form of one recorded request's value along {@code d} (allocates: call rarely). */
-    static String describe(Dimension d, ClientAddress client, String target, String userAgent, HttpRequest req) {
+    static String describe(Dimension d, ClientAddress client, String target, String userAgent, HttpRequest req,
+                           ConnectionPrints prints) {
         switch (d) {
+            case TLS:
+                return prints == null ? "" : prints.ja4();
+            case H2:
+                return prints == null ? "" : prints.h2();
             case CLIENT:
                 return client.toString();
             case NETWORK:

@@ -44,6 +44,7 @@ public final class TrafficRecorder {
     private final String[] targets = new String[SLOTS];
     private final String[] agents = new String[SLOTS];
     private final HttpRequest[] heads = new HttpRequest[SLOTS];
+    private final ConnectionPrints[] prints = new ConnectionPrints[SLOTS];
     private final AtomicLongArray stamps = new AtomicLongArray(SLOTS);
     private final AtomicLong cursor = new AtomicLong();
     private final LongAdder requests = new LongAdder();
@@ -103,6 +104,7 @@ public final class TrafficRecorder {
         targets[slot] = f.target;
         agents[slot] = f.userAgent;
         heads[slot] = f.request;
+        prints[slot] = f.prints;
         stamps.setRelease(slot, seq + 1);
     }
 
@@ -200,6 +202,7 @@ public final class TrafficRecorder {
             into.targets[n] = targets[slot];
             into.agents[n] = agents[slot];
             into.heads[n] = heads[slot];
+            into.prints[n] = prints[slot];
             if (stamps.getAcquire(slot) == seq + 1) {
                 n++;
             }
@@ -243,6 +246,7 @@ public final class TrafficRecorder {
         final String[] targets = new String[SLOTS];
         final String[] agents = new String[SLOTS];
         final HttpRequest[] heads = new HttpRequest[SLOTS];
+        final ConnectionPrints[] prints = new ConnectionPrints[SLOTS];
 
         /** The value of sample {@code i} along dimension {@code d}. */
         public long value(int i, int d) {
@@ -265,7 +269,7 @@ public final class TrafficRecorder {
 
         /** A readable form of sample {@code i}'s value along {@code d} (allocates: for rules and reports). */
         public String describe(int i, Dimension d) {
-            return RequestFeatures.describe(d, clients[i], targets[i], agents[i], heads[i]);
+            return RequestFeatures.describe(d, clients[i], targets[i], agents[i], heads[i], prints[i]);
         }
 
         /** How many requests one sample stands for. */

@@ -69,6 +69,13 @@ class TlsTerminationTest {
             assertThat(origin.lastHead().headers().names()).noneMatch(n -> n.startsWith("x-http2"));
             TestCertificates.Result www = curl(gw.port(), "www.campaign.example", "/echo", "--http2");
             assertThat(www.out()).endsWith("200 2 0\n");
+            // the access log is written by its own thread: wait for the three lines, whole
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> gw.accessLogText().split("\n").length >= 3 && gw.accessLogText().endsWith("}\n"));
+            String log = gw.accessLogText();
+            java.util.regex.Matcher ja4 = java.util.regex.Pattern.compile("\"ja4\":\"(t1[23]d\\d{4}(h1|h2)_[0-9a-f]{12}_[0-9a-f]{12})\"").matcher(log);
+            assertThat(ja4.find()).as("a JA4 fingerprint per TLS request: " + log).isTrue();
+            assertThat(log).contains("\"h2\":\"").containsPattern("\"h2\":\"[0-9:;]+\\|[0-9]+\\|0\\|[msap](,[msap]){3}\"");
         }
     }
 
