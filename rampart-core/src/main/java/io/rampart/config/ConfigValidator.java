@@ -29,7 +29,7 @@ final class ConfigValidator {
                 continue;
             }
             if (l.secure()) {
-                tls(p + ".tls", l.tls());
+                tls(p + ".tls", l.tls(), c.sites().stream().anyMatch(s -> s != null && s.acme()));
                 if (l.h2c()) {
                     error(p + ".h2c", "h2c is HTTP/2 without TLS: a TLS listener offers HTTP/2 through ALPN already");
                 }
@@ -75,6 +75,23 @@ final class ConfigValidator {
         range("http2.maxStreamsPerClient", h2.maxStreamsPerClient(), 1, 1_000_000);
         range("http2.maxResets", h2.maxResets(), 1, 100_000);
         between("http2.resetWindow", h2.resetWindow(), Duration.ofSeconds(1), Duration.ofHours(1));
+        for (int i = 0; i < c.sites().size(); i++) {
+            SiteConfig s = c.sites().get(i);
+            if (s == null || !s.acme()) {
+                continue;
+            }
+            if (c.dataDir() == null) {
+                error("sites[" + i + "].acme", "automatic certificates are kept in the data directory: set dataDir");
+            }
+            if (c.listeners().stream().noneMatch(l -> l != null && l.secure())) {
+                error("sites[" + i + "].acme", "no TLS listener to serve the certificate on (listeners[].tls)");
+            }
+            for (int h = 0; h < s.hosts().size(); h++) {
+                if (s.hosts().get(h).contains("*")) {
+                    error("sites[" + i + "].hosts[" + h + "]", "ACME certificates are issued for exact names (HTTP-01 cannot prove a wildcard)");
+                }
+            }
+        }
         incidents(c.incidents());
         alerts(c.alerts());
         if (c.dataDir() != null && c.dataDir().isBlank()) {
@@ -249,9 +266,9 @@ final class ConfigValidator {
         }
     }
 
-    private void tls(String p, TlsConfig t) {
-        if (t.certificates().isEmpty()) {
-            error(p + ".certificates", "expected at least one {cert: FILE, key: FILE} (PEM)");
+    private void tls(String p, TlsConfig t, boolean acme) {
+        if (t.certificates().isEmpty() && !acme) {
+            error(p + ".certificates", "expected at least one {cert: FILE, key: FILE} (PEM), or a site with acme: true");
         }
         for (int i = 0; i < t.certificates().size(); i++) {
             TlsConfig.CertificateConfig c = t.certificates().get(i);

@@ -18,10 +18,11 @@ import java.util.List;
  *                  ladder ({@code observe}, {@code limit}, {@code challenge}, {@code block}, {@code close},
  *                  {@code under-attack}) every automatic rule of this site is held at
  * @param https     redirect plain HTTP to HTTPS, and the {@code Strict-Transport-Security} header to send
+ * @param acme      obtain and renew this site's certificate automatically (for its exact host names) through ACME
  */
 public record SiteConfig(String name, List<String> hosts, List<String> upstreams, LimitsConfig limits,
                          List<RouteConfig> routes, Boolean underAttack, List<String> snapshot, MitigationStep pin,
-                         HttpsConfig https) {
+                         HttpsConfig https, Boolean acme) {
     public SiteConfig {
         snapshot = snapshot == null ? List.of() : List.copyOf(snapshot);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
@@ -29,11 +30,12 @@ public record SiteConfig(String name, List<String> hosts, List<String> upstreams
         routes = routes == null ? List.of() : List.copyOf(routes);
         underAttack = underAttack != null && underAttack;
         https = https == null ? HttpsConfig.NONE : https;
+        acme = acme != null && acme;
     }
 
     public SiteConfig(String name, List<String> hosts, List<String> upstreams, LimitsConfig limits,
                       List<RouteConfig> routes, Boolean underAttack, List<String> snapshot, MitigationStep pin) {
-        this(name, hosts, upstreams, limits, routes, underAttack, snapshot, pin, null);
+        this(name, hosts, upstreams, limits, routes, underAttack, snapshot, pin, null, null);
     }
 
     /** Whether the operator pinned this site's mitigation to one step ({@code null}: automatic). */
@@ -43,6 +45,6 @@ public record SiteConfig(String name, List<String> hosts, List<String> upstreams
 
     /** This site with the under-attack switch set to {@code on}. */
     public SiteConfig underAttack(boolean on) {
-        return new SiteConfig(name, hosts, upstreams, limits, routes, on, snapshot, pin, https);
+        return new SiteConfig(name, hosts, upstreams, limits, routes, on, snapshot, pin, https, acme);
     }
 }

@@ -30,15 +30,22 @@ public final class RefLedger {
     private final String[] method = new String[SLOTS];
     private final String[] target = new String[SLOTS];
     private final ClientAddress[] client = new ClientAddress[SLOTS];
+    private final io.rampart.traffic.ConnectionPrints[] prints = new io.rampart.traffic.ConnectionPrints[SLOTS];
 
     /** One request, as the admin API shows it. */
     public record Entry(String ref, String node, Instant at, String site, String client, String method, String target,
-                        int status, String verdict, String reason, String rule) {
+                        int status, String verdict, String reason, String rule, String ja4, String h2) {
     }
 
     /** Records a finished request. Allocation-free. */
     public void record(long ref, long epochMillis, int code, String siteName, Verdict v, Reason r, Rule matched,
                        ClientAddress from, String httpMethod, String requestTarget) {
+        record(ref, epochMillis, code, siteName, v, r, matched, from, httpMethod, requestTarget, io.rampart.traffic.ConnectionPrints.PLAIN);
+    }
+
+    /** As above, with the connection's TLS and HTTP/2 fingerprints. Allocation-free. */
+    public void record(long ref, long epochMillis, int code, String siteName, Verdict v, Reason r, Rule matched,
+                       ClientAddress from, String httpMethod, String requestTarget, io.rampart.traffic.ConnectionPrints connection) {
         int i = (int) (ref & MASK);
         refs[i] = 0;
         at[i] = epochMillis;
@@ -50,6 +57,7 @@ public final class RefLedger {
         method[i] = httpMethod;
         target[i] = requestTarget;
         client[i] = from;
+        prints[i] = connection;
         refs[i] = ref;
     }
 
@@ -57,7 +65,8 @@ public final class RefLedger {
     public Entry find(long ref) {
         int i = (int) (ref & MASK);
         Entry e = new Entry(RefIds.format(ref), nodeOf(ref), Instant.ofEpochMilli(at[i]), site[i], String.valueOf(client[i]),
-                method[i], target[i], status[i], VERDICTS[verdict[i]].label(), REASONS[reason[i]].id(), rule[i]);
+                method[i], target[i], status[i], VERDICTS[verdict[i]].label(), REASONS[reason[i]].id(), rule[i],
+                prints[i] == null ? "" : prints[i].ja4(), prints[i] == null ? "" : prints[i].h2());
         return refs[i] == ref ? e : null;
     }
 

@@ -271,6 +271,14 @@ final class FrontendHandler extends ChannelDuplexHandler {
         } else {
             ex.authority = req.headers().get(HttpHeaderNames.HOST);
         }
+        String acme = req.method() == HttpMethod.GET ? rt.acmeChallenges.answer(ex.target) : null;
+        if (acme != null) {
+            // the CA validating a certificate order: answered before any routing, limit or challenge
+            boolean keep = keepAfterOwnAnswer(false);
+            send(OwnAnswers.of(HttpResponseStatus.OK, "text/plain", acme.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    ex.refText(), keep), 200, keep);
+            return;
+        }
         site = rt.router.routeAuthority(ex.authority);
         if (site == null && ex.authority != null && SiteRouter.hostOf(ex.authority) == null) {
             protocolError(400);
@@ -1557,7 +1565,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     private void log(boolean rejected) {
         rt.refs.record(ex.ref, System.currentTimeMillis(), ex.status, site == null ? null : site.name(), decision.verdict(),
-                decision.reason(), decision.rule(), ex.client, ex.method, ex.target);
+                decision.reason(), decision.rule(), ex.client, ex.method, ex.target, prints);
         if (site != null) {
             site.recorder().responded(ex.bytesOut, standing.known(), rt.bulkResponseBytes, ex.client, ex.target, ex.status);
         }

@@ -73,10 +73,53 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         g.startSnapshots();
+        g.startAcme();
         if (rt.control != null) {
             rt.control.start();
         }
         return g;
+    }
+
+    private io.rampart.tls.AcmeManager acme;
+
+    /** Obtains and renews the certificates of sites marked {@code acme: true} (needs a data directory). */
+    private void startAcme() {
+        List<io.rampart.tls.AcmeManager.Site> wanted = new ArrayList<>();
+        for (SiteConfig sc : rt.config.sites()) {
+            if (sc.acme()) {
+                wanted.add(new io.rampart.tls.AcmeManager.Site(sc.name(), sc.hosts()));
+            }
+        }
+        if (wanted.isEmpty() || rt.config.dataDir() == null) {
+            return;
+        }
+        acme = new io.rampart.tls.AcmeManager(rt.config.acme(), java.nio.file.Path.of(rt.config.dataDir()), wanted,
+                rt.acmeChallenges, files -> {
+                    for (io.rampart.tls.TlsTerminator t : terminators) {
+                        if (t != null) {
+                            try {
+                                t.manage(files);
+                            } catch (IllegalArgumentException e) {
+                                LOG.error("ACME certificates not put in service: {}", e.getMessage());
+                            }
+                        }
+                    }
+                }, java.time.Clock.systemUTC());
+        acme.start();
+        for (io.rampart.tls.AcmeManager.Site site : wanted) {
+            rt.metrics.gauge("rampart.acme.certificate.expiry", "Seconds until the site's ACME certificate expires (-1: none yet)",
+                    site.name(), () -> acme.states().stream().filter(st -> st.site().equals(site.name())).findFirst()
+                            .map(st -> st.notAfter() == null ? -1 : java.time.Duration.between(java.time.Instant.now(), st.notAfter()).getSeconds())
+                            .orElse(-1L));
+            rt.metrics.gauge("rampart.acme.failures", "Failed ACME attempts in a row for the site (0: the last one worked)",
+                    site.name(), () -> acme.states().stream().filter(st -> st.site().equals(site.name())).findFirst()
+                            .map(io.rampart.tls.AcmeManager.State::failures).orElse(0));
+        }
+    }
+
+    /** The ACME manager, or null when no site asks for automatic certificates. */
+    public io.rampart.tls.AcmeManager acme() {
+        return acme;
     }
 
     /** Fetches every site's snapshot pages now and then every {@code shield.snapshotInterval}. */
@@ -319,6 +362,9 @@ public final class Gateway implements AutoCloseable {
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (acme != null) {
+            acme.close();
+        }
         if (rt.control != null) {
             rt.control.close();
         }

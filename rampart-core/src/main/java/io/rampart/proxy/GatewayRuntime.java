@@ -89,6 +89,8 @@ final class GatewayRuntime {
     final RefLedger refs;
     /** Open HTTP/2 streams per client (shared across reloads). */
     final StreamGate streams;
+    /** Pending ACME HTTP-01 answers (shared across reloads). */
+    final io.rampart.tls.AcmeChallenges acmeChallenges;
     /** Allow and deny lists: the configuration's plus run-time entries. */
     final AccessLists lists;
     final GcraTable limiterTable;
@@ -118,6 +120,7 @@ final class GatewayRuntime {
         this.inFlight = previous == null ? new AtomicInteger() : previous.inFlight;
         this.refs = previous == null ? new RefLedger() : previous.refs;
         this.streams = previous == null ? new StreamGate() : previous.streams;
+        this.acmeChallenges = previous == null ? new io.rampart.tls.AcmeChallenges() : previous.acmeChallenges;
         this.lists = previous == null ? new AccessLists(config.allow(), config.deny()) : previous.lists;
         this.trustedProxies = IpSet.parse(config.trustedProxies());
         this.limiterTable = previous == null ? new GcraTable(config.limiter().tableSize()) : previous.limiterTable;

@@ -32,6 +32,8 @@ final class Reloads {
         same(out, "detection", running.detection(), next.detection());
         same(out, "incidents", running.incidents(), next.incidents());
         same(out, "alerts", running.alerts(), next.alerts());
+        same(out, "acme", running.acme(), next.acme());
+        same(out, "sites[].acme", acmeSites(running.sites()), acmeSites(next.sites()));
         same(out, "sites (names and order)", names(running.sites()), names(next.sites()));
         return out;
     }
@@ -44,6 +46,16 @@ final class Reloads {
                     ? " tls engine=" + l.tls().engine() + " protocols=" + l.tls().protocols() + " h2=" + l.tls().http2() : ""));
         }
         return out;
+    }
+
+    private static List<String> acmeSites(List<SiteConfig> sites) {
+        List<String> n = new ArrayList<>();
+        for (SiteConfig s : sites) {
+            if (s.acme()) {
+                n.add(s.name() + "=" + s.hosts());
+            }
+        }
+        return n;
     }
 
     private static List<String> names(List<SiteConfig> sites) {

@@ -44,7 +44,29 @@ public final class TlsTerminator {
                 throw new IllegalArgumentException(listener + ".tls.certificates[" + i + "]: " + e.getMessage(), e);
             }
         }
+        certs.addAll(managed);
+        if (certs.isEmpty()) {
+            certs.add(Placeholder.certificate(c, provider)); // ACME has not delivered yet: handshakes get a self-signed stand-in
+        }
         return new CertificateSet(certs);
+    }
+
+    /** Certificates obtained through ACME (replacing the previous ones), served after the configured ones. */
+    private volatile List<ServerCertificate> managed = List.of();
+
+    /**
+     * Serves these ACME-managed certificates ({cert, key} files) alongside the configured ones.
+     *
+     * @throws IllegalArgumentException when one cannot be loaded; the certificates in service stay
+     */
+    public synchronized void manage(List<java.nio.file.Path[]> files) {
+        List<ServerCertificate> loaded = new ArrayList<>();
+        for (java.nio.file.Path[] f : files) {
+            loaded.add(CertificateLoader.load(new TlsConfig.CertificateConfig(f[0].toString(), f[1].toString()), config, provider));
+        }
+        managed = List.copyOf(loaded);
+        set = load(config);
+        LOG.info("TLS certificates on {} now: {}", listener, describe(set));
     }
 
     /**

@@ -1,0 +1,99 @@
+package io.rampart.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rampart.testing.AlertReceivers;
+import io.rampart.testing.GatewayFixture;
+import io.rampart.testing.TestCertificates;
+import io.rampart.testing.TestOrigin;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Automatic certificates against a real ACME server: Debian's pebble (Let's Encrypt's test CA)
+ * and pebble-challtestsrv (its DNS, answering 127.0.0.1 for every name), started here on loopback.
+ * A site marked {@code acme: true} on a TLS listener with no certificate gets one: pebble
+ * validates HTTP-01 against Rampart's plain listener, Rampart installs the chain, and openssl
+ * s_client accepts it with pebble's root.
+ */
+class AcmeTest {
+    @TempDir
+    Path dir;
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+    }
+
+    private Process start(Path log, String... cmd) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
+        pb.environment().put("PEBBLE_WFE_NONCEREJECT", "0");
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private static void awaitPort(int port) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void aSiteMarkedAcme_getsACertificateFromPebble_thatOpensslAccepts() throws Exception {
+        TestCertificates certs = new TestCertificates(dir);
+        Path[] api = certs.leaf("pebble-api", true, "localhost");
+        int acmePort = AlertReceivers.freePort();
+        int mgmtPort = AlertReceivers.freePort();
+        int dnsPort = AlertReceivers.freePort();
+        int httpPort = AlertReceivers.freePort();
+        int tlsPort = AlertReceivers.freePort();
+        start(dir.resolve("challtestsrv.log"), "pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
+                "-dns01", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "",
+                "-management", "127.0.0.1:" + AlertReceivers.freePort());
+        Path config = dir.resolve("pebble.json");
+        Files.writeString(config, "{\"pebble\": {\"listenAddress\": \"127.0.0.1:" + acmePort + "\", \"managementListenAddress\": \"127.0.0.1:"
+                + mgmtPort + "\", \"certificate\": \"" + api[0] + "\", \"privateKey\": \"" + api[1] + "\", \"httpPort\": " + httpPort
+                + ", \"tlsPort\": " + AlertReceivers.freePort() + ", \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false}}");
+        start(dir.resolve("pebble.log"), "pebble", "-config", config.toString(), "-dnsserver", "127.0.0.1:" + dnsPort);
+        awaitPort(acmePort);
+        try (TestOrigin origin = new TestOrigin();
+             GatewayFixture gw = GatewayFixture.start("listeners:\n  - address: 127.0.0.1:" + httpPort + "\n  - address: 127.0.0.1:" + tlsPort
+                     + "\n    tls: {}\n"
+                     + "dataDir: " + dir.resolve("data") + "\n"
+                     + "acme: {directory: 'https://localhost:" + acmePort + "/dir', caCertificate: " + certs.caCert + ", email: ops@shop.example, retry: 2s}\n"
+                     + "sites:\n  - {name: shop, hosts: [shop.example], upstreams: [ORIGIN], acme: true}\n", origin.url())) {
+            Path issued = dir.resolve("data").resolve("acme").resolve("shop.pem");
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> Files.exists(issued));
+            assertThat(Files.readString(issued)).contains("BEGIN CERTIFICATE");
+            assertThat(gw.gateway.acme().states().get(0).notAfter()).isNotNull();
+            TestCertificates.Result root = TestCertificates.run(dir, "curl", "-s", "--cacert", certs.caCert.toString(),
+                    "https://localhost:" + mgmtPort + "/roots/0", "-o", dir.resolve("pebble-root.pem").toString());
+            assertThat(root.exit()).as(root.out()).isZero();
+            TestCertificates.Result verify = TestCertificates.run(dir, "bash", "-c", "openssl s_client -connect 127.0.0.1:" + tlsPort
+                    + " -servername shop.example -CAfile " + dir.resolve("pebble-root.pem") + " -verify_return_error </dev/null 2>&1");
+            assertThat(verify.out()).as(verify.out()).contains("Verify return code: 0 (ok)").contains("shop.example");
+            TestCertificates.Result page = TestCertificates.run(dir, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                    "--cacert", dir.resolve("pebble-root.pem").toString(), "--resolve", "shop.example:" + tlsPort + ":127.0.0.1",
+                    "https://shop.example:" + tlsPort + "/echo");
+            assertThat(page.out()).isEqualTo("200");
+        }
+    }
+}
