@@ -305,17 +305,21 @@ class ControlPlaneTest {
         assertThat(site().signals()).contains("still learning");
     }
 
-    @Test
-    void originStrainedUnderAnAttackWithNoUsableSignature_widensToChallengingEveryUnknownClient() throws Exception {
-        plane("widenAfter: 3s\nstepDownAfter: 3s\nrecoverFor: 2s");
-        normalSeconds(15);
+    /** The origin saturated; readers' own traffic at 20x plus a few novel bots: an attack, but no rule cheap enough for all of it. */
+    private void strainedAttackSeconds(int n) {
         saturated.set(true);
-        for (int s = 0; s < 6; s++) {
-            // readers' own traffic at 20x, plus a few novel bots: an attack, but no rule cheap enough for all of it
+        for (int s = 0; s < n; s++) {
             traffic.crowdSecond(recorder, 800, s);
             traffic.floodSecond(recorder, 400, false);
             tick();
         }
+    }
+
+    @Test
+    void originStrainedUnderAnAttackWithNoUsableSignature_widensToChallengingEveryUnknownClient() throws Exception {
+        plane("widenAfter: 3s\nstepDownAfter: 3s\nrecoverFor: 2s");
+        normalSeconds(15);
+        strainedAttackSeconds(6);
         assertThat(site().state()).isEqualTo("attack");
         assertThat(policy().challengeUnknown()).as(site().events().toString()).isTrue();
         saturated.set(false);
@@ -330,12 +334,7 @@ class ControlPlaneTest {
     void inShadowMode_wideningIsReportedButNotEnforced() throws Exception {
         plane("widenAfter: 3s\nshadow: true");
         normalSeconds(15);
-        saturated.set(true);
-        for (int s = 0; s < 6; s++) {
-            traffic.crowdSecond(recorder, 800, s);
-            traffic.floodSecond(recorder, 400, false);
-            tick();
-        }
+        strainedAttackSeconds(6);
         assertThat(site().widened()).isTrue();
         assertThat(site().events()).anyMatch(e -> e.contains("protection widened") && e.contains("(shadow: not enforced)"));
         assertThat(policy().challengeUnknown()).as("shadow: nothing enforced").isFalse();
