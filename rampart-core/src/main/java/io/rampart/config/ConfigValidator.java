@@ -71,10 +71,14 @@ final class ConfigValidator {
         shield(c.shield());
         detection(c.detection());
         Http2Config h2 = c.http2();
-        range("http2.maxConcurrentStreams", h2.maxConcurrentStreams(), 1, 10_000);
-        range("http2.maxStreamsPerClient", h2.maxStreamsPerClient(), 1, 1_000_000);
-        range("http2.maxResets", h2.maxResets(), 1, 100_000);
+        count("http2.maxConcurrentStreams", h2.maxConcurrentStreams(), 1, 10_000);
+        count("http2.maxStreamsPerClient", h2.maxStreamsPerClient(), 1, 1_000_000);
+        count("http2.maxResets", h2.maxResets(), 1, 100_000);
         between("http2.resetWindow", h2.resetWindow(), Duration.ofSeconds(1), Duration.ofHours(1));
+        boolean anyAcme = c.sites().stream().anyMatch(s -> s != null && s.acme());
+        if (anyAcme) {
+            acme(c.acme());
+        }
         for (int i = 0; i < c.sites().size(); i++) {
             SiteConfig s = c.sites().get(i);
             if (s == null || !s.acme()) {
@@ -292,6 +296,20 @@ final class ConfigValidator {
         }
     }
 
+    private void acme(AcmeConfig a) {
+        if (!(a.directory().startsWith("https://") || a.directory().startsWith("http://"))) {
+            error("acme.directory", "expected the ACME directory's https:// address, got '" + a.directory() + "'");
+        }
+        if (a.caCertificate() != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(a.caCertificate()))) {
+            error("acme.caCertificate", "cannot read '" + a.caCertificate() + "'");
+        }
+        if (a.email() != null && !a.email().contains("@")) {
+            error("acme.email", "expected an email address, got '" + a.email() + "'");
+        }
+        between("acme.renewBefore", a.renewBefore(), Duration.ofDays(1), Duration.ofDays(60));
+        between("acme.retry", a.retry(), Duration.ofSeconds(1), Duration.ofDays(1));
+    }
+
     private void incidents(IncidentsConfig i) {
         between("incidents.closeAfter", i.closeAfter(), Duration.ZERO, Duration.ofDays(7));
         between("incidents.retention", i.retention(), Duration.ofDays(1), Duration.ofDays(36500));
@@ -348,7 +366,7 @@ final class ConfigValidator {
                 error("alerts.email.passwordEnv", "a password needs alerts.email.username");
             }
         }
-        range("alerts.maxAttempts", a.maxAttempts(), 1, 100);
+        count("alerts.maxAttempts", a.maxAttempts(), 1, 100);
         between("alerts.firstRetry", a.firstRetry(), Duration.ofMillis(10), Duration.ofMinutes(10));
     }
 
@@ -496,6 +514,14 @@ final class ConfigValidator {
         }
     }
 
+    /** A count (streams, attempts): plain numbers in the message, and negative values are an error like any other. */
+    private void count(String p, long v, long min, long max) {
+        if (v < min || v > max) {
+            error(p, "expected " + min + " to " + max + ", got " + v);
+        }
+    }
+
+    /** A size: values shown as sizes ({@code 16KB}). */
     private void range(String p, long v, long min, long max) {
         if (v < min || v > max) {
             error(p, "expected from " + ByteSize.ofBytes(min) + " to " + ByteSize.ofBytes(max) + ", got " + ByteSize.ofBytes(v));

@@ -73,7 +73,7 @@ final class Incident {
     boolean bulkTruncated;
     final List<IncidentRecord.TimelineEntry> timeline = new ArrayList<>();
     int timelineDropped;
-    long bulkThreshold;
+    final long bulkThreshold;
 
     /** What normal looked like before the incident (null fields: not known yet). */
     record Before(Double requestsPerSecond, Double knownErrorRate, Double knownLatencyMs, Double anonymousBytesPerSecond) {

@@ -107,7 +107,7 @@ public final class Gateway implements AutoCloseable {
                 }, java.time.Clock.systemUTC());
         acme.start();
         for (io.rampart.tls.AcmeManager.Site site : wanted) {
-            rt.metrics.gauge("rampart.acme.certificate.expiry", "Seconds until the site's ACME certificate expires (-1: none yet)",
+            rt.metrics.gauge("rampart.acme.certificate.expiry.seconds", "Seconds until the site's ACME certificate expires (-1: none yet)",
                     site.name(), () -> acme.states().stream().filter(st -> st.site().equals(site.name())).findFirst()
                             .map(st -> st.notAfter() == null ? -1 : java.time.Duration.between(java.time.Instant.now(), st.notAfter()).getSeconds())
                             .orElse(-1L));

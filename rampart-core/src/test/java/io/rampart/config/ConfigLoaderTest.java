@@ -212,6 +212,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tlsHttp2AndAcmeMistakes_areNamedPrecisely() {
+        ConfigException e = errorsOf("""
+                listeners:
+                  - address: 127.0.0.1:8443
+                    tls: {}
+                http2: {maxConcurrentStreams: 0, maxStreamsPerClient: -1, maxResets: 0, resetWindow: 0s}
+                acme: {directory: 'ftp://ca', caCertificate: /no/such/ca.pem, email: nobody, renewBefore: 90d, retry: 0s}
+                sites:
+                  - {name: a, hosts: ['*.example.org'], upstreams: ['http://127.0.0.1:1'], acme: true}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactlyInAnyOrder(
+                "http2.maxConcurrentStreams", "http2.maxStreamsPerClient", "http2.maxResets", "http2.resetWindow",
+                "acme.directory", "acme.caCertificate", "acme.email", "acme.renewBefore", "acme.retry",
+                "sites[0].acme", "sites[0].hosts[0]");
+        assertThat(e.getMessage()).contains("set dataDir").contains("HTTP-01 cannot prove a wildcard")
+                .contains("http2.maxStreamsPerClient: expected 1 to 1000000, got -1");
+        e = errorsOf("""
+                listeners:
+                  - address: 127.0.0.1:8443
+                    tls: {}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactly("listeners[0].tls.certificates");
+        e = errorsOf("""
+                dataDir: /tmp/x
+                sites:
+                  - {name: a, hosts: [a.example.org], upstreams: ['http://127.0.0.1:1'], acme: true}
+                """);
+        assertThat(e.getMessage()).contains("sites[0].acme: no TLS listener");
+    }
+
+    @Test
     void dataDir_isWhereDetectionKeepsItsStateUnlessStateDirSaysOtherwise() throws Exception {
         RampartConfig c = new ConfigLoader().parse("""
                 dataDir: /var/lib/rampart

@@ -84,6 +84,8 @@ class AcmeTest {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> Files.exists(issued));
             assertThat(Files.readString(issued)).contains("BEGIN CERTIFICATE");
             assertThat(gw.gateway.acme().states().get(0).notAfter()).isNotNull();
+            assertThat(gw.gateway.metrics().scrape()).containsPattern("rampart_acme_certificate_expiry_seconds\\{site=\"shop\"} [1-9]")
+                    .contains("rampart_acme_failures{site=\"shop\"} 0.0");
             TestCertificates.Result root = TestCertificates.run(dir, "curl", "-s", "--cacert", certs.caCert.toString(),
                     "https://localhost:" + mgmtPort + "/roots/0", "-o", dir.resolve("pebble-root.pem").toString());
             assertThat(root.exit()).as(root.out()).isZero();
