@@ -13,10 +13,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
     private final String node;
     private final Map<String, SiteBook> sites = new LinkedHashMap<>();
     private final ExecutorService writer;
+    private final Map<String, IncidentRecord> unsaved = new ConcurrentHashMap<>();
 
     /** One site's incident state and what normal looked like there. */
     private static final class SiteBook {
@@ -332,17 +335,24 @@ public final class Incidents implements ControlListener, AutoCloseable {
                 return Optional.of(b.open.toRecord());
             }
         }
-        return store.find(id);
+        IncidentRecord pending = unsaved.get(id);
+        return pending != null ? Optional.of(pending) : store.find(id);
     }
 
-    /** The most recent incidents first (open ones with their live figures). */
+    /** The most recent incidents first (open ones with their live figures, unsaved ones as they stand). */
     public synchronized List<IncidentRecord> list(int limit) {
-        List<IncidentRecord> out = new ArrayList<>();
+        Map<String, IncidentRecord> newest = new LinkedHashMap<>();
         for (IncidentRecord r : store.list(limit)) {
+            newest.put(r.id(), r);
+        }
+        newest.putAll(unsaved);
+        List<IncidentRecord> out = new ArrayList<>();
+        for (IncidentRecord r : newest.values()) {
             Optional<IncidentRecord> live = r.open() ? openRecord(r.id()) : Optional.empty();
             out.add(live.orElse(r));
         }
-        return out;
+        out.sort(Comparator.comparing(IncidentRecord::openedAt).reversed());
+        return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
     }
 
     private Optional<IncidentRecord> openRecord(String id) {
@@ -398,7 +408,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
         i.note(at, "incident", text);
         b.open = null;
         IncidentRecord r = i.toRecord();
-        writer.execute(() -> save(r));
+        persist(r);
         LOG.info("incident {} on site {} closed ({})", i.id, b.name, text);
         alert(Alert.Kind.CLOSED, r, text);
         return r;
@@ -425,6 +435,15 @@ public final class Incidents implements ControlListener, AutoCloseable {
         b.lastSavedMillis = millis;
         b.dirty = false;
         IncidentRecord r = b.open.toRecord();
+        persist(r);
+    }
+
+    /**
+     * Hands a record to the writer thread. Until it is in the store it is kept in {@link #unsaved},
+     * so a reader never sees an older stored version of an incident just closed or noted.
+     */
+    private void persist(IncidentRecord r) {
+        unsaved.put(r.id(), r);
         writer.execute(() -> save(r));
     }
 
@@ -433,6 +452,8 @@ public final class Incidents implements ControlListener, AutoCloseable {
             store.save(r);
         } catch (RuntimeException e) {
             LOG.error("could not save incident {}: {}", r.id(), e.getMessage());
+        } finally {
+            unsaved.remove(r.id(), r);
         }
     }
 
@@ -457,7 +478,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
             }
         }
         for (IncidentRecord r : open) {
-            writer.execute(() -> save(r));
+            persist(r);
         }
         flush();
         writer.shutdown();

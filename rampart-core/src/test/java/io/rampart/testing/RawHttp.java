@@ -155,6 +155,20 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * True when a client at {@code sourceAddress} sending one GET is turned away at the connection:
+     * reset while connecting or sending, or closed within {@code millis} without a response. A
+     * gateway that closes at accept may reset before the client's connect call even returns.
+     */
+    public static boolean turnedAway(String sourceAddress, int port, long millis) throws IOException {
+        try (RawHttp c = new RawHttp(sourceAddress, port)) {
+            c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+            return c.closedWithin(millis);
+        } catch (SocketException reset) {
+            return true;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
