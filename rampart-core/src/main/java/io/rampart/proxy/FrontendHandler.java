@@ -5,6 +5,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -1501,6 +1502,9 @@ final class FrontendHandler extends ChannelDuplexHandler {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("ex.client connection from {} failed: {}", peer, cause.toString());
+        if (cause instanceof Http2Exception) {
+            return; // an HTTP/2 stream error: the multiplexer resets the stream with the error's code and closes this channel
+        }
         closeNow();
     }
 

@@ -20,8 +20,10 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.rampart.config.Http2Config;
@@ -70,6 +72,7 @@ final class Http2Front {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
                 .validateHeaders(true)
+                .validateRequiredPseudoHeaders(true)
                 .decoderEnforceMaxRstFramesPerWindow(c.maxResets(), windowSeconds)
                 .encoderEnforceMaxRstFramesPerWindow(c.maxResets(), windowSeconds)
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
@@ -82,13 +85,16 @@ final class Http2Front {
         codec.connection().addListener(new Http2ConnectionAdapter() {
             @Override
             public void onGoAwaySent(int lastStreamId, long errorCode, io.netty.buffer.ByteBuf debugData) {
-                if (errorCode != Http2Error.NO_ERROR.code()) {
-                    Http2Error e = Http2Error.valueOf(errorCode);
-                    abuse.charge(e == null ? "error_" + errorCode : e.name().toLowerCase(java.util.Locale.ROOT));
+                // ENHANCE_YOUR_CALM is the codec's answer to load (rapid reset, MadeYouReset, CONTINUATION
+                // and empty-DATA floods, queued control frames); other errors are malformed input,
+                // answered by closing the connection without counting the client as an attacker
+                if (errorCode == Http2Error.ENHANCE_YOUR_CALM.code()) {
+                    abuse.charge("enhance_your_calm");
                 }
             }
         });
         ch.pipeline().addLast("h2-prints", h2prints);
+        ch.pipeline().addLast("h2-order", new StreamOrderGuard());
         ch.pipeline().addLast("h2", codec);
         ch.pipeline().addLast("h2-abuse", abuse);
         ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
@@ -200,12 +206,31 @@ final class Http2Front {
             }
         }
 
+        /**
+         * A HEADERS frame on a stream the client already ended is a stream error of type
+         * STREAM_CLOSED (RFC 9113 §5.1, half-closed (remote)); Netty counts the first HEADERS of a
+         * stream opened with END_STREAM twice and reports "too many headers" as PROTOCOL_ERROR.
+         */
+        static Http2FrameStreamException onEndedStream(Http2FrameStreamException e) {
+            if (e.error() == Http2Error.PROTOCOL_ERROR && e.stream().state() == Http2Stream.State.HALF_CLOSED_REMOTE
+                    && e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("too many headers")) {
+                return new Http2FrameStreamException(e.stream(), Http2Error.STREAM_CLOSED, e.getCause());
+            }
+            return e;
+        }
+
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Http2Exception e = cause instanceof Http2Exception ? (Http2Exception) cause
                     : cause.getCause() instanceof Http2Exception ? (Http2Exception) cause.getCause() : null;
+            if (cause instanceof Http2FrameStreamException) {
+                // a stream error on a live stream: the multiplexer resets that stream with the error's
+                // own code (PROTOCOL_ERROR, STREAM_CLOSED, FLOW_CONTROL_ERROR...) and closes its channel
+                ctx.fireExceptionCaught(onEndedStream((Http2FrameStreamException) cause));
+                return;
+            }
             if (e != null) {
-                return; // the codec answers it (GOAWAY with the error's code, or RST_STREAM) once this returns
+                return; // a connection error: the codec has sent GOAWAY with the error's code and closes
             }
             ctx.close();
         }

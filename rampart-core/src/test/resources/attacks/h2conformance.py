@@ -1,0 +1,713 @@
+#!/usr/bin/python3
+"""HTTP/2 conformance cases in the manner of h2spec, against a server on loopback, for Rampart's tests.
+
+Usage: h2conformance.py HOST PORT [CASE ...]
+Prints one JSON line per case: {"case", "section", "ok", "got"}. A case sends raw frames built
+by hand (hyperframe and hpack only where they allow the malformed input) and checks the answer
+RFC 9113 and RFC 7541 require:
+
+  connection error X  -> GOAWAY with X, or the connection closed
+  stream error X      -> RST_STREAM with X on that stream, or a connection error X
+  ignored             -> the connection still answers a PING
+  answered            -> a HEADERS frame comes back on the stream
+
+Each case uses its own connection, so one case's error cannot fail the next. Sends only to
+127.0.0.0/8; every wait is bounded.
+"""
+import json
+import socket
+import struct
+import sys
+import time
+
+from hpack import Encoder
+
+PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PUSH_PROMISE, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = range(10)
+END_STREAM, ACK, END_HEADERS, PADDED, PRIORITY_FLAG = 0x1, 0x1, 0x4, 0x8, 0x20
+ERRORS = {0: "NO_ERROR", 1: "PROTOCOL_ERROR", 2: "INTERNAL_ERROR", 3: "FLOW_CONTROL_ERROR", 4: "SETTINGS_TIMEOUT",
+          5: "STREAM_CLOSED", 6: "FRAME_SIZE_ERROR", 7: "REFUSED_STREAM", 8: "CANCEL", 9: "COMPRESSION_ERROR",
+          10: "CONNECT_ERROR", 11: "ENHANCE_YOUR_CALM", 12: "INADEQUATE_SECURITY", 13: "HTTP_1_1_REQUIRED"}
+WAIT = 2.0
+
+
+def frame(kind, flags, stream, payload=b""):
+    return struct.pack(">I", len(payload))[1:] + bytes([kind, flags]) + struct.pack(">I", stream) + payload
+
+
+def settings(*pairs, ack=False):
+    return frame(SETTINGS, ACK if ack else 0, 0, b"".join(struct.pack(">HI", k, v) for k, v in pairs))
+
+
+class Conn:
+    def __init__(self, host, port, preface=True):
+        self.s = socket.create_connection((host, port), timeout=5)
+        self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.enc = Encoder()
+        self.buf = b""
+        self.frames = []
+        self.closed = False
+        if preface:
+            self.send(PREFACE + settings())
+            self.until(lambda f: f[0] == SETTINGS and not f[1] & ACK, WAIT)
+
+    def send(self, *chunks):
+        try:
+            self.s.sendall(b"".join(chunks))
+        except OSError:
+            self.closed = True
+
+    def block(self, path="/echo", method="GET", extra=(), pseudo=None):
+        fields = pseudo if pseudo is not None else [(":method", method), (":scheme", "http"),
+                                                    (":authority", "conformance.example"), (":path", path)]
+        return self.enc.encode(list(fields) + list(extra))
+
+    def headers(self, stream, flags=END_HEADERS | END_STREAM, **kw):
+        return frame(HEADERS, flags, stream, self.block(**kw))
+
+    def read_frames(self, seconds):
+        end = time.time() + seconds
+        self.s.settimeout(0.05)
+        while time.time() < end and not self.closed:
+            try:
+                data = self.s.recv(65536)
+            except socket.timeout:
+                return
+            except OSError:
+                self.closed = True
+                return
+            if not data:
+                self.closed = True
+                return
+            self.buf += data
+            while len(self.buf) >= 9:
+                length = int.from_bytes(self.buf[:3], "big")
+                if len(self.buf) < 9 + length:
+                    break
+                kind, flags = self.buf[3], self.buf[4]
+                stream = int.from_bytes(self.buf[5:9], "big") & 0x7FFFFFFF
+                payload = self.buf[9:9 + length]
+                self.buf = self.buf[9 + length:]
+                self.frames.append((kind, flags, stream, payload))
+                if kind == SETTINGS and not flags & ACK:
+                    self.send(settings(ack=True))
+
+    def until(self, predicate, seconds):
+        """Waits for a frame matching predicate (or a close); returns it, or None."""
+        end = time.time() + seconds
+        seen = 0
+        while time.time() < end:
+            while seen < len(self.frames):
+                f = self.frames[seen]
+                seen += 1
+                if predicate(f):
+                    return f
+            if self.closed:
+                return None
+            self.read_frames(0.1)
+        return None
+
+    def goaway(self):
+        for f in self.frames:
+            if f[0] == GOAWAY and len(f[3]) >= 8:
+                code = ERRORS.get(int.from_bytes(f[3][4:8], "big"), "?")
+                if code != "NO_ERROR":
+                    return code
+        return None
+
+    def reset(self, stream):
+        for f in self.frames:
+            if f[0] == RST_STREAM and f[2] == stream and len(f[3]) == 4:
+                return ERRORS.get(int.from_bytes(f[3], "big"), "?")
+        return None
+
+
+def connection_error(c, *codes):
+    c.until(lambda f: f[0] == GOAWAY and f[3][4:8] != b"\0\0\0\0", WAIT)
+    got = c.goaway()
+    if got in codes:
+        return True, "GOAWAY " + got
+    if got is None and c.closed:
+        return True, "closed"
+    if got is None:
+        c.until(lambda f: False, 0.5)
+        if c.closed:
+            return True, "closed"
+    return False, "GOAWAY " + str(got) if got else "nothing"
+
+
+def stream_error(c, stream, *codes):
+    c.until(lambda f: (f[0] == RST_STREAM and f[2] == stream) or (f[0] == GOAWAY and f[3][4:8] != b"\0\0\0\0"), WAIT)
+    got = c.reset(stream)
+    if got in codes:
+        return True, "RST_STREAM " + got
+    if got is not None:
+        return False, "RST_STREAM " + got
+    return connection_error(c, *codes)
+
+
+def ignored(c):
+    c.send(frame(PING, 0, 0, b"h2-check"))
+    f = c.until(lambda f: f[0] == PING and f[1] & ACK and f[3] == b"h2-check", WAIT)
+    if f is not None:
+        return True, "PING answered"
+    return False, "GOAWAY " + str(c.goaway()) if c.goaway() else ("closed" if c.closed else "no PING ACK")
+
+
+def answered(c, stream):
+    f = c.until(lambda f: (f[0] == HEADERS and f[2] == stream) or (f[0] == GOAWAY) or (f[0] == RST_STREAM and f[2] == stream), WAIT)
+    if f is not None and f[0] == HEADERS:
+        return True, "HEADERS"
+    if f is not None and f[0] == RST_STREAM:
+        return False, "RST_STREAM " + str(c.reset(stream))
+    return False, "GOAWAY " + str(c.goaway()) if c.goaway() else ("closed" if c.closed else "no response")
+
+
+CASES = []
+
+
+def case(section, name):
+    def register(fn):
+        CASES.append((section, name, fn))
+        return fn
+    return register
+
+
+# --- 3.4 / 4 Frames ------------------------------------------------------------------------------
+
+@case("3.4", "invalid connection preface")
+def _(c):
+    c.send(b"PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n" + settings())
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("4.1", "frame of unknown type is ignored")
+def _(c):
+    c.send(frame(0x16, 0, 0, b"\0" * 8))
+    return ignored(c)
+
+
+@case("4.1", "undefined flags on PING are ignored")
+def _(c):
+    c.send(frame(PING, 0x16, 0, b"\0" * 8))
+    return ignored(c)
+
+
+@case("4.1", "reserved bit in the stream id is ignored")
+def _(c):
+    c.send(frame(PING, 0, 0x80000000, b"\0" * 8))
+    return ignored(c)
+
+
+@case("4.2", "DATA larger than SETTINGS_MAX_FRAME_SIZE")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(DATA, END_STREAM, 1, b"x" * 16385))
+    return stream_error(c, 1, "FRAME_SIZE_ERROR")
+
+
+@case("4.2", "HEADERS larger than SETTINGS_MAX_FRAME_SIZE")
+def _(c):
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block(extra=[("x-big", "y" * 20000)])))
+    return connection_error(c, "FRAME_SIZE_ERROR")
+
+
+@case("4.3", "invalid header block fragment")
+def _(c):
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, b"\x00\x00\x00\x00\x00"))
+    return connection_error(c, "COMPRESSION_ERROR")
+
+
+@case("4.3", "PRIORITY between HEADERS and CONTINUATION")
+def _(c):
+    block = c.block()
+    c.send(frame(HEADERS, END_STREAM, 1, block[:2]), frame(PRIORITY, 0, 1, b"\0\0\0\0\x0f"),
+           frame(CONTINUATION, END_HEADERS, 1, block[2:]))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+# --- 5.1 Stream states ---------------------------------------------------------------------------
+
+@case("5.1", "DATA on an idle stream")
+def _(c):
+    c.send(frame(DATA, END_STREAM, 1, b"x"))
+    return connection_error(c, "PROTOCOL_ERROR", "STREAM_CLOSED")
+
+
+@case("5.1", "RST_STREAM on an idle stream")
+def _(c):
+    c.send(frame(RST_STREAM, 0, 1, b"\0\0\0\x08"))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("5.1", "WINDOW_UPDATE on an idle stream")
+def _(c):
+    c.send(frame(WINDOW_UPDATE, 0, 1, b"\0\0\0\x64"))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("5.1", "CONTINUATION on an idle stream")
+def _(c):
+    c.send(frame(CONTINUATION, END_HEADERS, 1, c.block()))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("5.1", "DATA on a half-closed (remote) stream")
+def _(c):
+    c.send(c.headers(1, path="/slow?ms=500"), frame(DATA, END_STREAM, 1, b"x"))
+    return stream_error(c, 1, "STREAM_CLOSED")
+
+
+@case("5.1", "HEADERS on a half-closed (remote) stream")
+def _(c):
+    c.send(c.headers(1, path="/slow?ms=500"), c.headers(1))
+    return stream_error(c, 1, "STREAM_CLOSED")
+
+
+@case("5.1", "DATA on a stream closed by RST_STREAM")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(RST_STREAM, 0, 1, b"\0\0\0\x08"),
+           frame(DATA, END_STREAM, 1, b"x"))
+    return stream_error(c, 1, "STREAM_CLOSED")
+
+
+@case("5.1.1", "even-numbered stream id from the client")
+def _(c):
+    c.send(c.headers(2))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("5.1.1", "stream id lower than one already used")
+def _(c):
+    c.send(c.headers(5))
+    answered(c, 5)
+    c.send(c.headers(3))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("5.1.2", "more streams than SETTINGS_MAX_CONCURRENT_STREAMS")
+def _(c):
+    limit = None
+    for f in c.frames:
+        if f[0] == SETTINGS and not f[1] & ACK:
+            for i in range(0, len(f[3]), 6):
+                k, v = struct.unpack(">HI", f[3][i:i + 6])
+                if k == 3:
+                    limit = v
+    if limit is None or limit > 1000:
+        return True, "no limit advertised"
+    chunks = [c.headers(1 + 2 * i, flags=END_HEADERS, method="POST", path="/upload") for i in range(limit + 1)]
+    c.send(*chunks)
+    last = 1 + 2 * limit
+    return stream_error(c, last, "PROTOCOL_ERROR", "REFUSED_STREAM")
+
+
+@case("5.3.1", "stream depending on itself (HEADERS)")
+def _(c):
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM | PRIORITY_FLAG, 1, b"\0\0\0\x01\x0f" + c.block()))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("5.3.1", "stream depending on itself (PRIORITY)")
+def _(c):
+    c.send(frame(PRIORITY, 0, 1, b"\0\0\0\x01\x0f"))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("5.5", "unknown extension frame inside a header block")
+def _(c):
+    block = c.block()
+    c.send(frame(HEADERS, END_STREAM, 1, block[:2]), frame(0x16, 0, 1, b"\0" * 8),
+           frame(CONTINUATION, END_HEADERS, 1, block[2:]))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+# --- 6 Frame definitions -------------------------------------------------------------------------
+
+@case("6.1", "DATA on stream 0")
+def _(c):
+    c.send(frame(DATA, END_STREAM, 0, b"x"))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.1", "DATA with padding longer than the payload")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(DATA, END_STREAM | PADDED, 1, b"\x06xyz"))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.2", "HEADERS on stream 0")
+def _(c):
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 0, c.block()))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.2", "HEADERS with padding longer than the payload")
+def _(c):
+    block = c.block()
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM | PADDED, 1, bytes([len(block) + 1]) + block))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.2", "HEADERS without END_HEADERS followed by another frame")
+def _(c):
+    block = c.block()
+    c.send(frame(HEADERS, END_STREAM, 1, block), frame(DATA, END_STREAM, 1, b"x"))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.3", "PRIORITY on stream 0")
+def _(c):
+    c.send(frame(PRIORITY, 0, 0, b"\0\0\0\x01\x0f"))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.3", "PRIORITY of the wrong length")
+def _(c):
+    c.send(frame(PRIORITY, 0, 1, b"\0\0\0\x03\x0f\x00"))
+    return stream_error(c, 1, "FRAME_SIZE_ERROR")
+
+
+@case("6.4", "RST_STREAM on stream 0")
+def _(c):
+    c.send(frame(RST_STREAM, 0, 0, b"\0\0\0\x08"))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.4", "RST_STREAM of the wrong length")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(RST_STREAM, 0, 1, b"\0\0\0\0\x08"))
+    return connection_error(c, "FRAME_SIZE_ERROR")
+
+
+@case("6.5", "SETTINGS ACK with a payload")
+def _(c):
+    c.send(frame(SETTINGS, ACK, 0, b"\0\x03\0\0\0\x64"))
+    return connection_error(c, "FRAME_SIZE_ERROR")
+
+
+@case("6.5", "SETTINGS on a stream")
+def _(c):
+    c.send(frame(SETTINGS, 0, 1, b"\0\x03\0\0\0\x64"))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.5", "SETTINGS of a length not a multiple of 6")
+def _(c):
+    c.send(frame(SETTINGS, 0, 0, b"\0\x03\0\0\0\x64\0"))
+    return connection_error(c, "FRAME_SIZE_ERROR")
+
+
+@case("6.5.2", "SETTINGS_ENABLE_PUSH other than 0 or 1")
+def _(c):
+    c.send(settings((2, 2)))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.5.2", "SETTINGS_INITIAL_WINDOW_SIZE above 2^31-1")
+def _(c):
+    c.send(settings((4, 2 ** 31)))
+    return connection_error(c, "FLOW_CONTROL_ERROR")
+
+
+@case("6.5.2", "SETTINGS_MAX_FRAME_SIZE below 16384")
+def _(c):
+    c.send(settings((5, 16383)))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.5.2", "SETTINGS_MAX_FRAME_SIZE above 2^24-1")
+def _(c):
+    c.send(settings((5, 2 ** 24)))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.5.2", "unknown setting is ignored")
+def _(c):
+    c.send(settings((0xFF, 1)))
+    f = c.until(lambda f: f[0] == SETTINGS and f[1] & ACK, WAIT)
+    return (True, "SETTINGS ACK") if f else (False, "no SETTINGS ACK")
+
+
+@case("6.5.3", "SETTINGS are acknowledged")
+def _(c):
+    c.send(settings((3, 100), (4, 65535)))
+    f = c.until(lambda f: f[0] == SETTINGS and f[1] & ACK, WAIT)
+    return (True, "SETTINGS ACK") if f else (False, "no SETTINGS ACK")
+
+
+@case("6.7", "PING is answered with the same data")
+def _(c):
+    return ignored(c)
+
+
+@case("6.7", "PING with ACK is not answered")
+def _(c):
+    c.send(frame(PING, ACK, 0, b"unasked!"))
+    f = c.until(lambda f: f[0] == PING and f[3] == b"unasked!", 1.0)
+    if f is not None:
+        return False, "answered an ACK"
+    return ignored(c)
+
+
+@case("6.7", "PING on a stream")
+def _(c):
+    c.send(frame(PING, 0, 1, b"\0" * 8))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.7", "PING of the wrong length")
+def _(c):
+    c.send(frame(PING, 0, 0, b"\0" * 6))
+    return connection_error(c, "FRAME_SIZE_ERROR")
+
+
+@case("6.8", "GOAWAY on a stream")
+def _(c):
+    c.send(frame(GOAWAY, 0, 1, b"\0\0\0\0\0\0\0\0"))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.9", "WINDOW_UPDATE of 0 on the connection")
+def _(c):
+    c.send(frame(WINDOW_UPDATE, 0, 0, b"\0\0\0\0"))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.9", "WINDOW_UPDATE of 0 on a stream")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(WINDOW_UPDATE, 0, 1, b"\0\0\0\0"))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("6.9", "WINDOW_UPDATE of the wrong length")
+def _(c):
+    c.send(frame(WINDOW_UPDATE, 0, 0, b"\0\0\0\x01\0"))
+    return connection_error(c, "FRAME_SIZE_ERROR")
+
+
+@case("6.9.1", "connection window above 2^31-1")
+def _(c):
+    c.send(frame(WINDOW_UPDATE, 0, 0, b"\x7f\xff\xff\xff"), frame(WINDOW_UPDATE, 0, 0, b"\x7f\xff\xff\xff"))
+    return connection_error(c, "FLOW_CONTROL_ERROR")
+
+
+@case("6.9.1", "stream window above 2^31-1")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(WINDOW_UPDATE, 0, 1, b"\x7f\xff\xff\xff"),
+           frame(WINDOW_UPDATE, 0, 1, b"\x7f\xff\xff\xff"))
+    return stream_error(c, 1, "FLOW_CONTROL_ERROR")
+
+
+@case("6.9.2", "SETTINGS_INITIAL_WINDOW_SIZE change that overflows a stream window")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(WINDOW_UPDATE, 0, 1, b"\x7f\xff\x00\x00"),
+           settings((4, 2 ** 31 - 1)))
+    return stream_error(c, 1, "FLOW_CONTROL_ERROR")
+
+
+@case("6.10", "CONTINUATION after HEADERS with END_HEADERS")
+def _(c):
+    c.send(c.headers(1, path="/slow?ms=300"), frame(CONTINUATION, END_HEADERS, 1, c.block()))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.10", "CONTINUATION on stream 0")
+def _(c):
+    block = c.block()
+    c.send(frame(HEADERS, END_STREAM, 1, block[:2]), frame(CONTINUATION, END_HEADERS, 0, block[2:]))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.10", "CONTINUATION on another stream")
+def _(c):
+    block = c.block()
+    c.send(frame(HEADERS, END_STREAM, 1, block[:2]), frame(CONTINUATION, END_HEADERS, 3, block[2:]))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+# --- 8 HTTP semantics ----------------------------------------------------------------------------
+
+@case("8.1", "a GET is answered")
+def _(c):
+    c.send(c.headers(1))
+    return answered(c, 1)
+
+
+@case("8.1", "a POST with a body in DATA frames is answered")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST", extra=[("content-length", "6")]),
+           frame(DATA, 0, 1, b"abc"), frame(DATA, END_STREAM, 1, b"def"))
+    return answered(c, 1)
+
+
+@case("8.1", "a request split over HEADERS and CONTINUATION is answered")
+def _(c):
+    block = c.block()
+    c.send(frame(HEADERS, END_STREAM, 1, block[:3]), frame(CONTINUATION, 0, 1, block[3:6]),
+           frame(CONTINUATION, END_HEADERS, 1, block[6:]))
+    return answered(c, 1)
+
+
+@case("8.1", "a request with trailers is answered")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(DATA, 0, 1, b"abc"),
+           frame(HEADERS, END_HEADERS | END_STREAM, 1, c.enc.encode([("x-trailer", "yes")])))
+    return answered(c, 1)
+
+
+@case("8.1", "a second HEADERS without END_STREAM (trailers must end the stream)")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(DATA, 0, 1, b"abc"),
+           frame(HEADERS, END_HEADERS, 1, c.enc.encode([("x-trailer", "yes")])))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.2.1", "upper-case header field name")
+def _(c):
+    c.send(c.headers(1, extra=[("X-Upper", "no")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.3", "unknown pseudo-header")
+def _(c):
+    c.send(c.headers(1, pseudo=[(":method", "GET"), (":scheme", "http"), (":path", "/"), (":authority", "a"),
+                                (":foo", "bar")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.3", "response pseudo-header in a request")
+def _(c):
+    c.send(c.headers(1, pseudo=[(":method", "GET"), (":scheme", "http"), (":path", "/"), (":authority", "a"),
+                                (":status", "200")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.3", "pseudo-header in trailers")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(DATA, 0, 1, b"abc"),
+           frame(HEADERS, END_HEADERS | END_STREAM, 1, c.enc.encode([(":method", "POST")])))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.3", "pseudo-header after a regular header")
+def _(c):
+    c.send(c.headers(1, pseudo=[(":method", "GET"), (":scheme", "http"), (":authority", "a"), ("x-regular", "1"),
+                                (":path", "/")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.3", "duplicated pseudo-header")
+def _(c):
+    c.send(c.headers(1, pseudo=[(":method", "GET"), (":scheme", "http"), (":authority", "a"), (":path", "/"),
+                                (":path", "/")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.2.2", "connection-specific header field")
+def _(c):
+    c.send(c.headers(1, extra=[("connection", "keep-alive")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.2.2", "TE header other than trailers")
+def _(c):
+    c.send(c.headers(1, extra=[("te", "trailers, deflate")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.3.1", "empty :path")
+def _(c):
+    c.send(c.headers(1, pseudo=[(":method", "GET"), (":scheme", "http"), (":authority", "a"), (":path", "")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.3.1", "missing :method")
+def _(c):
+    c.send(c.headers(1, pseudo=[(":scheme", "http"), (":authority", "a"), (":path", "/")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.3.1", "missing :scheme")
+def _(c):
+    c.send(c.headers(1, pseudo=[(":method", "GET"), (":authority", "a"), (":path", "/")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.3.1", "missing :path")
+def _(c):
+    c.send(c.headers(1, pseudo=[(":method", "GET"), (":scheme", "http"), (":authority", "a")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.1.1", "content-length larger than the DATA sent")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST", extra=[("content-length", "10")]),
+           frame(DATA, END_STREAM, 1, b"abc"))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.1.1", "content-length smaller than the DATA sent")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST", extra=[("content-length", "2")]),
+           frame(DATA, 0, 1, b"abc"), frame(DATA, END_STREAM, 1, b"def"))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.4", "PUSH_PROMISE from a client")
+def _(c):
+    c.send(c.headers(1, path="/slow?ms=300"), frame(PUSH_PROMISE, END_HEADERS, 1, b"\0\0\0\x02" + c.block()))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+# --- RFC 7541 HPACK ------------------------------------------------------------------------------
+
+@case("hpack 2.3.3", "index 0 in the header block")
+def _(c):
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, b"\x80"))
+    return connection_error(c, "COMPRESSION_ERROR")
+
+
+@case("hpack 2.3.3", "index beyond both tables")
+def _(c):
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\xff\x80\x01"))
+    return connection_error(c, "COMPRESSION_ERROR")
+
+
+@case("hpack 4.2", "dynamic table size update above the limit")
+def _(c):
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, b"\x3f\xe1\xff\x03" + c.block()))
+    return connection_error(c, "COMPRESSION_ERROR")
+
+
+@case("hpack 4.2", "dynamic table size update after a header field")
+def _(c):
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\x20"))
+    return connection_error(c, "COMPRESSION_ERROR")
+
+
+@case("hpack 5.2", "Huffman string padded with more than 7 bits")
+def _(c):
+    # literal without indexing, new name "x-h", Huffman value of two bytes of all-ones padding
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\x00\x03x-h\x82\xff\xff"))
+    return connection_error(c, "COMPRESSION_ERROR")
+
+
+def main():
+    host, port = sys.argv[1], int(sys.argv[2])
+    if not host.startswith("127."):
+        raise SystemExit("loopback only")
+    wanted = set(sys.argv[3:])
+    for section, name, fn in CASES:
+        if wanted and name not in wanted and section not in wanted:
+            continue
+        try:
+            c = Conn(host, port, preface=name != "invalid connection preface")
+            ok, got = fn(c)
+            c.s.close()
+        except OSError as e:
+            ok, got = False, "error " + str(e)
+        print(json.dumps({"section": section, "case": name, "ok": ok, "got": got}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
