@@ -21,10 +21,11 @@ import java.util.Map;
  * so the operator's path folds digits and the network is cut at /24 (/64) or /16 (/48) the same
  * way. Keys: {@code address} (one client), {@code network} (a /24 or /64, or a /16 or /48),
  * {@code path}, {@code method}, {@code userAgent}, {@code ja4} (the TLS fingerprint, as the access
- * log shows it) and {@code h2} (the HTTP/2 fingerprint).
+ * log shows it), {@code h2} (the HTTP/2 fingerprint) and {@code hfp} (the header fingerprint: the
+ * sixteen hex digits the access log and the reference lookup show, keyed to this installation).
  */
 final class OperatorRules {
-    static final List<String> KEYS = List.of("address", "network", "path", "method", "userAgent", "ja4", "h2");
+    static final List<String> KEYS = List.of("address", "network", "path", "method", "userAgent", "ja4", "h2", "hfp");
 
     private OperatorRules() {
     }
@@ -107,6 +108,13 @@ final class OperatorRules {
         }
         if (match.containsKey("h2")) {
             out.add(Condition.of(Dimension.H2, hasher.hash(match.get("h2")), match.get("h2")));
+        }
+        if (match.containsKey("hfp")) {
+            String hfp = match.get("hfp");
+            if (hfp == null || !hfp.matches("[0-9a-fA-F]{16}")) {
+                throw new IllegalArgumentException("match.hfp: expected the 16 hex digits of a header fingerprint as the access log shows it, got '" + hfp + "'");
+            }
+            out.add(Condition.of(Dimension.FINGERPRINT, Long.parseUnsignedLong(hfp, 16), hfp.toLowerCase(Locale.ROOT)));
         }
         return out;
     }

@@ -31,21 +31,26 @@ public final class RefLedger {
     private final String[] target = new String[SLOTS];
     private final ClientAddress[] client = new ClientAddress[SLOTS];
     private final io.rampart.traffic.ConnectionPrints[] prints = new io.rampart.traffic.ConnectionPrints[SLOTS];
+    private final long[] headerPrint = new long[SLOTS];
 
     /** One request, as the admin API shows it. */
     public record Entry(String ref, String node, Instant at, String site, String client, String method, String target,
-                        int status, String verdict, String reason, String rule, String ja4, String h2) {
+                        int status, String verdict, String reason, String rule, String ja4, String h2, String hfp) {
     }
 
     /** Records a finished request. Allocation-free. */
     public void record(long ref, long epochMillis, int code, String siteName, Verdict v, Reason r, Rule matched,
                        ClientAddress from, String httpMethod, String requestTarget) {
-        record(ref, epochMillis, code, siteName, v, r, matched, from, httpMethod, requestTarget, io.rampart.traffic.ConnectionPrints.PLAIN);
+        record(ref, epochMillis, code, siteName, v, r, matched, from, httpMethod, requestTarget, io.rampart.traffic.ConnectionPrints.PLAIN, 0);
     }
 
-    /** As above, with the connection's TLS and HTTP/2 fingerprints. Allocation-free. */
+    /**
+     * As above, with the connection's TLS and HTTP/2 fingerprints and the request's header
+     * fingerprint (0 when unknown). Allocation-free.
+     */
     public void record(long ref, long epochMillis, int code, String siteName, Verdict v, Reason r, Rule matched,
-                       ClientAddress from, String httpMethod, String requestTarget, io.rampart.traffic.ConnectionPrints connection) {
+                       ClientAddress from, String httpMethod, String requestTarget, io.rampart.traffic.ConnectionPrints connection,
+                       long headerFingerprint) {
         int i = (int) (ref & MASK);
         refs[i] = 0;
         at[i] = epochMillis;
@@ -58,6 +63,7 @@ public final class RefLedger {
         target[i] = requestTarget;
         client[i] = from;
         prints[i] = connection;
+        headerPrint[i] = headerFingerprint;
         refs[i] = ref;
     }
 
@@ -66,7 +72,8 @@ public final class RefLedger {
         int i = (int) (ref & MASK);
         Entry e = new Entry(RefIds.format(ref), nodeOf(ref), Instant.ofEpochMilli(at[i]), site[i], String.valueOf(client[i]),
                 method[i], target[i], status[i], VERDICTS[verdict[i]].label(), REASONS[reason[i]].id(), rule[i],
-                prints[i] == null ? "" : prints[i].ja4(), prints[i] == null ? "" : prints[i].h2());
+                prints[i] == null ? "" : prints[i].ja4(), prints[i] == null ? "" : prints[i].h2(),
+                headerPrint[i] == 0 ? "" : String.format("%016x", headerPrint[i]));
         return refs[i] == ref ? e : null;
     }
 

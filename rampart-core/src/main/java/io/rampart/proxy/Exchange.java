@@ -25,6 +25,8 @@ final class Exchange {
     String target;
     String authority;
     ClientAddress client;
+    /** The request's header fingerprint ({@code Dimension.FINGERPRINT}), 0 until it is known. */
+    long headerPrint;
 
     /** Starts a new request at {@code now}, from {@code client}. */
     void begin(long now, ClientAddress client, String method, String target) {
@@ -40,6 +42,7 @@ final class Exchange {
         this.target = target;
         this.authority = null;
         this.client = client;
+        this.headerPrint = 0;
     }
 
     /** The reference id as text, formatted at most once per request. */
@@ -88,6 +91,11 @@ final class Exchange {
             sb.append(",\"ua\":");
             AccessLog.appendJsonString(sb, request.headers().get(HttpHeaderNames.USER_AGENT));
         }
+        if (headerPrint != 0) {
+            sb.append(",\"hfp\":\"");
+            appendHex(sb, headerPrint);
+            sb.append('"');
+        }
         if (!prints.ja4().isEmpty()) {
             sb.append(",\"ja4\":");
             AccessLog.appendJsonString(sb, prints.ja4());
@@ -97,5 +105,12 @@ final class Exchange {
             AccessLog.appendJsonString(sb, prints.h2());
         }
         sb.append('}');
+    }
+
+    /** Sixteen lower-case hex digits, without allocating. */
+    static void appendHex(StringBuilder sb, long v) {
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            sb.append(Character.forDigit((int) (v >>> shift) & 0xf, 16));
+        }
     }
 }

@@ -43,6 +43,7 @@ import io.rampart.shield.Capture;
 import io.rampart.shield.Shield;
 import io.rampart.shield.ShieldFetcher;
 import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.Dimension;
 import io.rampart.traffic.KeyHash;
 import io.rampart.traffic.RequestFeatures;
 import io.rampart.traffic.TrafficRecorder;
@@ -295,6 +296,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         }
         siteIndex = site.index();
         features.fill(ex.client, req, ex.target);
+        ex.headerPrint = features.value(Dimension.FINGERPRINT);
         boolean own = ex.target.startsWith(ChallengePage.PREFIX);
         HttpHeaders h = req.headers();
         boolean allowListed = rt.decider.allowListed(ex.client);
@@ -1569,7 +1571,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
 
     private void log(boolean rejected) {
         rt.refs.record(ex.ref, System.currentTimeMillis(), ex.status, site == null ? null : site.name(), decision.verdict(),
-                decision.reason(), decision.rule(), ex.client, ex.method, ex.target, prints);
+                decision.reason(), decision.rule(), ex.client, ex.method, ex.target, prints, ex.headerPrint);
         if (site != null) {
             site.recorder().responded(ex.bytesOut, standing.known(), rt.bulkResponseBytes, ex.client, ex.target, ex.status);
         }

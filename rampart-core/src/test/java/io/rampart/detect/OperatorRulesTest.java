@@ -71,6 +71,8 @@ class OperatorRulesTest {
                 .hasMessage("match.address: 'not-an-ip' is not an IP address");
         assertThatThrownBy(() -> plane.addRule("s", Map.of("path", "login"), MitigationStep.BLOCK, null, "o")).hasMessageStartingWith("match.path");
         assertThatThrownBy(() -> plane.addRule("s", Map.of("path", "/"), MitigationStep.OBSERVE, null, "o")).hasMessageStartingWith("step:");
+        assertThatThrownBy(() -> plane.addRule("s", Map.of("hfp", "curl/8"), MitigationStep.BLOCK, null, "o"))
+                .hasMessage("match.hfp: expected the 16 hex digits of a header fingerprint as the access log shows it, got 'curl/8'");
         assertThat(holder.get().site(0).hasRules()).isFalse();
         plane.close();
     }

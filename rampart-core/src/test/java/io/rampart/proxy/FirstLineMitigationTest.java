@@ -53,7 +53,8 @@ class FirstLineMitigationTest {
             String ref = limited.header("x-rampart-ref");
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
                     .until(() -> gw.accessLogText().contains(ref));
-            assertThat(gw.accessLogText()).contains("\"verdict\":\"limit\"").contains("\"reason\":\"rate.client\"");
+            assertThat(gw.accessLogText()).contains("\"verdict\":\"limit\"").contains("\"reason\":\"rate.client\"")
+                    .containsPattern("\"hfp\":\"[0-9a-f]{16}\""); // the header fingerprint a rule can name
         }
     }
 

@@ -187,6 +187,30 @@ class AdminApiTest {
     }
 
     @Test
+    void aRuleOnTheHeaderFingerprint_thatTheRefLookupShows_refusesThatClientSoftwareFromAnyAddress() throws Exception {
+        String botHeaders = "GET /echo?%s HTTP/1.1\r\nHost: a\r\nX-Bot-Kit: 3\r\nAccept: */*\r\nUser-Agent: Mozilla/5.0\r\n\r\n";
+        RawHttp.Response first;
+        try (RawHttp c = new RawHttp("127.0.0.81", port)) {
+            first = c.send(String.format(botHeaders, "one")).read();
+        }
+        assertThat(first.status()).isEqualTo(200);
+        String hfp = json(api("GET", "/api/refs/" + first.header("x-rampart-ref"), null)).at("/request/hfp").asText();
+        assertThat(hfp).matches("[0-9a-f]{16}");
+        HttpResponse<String> added = api("POST", "/api/rules",
+                "{\"site\":\"campaign\",\"step\":\"block\",\"match\":{\"hfp\":\"" + hfp + "\"},\"ttl\":\"10m\"}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        try (RawHttp c = new RawHttp("127.0.0.82", port)) {
+            assertThat(c.send(String.format(botHeaders, "two")).read().status()).as("same software, another address").isEqualTo(403);
+        }
+        try (RawHttp c = new RawHttp("127.0.0.82", port)) {
+            assertThat(c.get("a", "/echo?three").status()).as("other software from that address").isEqualTo(200);
+        }
+        assertThat(api("POST", "/api/rules", "{\"site\":\"campaign\",\"step\":\"block\",\"match\":{\"hfp\":\"xyz\"}}").statusCode())
+                .isEqualTo(400);
+        assertThat(api("DELETE", "/api/rules/" + json(added).get("id").asText(), null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aDenyEntry_closesThatClientsConnections_isKeptAcrossRestarts_andCanBeRemoved() throws Exception {
         assertThat(api("POST", "/api/lists/deny", "{\"cidr\":\"127.0.0.77/32\",\"note\":\"botnet C2 report\"}").statusCode()).isEqualTo(201);
         assertThat(RawHttp.turnedAway("127.0.0.77", port, 2000)).isTrue();
