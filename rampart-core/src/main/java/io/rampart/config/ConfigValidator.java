@@ -314,6 +314,20 @@ final class ConfigValidator {
         between("incidents.closeAfter", i.closeAfter(), Duration.ZERO, Duration.ofDays(7));
         between("incidents.retention", i.retention(), Duration.ofDays(1), Duration.ofDays(36500));
         range("incidents.bulkResponse", i.bulkResponse().bytes(), 1024, 1L << 40);
+        for (int n = 0; n < i.geoDatabases().size(); n++) {
+            String file = i.geoDatabases().get(n);
+            String p = "incidents.geoDatabases[" + n + "]";
+            if (file == null || file.isBlank()) {
+                error(p, "expected the path of a .mmdb file");
+            } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+                error(p, "cannot read " + file);
+            } else {
+                String problem = io.rampart.geo.GeoLookup.problem(file);
+                if (problem != null) {
+                    error(p, file + ": " + problem);
+                }
+            }
+        }
     }
 
     private void alerts(AlertsConfig a) {

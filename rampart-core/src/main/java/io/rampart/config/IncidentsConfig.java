@@ -1,6 +1,7 @@
 package io.rampart.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Incident records: opened when a site is attacked (or by an operator), closed after a quiet period.
@@ -10,14 +11,18 @@ import java.time.Duration;
  *                     attack that comes back within this time stays one incident)
  * @param retention    closed incidents older than this are deleted from the store
  * @param bulkResponse a response to an anonymous client this large is listed in the data-egress check
+ * @param geoDatabases MaxMind-format databases (GeoLite2 ASN/Country, DB-IP Lite, IPinfo Lite) that
+ *                     name the autonomous systems and countries of refused sources; none by default
  */
-public record IncidentsConfig(Boolean enabled, Duration closeAfter, Duration retention, ByteSize bulkResponse) {
-    public static final IncidentsConfig DEFAULT = new IncidentsConfig(null, null, null, null);
+public record IncidentsConfig(Boolean enabled, Duration closeAfter, Duration retention, ByteSize bulkResponse,
+                              List<String> geoDatabases) {
+    public static final IncidentsConfig DEFAULT = new IncidentsConfig(null, null, null, null, null);
 
     public IncidentsConfig {
         enabled = enabled == null || enabled;
         closeAfter = closeAfter == null ? Duration.ofMinutes(5) : closeAfter;
         retention = retention == null ? Duration.ofDays(400) : retention;
         bulkResponse = bulkResponse == null ? ByteSize.ofBytes(1L << 20) : bulkResponse;
+        geoDatabases = geoDatabases == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(geoDatabases));
     }
 }

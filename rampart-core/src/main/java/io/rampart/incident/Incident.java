@@ -1,5 +1,7 @@
 package io.rampart.incident;
 
+import io.rampart.geo.GeoLookup;
+import io.rampart.geo.SourceOrigin;
 import io.rampart.detect.SiteView;
 import io.rampart.mitigate.Verdict;
 import io.rampart.traffic.BulkResponses;
@@ -61,6 +63,9 @@ final class Incident {
     final TopCounts userAgents = new TopCounts(256);
     final TopCounts fingerprints = new TopCounts(128);
     final TopCounts paths = new TopCounts(256);
+    final TopCounts autonomousSystems = new TopCounts(256);
+    final TopCounts countries = new TopCounts(128);
+    private final GeoLookup geo;
     final long[] verdictsAtOpen;
     long[] verdictsNow;
     final long slowAtOpen;
@@ -80,8 +85,9 @@ final class Incident {
     }
 
     Incident(String id, String site, Instant openedAt, String openedBy, boolean manual, Before before, String node,
-             GatewayCounters counters, int siteIndex, long bulkThreshold) {
+             GatewayCounters counters, int siteIndex, long bulkThreshold, GeoLookup geo) {
         this.id = id;
+        this.geo = geo;
         this.site = site;
         this.openedAt = openedAt;
         this.openedBy = openedBy;
@@ -168,6 +174,15 @@ final class Incident {
             userAgents.add(t.describe(i, Dimension.USER_AGENT), w);
             fingerprints.add(t.describe(i, Dimension.FINGERPRINT), w);
             paths.add(t.describe(i, Dimension.PATH), w);
+            if (geo.enabled()) {
+                SourceOrigin o = geo.lookup(t.client(i));
+                if (o.asn() != null) {
+                    autonomousSystems.add(o.asLabel(), w);
+                }
+                if (o.country() != null) {
+                    countries.add(o.country(), w);
+                }
+            }
         }
     }
 
@@ -209,7 +224,7 @@ final class Incident {
         long decided = served + refusedByVerdict;
         IncidentRecord.Profile profile = new IncidentRecord.Profile(requests, round1(peakRps), peakAt, peakSources,
                 refusedSources.estimate(), anonymousBytes + knownBytes, sources.top(20), networks.top(20), userAgents.top(10),
-                fingerprints.top(10), paths.top(15));
+                fingerprints.top(10), paths.top(15), autonomousSystems.top(15), countries.top(15));
         IncidentRecord.Mitigation mitigation = new IncidentRecord.Mitigation(byVerdict, refusedByVerdict, served,
                 decided == 0 ? 0 : round4((double) refusedByVerdict / decided), slowNow - slowAtOpen, connRefusedNow - connRefusedAtOpen);
         List<String> vs = new ArrayList<>();

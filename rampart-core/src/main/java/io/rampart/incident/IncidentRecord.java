@@ -53,7 +53,13 @@ public record IncidentRecord(
     /** The size of the attack. */
     public record Profile(long requests, double peakRequestsPerSecond, Instant peakAt, long peakSourcesPerTick,
                           long distinctRefusedSources, long bytesOut, List<Count> sources, List<Count> networks,
-                          List<Count> userAgents, List<Count> fingerprints, List<Count> paths) {
+                          List<Count> userAgents, List<Count> fingerprints, List<Count> paths,
+                          List<Count> autonomousSystems, List<Count> countries) {
+        public Profile {
+            // records written before the geo fields existed have none
+            autonomousSystems = autonomousSystems == null ? List.of() : autonomousSystems;
+            countries = countries == null ? List.of() : countries;
+        }
     }
 
     /** A value and how many requests carried it (estimated from the sample). */

@@ -5,6 +5,8 @@ import io.rampart.detect.ControlListener;
 import io.rampart.detect.SiteState;
 import io.rampart.detect.TickFacts;
 import io.rampart.detect.Transition;
+import io.rampart.geo.GeoLookup;
+import io.rampart.geo.SourceOrigin;
 import io.rampart.traffic.Dimension;
 import io.rampart.traffic.TrafficRecorder;
 import java.time.Clock;
@@ -49,6 +51,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
     private final String node;
     private final Map<String, SiteBook> sites = new LinkedHashMap<>();
     private final ExecutorService writer;
+    private final GeoLookup geo;
     private final Map<String, IncidentRecord> unsaved = new ConcurrentHashMap<>();
 
     /** One site's incident state and what normal looked like there. */
@@ -94,7 +97,14 @@ public final class Incidents implements ControlListener, AutoCloseable {
 
     public Incidents(IncidentsConfig config, List<String> siteNames, IncidentStore store, Alerts alerts, Clock clock,
                      GatewayCounters counters, String node) {
+        this(config, siteNames, store, alerts, clock, counters, node, GeoLookup.NONE);
+    }
+
+    /** As above, naming the autonomous systems and countries of refused sources from {@code geo}. */
+    public Incidents(IncidentsConfig config, List<String> siteNames, IncidentStore store, Alerts alerts, Clock clock,
+                     GatewayCounters counters, String node, GeoLookup geo) {
         this.config = config;
+        this.geo = geo;
         this.store = store;
         this.alerts = alerts;
         this.clock = clock;
@@ -149,7 +159,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
         TrafficRecorder.Tick t = f.traffic();
         Instant at = f.at();
         if (b.ticks % 4 == 0) {
-            b.liveSources = topSources(t, f.seconds());
+            b.liveSources = topSources(t, f.seconds(), geo);
         }
         SiteState state = f.state();
         Incident open = b.open;
@@ -193,26 +203,39 @@ public final class Incidents implements ControlListener, AutoCloseable {
     }
 
     /** The busiest /24 (/64) networks of one tick, in requests per second, with the share refused. */
-    private static List<LiveSource> topSources(TrafficRecorder.Tick t, double seconds) {
-        java.util.Map<String, double[]> byNetwork = new java.util.HashMap<>();
+    private static List<LiveSource> topSources(TrafficRecorder.Tick t, double seconds, GeoLookup geo) {
+        Map<String, NetworkLoad> byNetwork = new java.util.HashMap<>();
         double weight = t.scale() / seconds;
         int step = Math.max(1, t.sampled / 1024);
         for (int i = 0; i < t.sampled; i += step) {
-            double[] c = byNetwork.computeIfAbsent(t.describe(i, Dimension.NETWORK), k -> new double[2]);
-            c[0] += weight * step;
+            NetworkLoad c = byNetwork.computeIfAbsent(t.describe(i, Dimension.NETWORK), k -> new NetworkLoad());
+            c.sample = t.client(i);
+            c.total += weight * step;
             if ((t.flags(i) & TrafficRecorder.REFUSED) != 0) {
-                c[1] += weight * step;
+                c.refused += weight * step;
             }
         }
         List<LiveSource> out = new ArrayList<>();
-        byNetwork.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(10)
-                .forEach(e -> out.add(new LiveSource(e.getKey(), Math.round(e.getValue()[0] * 10) / 10.0,
-                        Math.round(e.getValue()[1] / e.getValue()[0] * 1000) / 1000.0)));
+        byNetwork.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue().total, a.getValue().total)).limit(10)
+                .forEach(e -> {
+                    SourceOrigin o = geo.lookup(e.getValue().sample);
+                    out.add(new LiveSource(e.getKey(), o.asLabel(), o.country(), Math.round(e.getValue().total * 10) / 10.0,
+                            Math.round(e.getValue().refused / e.getValue().total * 1000) / 1000.0));
+                });
         return out;
     }
 
-    /** One network in the live view: requests per second and the share refused. */
-    public record LiveSource(String network, double requestsPerSecond, double refusedShare) {
+    private static final class NetworkLoad {
+        double total;
+        double refused;
+        io.rampart.traffic.ClientAddress sample;
+    }
+
+    /**
+     * One network in the live view: requests per second and the share refused, with its
+     * autonomous system and country when a geo database is configured (else null).
+     */
+    public record LiveSource(String network, String autonomousSystem, String country, double requestsPerSecond, double refusedShare) {
     }
 
     @Override
@@ -390,7 +413,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
         String id = b.name + "-" + ID_TIME.format(at);
         Incident.Before before = new Incident.Before(b.rps.known(), b.knownErrorRate.known(), b.knownLatencyMs.known(),
                 b.anonymousBytesPerSecond.known());
-        Incident i = new Incident(id, b.name, at, by, manual, before, node, counters, b.index, config.bulkResponse().bytes());
+        Incident i = new Incident(id, b.name, at, by, manual, before, node, counters, b.index, config.bulkResponse().bytes(), geo);
         i.note(at, "incident", "opened by " + by + (why == null || why.isBlank() ? "" : ": " + why)
                 + (before.requestsPerSecond() == null ? "" : String.format(java.util.Locale.ROOT, " (normal rate %.1f requests/s)", before.requestsPerSecond())));
         b.open = i;

@@ -90,7 +90,8 @@ public final class Reports {
 
     /** The source tables: a title and its counts. */
     private static List<Map.Entry<String, List<IncidentRecord.Count>>> sourceTables(IncidentRecord.Profile p) {
-        return List.of(Map.entry("Networks", p.networks()), Map.entry("Addresses", p.sources()), Map.entry("User agents", p.userAgents()),
+        return List.of(Map.entry("Networks", p.networks()), Map.entry("Autonomous systems", p.autonomousSystems()),
+                Map.entry("Countries", p.countries()), Map.entry("Addresses", p.sources()), Map.entry("User agents", p.userAgents()),
                 Map.entry("Paths", p.paths()), Map.entry("Header fingerprints", p.fingerprints()));
     }
 

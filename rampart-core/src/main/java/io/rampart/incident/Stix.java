@@ -26,6 +26,7 @@ import java.util.UUID;
  * hands quickly, and a stale block list hurts the next innocent owner.
  */
 final class Stix {
+    private static final java.util.regex.Pattern AS_LABEL = java.util.regex.Pattern.compile("AS(\\d{1,10})(?: (.+))?");
     private static final UUID NAMESPACE = UUID.fromString("6ba7b811-9dad-11d1-80b4-00c04fd430c8"); // RFC 4122 URL namespace
     private static final Duration VALID_FOR = Duration.ofDays(7);
 
@@ -67,6 +68,22 @@ final class Stix {
                     String.format(java.util.Locale.ROOT, "About %,d requests from %s were refused during incident %s.", c.requests(), c.value(), r.id()));
             relate(objects, identity, created, ind, pattern);
             refsInReport.add(ind);
+        }
+        for (IncidentRecord.Count c : r.profile().autonomousSystems()) {
+            java.util.regex.Matcher m = AS_LABEL.matcher(c.value());
+            if (!m.matches()) {
+                continue;
+            }
+            String as = "autonomous-system--" + uuid("as|" + m.group(1));
+            ObjectNode o = objects.addObject();
+            o.put("type", "autonomous-system");
+            o.put("spec_version", "2.1");
+            o.put("id", as);
+            o.put("number", Long.parseLong(m.group(1)));
+            if (m.group(2) != null) {
+                o.put("name", m.group(2));
+            }
+            refsInReport.add(as);
         }
         for (IncidentRecord.Count c : r.profile().userAgents()) {
             if (c.value().isEmpty()) {

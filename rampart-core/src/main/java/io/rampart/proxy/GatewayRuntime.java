@@ -2,6 +2,7 @@ package io.rampart.proxy;
 
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.rampart.admission.AdaptiveLimit;
+import io.rampart.geo.GeoLookup;
 import io.rampart.incident.Alerts;
 import io.rampart.incident.GatewayCounters;
 import io.rampart.incident.IncidentStore;
@@ -215,7 +216,8 @@ final class GatewayRuntime {
             this.incidentStore = config.dataDir() == null ? SqliteIncidentStore.inMemory()
                     : SqliteIncidentStore.open(Path.of(config.dataDir()));
             this.incidents = new Incidents(config.incidents(), names, incidentStore, Alerts.of(config.alerts()),
-                    Clock.systemUTC(), countersOf(metrics), RefLedger.nodeOf(RefIds.node() << 48));
+                    Clock.systemUTC(), countersOf(metrics), RefLedger.nodeOf(RefIds.node() << 48),
+                    GeoLookup.open(config.incidents().geoDatabases()));
         } else {
             this.incidentStore = null;
             this.incidents = null;

@@ -268,6 +268,11 @@ public final class TrafficRecorder {
         }
 
         /** A readable form of sample {@code i}'s value along {@code d} (allocates: for rules and reports). */
+        /** The client of sampled request {@code i}. */
+        public ClientAddress client(int i) {
+            return clients[i];
+        }
+
         public String describe(int i, Dimension d) {
             return RequestFeatures.describe(d, clients[i], targets[i], agents[i], heads[i], prints[i]);
         }

@@ -209,6 +209,15 @@ class ConfigLoaderTest {
                   - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
                 """);
         assertThat(e.getMessage()).contains("secret");
+        e = errorsOf("""
+                incidents: {geoDatabases: ['/nonexistent/GeoLite2-ASN.mmdb', '', '/etc/hostname']}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path)
+                .containsExactly("incidents.geoDatabases[0]", "incidents.geoDatabases[1]", "incidents.geoDatabases[2]");
+        assertThat(e.getMessage()).contains("cannot read /nonexistent/GeoLite2-ASN.mmdb").contains("expected the path of a .mmdb file")
+                .contains("/etc/hostname: not a readable MaxMind database");
     }
 
     @Test

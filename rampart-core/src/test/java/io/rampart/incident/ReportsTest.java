@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,8 @@ class ReportsTest {
         assertThat(md).contains("Site campaign was under a denial-of-service attack from 2026-11-20 19:00:01 UTC to 2026-11-20 19:10:01 UTC (10 min 00 s)")
                 .contains("109,300 requests arrived").contains("89.0% kept off the origin").contains("effective 1.0 s after the attack began")
                 .contains("| block | 88,000 |").contains("## Impact on known users").contains("Data egress: no sign of data leaving")
-                .contains("network 100.64.0.0/24").contains("--format stix");
+                .contains("network 100.64.0.0/24").contains("--format stix")
+                .contains("**Autonomous systems**").contains("| AS64501 | 9,000 |").contains("**Countries**").contains("| ZZ | 79,000 |");
         assertThat(md).as("a | in a value cannot break the table").contains("\\|");
     }
 
@@ -33,7 +36,8 @@ class ReportsTest {
         String html = Reports.render(Samples.closed("campaign-1", true), "html", NOW);
         assertThat(html).startsWith("<!doctype html>").contains("@media print").contains("id=\"summary\"").contains("id=\"egress\"");
         assertThat(html).doesNotContain("<script>").doesNotContain("<b>");
-        assertThat(html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+        assertThat(html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")
+                .contains("<h3>Autonomous systems</h3>").contains("AS64500 &lt;b&gt;Bulletproof&lt;/b&gt; Hosting");
         assertThat(html).contains("/export/members.csv").contains("5.0 MB").contains("summary warn");
     }
 
@@ -56,11 +60,16 @@ class ReportsTest {
         assertThat(b.get("id").asText()).matches(STIX_ID);
         Set<String> ids = new HashSet<>();
         int indicators = 0;
+        List<String> autonomousSystems = new ArrayList<>();
         for (JsonNode o : b.get("objects")) {
             assertThat(o.get("spec_version").asText()).isEqualTo("2.1");
             assertThat(o.get("id").asText()).matches(STIX_ID).startsWith(o.get("type").asText() + "--");
-            assertThat(o.get("created").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
             ids.add(o.get("id").asText());
+            if ("autonomous-system".equals(o.get("type").asText())) {
+                autonomousSystems.add(o.get("number").asLong() + (o.has("name") ? " " + o.get("name").asText() : ""));
+                continue; // a cyber-observable: no created or modified
+            }
+            assertThat(o.get("created").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
             if ("indicator".equals(o.get("type").asText())) {
                 indicators++;
                 assertThat(o.get("pattern_type").asText()).isEqualTo("stix");
@@ -68,6 +77,7 @@ class ReportsTest {
             }
         }
         assertThat(indicators).as("two networks and one user agent").isEqualTo(3);
+        assertThat(autonomousSystems).containsExactly("64500 <b>Bulletproof</b> Hosting", "64501");
         assertThat(text).contains("[ipv4-addr:value = '100.64.0.0/24']").contains("[ipv6-addr:value = '2001:db8:1:2::/64']");
         assertThat(text).as("quotes and backslashes escaped in the pattern literal")
                 .contains("request_header.'User-Agent' = '<script>alert(\\\\'x\\\\')</script> \\\"bot\\\" | \\\\\\\\ \\\\' '");

@@ -37,7 +37,9 @@ final class ConfigSummary {
                 + ", state " + (c.effectiveStateDir() == null ? "not kept" : "in " + c.effectiveStateDir())).append('\n');
         sb.append("  data directory: ").append(c.dataDir() == null ? "none in the file (run uses ./rampart-data)" : c.dataDir()).append('\n');
         sb.append("  incidents: ").append(c.incidents().enabled() ? "close after " + io.rampart.config.Durations.format(c.incidents().closeAfter())
-                + " of calm, kept " + io.rampart.config.Durations.format(c.incidents().retention()) : "off").append('\n');
+                + " of calm, kept " + io.rampart.config.Durations.format(c.incidents().retention())
+                + (c.incidents().geoDatabases().isEmpty() ? "" : ", sources named from " + c.incidents().geoDatabases().size() + " geo database(s)")
+                : "off").append('\n');
         int hooks = c.alerts().webhooks().size();
         sb.append("  alerts: ").append(hooks == 0 && c.alerts().email() == null ? "none"
                 : hooks + (hooks == 1 ? " webhook" : " webhooks") + (c.alerts().email() == null ? "" : ", email to " + String.join(", ", c.alerts().email().to())))

@@ -8,6 +8,7 @@ import io.rampart.config.RampartConfig;
 import io.rampart.incident.IncidentRecord;
 import io.rampart.incident.Incidents;
 import io.rampart.testing.AlertReceivers;
+import io.rampart.testing.GeoDatabases;
 import io.rampart.testing.LoopbackTraffic;
 import io.rampart.testing.TestOrigin;
 import java.net.URI;
@@ -50,7 +51,7 @@ class AttackDrillDashboardTest {
             Files.writeString(file, "listeners: [{address: '127.0.0.1:0'}]\nadmin: {address: '127.0.0.1:0'}\n"
                     + "dataDir: " + dir.resolve("data") + "\naccessLog: {path: " + dir.resolve("access.log") + "}\n"
                     + "detection: {tick: 250ms, learnFor: 2s, recoverFor: 2s, stepDownAfter: 2s, ruleTtl: 4s}\n"
-                    + "incidents: {closeAfter: 2s}\n"
+                    + "incidents: {closeAfter: 2s, geoDatabases: ['" + String.join("', '", GeoDatabases.all(dir)) + "']}\n"
                     + "alerts:\n  webhooks: [{url: '" + hook + "'}]\n  firstRetry: 100ms\n"
                     + "  email: {server: '" + smtp + "', from: rampart@campaign.example, to: [duty@campaign.example]}\n"
                     + "sites:\n  - {name: campaign, hosts: ['*'], upstreams: ['" + origin.url() + "']}\n");
@@ -83,6 +84,7 @@ class AttackDrillDashboardTest {
                     }
                     wait.until(d -> rows(d, "#site-campaign table.rules tbody tr td").stream().anyMatch(t -> t.startsWith("campaign-")));
                     wait.until(d -> rows(d, "#site-campaign table.sources tbody tr td").stream().anyMatch(t -> t.startsWith("127.31.")));
+                    wait.until(d -> rows(d, "#site-campaign table.sources tbody tr td").contains("AS64500 Botnet Hosting Ltd · ZZ"));
                     wait.until(d -> rows(d, "#incidents tbody tr td").contains(id));
                     wait.until(d -> d.findElement(By.cssSelector("#site-campaign .state")).getText().equals("attack"));
                     Thread.sleep(3000); // a few seconds of flood in the charts
@@ -110,11 +112,13 @@ class AttackDrillDashboardTest {
                 assertThat(r.vectors()).contains("HTTP request flood");
                 assertThat(r.mitigation().refused()).isGreaterThan(300);
                 assertThat(r.profile().networks()).extracting(IncidentRecord.Count::value).anyMatch(n -> n.startsWith("127.31."));
+                assertThat(r.profile().autonomousSystems()).extracting(IncidentRecord.Count::value).first().isEqualTo("AS64500 Botnet Hosting Ltd");
+                assertThat(r.profile().countries()).extracting(IncidentRecord.Count::value).first().isEqualTo("ZZ");
                 assertThat(r.secondsToMitigate()).isLessThan(5.0);
                 HttpResponse<String> report = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(admin + "/api/incidents/" + id + "/report?format=html"))
                         .header("Authorization", "Bearer " + runner.adminToken().value()).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(report.body()).contains("HTTP request flood").contains("127.31.").contains("Data egress")
+                assertThat(report.body()).contains("HTTP request flood").contains("127.31.").contains("Data egress").contains("AS64500 Botnet Hosting Ltd")
                         .contains("opened alert sent to webhook").contains("closed: the site has been normal");
             }
         }

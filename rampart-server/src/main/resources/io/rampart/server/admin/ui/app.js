@@ -40,7 +40,7 @@
     r.appendChild(rt);
     var s = el("div"); s.appendChild(el("h3", null, "Top source networks (last seconds)"));
     var st = el("table", { "class": "sources" });
-    st.innerHTML = "<thead><tr><th>Network</th><th>Requests/s (est.)</th><th>Refused</th></tr></thead><tbody></tbody>";
+    st.innerHTML = "<thead><tr><th>Network</th><th>AS / country</th><th>Requests/s (est.)</th><th>Refused</th></tr></thead><tbody></tbody>";
     s.appendChild(st);
     tables.appendChild(r); tables.appendChild(s);
     card.appendChild(tables);
@@ -103,8 +103,9 @@
       return [r.id + (r.shadow ? " (shadow)" : ""), r.step, r.conditions, r.matchingPerSecond, r.matchedTotal];
     }), "no rule in force", 5);
     fillRows(card.querySelector("table.sources tbody"), (site.topSources || []).map(function (c) {
-      return [c.network, c.requestsPerSecond, Math.round(c.refusedShare * 100) + "%"];
-    }), "no traffic yet", 3);
+      var origin = [c.autonomousSystem, c.country].filter(function (x) { return x; }).join(" · ");
+      return [c.network, origin || "-", c.requestsPerSecond, Math.round(c.refusedShare * 100) + "%"];
+    }), "no traffic yet", 4);
   }
 
   function renderIncidents(list) {
