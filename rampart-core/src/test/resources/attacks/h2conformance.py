@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """HTTP/2 conformance cases in the manner of h2spec, against a server on loopback, for Rampart's tests.
 
-Usage: h2conformance.py HOST PORT [CASE ...]
+Usage: h2conformance.py [--tls] HOST PORT [CASE ...]
+(--tls: HTTP/2 over TLS, negotiated with ALPN, certificate not verified; else h2c prior knowledge)
 Prints one JSON line per case: {"case", "section", "ok", "got"}. A case sends raw frames built
 by hand (hyperframe and hpack only where they allow the malformed input) and checks the answer
 RFC 9113 and RFC 7541 require:
@@ -16,6 +17,7 @@ Each case uses its own connection, so one case's error cannot fail the next. Sen
 """
 import json
 import socket
+import ssl
 import struct
 import sys
 import time
@@ -29,6 +31,7 @@ ERRORS = {0: "NO_ERROR", 1: "PROTOCOL_ERROR", 2: "INTERNAL_ERROR", 3: "FLOW_CONT
           5: "STREAM_CLOSED", 6: "FRAME_SIZE_ERROR", 7: "REFUSED_STREAM", 8: "CANCEL", 9: "COMPRESSION_ERROR",
           10: "CONNECT_ERROR", 11: "ENHANCE_YOUR_CALM", 12: "INADEQUATE_SECURITY", 13: "HTTP_1_1_REQUIRED"}
 WAIT = 2.0
+TLS = None  # an SSLContext when --tls
 
 
 def frame(kind, flags, stream, payload=b""):
@@ -43,6 +46,10 @@ class Conn:
     def __init__(self, host, port, preface=True):
         self.s = socket.create_connection((host, port), timeout=5)
         self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if TLS is not None:
+            self.s = TLS.wrap_socket(self.s, server_hostname="conformance.example")
+            if self.s.selected_alpn_protocol() != "h2":
+                raise OSError("ALPN did not select h2: " + str(self.s.selected_alpn_protocol()))
         self.enc = Encoder()
         self.buf = b""
         self.frames = []
@@ -71,7 +78,7 @@ class Conn:
         while time.time() < end and not self.closed:
             try:
                 data = self.s.recv(65536)
-            except socket.timeout:
+            except (socket.timeout, ssl.SSLWantReadError):
                 return
             except OSError:
                 self.closed = True
@@ -693,10 +700,18 @@ def _(c):
 
 
 def main():
-    host, port = sys.argv[1], int(sys.argv[2])
+    global TLS
+    args = sys.argv[1:]
+    if args and args[0] == "--tls":
+        args = args[1:]
+        TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        TLS.check_hostname = False
+        TLS.verify_mode = ssl.CERT_NONE
+        TLS.set_alpn_protocols(["h2"])
+    host, port = args[0], int(args[1])
     if not host.startswith("127."):
         raise SystemExit("loopback only")
-    wanted = set(sys.argv[3:])
+    wanted = set(args[2:])
     for section, name, fn in CASES:
         if wanted and name not in wanted and section not in wanted:
             continue

@@ -10,7 +10,9 @@ import io.rampart.testing.TestOrigin;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The HTTP/2 front against conformance cases in the manner of h2spec (script
@@ -18,22 +20,31 @@ import org.junit.jupiter.api.Test;
  * states and ids, every frame type's rules, HTTP semantics (pseudo-headers, connection-specific
  * fields, content-length, trailers) and HPACK errors. Each case must get the answer RFC 9113 and
  * RFC 7541 require: the right GOAWAY or RST_STREAM code, an ignored frame ignored, a valid request
- * answered. h2spec itself is not packaged for Debian; these cases follow its sections.
+ * answered; over h2c and over TLS (ALPN). h2spec itself is not packaged for Debian; these cases
+ * follow its sections.
  */
 class Http2ConformanceTest {
+    @TempDir
+    static Path dir;
 
-    @Test
-    void everyConformanceCase_getsTheAnswerTheRfcRequires_andTheClientIsNotCountedAsAnAttacker() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2c", "tls"})
+    void everyConformanceCase_getsTheAnswerTheRfcRequires_andTheClientIsNotCountedAsAnAttacker(String transport) throws Exception {
+        String listener = "  - {address: 127.0.0.1:0, h2c: true}\n";
+        if (transport.equals("tls")) {
+            Path[] cert = new TestCertificates(dir).leaf("conformance", true, "conformance.example");
+            listener = "  - address: 127.0.0.1:0\n    tls: {certificates: [{cert: " + cert[0] + ", key: " + cert[1] + "}]}\n";
+        }
         try (TestOrigin origin = new TestOrigin();
-             GatewayFixture gw = GatewayFixture.start("""
-                     listeners:
-                       - {address: 127.0.0.1:0, h2c: true}
-                     sites:
-                       - {name: s, hosts: ['*'], upstreams: [ORIGIN]}
-                     """, origin.url())) {
+             GatewayFixture gw = GatewayFixture.start("listeners:\n" + listener
+                     + "sites:\n  - {name: s, hosts: ['*'], upstreams: [ORIGIN]}\n", origin.url())) {
             Path script = Path.of(Http2ConformanceTest.class.getResource("/attacks/h2conformance.py").toURI());
-            TestCertificates.Result run = TestCertificates.run(Path.of("."), "/usr/bin/python3", script.toString(),
-                    "127.0.0.1", Integer.toString(gw.port()));
+            List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
+            if (transport.equals("tls")) {
+                cmd.add("--tls");
+            }
+            cmd.addAll(List.of("127.0.0.1", Integer.toString(gw.port())));
+            TestCertificates.Result run = TestCertificates.run(Path.of("."), cmd.toArray(String[]::new));
             ObjectMapper json = new ObjectMapper();
             List<String> failed = new ArrayList<>();
             int cases = 0;
