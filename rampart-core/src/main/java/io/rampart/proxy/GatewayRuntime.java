@@ -146,7 +146,7 @@ final class GatewayRuntime {
                 .setValidateHeaders(true)
                 .setAllowDuplicateContentLengths(false)
                 .setStrictLineParsing(true);
-        this.pool = previous == null ? new UpstreamPool(64) : previous.pool;
+        this.pool = previous == null ? new UpstreamPool(UpstreamPool.MAX_IDLE_PER_UPSTREAM) : previous.pool;
         this.gatekeeper = previous != null ? previous.gatekeeper
                 : new Gatekeeper(config.challenge(), config.knownUsers(), System::currentTimeMillis, ticker::getAsLong);
         boolean sameShield = previous != null && previous.config.shield().equals(config.shield());

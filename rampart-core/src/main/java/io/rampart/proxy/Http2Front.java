@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -57,6 +58,8 @@ import io.rampart.traffic.ConnectionPrints;
  * empty for {@code resetWindow}: the same client's requests, on any connection, get 429 meanwhile.
  */
 final class Http2Front {
+    /** At most this many flushes are merged before one goes out anyway. */
+    static final int FLUSHES_MERGED = 64;
     private Http2Front() {
     }
 
@@ -94,6 +97,9 @@ final class Http2Front {
             }
         });
         ch.pipeline().addLast("h2-prints", h2prints);
+        // responses of many streams arrive from as many origin connections in one pass of the event
+        // loop: their flushes are merged into one write to the client
+        ch.pipeline().addLast("h2-flush", new FlushConsolidationHandler(FLUSHES_MERGED, true));
         ch.pipeline().addLast("h2-order", new StreamOrderGuard());
         ch.pipeline().addLast("h2", codec);
         ch.pipeline().addLast("h2-abuse", abuse);
