@@ -13,13 +13,19 @@ import java.time.Duration;
  *                      is not a public one (a private CA, a test CA)
  * @param renewBefore   renew this long before expiry
  * @param retry         after a failed attempt, wait this long before the next (doubling, at most a day)
+ * @param challenge     {@code http-01} (answered on the plain-HTTP listener, port 80 for a public CA)
+ *                      or {@code tls-alpn-01} (answered on the TLS listener, port 443: no port 80 needed)
  */
-public record AcmeConfig(String directory, String email, String caCertificate, Duration renewBefore, Duration retry) {
-    public static final AcmeConfig DEFAULT = new AcmeConfig(null, null, null, null, null);
+public record AcmeConfig(String directory, String email, String caCertificate, Duration renewBefore, Duration retry,
+                         String challenge) {
+    public static final AcmeConfig DEFAULT = new AcmeConfig(null, null, null, null, null, null);
+    public static final String HTTP_01 = "http-01";
+    public static final String TLS_ALPN_01 = "tls-alpn-01";
 
     public AcmeConfig {
         directory = directory == null ? "https://acme-v02.api.letsencrypt.org/directory" : directory;
         renewBefore = renewBefore == null ? Duration.ofDays(30) : renewBefore;
         retry = retry == null ? Duration.ofMinutes(5) : retry;
+        challenge = challenge == null ? HTTP_01 : challenge;
     }
 }

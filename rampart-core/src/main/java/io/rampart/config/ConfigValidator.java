@@ -92,7 +92,7 @@ final class ConfigValidator {
             }
             for (int h = 0; h < s.hosts().size(); h++) {
                 if (s.hosts().get(h).contains("*")) {
-                    error("sites[" + i + "].hosts[" + h + "]", "ACME certificates are issued for exact names (HTTP-01 cannot prove a wildcard)");
+                    error("sites[" + i + "].hosts[" + h + "]", "ACME certificates are issued for exact names (HTTP-01 and TLS-ALPN-01 cannot prove a wildcard)");
                 }
             }
         }
@@ -308,6 +308,9 @@ final class ConfigValidator {
         }
         between("acme.renewBefore", a.renewBefore(), Duration.ofDays(1), Duration.ofDays(60));
         between("acme.retry", a.retry(), Duration.ofSeconds(1), Duration.ofDays(1));
+        if (!AcmeConfig.HTTP_01.equals(a.challenge()) && !AcmeConfig.TLS_ALPN_01.equals(a.challenge())) {
+            error("acme.challenge", "expected http-01 or tls-alpn-01, got '" + a.challenge() + "'");
+        }
     }
 
     private void incidents(IncidentsConfig i) {

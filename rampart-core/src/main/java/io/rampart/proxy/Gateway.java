@@ -186,6 +186,7 @@ public final class Gateway implements AutoCloseable {
         }
         try {
             io.rampart.tls.TlsTerminator t = new io.rampart.tls.TlsTerminator("listeners[" + terminators.size() + "]", l.tls());
+            t.answerAcme(rt.acmeChallenges); // TLS-ALPN-01 validations, when an order asks for them
             terminators.add(t);
             return t;
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,9 @@
 package io.rampart.tls;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.rampart.config.AcmeConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +40,9 @@ import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.connector.HttpConnector;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
@@ -48,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * Obtains and renews certificates through ACME (acme4j) for the sites marked {@code acme: true}.
  * On its own thread: at start and then every hour, each site whose certificate is missing or
  * expires within {@code renewBefore} gets a new one — an order for its exact host names, HTTP-01
- * answered by the data plane from {@link AcmeChallenges}, a fresh P-256 key, the chain downloaded —
+ * answered by the data plane (or TLS-ALPN-01 by the TLS listeners) from {@link AcmeChallenges}, a
+ * fresh P-256 key, the chain downloaded —
  * written atomically to {@code DATA_DIR/acme/SITE.pem} and {@code .key} and handed to the TLS
  * listeners at once. A failure is logged and retried after {@code retry}, doubling up to a day;
  * the certificate in service (if any) keeps serving meanwhile. The account key is kept in
@@ -164,6 +171,9 @@ public final class AcmeManager implements AutoCloseable {
         } catch (Exception e) {
             int failures = st.failures() + 1;
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
+                why += " (" + (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()) + ")";
+            }
             synchronized (this) {
                 states.put(s.name(), new State(s.name(), st.notAfter(), now, why, failures));
             }
@@ -189,15 +199,27 @@ public final class AcmeManager implements AutoCloseable {
         Account account = ab.create(session);
         Order order = account.newOrder().domains(s.hosts()).create();
         List<String> tokens = new ArrayList<>();
+        List<String> alpnHosts = new ArrayList<>();
         try {
             for (Authorization auth : order.getAuthorizations()) {
                 if (auth.getStatus() == Status.VALID) {
                     continue;
                 }
-                Http01Challenge ch = auth.findChallenge(Http01Challenge.class)
-                        .orElseThrow(() -> new IllegalStateException("the CA offers no http-01 challenge for " + auth.getIdentifier()));
-                challenges.put(ch.getToken(), ch.getAuthorization());
-                tokens.add(ch.getToken());
+                Challenge ch;
+                if (AcmeConfig.TLS_ALPN_01.equals(config.challenge())) {
+                    TlsAlpn01Challenge alpn = auth.findChallenge(TlsAlpn01Challenge.class)
+                            .orElseThrow(() -> new IllegalStateException("the CA offers no tls-alpn-01 challenge for " + auth.getIdentifier()));
+                    String host = auth.getIdentifier().getDomain();
+                    challenges.putTlsAlpn(host, validationContext(alpn, auth));
+                    alpnHosts.add(host);
+                    ch = alpn;
+                } else {
+                    Http01Challenge http = auth.findChallenge(Http01Challenge.class)
+                            .orElseThrow(() -> new IllegalStateException("the CA offers no http-01 challenge for " + auth.getIdentifier()));
+                    challenges.put(http.getToken(), http.getAuthorization());
+                    tokens.add(http.getToken());
+                    ch = http;
+                }
                 ch.trigger();
                 Status st = auth.waitForCompletion(Duration.ofSeconds(60));
                 if (st != Status.VALID) {
@@ -218,7 +240,24 @@ public final class AcmeManager implements AutoCloseable {
             return order.getCertificate().getCertificate().getNotAfter().toInstant();
         } finally {
             tokens.forEach(challenges::remove);
+            alpnHosts.forEach(challenges::removeTlsAlpn);
         }
+    }
+
+    /**
+     * The TLS context a TLS-ALPN-01 validator must see (RFC 8737): a self-signed certificate for
+     * the name with the {@code acmeIdentifier} extension, offered only with ALPN {@code acme-tls/1}.
+     */
+    private static SslContext validationContext(TlsAlpn01Challenge ch, Authorization auth) throws Exception {
+        KeyPair kp = KeyPairUtils.createKeyPair(2048); // acme4j signs the validation certificate with SHA256withRSA
+        X509Certificate cert = ch.createCertificate(kp, auth.getIdentifier());
+        return SslContextBuilder.forServer(kp.getPrivate(), cert)
+                .sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, AcmeChallenges.ACME_TLS))
+                .build();
     }
 
     private KeyPair accountKey() throws IOException {

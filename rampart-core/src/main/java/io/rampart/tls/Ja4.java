@@ -40,6 +40,43 @@ public final class Ja4 {
         }
     }
 
+    /**
+     * Whether {@code hello} (as for {@link #of}) offers exactly one application protocol,
+     * {@code protocol}: how an ACME validator asks for the TLS-ALPN-01 certificate (RFC 8737).
+     */
+    public static boolean offersOnlyAlpn(ByteBuf hello, String protocol) {
+        if (hello == null) {
+            return false;
+        }
+        try {
+            ByteBuf b = hello;
+            int p = hello.readerIndex() + 2 + 32;
+            p += 1 + b.getUnsignedByte(p); // session id
+            p += 2 + b.getUnsignedShort(p); // cipher suites
+            p += 1 + b.getUnsignedByte(p); // compression methods
+            if (p + 2 > b.writerIndex()) {
+                return false;
+            }
+            int end = p + 2 + b.getUnsignedShort(p);
+            p += 2;
+            while (p + 4 <= end) {
+                int type = b.getUnsignedShort(p);
+                int len = b.getUnsignedShort(p + 2);
+                int body = p + 4;
+                p = body + len;
+                if (type == ALPN) {
+                    int list = b.getUnsignedShort(body);
+                    int first = b.getUnsignedByte(body + 2);
+                    return list == first + 1 && first == protocol.length()
+                            && b.toString(body + 3, first, StandardCharsets.US_ASCII).equals(protocol);
+                }
+            }
+            return false;
+        } catch (IndexOutOfBoundsException e) {
+            return false;
+        }
+    }
+
     private static String parse(ByteBuf b, int p) {
         int legacyVersion = b.getUnsignedShort(p);
         p += 2 + 32; // version, random

@@ -86,6 +86,13 @@ public final class TlsTerminator {
         reload(config);
     }
 
+    private volatile AcmeChallenges acme;
+
+    /** Answers TLS-ALPN-01 validations pending in {@code challenges} on this listener. */
+    public void answerAcme(AcmeChallenges challenges) {
+        this.acme = challenges;
+    }
+
     public CertificateSet certificates() {
         return set;
     }
@@ -100,11 +107,25 @@ public final class TlsTerminator {
      */
     public SniHandler newSniHandler(long handshakeTimeoutMillis, java.util.function.Consumer<String> ja4) {
         return new SniHandler(name -> set.map(name), 16 * 1024, handshakeTimeoutMillis) {
+            private boolean acmeValidation;
+
             @Override
             protected io.netty.util.concurrent.Future<SslContext> lookup(io.netty.channel.ChannelHandlerContext ctx,
                                                                           io.netty.buffer.ByteBuf clientHello) throws Exception {
                 ja4.accept(Ja4.of(clientHello));
+                AcmeChallenges a = acme;
+                acmeValidation = a != null && a.tlsAlpnPending() && Ja4.offersOnlyAlpn(clientHello, AcmeChallenges.ACME_TLS);
                 return super.lookup(ctx, clientHello);
+            }
+
+            @Override
+            protected io.netty.util.concurrent.Future<SslContext> lookup(io.netty.channel.ChannelHandlerContext ctx, String hostname)
+                    throws Exception {
+                SslContext validation = acmeValidation ? acme.tlsAlpn(hostname) : null;
+                if (validation != null) {
+                    return ctx.executor().newSucceededFuture(validation); // a TLS-ALPN-01 validator: its certificate
+                }
+                return super.lookup(ctx, hostname);
             }
 
             @Override

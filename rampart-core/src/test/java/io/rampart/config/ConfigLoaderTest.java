@@ -227,15 +227,16 @@ class ConfigLoaderTest {
                   - address: 127.0.0.1:8443
                     tls: {}
                 http2: {maxConcurrentStreams: 0, maxStreamsPerClient: -1, maxResets: 0, resetWindow: 0s}
-                acme: {directory: 'ftp://ca', caCertificate: /no/such/ca.pem, email: nobody, renewBefore: 90d, retry: 0s}
+                acme: {directory: 'ftp://ca', caCertificate: /no/such/ca.pem, email: nobody, renewBefore: 90d, retry: 0s, challenge: dns-01}
                 sites:
                   - {name: a, hosts: ['*.example.org'], upstreams: ['http://127.0.0.1:1'], acme: true}
                 """);
         assertThat(e.errors()).extracting(ConfigError::path).containsExactlyInAnyOrder(
                 "http2.maxConcurrentStreams", "http2.maxStreamsPerClient", "http2.maxResets", "http2.resetWindow",
-                "acme.directory", "acme.caCertificate", "acme.email", "acme.renewBefore", "acme.retry",
+                "acme.directory", "acme.caCertificate", "acme.email", "acme.renewBefore", "acme.retry", "acme.challenge",
                 "sites[0].acme", "sites[0].hosts[0]");
-        assertThat(e.getMessage()).contains("set dataDir").contains("HTTP-01 cannot prove a wildcard")
+        assertThat(e.getMessage()).contains("set dataDir").contains("TLS-ALPN-01 cannot prove a wildcard")
+                .contains("acme.challenge: expected http-01 or tls-alpn-01, got 'dns-01'")
                 .contains("http2.maxStreamsPerClient: expected 1 to 1000000, got -1");
         e = errorsOf("""
                 listeners:

@@ -49,6 +49,15 @@ class Ja4Test {
     }
 
     @Test
+    void anAcmeValidatorsHello_isToldFromAnOrdinaryOne() {
+        assertThat(Ja4.offersOnlyAlpn(hello(true, "acme-tls/1", 0x1301), AcmeChallenges.ACME_TLS)).isTrue();
+        assertThat(Ja4.offersOnlyAlpn(hello(true, "h2", 0x1301), AcmeChallenges.ACME_TLS)).isFalse();
+        assertThat(Ja4.offersOnlyAlpn(hello(true, null, 0x1301), AcmeChallenges.ACME_TLS)).isFalse();
+        assertThat(Ja4.offersOnlyAlpn(Unpooled.wrappedBuffer(new byte[] {3, 3, 1}), AcmeChallenges.ACME_TLS)).isFalse();
+        assertThat(Ja4.offersOnlyAlpn(null, AcmeChallenges.ACME_TLS)).isFalse();
+    }
+
+    @Test
     void garbage_givesAnEmptyFingerprint_notAnError() {
         assertThat(Ja4.of(Unpooled.wrappedBuffer(new byte[] {3, 3, 1}))).isEmpty();
         assertThat(Ja4.of(null)).isEmpty();
