@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -76,7 +76,7 @@ class AttackDrillDashboardTest {
                 try {
                     b.get(admin + "/?token=" + runner.adminToken().value());
                     WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(20));
-                    wait.ignoring(StaleElementReferenceException.class);
+                    wait.ignoring(WebDriverException.class); // a node replaced between find and read: stale, or "does not belong to the document"
                     try {
                         wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
                     } catch (RuntimeException e) {

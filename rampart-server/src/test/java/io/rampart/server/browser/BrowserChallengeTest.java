@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -86,7 +86,7 @@ class BrowserChallengeTest {
      */
     private static void awaitPage(ChromeDriver b, String prefix, int seconds) {
         new WebDriverWait(b, Duration.ofSeconds(seconds))
-                .ignoring(StaleElementReferenceException.class)
+                .ignoring(WebDriverException.class) // a node replaced between find and read: stale, or "does not belong to the document"
                 .until(d -> bodyText(b).startsWith(prefix));
     }
 
