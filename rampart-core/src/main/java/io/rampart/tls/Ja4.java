@@ -49,32 +49,35 @@ public final class Ja4 {
             return false;
         }
         try {
-            ByteBuf b = hello;
-            int p = hello.readerIndex() + 2 + 32;
-            p += 1 + b.getUnsignedByte(p); // session id
-            p += 2 + b.getUnsignedShort(p); // cipher suites
-            p += 1 + b.getUnsignedByte(p); // compression methods
-            if (p + 2 > b.writerIndex()) {
+            int body = extension(hello, ALPN);
+            if (body < 0) {
                 return false;
             }
-            int end = p + 2 + b.getUnsignedShort(p);
-            p += 2;
-            while (p + 4 <= end) {
-                int type = b.getUnsignedShort(p);
-                int len = b.getUnsignedShort(p + 2);
-                int body = p + 4;
-                p = body + len;
-                if (type == ALPN) {
-                    int list = b.getUnsignedShort(body);
-                    int first = b.getUnsignedByte(body + 2);
-                    return list == first + 1 && first == protocol.length()
-                            && b.toString(body + 3, first, StandardCharsets.US_ASCII).equals(protocol);
-                }
-            }
-            return false;
+            int list = hello.getUnsignedShort(body);
+            int first = hello.getUnsignedByte(body + 2);
+            return list == first + 1 && first == protocol.length()
+                    && hello.toString(body + 3, first, StandardCharsets.US_ASCII).equals(protocol);
         } catch (IndexOutOfBoundsException e) {
             return false;
         }
+    }
+
+    /** Where the body of extension {@code type} starts in {@code hello}, or -1 when it has none. */
+    private static int extension(ByteBuf hello, int type) {
+        int p = hello.readerIndex() + 2 + 32; // version, random
+        p += 1 + hello.getUnsignedByte(p); // session id
+        p += 2 + hello.getUnsignedShort(p); // cipher suites
+        p += 1 + hello.getUnsignedByte(p); // compression methods
+        if (p + 2 > hello.writerIndex()) {
+            return -1;
+        }
+        int end = p + 2 + hello.getUnsignedShort(p);
+        for (p += 2; p + 4 <= end; p += 4 + hello.getUnsignedShort(p + 2)) {
+            if (hello.getUnsignedShort(p) == type) {
+                return p + 4;
+            }
+        }
+        return -1;
     }
 
     private static String parse(ByteBuf b, int p) {
