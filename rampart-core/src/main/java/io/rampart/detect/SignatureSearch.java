@@ -141,7 +141,9 @@ final class SignatureSearch {
                 double col = collateral(wider, t, active, scale, expected, b);
                 // a network term only where it spares legitimate traffic: as a free narrowing it would
                 // tie the rule to where the botnet happens to be this second
-                boolean free = coverage >= 0.98 && col <= pickCollateral + 1e-9 && !isNetwork(c.dimension());
+                // nor the absence of a TLS or HTTP/2 fingerprint: "tls=" (plain HTTP) would let the same
+                // bots through the moment they switch to HTTPS
+                boolean free = coverage >= 0.98 && col <= pickCollateral + 1e-9 && !isNetwork(c.dimension()) && !absentPrint(c);
                 boolean cheaper = col < pickCollateral - 1e-9;
                 // at equal cost a content term beats a network term: it still holds when the bots move
                 boolean better = pick == null || col < pickCollateral - 1e-9 || m > pickMatched
@@ -236,6 +238,11 @@ final class SignatureSearch {
             v[i] = values.get(i);
         }
         return new Condition(d, v, texts);
+    }
+
+    /** A TLS or HTTP/2 fingerprint term whose value is "none": the request came without TLS or HTTP/2. */
+    static boolean absentPrint(Condition c) {
+        return (c.dimension() == Dimension.TLS || c.dimension() == Dimension.H2) && c.texts().size() == 1 && c.texts().get(0).isEmpty();
     }
 
     private static boolean isNetwork(Dimension d) {

@@ -64,10 +64,25 @@ class SignatureSearchTest {
         List<Signature> found = search.search(t, t.requests, b.expectedRate(20), b, null);
         assertThat(found).hasSize(1);
         Signature s = found.get(0);
-        assertThat(s.describe()).contains("fingerprint=").contains("path=/search");
+        assertThat(s.describe()).contains("fingerprint=").contains("path=/search")
+                .as("no 'came without TLS/HTTP2' term: the same bots over HTTPS must still match").doesNotContain("tls=").doesNotContain("h2=");
         assertThat(s.collateral()).isZero();
         assertThat(s.precision()).isGreaterThan(0.95);
         assertThat(s.firstStep()).isEqualTo(MitigationStep.BLOCK);
         assertThat(s.highestStep()).isEqualTo(MitigationStep.CLOSE);
+    }
+
+    @Test
+    void aTermThatOnlySaysTheRequestCameWithoutTls_isNeverAddedForFree() {
+        Baseline b = learnedAfterABurst();
+        traffic.normalSecond(recorder, 40);
+        for (int i = 0; i < 2000; i++) { // one page, random parameter names, rotating user agents: three real terms
+            traffic.send(recorder, traffic.features("100.64." + i / 250 + "." + i % 250, Traffic.botHead(io.netty.handler.codec.http.HttpMethod.GET,
+                    "/search?" + traffic.randomWord(6) + "=1", Traffic.BROWSERS.get(i % Traffic.BROWSERS.size()))));
+        }
+        TrafficRecorder.Tick t = drain();
+        List<Signature> found = search.search(t, t.requests, b.expectedRate(20), b, null);
+        assertThat(found).as(search.lastRefusal).hasSize(1);
+        assertThat(found.get(0).describe()).contains("path=/search").doesNotContain("tls=").doesNotContain("h2=");
     }
 }
