@@ -204,6 +204,13 @@ public final class ControlPlane implements AutoCloseable {
      * @return the rule's id
      * @throws IllegalArgumentException for an unknown site, a step that is not a rule step, or a malformed match
      */
+    private volatile io.rampart.geo.GeoLookup geo = io.rampart.geo.GeoLookup.NONE;
+
+    /** Where operator rules on {@code asn} and {@code country} are checked against (none: such rules are refused). */
+    public void geo(io.rampart.geo.GeoLookup lookup) {
+        this.geo = lookup == null ? io.rampart.geo.GeoLookup.NONE : lookup;
+    }
+
     public synchronized String addRule(String site, java.util.Map<String, String> match, MitigationStep step,
                                        java.time.Duration ttl, String by) {
         SiteControl s = site(site);
@@ -213,7 +220,7 @@ public final class ControlPlane implements AutoCloseable {
         if (step == null || step == MitigationStep.UNDER_ATTACK || step.compareTo(MitigationStep.LIMIT) < 0) {
             throw new IllegalArgumentException("step: expected limit, challenge, block or close");
         }
-        java.util.List<io.rampart.mitigate.Condition> conditions = OperatorRules.conditions(match, store.hasher());
+        java.util.List<io.rampart.mitigate.Condition> conditions = OperatorRules.conditions(match, store.hasher(), geo.enabled());
         String id = "op-" + Long.toString(++operatorRuleCount, 36) + "-" + Long.toString(clock.millis() % 1_000_000, 36);
         io.rampart.mitigate.Rule rule = new io.rampart.mitigate.Rule(id, conditions, step, false,
                 new java.util.concurrent.atomic.LongAdder());

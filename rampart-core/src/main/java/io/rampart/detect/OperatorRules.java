@@ -21,11 +21,13 @@ import java.util.Map;
  * so the operator's path folds digits and the network is cut at /24 (/64) or /16 (/48) the same
  * way. Keys: {@code address} (one client), {@code network} (a /24 or /64, or a /16 or /48),
  * {@code path}, {@code method}, {@code userAgent}, {@code ja4} (the TLS fingerprint, as the access
- * log shows it), {@code h2} (the HTTP/2 fingerprint) and {@code hfp} (the header fingerprint: the
- * sixteen hex digits the access log and the reference lookup show, keyed to this installation).
+ * log shows it), {@code h2} (the HTTP/2 fingerprint), {@code hfp} (the header fingerprint: the
+ * sixteen hex digits the access log and the reference lookup show, keyed to this installation),
+ * {@code asn} ({@code AS64500} or {@code 64500}) and {@code country} (ISO 3166-1 alpha-2), the last
+ * two only with geo databases configured.
  */
 final class OperatorRules {
-    static final List<String> KEYS = List.of("address", "network", "path", "method", "userAgent", "ja4", "h2", "hfp");
+    static final List<String> KEYS = List.of("address", "network", "path", "method", "userAgent", "ja4", "h2", "hfp", "asn", "country");
 
     private OperatorRules() {
     }
@@ -34,6 +36,14 @@ final class OperatorRules {
      * @throws IllegalArgumentException naming the key that is missing, unknown or malformed
      */
     static List<Condition> conditions(Map<String, String> match, FeatureHasher hasher) {
+        return conditions(match, hasher, false);
+    }
+
+    /**
+     * @param geo whether geo databases are configured (rules on {@code asn} and {@code country} need them)
+     * @throws IllegalArgumentException naming the key that is missing, unknown or malformed
+     */
+    static List<Condition> conditions(Map<String, String> match, FeatureHasher hasher, boolean geo) {
         if (match == null || match.isEmpty()) {
             throw new IllegalArgumentException("match: expected at least one of " + KEYS);
         }
@@ -115,6 +125,27 @@ final class OperatorRules {
                 throw new IllegalArgumentException("match.hfp: expected the 16 hex digits of a header fingerprint as the access log shows it, got '" + hfp + "'");
             }
             out.add(Condition.of(Dimension.FINGERPRINT, Long.parseUnsignedLong(hfp, 16), hfp.toLowerCase(Locale.ROOT)));
+        }
+        for (String key : new String[] {"asn", "country"}) {
+            if (match.containsKey(key) && !geo) {
+                throw new IllegalArgumentException("match." + key + ": needs geo databases (incidents.geoDatabases); none is configured");
+            }
+        }
+        if (match.containsKey("asn")) {
+            String asn = match.get("asn") == null ? "" : match.get("asn").trim();
+            if (!asn.matches("(?i)(AS)?[0-9]{1,10}")) {
+                throw new IllegalArgumentException("match.asn: expected an autonomous system number such as AS64500, got '" + match.get("asn") + "'");
+            }
+            String key = RequestFeatures.asnKey(Long.parseLong(asn.replaceFirst("(?i)^AS", "")));
+            out.add(Condition.of(Dimension.ASN, hasher.hash(key), key));
+        }
+        if (match.containsKey("country")) {
+            String cc = match.get("country") == null ? "" : match.get("country").trim();
+            if (!cc.matches("[A-Za-z]{2}")) {
+                throw new IllegalArgumentException("match.country: expected a two-letter ISO 3166 code such as NL, got '" + match.get("country") + "'");
+            }
+            String upper = cc.toUpperCase(Locale.ROOT);
+            out.add(Condition.of(Dimension.COUNTRY, hasher.hash(upper), upper));
         }
         return out;
     }

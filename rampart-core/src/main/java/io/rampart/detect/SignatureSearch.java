@@ -246,7 +246,8 @@ final class SignatureSearch {
     }
 
     private static boolean isNetwork(Dimension d) {
-        return d == Dimension.CLIENT || d == Dimension.NETWORK || d == Dimension.WIDE_NETWORK;
+        return d == Dimension.CLIENT || d == Dimension.NETWORK || d == Dimension.WIDE_NETWORK || d == Dimension.ASN
+                || d == Dimension.COUNTRY;
     }
 
     private static boolean usesDimension(List<Condition> rule, Dimension d) {

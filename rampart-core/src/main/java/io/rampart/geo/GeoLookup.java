@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@code autonomous_system_organization}, {@code country.iso_code}) and IPinfo Lite ({@code asn}
  * as {@code "AS64500"}, {@code as_name}, {@code country_code}).
  *
- * <p>Thread-safe (the reader maps the file read-only); a lookup costs a few microseconds and is
- * never made on the request path.
+ * <p>Thread-safe (the reader maps the file read-only); a lookup costs a few microseconds, made on
+ * the request path at most once per client address and connection.
  */
 public final class GeoLookup implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(GeoLookup.class);

@@ -159,7 +159,7 @@ final class FrontendHandler extends ChannelDuplexHandler {
         this.peerTrusted = peerTrusted;
         this.scheme = scheme;
         this.siteIndex = rt.unroutedIndex();
-        this.features = new RequestFeatures(rt.hasher).connection(prints);
+        this.features = new RequestFeatures(rt.hasher).connection(prints).geo(rt.geo);
         this.prints = prints;
     }
 

@@ -92,6 +92,8 @@ final class GatewayRuntime {
     final StreamGate streams;
     /** Pending ACME HTTP-01 answers (shared across reloads). */
     final io.rampart.tls.AcmeChallenges acmeChallenges;
+    /** Autonomous system and country of clients (incidents.geoDatabases; restart to change). */
+    final GeoLookup geo;
     /** Allow and deny lists: the configuration's plus run-time entries. */
     final AccessLists lists;
     final GcraTable limiterTable;
@@ -122,6 +124,7 @@ final class GatewayRuntime {
         this.refs = previous == null ? new RefLedger() : previous.refs;
         this.streams = previous == null ? new StreamGate() : previous.streams;
         this.acmeChallenges = previous == null ? new io.rampart.tls.AcmeChallenges() : previous.acmeChallenges;
+        this.geo = previous == null ? GeoLookup.open(config.incidents().geoDatabases()) : previous.geo;
         this.lists = previous == null ? new AccessLists(config.allow(), config.deny()) : previous.lists;
         this.trustedProxies = IpSet.parse(config.trustedProxies());
         this.limiterTable = previous == null ? new GcraTable(config.limiter().tableSize()) : previous.limiterTable;
@@ -190,7 +193,7 @@ final class GatewayRuntime {
             boolean underAttack = before == null || previous.config.sites().get(i).underAttack() != sc.underAttack()
                     ? sc.underAttack() : before.underAttack();
             Site site = new Site(sc.name(), i, new UpstreamGroup(ups), siteLimits, prefixes, routeLimits,
-                    underAttack, gate, before == null ? new TrafficRecorder() : before.recorder()).https(sc.https());
+                    underAttack, gate, (before == null ? new TrafficRecorder() : before.recorder()).geo(geo)).https(sc.https());
             sites.add(site);
             for (String h : sc.hosts()) {
                 router.add(h, site);
@@ -217,7 +220,7 @@ final class GatewayRuntime {
                     : SqliteIncidentStore.open(Path.of(config.dataDir()));
             this.incidents = new Incidents(config.incidents(), names, incidentStore, Alerts.of(config.alerts()),
                     Clock.systemUTC(), countersOf(metrics), RefLedger.nodeOf(RefIds.node() << 48),
-                    GeoLookup.open(config.incidents().geoDatabases()));
+                    geo);
         } else {
             this.incidentStore = null;
             this.incidents = null;
@@ -232,6 +235,7 @@ final class GatewayRuntime {
             }
             this.control = new ControlPlane(det, specs, policy, Clock.systemDefaultZone(), store, metrics,
                     config.knownUsers().usersPerAddress());
+            control.geo(geo);
             if (incidents != null) {
                 control.listen(incidents);
             }

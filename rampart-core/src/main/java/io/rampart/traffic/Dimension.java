@@ -25,7 +25,11 @@ public enum Dimension {
     /** The TLS ClientHello's JA4 fingerprint ({@code t13d1516h2_8daaf6152771_e5627efa2ab1}); empty without TLS. */
     TLS("tls"),
     /** The HTTP/2 connection's fingerprint (SETTINGS, WINDOW_UPDATE, PRIORITY, pseudo-header order); empty without HTTP/2. */
-    H2("h2");
+    H2("h2"),
+    /** The client's autonomous system ({@code AS64500}); empty without geo databases ({@code incidents.geoDatabases}). */
+    ASN("asn"),
+    /** The client's country (ISO 3166-1 alpha-2); empty without geo databases. */
+    COUNTRY("country");
 
     /** Number of dimensions. */
     public static final int COUNT = values().length;

@@ -32,9 +32,27 @@ public final class RequestFeatures {
     String userAgent;
     HttpRequest request;
     ConnectionPrints prints = ConnectionPrints.PLAIN;
+    private io.rampart.geo.GeoLookup geo = io.rampart.geo.GeoLookup.NONE;
+    private final long none;
+    private ClientAddress geoClient;
+    private long asn;
+    private long country;
 
     public RequestFeatures(FeatureHasher hasher) {
         this.hasher = hasher;
+        this.none = hasher.hash("");
+        this.asn = none;
+        this.country = none;
+    }
+
+    /**
+     * Where the autonomous system and country of clients come from. Looked up once per client
+     * address on this connection (a connection has one client, or a few behind a trusted proxy).
+     */
+    public RequestFeatures geo(io.rampart.geo.GeoLookup lookup) {
+        this.geo = lookup == null ? io.rampart.geo.GeoLookup.NONE : lookup;
+        this.geoClient = null;
+        return this;
     }
 
     /** The connection's TLS and HTTP/2 fingerprints (set once per connection). */
@@ -70,6 +88,14 @@ public final class RequestFeatures {
         v[Dimension.METHOD.ordinal()] = hasher.hash(req.method().name());
         v[Dimension.TLS.ordinal()] = prints.ja4Hash(hasher);
         v[Dimension.H2.ordinal()] = prints.h2Hash(hasher);
+        if (geo.enabled() && !client.equals(geoClient)) {
+            io.rampart.geo.SourceOrigin o = geo.lookup(client);
+            geoClient = client;
+            asn = o.asn() == null ? none : hasher.hash(asnKey(o.asn()));
+            country = o.country() == null ? none : hasher.hash(o.country());
+        }
+        v[Dimension.ASN.ordinal()] = asn;
+        v[Dimension.COUNTRY.ordinal()] = country;
         return this;
     }
 
@@ -178,6 +204,11 @@ public final class RequestFeatures {
         return digits && !other && to - from >= RANDOM_MIN ? 'r' : 'w';
     }
 
+    /** What an autonomous system number is hashed as ({@code AS64500}), here and in operator rules. */
+    public static String asnKey(long number) {
+        return "AS" + number;
+    }
+
     /** A readable form of a request's fingerprint, for rules and reports (allocates: call rarely). */
     static String describeFingerprint(HttpRequest req) {
         StringBuilder sb = new StringBuilder();
@@ -213,6 +244,9 @@ public final class RequestFeatures {
                 return prints == null ? "" : prints.ja4();
             case H2:
                 return prints == null ? "" : prints.h2();
+            case ASN:
+            case COUNTRY:
+                return ""; // named by the recorder's geo lookup (TrafficRecorder.Tick.describe)
             case CLIENT:
                 return client.toString();
             case NETWORK:

@@ -26,6 +26,14 @@ import java.util.concurrent.atomic.LongAdder;
  * it can miss a header the gateway changed before forwarding (the hash cannot). Distinct sources go to a {@link DistinctCounter}.
  */
 public final class TrafficRecorder {
+    private volatile io.rampart.geo.GeoLookup geo = io.rampart.geo.GeoLookup.NONE;
+
+    /** Names the autonomous systems and countries in this recorder's descriptions (rules, reports). */
+    public TrafficRecorder geo(io.rampart.geo.GeoLookup lookup) {
+        this.geo = lookup == null ? io.rampart.geo.GeoLookup.NONE : lookup;
+        return this;
+    }
+
     /** Slots in the sample ring. */
     public static final int SLOTS = 8192;
     /** Longs per slot: one per dimension, then flags, the known user (0: none), the limiter key of the address. */
@@ -209,6 +217,7 @@ public final class TrafficRecorder {
         }
         drained = end;
         into.sampled = n;
+        into.geo = geo;
         // keep the next tick's sample within the ring: about half of it at the last tick's rate
         long perTick = end - from;
         int shift = sampleShift;
@@ -267,15 +276,23 @@ public final class TrafficRecorder {
             return samples[i * FIELDS + ADDRESS];
         }
 
-        /** A readable form of sample {@code i}'s value along {@code d} (allocates: for rules and reports). */
         /** The client of sampled request {@code i}. */
         public ClientAddress client(int i) {
             return clients[i];
         }
 
+        /** A readable form of sample {@code i}'s value along {@code d} (allocates: for rules and reports). */
         public String describe(int i, Dimension d) {
+            if (d == Dimension.ASN || d == Dimension.COUNTRY) {
+                io.rampart.geo.SourceOrigin o = geo.lookup(clients[i]);
+                String text = d == Dimension.ASN ? o.asLabel() : o.country();
+                return text == null ? "" : text;
+            }
             return RequestFeatures.describe(d, clients[i], targets[i], agents[i], heads[i], prints[i]);
         }
+
+        /** Where ASN and country descriptions come from (set by the recorder at each drain). */
+        io.rampart.geo.GeoLookup geo = io.rampart.geo.GeoLookup.NONE;
 
         /** How many requests one sample stands for. */
         public double scale() {

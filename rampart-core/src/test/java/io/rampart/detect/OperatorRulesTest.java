@@ -8,13 +8,17 @@ import io.rampart.config.MitigationStep;
 import io.rampart.mitigate.Policy;
 import io.rampart.mitigate.PolicyHolder;
 import io.rampart.mitigate.Rule;
+import io.rampart.geo.GeoLookup;
+import io.rampart.testing.GeoDatabases;
 import io.rampart.traffic.FeatureHasher;
 import io.rampart.traffic.TrafficRecorder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Rules an operator adds through the admin API: hashed as the data plane hashes, enforced at once, lapsing on time. */
 class OperatorRulesTest {
@@ -45,6 +49,36 @@ class OperatorRulesTest {
         assertThat(holder.get().site(0).hasRules()).as("lapsed").isFalse();
         assertThat(plane.view().get(0).events()).anyMatch(e -> e.contains("rule " + id + " (added by operator@127.0.0.1) lapsed"));
         plane.close();
+    }
+
+    @Test
+    void rulesOnAnAutonomousSystemOrACountry_matchItsClientsOnly_andNeedGeoDatabases(@TempDir Path dir) throws Exception {
+        ControlPlane plane = plane();
+        assertThatThrownBy(() -> plane.addRule("s", Map.of("asn", "AS64500"), MitigationStep.BLOCK, null, "o"))
+                .hasMessage("match.asn: needs geo databases (incidents.geoDatabases); none is configured");
+        try (GeoLookup geo = GeoLookup.open(GeoDatabases.all(dir))) {
+            plane.geo(geo);
+            assertThatThrownBy(() -> plane.addRule("s", Map.of("asn", "ASx"), MitigationStep.BLOCK, null, "o"))
+                    .hasMessage("match.asn: expected an autonomous system number such as AS64500, got 'ASx'");
+            assertThatThrownBy(() -> plane.addRule("s", Map.of("country", "Netherlands"), MitigationStep.BLOCK, null, "o"))
+                    .hasMessage("match.country: expected a two-letter ISO 3166 code such as NL, got 'Netherlands'");
+            String byAsn = plane.addRule("s", Map.of("asn", "64500"), MitigationStep.BLOCK, null, "o");
+            Rule r = holder.get().site(0).match(geoFeatures(geo, "127.31.200.7"));
+            assertThat(r).as("AS64500 holds 127.31.0.0/16").isNotNull();
+            assertThat(r.id()).isEqualTo(byAsn);
+            assertThat(holder.get().site(0).match(geoFeatures(geo, "127.32.0.1"))).as("AS64501").isNull();
+            assertThat(plane.removeRule(byAsn, "o")).isTrue();
+            plane.addRule("s", Map.of("country", "xa"), MitigationStep.CHALLENGE, null, "o");
+            assertThat(holder.get().site(0).match(geoFeatures(geo, "127.32.0.1"))).as("127.32.0.0/16 is in XA").isNotNull();
+            assertThat(holder.get().site(0).match(geoFeatures(geo, "127.31.0.1"))).as("127.31.0.0/16 is in ZZ").isNull();
+            assertThat(holder.get().site(0).match(geoFeatures(geo, "127.0.0.1"))).as("unknown to the databases").isNull();
+        }
+        plane.close();
+    }
+
+    private io.rampart.traffic.RequestFeatures geoFeatures(GeoLookup geo, String ip) {
+        io.netty.handler.codec.http.HttpRequest head = Traffic.botHead(HttpMethod.GET, "/", "curl/8");
+        return new io.rampart.traffic.RequestFeatures(store.hasher()).geo(geo).fill(io.rampart.traffic.ClientAddress.parse(ip), head, "/");
     }
 
     @Test

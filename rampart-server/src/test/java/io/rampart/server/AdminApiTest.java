@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rampart.config.ConfigLoader;
 import io.rampart.config.RampartConfig;
 import io.rampart.incident.IncidentJson;
+import io.rampart.testing.GeoDatabases;
 import io.rampart.testing.RawHttp;
 import io.rampart.testing.TestOrigin;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +43,9 @@ import picocli.CommandLine;
 class AdminApiTest {
     @TempDir
     Path dir;
+    @TempDir
+    static Path geoDir;
+    private static List<String> geo;
     private TestOrigin origin;
     private GatewayRunner runner;
     private Path file;
@@ -52,8 +57,13 @@ class AdminApiTest {
     private String yaml(String extra) {
         return "listeners: [{address: '127.0.0.1:0'}]\nadmin: {address: '127.0.0.1:0'}\n"
                 + "dataDir: " + dir.resolve("data") + "\naccessLog: {path: " + dir.resolve("access.log") + "}\n"
-                + "incidents: {closeAfter: 1s}\n" + extra
+                + "incidents: {closeAfter: 1s, geoDatabases: ['" + String.join("', '", geo) + "']}\n" + extra
                 + "sites:\n  - {name: campaign, hosts: ['*'], upstreams: ['" + origin.url() + "']}\n";
+    }
+
+    @BeforeAll
+    static void geoDatabases() throws Exception {
+        geo = GeoDatabases.all(geoDir);
     }
 
     @BeforeEach
@@ -208,6 +218,25 @@ class AdminApiTest {
         assertThat(api("POST", "/api/rules", "{\"site\":\"campaign\",\"step\":\"block\",\"match\":{\"hfp\":\"xyz\"}}").statusCode())
                 .isEqualTo(400);
         assertThat(api("DELETE", "/api/rules/" + json(added).get("id").asText(), null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRuleOnAnAutonomousSystem_refusesEveryAddressOfIt_andSparesTheRest() throws Exception {
+        HttpResponse<String> added = api("POST", "/api/rules",
+                "{\"site\":\"campaign\",\"step\":\"block\",\"match\":{\"asn\":\"AS64500\"},\"ttl\":\"10m\"}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        for (String bot : List.of("127.31.0.9", "127.31.200.3")) {
+            try (RawHttp c = new RawHttp(bot, port)) {
+                assertThat(c.get("a", "/echo?from=" + bot).status()).as(bot + " is in AS64500").isEqualTo(403);
+            }
+        }
+        try (RawHttp c = new RawHttp("127.32.0.9", port)) {
+            assertThat(c.get("a", "/echo?from=other-as").status()).as("AS64501").isEqualTo(200);
+        }
+        assertThat(json(api("GET", "/api/rules", null)).toString()).contains("asn=AS64500");
+        HttpResponse<String> bad = api("POST", "/api/rules", "{\"site\":\"campaign\",\"step\":\"block\",\"match\":{\"country\":\"Atlantis\"}}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).get("error").asText()).contains("match.country: expected a two-letter ISO 3166 code");
     }
 
     @Test
