@@ -33,7 +33,8 @@ class Conn:
         self.buf = b""
         self.goaway = None
         self.resets = {}
-        self.closed = False
+        self.closed = False  # the server closed or reset the connection (seen by a send or a read)
+        self.drained = False  # everything the server sent has been read (end of stream or error)
         self.s.sendall(PREFACE + SettingsFrame(0).serialize())
 
     def send(self, *frames):
@@ -54,19 +55,22 @@ class Conn:
         return f
 
     def drain(self, seconds):
-        """Reads what the server sends for up to `seconds` (or until it closes)."""
+        """Reads what the server sends for up to `seconds` (or until it closes).
+
+        A send that failed (the server reset the connection) does not stop the reading: the
+        server's last frames, its GOAWAY among them, are still in the receive queue."""
         end = time.time() + seconds
         self.s.settimeout(0.05)
-        while time.time() < end and not self.closed:
+        while time.time() < end and not self.drained:
             try:
                 data = self.s.recv(65536)
             except socket.timeout:
                 continue
             except OSError:
-                self.closed = True
+                self.closed = self.drained = True
                 break
             if not data:
-                self.closed = True
+                self.closed = self.drained = True
                 break
             self.buf += data
             while len(self.buf) >= 9:

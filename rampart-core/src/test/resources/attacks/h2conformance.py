@@ -53,7 +53,8 @@ class Conn:
         self.enc = Encoder()
         self.buf = b""
         self.frames = []
-        self.closed = False
+        self.closed = False  # the server closed or reset the connection (seen by a send or a read)
+        self.drained = False  # everything the server sent has been read: a failed send does not mean that
         if preface:
             self.send(PREFACE + settings())
             self.until(lambda f: f[0] == SETTINGS and not f[1] & ACK, WAIT)
@@ -75,16 +76,16 @@ class Conn:
     def read_frames(self, seconds):
         end = time.time() + seconds
         self.s.settimeout(0.05)
-        while time.time() < end and not self.closed:
+        while time.time() < end and not self.drained:
             try:
                 data = self.s.recv(65536)
             except (socket.timeout, ssl.SSLWantReadError):
                 return
             except OSError:
-                self.closed = True
+                self.closed = self.drained = True
                 return
             if not data:
-                self.closed = True
+                self.closed = self.drained = True
                 return
             self.buf += data
             while len(self.buf) >= 9:
@@ -109,7 +110,7 @@ class Conn:
                 seen += 1
                 if predicate(f):
                     return f
-            if self.closed:
+            if self.drained:
                 return None
             self.read_frames(0.1)
         return None

@@ -33,13 +33,6 @@ final class OperatorRules {
     }
 
     /**
-     * @throws IllegalArgumentException naming the key that is missing, unknown or malformed
-     */
-    static List<Condition> conditions(Map<String, String> match, FeatureHasher hasher) {
-        return conditions(match, hasher, false);
-    }
-
-    /**
      * @param geo whether geo databases are configured (rules on {@code asn} and {@code country} need them)
      * @throws IllegalArgumentException naming the key that is missing, unknown or malformed
      */

@@ -89,7 +89,9 @@ public final class GeoLookup implements Closeable {
             }
             if (asn == null) {
                 asn = asn(m);
-                org = org == null ? text(m, "autonomous_system_organization", "as_name") : org;
+                if (asn != null) {
+                    org = text(m, "autonomous_system_organization", "as_name"); // the name from the same record
+                }
             }
             if (country == null) {
                 country = country(m);
@@ -132,7 +134,8 @@ public final class GeoLookup implements Closeable {
                 return (String) v;
             }
         }
-        return text(m, "country_code", "country_code");
+        Object code = m.get("country_code");
+        return code instanceof String ? (String) code : null;
     }
 
     private static String text(Map<?, ?> m, String key, String otherKey) {

@@ -1,6 +1,7 @@
 package io.rampart.mitigate;
 
 import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.RequestFeatures;
 import java.time.Instant;
 
 /**
@@ -73,8 +74,14 @@ public final class RefLedger {
         Entry e = new Entry(RefIds.format(ref), nodeOf(ref), Instant.ofEpochMilli(at[i]), site[i], String.valueOf(client[i]),
                 method[i], target[i], status[i], VERDICTS[verdict[i]].label(), REASONS[reason[i]].id(), rule[i],
                 prints[i] == null ? "" : prints[i].ja4(), prints[i] == null ? "" : prints[i].h2(),
-                headerPrint[i] == 0 ? "" : String.format("%016x", headerPrint[i]));
+                headerPrint[i] == 0 ? "" : headerPrintText(headerPrint[i]));
         return refs[i] == ref ? e : null;
+    }
+
+    private static String headerPrintText(long v) {
+        StringBuilder sb = new StringBuilder(16);
+        RequestFeatures.appendHeaderPrint(sb, v);
+        return sb.toString();
     }
 
     /** Whether {@code ref} was issued by this node (its 12-bit tag). */

@@ -6,6 +6,7 @@ import io.netty.util.AsciiString;
 import io.rampart.mitigate.Decision;
 import io.rampart.mitigate.RefIds;
 import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.RequestFeatures;
 
 /**
  * What one request on a connection was and what became of it: its reference id, who sent it,
@@ -93,7 +94,7 @@ final class Exchange {
         }
         if (headerPrint != 0) {
             sb.append(",\"hfp\":\"");
-            appendHex(sb, headerPrint);
+            RequestFeatures.appendHeaderPrint(sb, headerPrint);
             sb.append('"');
         }
         if (!prints.ja4().isEmpty()) {
@@ -105,12 +106,5 @@ final class Exchange {
             AccessLog.appendJsonString(sb, prints.h2());
         }
         sb.append('}');
-    }
-
-    /** Sixteen lower-case hex digits, without allocating. */
-    static void appendHex(StringBuilder sb, long v) {
-        for (int shift = 60; shift >= 0; shift -= 4) {
-            sb.append(Character.forDigit((int) (v >>> shift) & 0xf, 16));
-        }
     }
 }

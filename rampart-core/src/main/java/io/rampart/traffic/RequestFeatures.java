@@ -204,6 +204,16 @@ public final class RequestFeatures {
         return digits && !other && to - from >= RANDOM_MIN ? 'r' : 'w';
     }
 
+    /**
+     * Appends a header fingerprint ({@link Dimension#FINGERPRINT}) as the access log, the reference
+     * lookup and operator rules write it: sixteen lower-case hex digits. Allocation-free.
+     */
+    public static void appendHeaderPrint(StringBuilder sb, long v) {
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            sb.append(Character.forDigit((int) (v >>> shift) & 0xf, 16));
+        }
+    }
+
     /** What an autonomous system number is hashed as ({@code AS64500}), here and in operator rules. */
     public static String asnKey(long number) {
         return "AS" + number;
