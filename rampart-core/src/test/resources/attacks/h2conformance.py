@@ -699,6 +699,326 @@ def _(c):
     c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\x00\x03x-h\x82\xff\xff"))
     return connection_error(c, "COMPRESSION_ERROR")
 
+# --- Further cases in h2spec's sections: closed streams, flow control, error codes, valid forms --
+
+def nth(c, predicate, n, seconds=WAIT):
+    """Waits until n frames match predicate; returns the n-th, or None."""
+    end = time.time() + seconds
+    while time.time() < end:
+        hits = [f for f in c.frames if predicate(f)]
+        if len(hits) >= n:
+            return hits[n - 1]
+        if c.drained:
+            return None
+        c.read_frames(0.1)
+    return None
+
+
+def settings_acked(c, n):
+    """Waits for the server's n-th SETTINGS acknowledgement (the first one acknowledges the preface)."""
+    return nth(c, lambda f: f[0] == SETTINGS and f[1] & ACK, n) is not None
+
+
+def response_ended(c, stream):
+    return c.until(lambda f: f[2] == stream and f[0] in (HEADERS, DATA) and f[1] & END_STREAM, WAIT) is not None
+
+
+def data_length(c, stream, n, expected):
+    """The n-th non-empty DATA frame on stream must carry exactly `expected` octets."""
+    f = nth(c, lambda f: f[0] == DATA and f[2] == stream and len(f[3]) > 0, n)
+    if f is None:
+        return False, "GOAWAY " + str(c.goaway()) if c.goaway() else ("closed" if c.closed else "no DATA")
+    return len(f[3]) == expected, "DATA of %d octets" % len(f[3])
+
+
+def closed_without_error(c):
+    c.until(lambda f: False, WAIT)
+    if c.goaway():
+        return False, "GOAWAY " + c.goaway()
+    return (True, "closed") if c.closed else (False, "still open")
+
+
+@case("4.2", "DATA of exactly SETTINGS_MAX_FRAME_SIZE is accepted")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST", path="/upload"), frame(DATA, END_STREAM, 1, b"x" * 16384))
+    return answered(c, 1)
+
+
+@case("5.1", "CONTINUATION on a half-closed (remote) stream")
+def _(c):
+    c.send(c.headers(1, path="/slow?ms=500"), frame(CONTINUATION, END_HEADERS, 1, c.enc.encode([("x-dummy", "1")])))
+    return stream_error(c, 1, "STREAM_CLOSED", "PROTOCOL_ERROR")
+
+
+@case("5.1", "HEADERS on a stream closed by RST_STREAM")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(RST_STREAM, 0, 1, b"\0\0\0\x08"), c.headers(1))
+    return stream_error(c, 1, "STREAM_CLOSED")
+
+
+@case("5.1", "CONTINUATION on a stream closed by RST_STREAM")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(RST_STREAM, 0, 1, b"\0\0\0\x08"),
+           frame(CONTINUATION, END_HEADERS, 1, c.enc.encode([("x-dummy", "1")])))
+    return stream_error(c, 1, "STREAM_CLOSED", "PROTOCOL_ERROR")
+
+
+@case("5.1", "DATA on a stream closed by END_STREAM both ways")
+def _(c):
+    c.send(c.headers(1))
+    if not response_ended(c, 1):
+        return False, "no response"
+    c.send(frame(DATA, END_STREAM, 1, b"x"))
+    return connection_error(c, "STREAM_CLOSED")
+
+
+@case("5.1", "HEADERS on a stream closed by END_STREAM both ways")
+def _(c):
+    c.send(c.headers(1))
+    if not response_ended(c, 1):
+        return False, "no response"
+    c.send(c.headers(1))
+    return connection_error(c, "STREAM_CLOSED")
+
+
+@case("5.1", "CONTINUATION on a stream closed by END_STREAM both ways")
+def _(c):
+    c.send(c.headers(1))
+    if not response_ended(c, 1):
+        return False, "no response"
+    c.send(frame(CONTINUATION, END_HEADERS, 1, c.enc.encode([("x-dummy", "1")])))
+    return connection_error(c, "STREAM_CLOSED", "PROTOCOL_ERROR")
+
+
+@case("5.1", "PRIORITY on an idle stream is accepted")
+def _(c):
+    c.send(frame(PRIORITY, 0, 1, b"\0\0\0\0\xff"))
+    return ignored(c)
+
+
+@case("5.1", "WINDOW_UPDATE on a half-closed (remote) stream is accepted")
+def _(c):
+    c.send(settings((4, 0)))
+    if not settings_acked(c, 2):
+        return False, "SETTINGS not acknowledged"
+    c.send(c.headers(1), frame(WINDOW_UPDATE, 0, 1, b"\0\0\0\x01"))
+    return data_length(c, 1, 1, 1)
+
+
+@case("5.1", "PRIORITY on a half-closed (remote) stream is accepted")
+def _(c):
+    c.send(settings((4, 0)))
+    if not settings_acked(c, 2):
+        return False, "SETTINGS not acknowledged"
+    c.send(c.headers(1), frame(PRIORITY, 0, 1, b"\0\0\0\0\xff"), frame(WINDOW_UPDATE, 0, 1, b"\0\0\0\x01"))
+    return data_length(c, 1, 1, 1)
+
+
+@case("5.1", "RST_STREAM on a half-closed (remote) stream is accepted")
+def _(c):
+    c.send(c.headers(1, path="/slow?ms=300"), frame(RST_STREAM, 0, 1, b"\0\0\0\x08"))
+    return ignored(c)
+
+
+@case("5.1", "PRIORITY on a closed stream is accepted")
+def _(c):
+    c.send(c.headers(1))
+    if not response_ended(c, 1):
+        return False, "no response"
+    c.send(frame(PRIORITY, 0, 1, b"\0\0\0\0\xff"))
+    return ignored(c)
+
+
+@case("5.4.1", "a connection error is a GOAWAY, then the connection is closed")
+def _(c):
+    c.send(frame(PING, 0, 3, b"\0" * 8))
+    ok, got = connection_error(c, "PROTOCOL_ERROR")
+    if not ok or not got.startswith("GOAWAY"):
+        return False, got
+    c.until(lambda f: False, WAIT)
+    return (True, got + ", closed") if c.closed else (False, got + ", left open")
+
+
+@case("6.2", "HEADERS on another stream inside a header block")
+def _(c):
+    block = c.block()
+    c.send(frame(HEADERS, END_STREAM, 1, block), frame(HEADERS, END_HEADERS | END_STREAM, 3, block))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.5.3", "of several SETTINGS_INITIAL_WINDOW_SIZE values, the last applies")
+def _(c):
+    c.send(settings((4, 100), (4, 1)))
+    if not settings_acked(c, 2):
+        return False, "SETTINGS not acknowledged"
+    c.send(c.headers(1))
+    return data_length(c, 1, 1, 1)
+
+
+@case("6.9.1", "an initial window of one octet bounds the first DATA to one octet")
+def _(c):
+    c.send(settings((4, 1)))
+    if not settings_acked(c, 2):
+        return False, "SETTINGS not acknowledged"
+    c.send(c.headers(1))
+    return data_length(c, 1, 1, 1)
+
+
+@case("6.9.2", "SETTINGS_INITIAL_WINDOW_SIZE raised after the request opens the window")
+def _(c):
+    c.send(settings((4, 0)))
+    if not settings_acked(c, 2):
+        return False, "SETTINGS not acknowledged"
+    c.send(c.headers(1))
+    if nth(c, lambda f: f[0] == DATA and f[2] == 1 and len(f[3]) > 0, 1, 0.5) is not None:
+        return False, "DATA sent into a closed window"
+    c.send(settings((4, 1)))
+    return data_length(c, 1, 1, 1)
+
+
+@case("6.9.2", "a window made negative by SETTINGS is tracked")
+def _(c):
+    c.send(settings((4, 3)))
+    if not settings_acked(c, 2):
+        return False, "SETTINGS not acknowledged"
+    c.send(c.headers(1))
+    ok, got = data_length(c, 1, 1, 3)
+    if not ok:
+        return False, "first " + got
+    c.send(settings((4, 2)))
+    if not settings_acked(c, 3):
+        return False, "second SETTINGS not acknowledged"
+    c.send(frame(WINDOW_UPDATE, 0, 1, b"\0\0\0\x02"))  # window -1 + 2 = 1
+    return data_length(c, 1, 2, 1)
+
+
+@case("6.10", "CONTINUATION followed by another frame inside a header block")
+def _(c):
+    block = c.block()
+    c.send(frame(HEADERS, END_STREAM, 1, block[:2]), frame(CONTINUATION, 0, 1, block[2:4]),
+           frame(DATA, 0, 1, b"x"))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.10", "CONTINUATION after a CONTINUATION that ended the block")
+def _(c):
+    block = c.block()
+    c.send(frame(HEADERS, END_STREAM, 1, block[:2]), frame(CONTINUATION, END_HEADERS, 1, block[2:]),
+           frame(CONTINUATION, END_HEADERS, 1, c.enc.encode([("x-dummy", "1")])))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("6.10", "CONTINUATION after DATA")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(DATA, 0, 1, b"x"),
+           frame(CONTINUATION, END_HEADERS, 1, c.enc.encode([("x-dummy", "1")])))
+    return connection_error(c, "PROTOCOL_ERROR")
+
+
+@case("7", "GOAWAY with an unknown error code closes the connection quietly")
+def _(c):
+    c.send(frame(GOAWAY, 0, 0, b"\0\0\0\0\0\0\0\xff"))
+    return closed_without_error(c)
+
+
+@case("7", "RST_STREAM with an unknown error code is accepted")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST"), frame(RST_STREAM, 0, 1, b"\0\0\0\xff"))
+    return ignored(c)
+
+
+@case("6.8", "GOAWAY from the client closes the connection quietly")
+def _(c):
+    c.send(frame(GOAWAY, 0, 0, b"\0\0\0\0\0\0\0\0h2check"))
+    return closed_without_error(c)
+
+
+@case("8.1", "a HEAD is answered without a body")
+def _(c):
+    c.send(c.headers(1, method="HEAD"))
+    ok, got = answered(c, 1)
+    if not ok:
+        return ok, got
+    response_ended(c, 1)
+    body = sum(len(f[3]) for f in c.frames if f[0] == DATA and f[2] == 1)
+    return body == 0, "HEADERS and %d octets of body" % body
+
+
+@case("8.1", "padded HEADERS with a priority are answered")
+def _(c):
+    block = c.block()
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM | PADDED | PRIORITY_FLAG, 1,
+                 b"\x04" + b"\0\0\0\0\x0f" + block + b"\0" * 4))
+    return answered(c, 1)
+
+
+@case("8.1", "padded DATA is answered")
+def _(c):
+    c.send(c.headers(1, flags=END_HEADERS, method="POST", path="/upload"),
+           frame(DATA, PADDED, 1, b"\x03abc\0\0\0"), frame(DATA, END_STREAM | PADDED, 1, b"\x00def"))
+    return answered(c, 1)
+
+
+@case("8.1", "a header block in five-octet pieces over several CONTINUATION frames is answered")
+def _(c):
+    # (Rampart ends a connection whose header blocks come in more than 16 small CONTINUATION
+    # frames: that is the CONTINUATION flood, tested in Http2AbuseTest)
+    block = c.block(extra=[("x-filler", "f" * 20)])
+    pieces = [block[i:i + 5] for i in range(0, len(block), 5)][:12]
+    pieces[-1] = block[5 * (len(pieces) - 1):]
+    chunks = [frame(HEADERS, END_STREAM, 1, pieces[0])]
+    chunks += [frame(CONTINUATION, 0, 1, p) for p in pieces[1:-1]]
+    chunks.append(frame(CONTINUATION, END_HEADERS, 1, pieces[-1]))
+    c.send(*chunks)
+    return answered(c, 1)
+
+
+@case("8.3.1", "duplicated :method")
+def _(c):
+    c.send(c.headers(1, pseudo=[(":method", "GET"), (":method", "GET"), (":scheme", "http"), (":authority", "a"),
+                                (":path", "/")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.3.1", "duplicated :scheme")
+def _(c):
+    c.send(c.headers(1, pseudo=[(":method", "GET"), (":scheme", "http"), (":scheme", "http"), (":authority", "a"),
+                                (":path", "/")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+def literal(index, value):
+    """A literal field without indexing whose name is static-table entry `index` (RFC 7541 6.2.2)."""
+    return bytes([index]) + bytes([len(value)]) + value
+
+
+@case("hpack 6", "every field representation is decoded (indexed, literal with/without/never indexing, size update)")
+def _(c):
+    block = (b"\x20"                       # dynamic table size update to 0, then back to 4096
+             + b"\x3f\xe1\x1f"
+             + b"\x82"                     # indexed :method GET
+             + b"\x86"                     # indexed :scheme http
+             + literal(0x04, b"/echo")     # :path without indexing
+             + b"\x41\x13conformance.example"  # :authority with incremental indexing
+             + b"\x10\x08x-secret\x01s"    # never indexed, new name
+             + b"\x40\x07x-index\x01i"     # incremental indexing, new name
+             + b"\xbe")                    # indexed: the dynamic entry just added (62)
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, block))
+    return answered(c, 1)
+
+
+@case("hpack 5.2", "Huffman string containing EOS")
+def _(c):
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\x00\x03x-h\x84\xff\xff\xff\xff"))
+    return connection_error(c, "COMPRESSION_ERROR")
+
+
+@case("hpack 5.2", "Huffman padding that is not the most significant bits of EOS")
+def _(c):
+    # 'a' is 00011; the three padding bits must be 111, here they are 000
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\x00\x03x-h\x81\x18"))
+    return connection_error(c, "COMPRESSION_ERROR")
+
 
 def main():
     global TLS

@@ -1,6 +1,7 @@
 package io.rampart.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,24 +10,23 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2PingFrame;
-import io.netty.handler.codec.http2.Http2SettingsFrame;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStreamException;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.rampart.config.Http2Config;
 import io.rampart.traffic.ClientAddress;
 import io.rampart.traffic.ConnectionPrints;
@@ -100,7 +100,7 @@ final class Http2Front {
         // responses of many streams arrive from as many origin connections in one pass of the event
         // loop: their flushes are merged into one write to the client
         ch.pipeline().addLast("h2-flush", new FlushConsolidationHandler(FLUSHES_MERGED, true));
-        ch.pipeline().addLast("h2-order", new StreamOrderGuard());
+        ch.pipeline().addLast("h2-state", new StreamStateGuard());
         ch.pipeline().addLast("h2", codec);
         ch.pipeline().addLast("h2-abuse", abuse);
         ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
@@ -179,6 +179,13 @@ final class Http2Front {
             if (msg instanceof Http2HeadersFrame && !prints.done()) {
                 prints.firstHeaders(((Http2HeadersFrame) msg).headers());
             }
+            if (msg instanceof Http2GoAwayFrame) {
+                // the client is leaving: the streams it has open are finished, then the connection
+                // closes (Netty's close is graceful: GOAWAY(NO_ERROR), then wait for open streams)
+                ctx.fireChannelRead(msg);
+                ctx.close();
+                return;
+            }
             if (msg instanceof Http2SettingsFrame || msg instanceof Http2PingFrame && !((Http2PingFrame) msg).ack()) {
                 long now = System.nanoTime();
                 if (now - windowStart > windowNanos) {
@@ -212,19 +219,6 @@ final class Http2Front {
             }
         }
 
-        /**
-         * A HEADERS frame on a stream the client already ended is a stream error of type
-         * STREAM_CLOSED (RFC 9113 §5.1, half-closed (remote)); Netty counts the first HEADERS of a
-         * stream opened with END_STREAM twice and reports "too many headers" as PROTOCOL_ERROR.
-         */
-        static Http2FrameStreamException onEndedStream(Http2FrameStreamException e) {
-            if (e.error() == Http2Error.PROTOCOL_ERROR && e.stream().state() == Http2Stream.State.HALF_CLOSED_REMOTE
-                    && e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("too many headers")) {
-                return new Http2FrameStreamException(e.stream(), Http2Error.STREAM_CLOSED, e.getCause());
-            }
-            return e;
-        }
-
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Http2Exception e = cause instanceof Http2Exception ? (Http2Exception) cause
@@ -232,7 +226,7 @@ final class Http2Front {
             if (cause instanceof Http2FrameStreamException) {
                 // a stream error on a live stream: the multiplexer resets that stream with the error's
                 // own code (PROTOCOL_ERROR, STREAM_CLOSED, FLOW_CONTROL_ERROR...) and closes its channel
-                ctx.fireExceptionCaught(onEndedStream((Http2FrameStreamException) cause));
+                ctx.fireExceptionCaught(cause);
                 return;
             }
             if (e != null) {
