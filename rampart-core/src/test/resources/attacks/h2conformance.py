@@ -714,9 +714,20 @@ def nth(c, predicate, n, seconds=WAIT):
     return None
 
 
-def settings_acked(c, n):
-    """Waits for the server's n-th SETTINGS acknowledgement (the first one acknowledges the preface)."""
-    return nth(c, lambda f: f[0] == SETTINGS and f[1] & ACK, n) is not None
+def apply_settings(c, *pairs):
+    """Sends SETTINGS and waits for the server to acknowledge them; False if it does not."""
+    acked = lambda f: f[0] == SETTINGS and f[1] & ACK
+    before = sum(1 for f in c.frames if acked(f))
+    c.send(settings(*pairs))
+    return nth(c, acked, before + 1) is not None
+
+
+def first_data_under(c, *pairs):
+    """With these SETTINGS applied, a GET's first DATA frame must carry exactly one octet."""
+    if not apply_settings(c, *pairs):
+        return False, "SETTINGS not acknowledged"
+    c.send(c.headers(1))
+    return data_length(c, 1, 1, 1)
 
 
 def response_ended(c, stream):
@@ -798,8 +809,7 @@ def _(c):
 
 @case("5.1", "WINDOW_UPDATE on a half-closed (remote) stream is accepted")
 def _(c):
-    c.send(settings((4, 0)))
-    if not settings_acked(c, 2):
+    if not apply_settings(c, (4, 0)):
         return False, "SETTINGS not acknowledged"
     c.send(c.headers(1), frame(WINDOW_UPDATE, 0, 1, b"\0\0\0\x01"))
     return data_length(c, 1, 1, 1)
@@ -807,8 +817,7 @@ def _(c):
 
 @case("5.1", "PRIORITY on a half-closed (remote) stream is accepted")
 def _(c):
-    c.send(settings((4, 0)))
-    if not settings_acked(c, 2):
+    if not apply_settings(c, (4, 0)):
         return False, "SETTINGS not acknowledged"
     c.send(c.headers(1), frame(PRIORITY, 0, 1, b"\0\0\0\0\xff"), frame(WINDOW_UPDATE, 0, 1, b"\0\0\0\x01"))
     return data_length(c, 1, 1, 1)
@@ -848,26 +857,17 @@ def _(c):
 
 @case("6.5.3", "of several SETTINGS_INITIAL_WINDOW_SIZE values, the last applies")
 def _(c):
-    c.send(settings((4, 100), (4, 1)))
-    if not settings_acked(c, 2):
-        return False, "SETTINGS not acknowledged"
-    c.send(c.headers(1))
-    return data_length(c, 1, 1, 1)
+    return first_data_under(c, (4, 100), (4, 1))
 
 
 @case("6.9.1", "an initial window of one octet bounds the first DATA to one octet")
 def _(c):
-    c.send(settings((4, 1)))
-    if not settings_acked(c, 2):
-        return False, "SETTINGS not acknowledged"
-    c.send(c.headers(1))
-    return data_length(c, 1, 1, 1)
+    return first_data_under(c, (4, 1))
 
 
 @case("6.9.2", "SETTINGS_INITIAL_WINDOW_SIZE raised after the request opens the window")
 def _(c):
-    c.send(settings((4, 0)))
-    if not settings_acked(c, 2):
+    if not apply_settings(c, (4, 0)):
         return False, "SETTINGS not acknowledged"
     c.send(c.headers(1))
     if nth(c, lambda f: f[0] == DATA and f[2] == 1 and len(f[3]) > 0, 1, 0.5) is not None:
@@ -878,15 +878,13 @@ def _(c):
 
 @case("6.9.2", "a window made negative by SETTINGS is tracked")
 def _(c):
-    c.send(settings((4, 3)))
-    if not settings_acked(c, 2):
+    if not apply_settings(c, (4, 3)):
         return False, "SETTINGS not acknowledged"
     c.send(c.headers(1))
     ok, got = data_length(c, 1, 1, 3)
     if not ok:
         return False, "first " + got
-    c.send(settings((4, 2)))
-    if not settings_acked(c, 3):
+    if not apply_settings(c, (4, 2)):
         return False, "second SETTINGS not acknowledged"
     c.send(frame(WINDOW_UPDATE, 0, 1, b"\0\0\0\x02"))  # window -1 + 2 = 1
     return data_length(c, 1, 2, 1)
@@ -973,18 +971,17 @@ def _(c):
     return answered(c, 1)
 
 
-@case("8.3.1", "duplicated :method")
-def _(c):
-    c.send(c.headers(1, pseudo=[(":method", "GET"), (":method", "GET"), (":scheme", "http"), (":authority", "a"),
-                                (":path", "/")]))
-    return stream_error(c, 1, "PROTOCOL_ERROR")
+def duplicated(name):
+    def run(c):
+        pseudo = [(":method", "GET"), (":scheme", "http"), (":authority", "a"), (":path", "/")]
+        pseudo.insert(1, next(p for p in pseudo if p[0] == name))
+        c.send(c.headers(1, pseudo=pseudo))
+        return stream_error(c, 1, "PROTOCOL_ERROR")
+    return run
 
 
-@case("8.3.1", "duplicated :scheme")
-def _(c):
-    c.send(c.headers(1, pseudo=[(":method", "GET"), (":scheme", "http"), (":scheme", "http"), (":authority", "a"),
-                                (":path", "/")]))
-    return stream_error(c, 1, "PROTOCOL_ERROR")
+for _name in (":method", ":scheme"):
+    case("8.3.1", "duplicated " + _name)(duplicated(_name))
 
 
 def literal(index, value):

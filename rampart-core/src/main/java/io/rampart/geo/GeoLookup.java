@@ -1,10 +1,10 @@
 package io.rampart.geo;
 
 import com.maxmind.db.Reader;
-import io.rampart.traffic.ClientAddress;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +69,7 @@ public final class GeoLookup implements Closeable {
     }
 
     /** What the databases say about {@code address}; {@link SourceOrigin#UNKNOWN} when nothing. */
-    public SourceOrigin lookup(ClientAddress address) {
+    public SourceOrigin lookup(InetAddress address) {
         if (readers.isEmpty() || address == null) {
             return SourceOrigin.UNKNOWN;
         }
@@ -79,7 +79,7 @@ public final class GeoLookup implements Closeable {
         for (Reader r : readers) {
             Map<?, ?> m;
             try {
-                m = r.get(address.inetAddress(), Map.class);
+                m = r.get(address, Map.class);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("geo lookup of {} failed: {}", address, e.toString());
                 continue;

@@ -175,7 +175,7 @@ final class Incident {
             fingerprints.add(t.describe(i, Dimension.FINGERPRINT), w);
             paths.add(t.describe(i, Dimension.PATH), w);
             if (geo.enabled()) {
-                SourceOrigin o = geo.lookup(t.client(i));
+                SourceOrigin o = geo.lookup(t.client(i).inetAddress());
                 if (o.asn() != null) {
                     autonomousSystems.add(o.asLabel(), w);
                 }

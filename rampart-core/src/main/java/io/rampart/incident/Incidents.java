@@ -218,7 +218,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
         List<LiveSource> out = new ArrayList<>();
         byNetwork.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue().total, a.getValue().total)).limit(10)
                 .forEach(e -> {
-                    SourceOrigin o = geo.lookup(e.getValue().sample);
+                    SourceOrigin o = geo.lookup(e.getValue().sample.inetAddress());
                     out.add(new LiveSource(e.getKey(), o.asLabel(), o.country(), Math.round(e.getValue().total * 10) / 10.0,
                             Math.round(e.getValue().refused / e.getValue().total * 1000) / 1000.0));
                 });

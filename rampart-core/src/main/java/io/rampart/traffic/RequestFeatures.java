@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
+import io.rampart.geo.GeoLookup;
+import io.rampart.geo.SourceOrigin;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -32,7 +34,7 @@ public final class RequestFeatures {
     String userAgent;
     HttpRequest request;
     ConnectionPrints prints = ConnectionPrints.PLAIN;
-    private io.rampart.geo.GeoLookup geo = io.rampart.geo.GeoLookup.NONE;
+    private GeoLookup geo = GeoLookup.NONE;
     private final long none;
     private ClientAddress geoClient;
     private long asn;
@@ -49,8 +51,8 @@ public final class RequestFeatures {
      * Where the autonomous system and country of clients come from. Looked up once per client
      * address on this connection (a connection has one client, or a few behind a trusted proxy).
      */
-    public RequestFeatures geo(io.rampart.geo.GeoLookup lookup) {
-        this.geo = lookup == null ? io.rampart.geo.GeoLookup.NONE : lookup;
+    public RequestFeatures geo(GeoLookup lookup) {
+        this.geo = lookup == null ? GeoLookup.NONE : lookup;
         this.geoClient = null;
         return this;
     }
@@ -89,7 +91,7 @@ public final class RequestFeatures {
         v[Dimension.TLS.ordinal()] = prints.ja4Hash(hasher);
         v[Dimension.H2.ordinal()] = prints.h2Hash(hasher);
         if (geo.enabled() && !client.equals(geoClient)) {
-            io.rampart.geo.SourceOrigin o = geo.lookup(client);
+            SourceOrigin o = geo.lookup(client.inetAddress());
             geoClient = client;
             asn = o.asn() == null ? none : hasher.hash(asnKey(o.asn()));
             country = o.country() == null ? none : hasher.hash(o.country());

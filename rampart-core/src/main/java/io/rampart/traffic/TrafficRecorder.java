@@ -1,6 +1,8 @@
 package io.rampart.traffic;
 
 import io.netty.handler.codec.http.HttpRequest;
+import io.rampart.geo.GeoLookup;
+import io.rampart.geo.SourceOrigin;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,11 +28,11 @@ import java.util.concurrent.atomic.LongAdder;
  * it can miss a header the gateway changed before forwarding (the hash cannot). Distinct sources go to a {@link DistinctCounter}.
  */
 public final class TrafficRecorder {
-    private volatile io.rampart.geo.GeoLookup geo = io.rampart.geo.GeoLookup.NONE;
+    private volatile GeoLookup geo = GeoLookup.NONE;
 
     /** Names the autonomous systems and countries in this recorder's descriptions (rules, reports). */
-    public TrafficRecorder geo(io.rampart.geo.GeoLookup lookup) {
-        this.geo = lookup == null ? io.rampart.geo.GeoLookup.NONE : lookup;
+    public TrafficRecorder geo(GeoLookup lookup) {
+        this.geo = lookup == null ? GeoLookup.NONE : lookup;
         return this;
     }
 
@@ -284,7 +286,7 @@ public final class TrafficRecorder {
         /** A readable form of sample {@code i}'s value along {@code d} (allocates: for rules and reports). */
         public String describe(int i, Dimension d) {
             if (d == Dimension.ASN || d == Dimension.COUNTRY) {
-                io.rampart.geo.SourceOrigin o = geo.lookup(clients[i]);
+                SourceOrigin o = geo.lookup(clients[i].inetAddress());
                 String text = d == Dimension.ASN ? o.asLabel() : o.country();
                 return text == null ? "" : text;
             }
@@ -292,7 +294,7 @@ public final class TrafficRecorder {
         }
 
         /** Where ASN and country descriptions come from (set by the recorder at each drain). */
-        io.rampart.geo.GeoLookup geo = io.rampart.geo.GeoLookup.NONE;
+        GeoLookup geo = GeoLookup.NONE;
 
         /** How many requests one sample stands for. */
         public double scale() {
