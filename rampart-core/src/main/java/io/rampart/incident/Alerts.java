@@ -29,6 +29,8 @@ public final class Alerts implements AutoCloseable {
     private final long firstRetryMillis;
     private final ScheduledExecutorService executor;
     private final AtomicInteger pending = new AtomicInteger();
+    /** Replaced by a reload: takes no new alerts, stops once the last queued delivery is done. */
+    private volatile boolean retired;
 
     public Alerts(List<Notifier> notifiers, int maxAttempts, Duration firstRetry) {
         this.notifiers = List.copyOf(notifiers);
@@ -65,20 +67,25 @@ public final class Alerts implements AutoCloseable {
                 LOG.error("alert {} for {} dropped: {} deliveries already waiting", alert.kind().id(), n.name(), MAX_PENDING);
                 continue;
             }
-            executor.execute(() -> attempt(alert, n, 1, outcome));
+            try {
+                executor.execute(() -> attempt(alert, n, 1, outcome));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                done(); // sent to receivers a reload had just replaced, or while stopping
+                LOG.error("alert {} for {} dropped: alerts are stopping", alert.kind().id(), n.name());
+            }
         }
     }
 
     private void attempt(Alert alert, Notifier n, int attempt, BiConsumer<String, String> outcome) {
         try {
             n.send(alert);
-            pending.decrementAndGet();
+            done();
             outcome.accept(alert.incident().id(), alert.kind().id() + " alert sent to " + n.name()
                     + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
         } catch (Exception e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (attempt >= maxAttempts) {
-                pending.decrementAndGet();
+                done();
                 LOG.error("{} alert for incident {} to {} given up after {} attempts: {}", alert.kind().id(),
                         alert.incident().id(), n.name(), attempt, why);
                 outcome.accept(alert.incident().id(), alert.kind().id() + " alert to " + n.name() + " FAILED after "
@@ -91,8 +98,28 @@ public final class Alerts implements AutoCloseable {
             try {
                 executor.schedule(() -> attempt(alert, n, attempt + 1, outcome), wait, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                pending.decrementAndGet();
+                done();
+                LOG.error("{} alert for incident {} to {} given up: alerts are stopping", alert.kind().id(),
+                        alert.incident().id(), n.name());
             }
+        }
+    }
+
+    /**
+     * A reload replaced these receivers: what is already queued is still delivered, retries with
+     * backoff included, then the thread ends.
+     */
+    public void retire() {
+        retired = true;
+        if (pending.get() == 0) {
+            executor.shutdown();
+        }
+    }
+
+    /** One delivery is over (sent or given up); the last one of retired receivers stops the thread. */
+    private void done() {
+        if (pending.decrementAndGet() == 0 && retired) {
+            executor.shutdown();
         }
     }
 

@@ -45,7 +45,8 @@ public final class Incidents implements ControlListener, AutoCloseable {
 
     private final IncidentsConfig config;
     private final IncidentStore store;
-    private final Alerts alerts;
+    /** Replaced by a reload that changes {@code alerts}; read by the control-plane thread. */
+    private volatile Alerts alerts;
     private final Clock clock;
     private final GatewayCounters counters;
     private final String node;
@@ -292,6 +293,19 @@ public final class Incidents implements ControlListener, AutoCloseable {
      *
      * @throws IllegalArgumentException for an unknown site
      */
+    /**
+     * Sends the next alerts through {@code next} (a reload changed the receivers). The previous
+     * notifiers finish what they already have queued, retries included, then stop; nothing is
+     * sent twice and nothing already queued is lost.
+     */
+    public void alerts(Alerts next) {
+        Alerts before = alerts;
+        alerts = next;
+        if (before != null) {
+            before.retire();
+        }
+    }
+
     public synchronized IncidentRecord openByOperator(String site, String who, String why) {
         SiteBook b = book(site);
         Instant at = clock.instant();

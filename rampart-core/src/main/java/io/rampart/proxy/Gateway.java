@@ -15,6 +15,7 @@ import io.rampart.config.HostPort;
 import io.rampart.config.ListenerConfig;
 import io.rampart.config.RampartConfig;
 import io.rampart.config.SiteConfig;
+import io.rampart.incident.Alerts;
 import io.rampart.metrics.GatewayMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -243,6 +244,11 @@ public final class Gateway implements AutoCloseable {
                     fresh.control.pin(now.name(), now.pin());
                 }
             }
+        }
+        if (fresh.incidents != null && !old.config.alerts().equals(next.alerts())) {
+            fresh.incidents.alerts(Alerts.of(next.alerts()));
+            LOG.info("alert receivers reconfigured: {} webhooks, email {}", next.alerts().webhooks().size(),
+                    next.alerts().email() == null ? "off" : "on");
         }
         rt = fresh;
         old.draining = true;

@@ -8,11 +8,11 @@ import java.util.Objects;
 
 /**
  * Which differences between the running configuration and a new one a reload cannot apply.
- * Listeners (their addresses and protocols; certificate files reload in place) and the admin listener are bound sockets; the site list, detection, admission,
- * challenge and known-user settings, the limiter table, incidents and alerts hold state that
- * was built for them (baselines per site, adaptive limits, challenge keys, open incidents).
- * Everything else (hosts, origins, limits, routes, lists, timeouts, connection caps, HTTP
- * limits, the shield, trusted proxies, under-attack flags, pins) reloads in place.
+ * Listeners (their addresses and protocols; certificate files reload in place) and the admin
+ * listener are bound sockets; the site list, detection, admission, challenge and known-user
+ * settings, the limiter table and incidents hold state that was built for them (baselines per site, adaptive limits, challenge keys, open incidents). Everything else
+ * (hosts, origins, limits, routes, lists, timeouts, connection caps, HTTP limits, the shield,
+ * trusted proxies, under-attack flags, pins, alert receivers) reloads in place.
  */
 final class Reloads {
     private Reloads() {
@@ -31,7 +31,6 @@ final class Reloads {
         same(out, "knownUsers", running.knownUsers(), next.knownUsers());
         same(out, "detection", running.detection(), next.detection());
         same(out, "incidents", running.incidents(), next.incidents());
-        same(out, "alerts", running.alerts(), next.alerts());
         same(out, "acme", running.acme(), next.acme());
         same(out, "sites[].acme", acmeSites(running.sites()), acmeSites(next.sites()));
         same(out, "sites (names and order)", names(running.sites()), names(next.sites()));
