@@ -133,7 +133,7 @@ public final class BaselineSeeder {
         Map<String, Long> ticks = new LinkedHashMap<>();
         List<ControlPlane.SiteSpec> specs = new ArrayList<>();
         for (SiteConfig s : config.sites()) {
-            specs.add(new ControlPlane.SiteSpec(s.name(), new TrafficRecorder(), () -> false, s.pin()));
+            specs.add(new ControlPlane.SiteSpec(s.name(), specs.size(), new TrafficRecorder(), () -> false, s.pin()));
         }
         long learned = 0;
         try (ControlPlane plane = new ControlPlane(config.detection(), specs, new PolicyHolder(Policy.quiet(specs.size())),

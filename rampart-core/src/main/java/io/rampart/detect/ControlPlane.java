@@ -30,7 +30,13 @@ public final class ControlPlane implements AutoCloseable {
     private static final long SAVE_EVERY_NANOS = 60_000_000_000L;
 
     private final DetectionConfig config;
-    private final List<SiteControl> sites = new ArrayList<>();
+    /** The sites being watched, in configuration order; replaced by {@link #sites(List)}. */
+    private List<Slotted> sites = new ArrayList<>();
+    /** Every site ever watched, by name: one removed by a reload and added back finds its baseline again. */
+    private final java.util.Map<String, SiteControl> known = new java.util.HashMap<>();
+    private final SiteControl.EventSink sink;
+    private final int usersPerAddress;
+    private long seed;
     private final PolicyHolder holder;
     private final Clock clock;
     private final StateStore store;
@@ -41,8 +47,16 @@ public final class ControlPlane implements AutoCloseable {
     private long lastSave;
     private long operatorRuleCount;
 
-    /** One site as the control plane needs it. */
-    public record SiteSpec(String name, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin) {
+    /**
+     * One site as the control plane needs it.
+     *
+     * @param slot where the site's policy goes in the published {@link Policy} (the data plane's site index)
+     */
+    public record SiteSpec(String name, int slot, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin) {
+    }
+
+    /** A watched site and its slot in the policy. */
+    private record Slotted(SiteControl control, int slot) {
     }
 
     /** The default of {@code knownUsers.usersPerAddress}. */
@@ -62,8 +76,9 @@ public final class ControlPlane implements AutoCloseable {
         this.store = store;
         this.metrics = metrics;
         this.tickSeconds = config.tick().toNanos() / 1e9;
-        long seed = store.hashKey();
-        SiteControl.EventSink sink = new SiteControl.EventSink() {
+        this.usersPerAddress = usersPerAddress;
+        this.seed = store.hashKey();
+        this.sink = new SiteControl.EventSink() {
             @Override
             public void transition(Transition t) {
                 SiteControl.log(t);
@@ -86,18 +101,42 @@ public final class ControlPlane implements AutoCloseable {
                 }
             }
         };
+        sites(specs);
+    }
+
+    /**
+     * Watches these sites from now on, in this order (a reload that adds, removes or reorders
+     * sites). A site already watched keeps its baseline, rules and pin; a new one starts learning
+     * (from the state directory, if an earlier run saved it); a removed one stops being judged and
+     * its rules stop being published. The new policy is published before this returns.
+     */
+    public synchronized void sites(List<SiteSpec> specs) {
+        List<Slotted> next = new ArrayList<>();
         for (SiteSpec s : specs) {
-            SiteControl sc = new SiteControl(s.name(), s.recorder(), s.saturated(), s.pin(), config, usersPerAddress, seed++, sink);
-            store.restore(sc);
-            sites.add(sc);
-            if (metrics != null) {
-                metrics.gauge("rampart.detection.state", "Detected state: 0 normal, 1 suspect, 2 attack, 3 flash crowd, 4 recovering",
-                        s.name(), () -> sc.state().ordinal());
-                metrics.gauge("rampart.detection.rules", "Automatic rules in force", s.name(), () -> sc.book.live().size());
-                metrics.gauge("rampart.detection.widened", "1 while every unknown client of the site is challenged automatically",
-                        s.name(), () -> sc.book.widened() ? 1 : 0);
+            // a known site keeps its recorder and admission signal: both are the site's own for the
+            // life of the process (the data plane keeps them by name too)
+            SiteControl sc = known.get(s.name());
+            if (sc == null) {
+                sc = new SiteControl(s.name(), s.recorder(), s.saturated(), s.pin(), config, usersPerAddress, seed++, sink);
+                store.restore(sc);
+                known.put(s.name(), sc);
+                bindMeters(sc);
             }
+            next.add(new Slotted(sc, s.slot()));
         }
+        sites = next;
+        publish();
+    }
+
+    private void bindMeters(SiteControl sc) {
+        if (metrics == null) {
+            return;
+        }
+        metrics.gauge("rampart.detection.state", "Detected state: 0 normal, 1 suspect, 2 attack, 3 flash crowd, 4 recovering",
+                sc.name, () -> sc.state().ordinal());
+        metrics.gauge("rampart.detection.rules", "Automatic rules in force", sc.name, () -> sc.book.live().size());
+        metrics.gauge("rampart.detection.widened", "1 while every unknown client of the site is challenged automatically",
+                sc.name, () -> sc.book.widened() ? 1 : 0);
     }
 
     /** Who hears every tick, transition and rule event (the incident recorder); set before {@link #start}. */
@@ -132,7 +171,8 @@ public final class ControlPlane implements AutoCloseable {
         Instant at = clock.instant();
         int hour = at.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()).getHour();
         boolean changed = false;
-        for (SiteControl s : sites) {
+        for (Slotted slotted : sites) {
+            SiteControl s = slotted.control();
             changed |= s.step(at, tickSeconds, hour);
             ControlListener heard = listener;
             if (heard != null) {
@@ -152,11 +192,7 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         if (changed) {
-            SitePolicy[] p = new SitePolicy[sites.size()];
-            for (int i = 0; i < p.length; i++) {
-                p[i] = sites.get(i).policy();
-            }
-            holder.set(new Policy(p));
+            publish();
         }
         long nanos = System.nanoTime();
         if (store.enabled() && nanos - lastSave >= SAVE_EVERY_NANOS) {
@@ -167,7 +203,8 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Pins a site's mitigation to one rung ({@code null}: automatic again). Returns false for an unknown site. */
     public synchronized boolean pin(String site, MitigationStep step) {
-        for (SiteControl s : sites) {
+        for (Slotted slotted : sites) {
+            SiteControl s = slotted.control();
             if (s.name.equals(site)) {
                 s.pin = step;
                 SiteControl.log(site, step == null ? "pin removed: mitigation is automatic again" : "pinned by the operator at " + step);
@@ -183,14 +220,11 @@ public final class ControlPlane implements AutoCloseable {
      * publishes the change at once. Returns false when no site has a rule with that id.
      */
     public synchronized boolean shadowRule(String ruleId, boolean on) {
-        for (SiteControl s : sites) {
+        for (Slotted slotted : sites) {
+            SiteControl s = slotted.control();
             if (s.book.shadow(ruleId, on)) {
                 s.book.takeChanged();
-                SitePolicy[] p = new SitePolicy[sites.size()];
-                for (int i = 0; i < p.length; i++) {
-                    p[i] = sites.get(i).policy();
-                }
-                holder.set(new Policy(p));
+                publish();
                 return true;
             }
         }
@@ -234,7 +268,8 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Removes an operator's rule; false when no site has one with that id (automatic rules expire by themselves). */
     public synchronized boolean removeRule(String id, String by) {
-        for (SiteControl s : sites) {
+        for (Slotted slotted : sites) {
+            SiteControl s = slotted.control();
             for (java.util.Iterator<SiteControl.OperatorRule> it = s.operatorRules.iterator(); it.hasNext(); ) {
                 SiteControl.OperatorRule r = it.next();
                 if (r.rule().id().equals(id)) {
@@ -248,19 +283,25 @@ public final class ControlPlane implements AutoCloseable {
         return false;
     }
 
+    /** Publishes every watched site's policy at its slot (slots of no watched site stay quiet). */
     private void publish() {
-        SitePolicy[] p = new SitePolicy[sites.size()];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = sites.get(i).policy();
+        int n = 0;
+        for (Slotted s : sites) {
+            n = Math.max(n, s.slot() + 1);
+        }
+        SitePolicy[] p = new SitePolicy[n];
+        java.util.Arrays.fill(p, SitePolicy.QUIET);
+        for (Slotted s : sites) {
+            p[s.slot()] = s.control().policy();
         }
         holder.set(new Policy(p));
     }
 
     /** One site's control, by name (for the baseline seeder), or null. */
     synchronized SiteControl site(String name) {
-        for (SiteControl s : sites) {
-            if (s.name.equals(name)) {
-                return s;
+        for (Slotted s : sites) {
+            if (s.control().name.equals(name)) {
+                return s.control();
             }
         }
         return null;
@@ -269,15 +310,15 @@ public final class ControlPlane implements AutoCloseable {
     /** What each site looks like now, for the admin API and tests. */
     public synchronized List<SiteView> view() {
         List<SiteView> out = new ArrayList<>();
-        for (SiteControl s : sites) {
-            out.add(SiteView.of(s));
+        for (Slotted s : sites) {
+            out.add(SiteView.of(s.control()));
         }
         return out;
     }
 
     private void save() {
         try {
-            store.save(sites);
+            store.save(known.values());
         } catch (RuntimeException | java.io.IOException e) {
             LOG.warn("could not save detection state to {}: {}", store.file(), e.toString());
         }

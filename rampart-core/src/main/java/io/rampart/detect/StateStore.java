@@ -136,7 +136,7 @@ public final class StateStore {
         }
     }
 
-    void save(List<SiteControl> sites) throws IOException {
+    void save(java.util.Collection<SiteControl> sites) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);
         root.put("hashKey", hashKey);

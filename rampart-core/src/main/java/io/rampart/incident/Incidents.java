@@ -58,7 +58,8 @@ public final class Incidents implements ControlListener, AutoCloseable {
     /** One site's incident state and what normal looked like there. */
     private static final class SiteBook {
         final String name;
-        final int index;
+        /** The site's slot in the gateway's counters. */
+        int index;
         Incident open;
         long ticks;
         final Ewma rps = new Ewma();
@@ -121,6 +122,33 @@ public final class Incidents implements ControlListener, AutoCloseable {
         });
         adoptOpenIncidents();
         writer.execute(this::purge);
+    }
+
+    /**
+     * Keeps books for exactly these sites, in this order (a reload added, removed or reordered
+     * sites): a kept site keeps its open incident and what normal looked like there, a new one
+     * starts a book, and a removed site's open incident is closed, saying why.
+     *
+     * @param slots each site's slot in the gateway's counters, by name
+     */
+    public synchronized void sites(Map<String, Integer> slots) {
+        Instant now = clock.instant();
+        for (SiteBook b : sites.values()) {
+            if (!slots.containsKey(b.name) && b.open != null) {
+                close(b, now, "configuration", "closed: the site was removed from the configuration");
+            }
+        }
+        Map<String, SiteBook> next = new LinkedHashMap<>();
+        slots.forEach((name, slot) -> {
+            SiteBook b = sites.get(name);
+            if (b == null) {
+                b = new SiteBook(name, slot);
+            }
+            b.index = slot;
+            next.put(name, b);
+        });
+        sites.clear();
+        sites.putAll(next);
     }
 
     /** An incident left open by a previous run is closed: its figures cannot be continued. */

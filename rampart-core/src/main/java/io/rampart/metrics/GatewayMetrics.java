@@ -40,11 +40,11 @@ public final class GatewayMetrics {
     public enum UpstreamError { REFUSED, CONNECT_TIMEOUT, RESPONSE_TIMEOUT, RESET }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final List<String> siteNames;
-    private final Counter[][] requests;
-    private final Counter[][] responses;
-    private final Timer[] upstreamLatency;
-    private final Counter[][] upstreamErrors;
+    /** Per-site meters by slot; replaced (copied one longer) when a site is added, never shrunk. */
+    private volatile SiteMeters[] sites = new SiteMeters[0];
+    /** Slot of each site name ever registered; guarded by {@code this}. */
+    private final Map<String, Integer> slots = new java.util.HashMap<>();
+    private final int unrouted;
     private final Map<ConnectionRejection, Counter> connectionRejections = new EnumMap<>(ConnectionRejection.class);
     private final Map<SlowKind, Counter> slowClients = new EnumMap<>(SlowKind.class);
     private final Counter[] protocolErrors = new Counter[600];
@@ -53,44 +53,19 @@ public final class GatewayMetrics {
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> challenges = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> shieldResults = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** @param siteNames configured sites, in order; index {@code siteNames.size()} is {@link #UNROUTED} */
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> controlCounters = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> tlsFailures = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> http2Abuse = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * @param siteNames configured sites, in order: they get slots 0 to n-1, and {@link #UNROUTED}
+     *                  slot n; sites added later (by a reload) get the next slots
+     */
     public GatewayMetrics(List<String> siteNames) {
-        this.siteNames = List.copyOf(siteNames);
-        int n = siteNames.size() + 1;
-        Verdict[] verdicts = Verdict.values();
-        requests = new Counter[n][verdicts.length];
-        responses = new Counter[n][6];
-        upstreamLatency = new Timer[n];
-        upstreamErrors = new Counter[n][UpstreamError.values().length];
-        for (int s = 0; s < n; s++) {
-            String site = siteName(s);
-            for (Verdict v : verdicts) {
-                requests[s][v.ordinal()] = Counter.builder("rampart.requests")
-                        .description("Requests decided, by site and verdict")
-                        .tag("site", site).tag("verdict", v.label()).register(registry);
-            }
-            for (int c = 1; c <= 5; c++) {
-                responses[s][c] = Counter.builder("rampart.responses")
-                        .description("Responses sent to clients, by site and status class")
-                        .tag("site", site).tag("class", c + "xx").register(registry);
-            }
-            upstreamLatency[s] = Timer.builder("rampart.upstream.latency")
-                    .description("Time from sending a request to an origin until its response head")
-                    .tag("site", site)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(60))
-                    .register(registry);
-            for (UpstreamError e : UpstreamError.values()) {
-                upstreamErrors[s][e.ordinal()] = Counter.builder("rampart.upstream.errors")
-                        .description("Failures towards origins")
-                        .tag("site", site).tag("kind", e.name().toLowerCase()).register(registry);
-            }
+        for (String name : siteNames) {
+            siteSlot(name);
         }
+        this.unrouted = siteSlot(UNROUTED);
         for (ConnectionRejection r : ConnectionRejection.values()) {
             connectionRejections.put(r, Counter.builder("rampart.connections.rejected")
                     .description("Connections closed at accept")
@@ -107,13 +82,73 @@ public final class GatewayMetrics {
                 .description("Access log lines dropped because the writer fell behind").register(registry);
     }
 
-    private String siteName(int index) {
-        return index < siteNames.size() ? siteNames.get(index) : UNROUTED;
+    /**
+     * The slot of a site's meters, registering them the first time the name is seen. A slot is
+     * the site's for the life of the process: a site removed by a reload and added back later
+     * gets its old slot (and counters) again, and a draining connection of the old configuration
+     * still counts into the right place.
+     */
+    public synchronized int siteSlot(String name) {
+        Integer known = slots.get(name);
+        if (known != null) {
+            return known;
+        }
+        int slot = sites.length;
+        SiteMeters[] grown = java.util.Arrays.copyOf(sites, slot + 1);
+        grown[slot] = new SiteMeters(name, registry);
+        slots.put(name, slot);
+        sites = grown;
+        return slot;
     }
 
-    /** Index for per-site meters of requests that matched no site. */
+    /** How many slots exist (every site ever configured, and {@link #UNROUTED}). */
+    public int slotCount() {
+        return sites.length;
+    }
+
+    /** The site name of a slot. */
+    public String siteOf(int slot) {
+        return sites[slot].name;
+    }
+
+    /** Slot for per-site meters of requests that matched no site. */
     public int unroutedIndex() {
-        return siteNames.size();
+        return unrouted;
+    }
+
+    /** One site's meters: requests by verdict, responses by class, origin latency and errors. */
+    private static final class SiteMeters {
+        final String name;
+        final Counter[] requests = new Counter[Verdict.values().length];
+        final Counter[] responses = new Counter[6];
+        final Timer upstreamLatency;
+        final Counter[] upstreamErrors = new Counter[UpstreamError.values().length];
+
+        SiteMeters(String site, MeterRegistry registry) {
+            this.name = site;
+            for (Verdict v : Verdict.values()) {
+                requests[v.ordinal()] = Counter.builder("rampart.requests")
+                        .description("Requests decided, by site and verdict")
+                        .tag("site", site).tag("verdict", v.label()).register(registry);
+            }
+            for (int c = 1; c <= 5; c++) {
+                responses[c] = Counter.builder("rampart.responses")
+                        .description("Responses sent to clients, by site and status class")
+                        .tag("site", site).tag("class", c + "xx").register(registry);
+            }
+            upstreamLatency = Timer.builder("rampart.upstream.latency")
+                    .description("Time from sending a request to an origin until its response head")
+                    .tag("site", site)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry);
+            for (UpstreamError e : UpstreamError.values()) {
+                upstreamErrors[e.ordinal()] = Counter.builder("rampart.upstream.errors")
+                        .description("Failures towards origins")
+                        .tag("site", site).tag("kind", e.name().toLowerCase()).register(registry);
+            }
+        }
     }
 
     public MeterRegistry registry() {
@@ -126,7 +161,7 @@ public final class GatewayMetrics {
     }
 
     public void request(int site, Verdict verdict) {
-        requests[site][verdict.ordinal()].increment();
+        sites[site].requests[verdict.ordinal()].increment();
     }
 
     /** A TLS handshake failed (not TLS, no common protocol or cipher, too slow, reset). */
@@ -141,24 +176,24 @@ public final class GatewayMetrics {
 
     /** Requests of {@code site} given {@code verdict} since start (for incident figures). */
     public long requestCount(int site, Verdict verdict) {
-        return (long) requests[site][verdict.ordinal()].count();
+        return (long) sites[site].requests[verdict.ordinal()].count();
     }
 
     /** Origin answers of {@code site} since start: {count, total nanoseconds} (for live latency). */
     public long[] upstreamTotals(int site) {
-        Timer t = upstreamLatency[site];
+        Timer t = sites[site].upstreamLatency;
         return new long[] {t.count(), (long) t.totalTime(TimeUnit.NANOSECONDS)};
     }
 
     /** Responses of {@code site} with status {@code class}xx since start. */
     public long responseCount(int site, int statusClass) {
-        return (long) responses[site][statusClass].count();
+        return (long) sites[site].responses[statusClass].count();
     }
 
     /** Origin failures of {@code site} (refused, timed out, reset) since start. */
     public long upstreamErrorCount(int site) {
         long n = 0;
-        for (Counter c : upstreamErrors[site]) {
+        for (Counter c : sites[site].upstreamErrors) {
             n += (long) c.count();
         }
         return n;
@@ -185,16 +220,16 @@ public final class GatewayMetrics {
     public void response(int site, int status) {
         int c = status / 100;
         if (c >= 1 && c <= 5) {
-            responses[site][c].increment();
+            sites[site].responses[c].increment();
         }
     }
 
     public void upstreamLatency(int site, long nanos) {
-        upstreamLatency[site].record(nanos, TimeUnit.NANOSECONDS);
+        sites[site].upstreamLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void upstreamError(int site, UpstreamError e) {
-        upstreamErrors[site][e.ordinal()].increment();
+        sites[site].upstreamErrors[e.ordinal()].increment();
     }
 
     public void connectionRejected(ConnectionRejection reason) {

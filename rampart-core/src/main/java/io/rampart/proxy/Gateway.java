@@ -123,33 +123,36 @@ public final class Gateway implements AutoCloseable {
         return acme;
     }
 
-    /** Fetches every site's snapshot pages now and then every {@code shield.snapshotInterval}. */
+    /**
+     * Fetches every site's snapshot pages now and then every {@code shield.snapshotInterval} (the
+     * interval at start; a reload can add sites with snapshots and switch the shield on or off).
+     */
     private void startSnapshots() {
-        boolean any = rt.config.sites().stream().anyMatch(s -> !s.snapshot().isEmpty());
-        if (!any || rt.shield == null) {
-            return;
-        }
         long every = rt.config.shield().snapshotInterval().toMillis();
         io.netty.channel.EventLoop loop = workers.next();
         loop.scheduleWithFixedDelay(() -> refreshSnapshots(loop), 0, every, TimeUnit.MILLISECONDS);
     }
 
     private void refreshSnapshots(io.netty.channel.EventLoop loop) {
-        for (int i = 0; i < rt.sites.size(); i++) {
-            SiteConfig sc = rt.config.sites().get(i);
+        GatewayRuntime r = rt;
+        if (r.shield == null) {
+            return;
+        }
+        for (int i = 0; i < r.sites.size(); i++) {
+            SiteConfig sc = r.config.sites().get(i);
             if (sc.snapshot().isEmpty()) {
                 continue;
             }
-            Site site = rt.sites.get(i);
-            Upstream u = site.upstreams().pick(rt.ticker.getAsLong(), null);
+            Site site = r.sites.get(i);
+            Upstream u = site.upstreams().pick(r.ticker.getAsLong(), null);
             String host = sc.hosts().stream().filter(h -> !h.contains("*")).findFirst()
                     .orElse(u.url().host() + ":" + u.url().port());
-            int index = i;
+            int slot = site.index();
             for (String path : sc.snapshot()) {
-                io.rampart.shield.ShieldFetcher.fetch(loop, u.address(), host, path, rt.shieldMaxObject,
-                        rt.upstreamConnectMillis + rt.upstreamResponseNanos / 1_000_000, res -> {
+                io.rampart.shield.ShieldFetcher.fetch(loop, u.address(), host, path, r.shieldMaxObject,
+                        r.upstreamConnectMillis + r.upstreamResponseNanos / 1_000_000, res -> {
                             if (res != null) {
-                                rt.snapshots.offer(index, path, res);
+                                r.snapshots.offer(slot, path, res);
                                 res.release();
                             }
                         });
@@ -237,13 +240,16 @@ public final class Gateway implements AutoCloseable {
         GatewayRuntime fresh = new GatewayRuntime(next, old.metrics, old.accessLog, old.ticker, old);
         fresh.lists.reconfigure(next.allow(), next.deny());
         if (fresh.control != null) {
-            for (int i = 0; i < next.sites().size(); i++) {
-                SiteConfig was = old.config.sites().get(i);
-                SiteConfig now = next.sites().get(i);
-                if (was.pin() != now.pin()) {
+            fresh.control.sites(fresh.controlSpecs()); // published before the new runtime serves a request
+            for (SiteConfig now : next.sites()) {
+                SiteConfig was = old.siteConfig(now.name());
+                if (was != null && was.pin() != now.pin()) {
                     fresh.control.pin(now.name(), now.pin());
                 }
             }
+        }
+        if (fresh.incidents != null) {
+            fresh.incidents.sites(fresh.slots());
         }
         if (fresh.incidents != null && !old.config.alerts().equals(next.alerts())) {
             fresh.incidents.alerts(Alerts.of(next.alerts()));
@@ -260,7 +266,26 @@ public final class Gateway implements AutoCloseable {
                 }
             });
         }
-        LOG.info("configuration reloaded: {} sites", next.sites().size());
+        LOG.info("configuration reloaded: {} sites{}", next.sites().size(), siteChanges(old, fresh));
+    }
+
+    /** " (added: x; removed: y)" when the reload changed the site list, else empty. */
+    private static String siteChanges(GatewayRuntime old, GatewayRuntime fresh) {
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        for (Site s : fresh.sites) {
+            if (old.site(s.name()) == null) {
+                added.add(s.name());
+            }
+        }
+        for (Site s : old.sites) {
+            if (fresh.site(s.name()) == null) {
+                removed.add(s.name());
+            }
+        }
+        return added.isEmpty() && removed.isEmpty() ? ""
+                : " (added: " + (added.isEmpty() ? "none" : String.join(", ", added))
+                + "; removed: " + (removed.isEmpty() ? "none" : String.join(", ", removed)) + ")";
     }
 
     /** The sites by name, with their under-attack switch and origins, for the admin API. */

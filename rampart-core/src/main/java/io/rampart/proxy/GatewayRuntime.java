@@ -103,7 +103,13 @@ final class GatewayRuntime {
     /** Incident records, or null when {@code incidents.enabled} is off. */
     final Incidents incidents;
     final IncidentStore incidentStore;
+    /** Each site's recorder and admission gate, by name, for the life of the process (shared across reloads). */
+    final SiteMemory memory;
     volatile boolean draining;
+    /** Bits of a limiter id below the site's slot: room for a site's own limits and those of its routes. */
+    private static final int LIMIT_ID_BITS = 24;
+    /** The limiter id of the per-client rate a {@code limit} rule allows (site ids start at 1). */
+    private static final long RULE_LIMIT_ID = 0;
 
     GatewayRuntime(RampartConfig config, GatewayMetrics metrics, AccessLog accessLog, LongSupplier ticker) {
         this(config, metrics, accessLog, ticker, null);
@@ -163,11 +169,14 @@ final class GatewayRuntime {
         AdmissionConfig adm = config.admission();
         this.admissionQueueNanos = adm.queueTimeout().toNanos();
 
-        long limitIds = 1;
+        this.memory = previous == null ? new SiteMemory() : previous.memory;
         int users = config.knownUsers().usersPerAddress();
         for (int i = 0; i < config.sites().size(); i++) {
             SiteConfig sc = config.sites().get(i);
-            Site before = previous == null ? null : previous.sites.get(i);
+            int slot = metrics.siteSlot(sc.name());
+            Site before = previous == null ? null : previous.site(sc.name());
+            // limiter ids are the slot's own, so a site's buckets survive sites added or removed around it
+            long limitIds = 1 + ((long) slot << LIMIT_ID_BITS);
             List<Upstream> ups = new ArrayList<>();
             for (String u : sc.upstreams()) {
                 ups.add(new Upstream(UpstreamUrl.parse(u)));
@@ -184,23 +193,23 @@ final class GatewayRuntime {
                 routeLimits[r] = compile(routes.get(r).limits().inherit(siteLimitsCfg), limitIds, users);
                 limitIds += 3;
             }
-            AdmissionGate gate = before != null ? before.admission() : null;
-            if (gate == null && adm.enabled()) {
-                gate = new AdmissionGate(new AdaptiveLimit(adm.initialLimit(), adm.minLimit(), adm.maxLimit(), ticker),
+            AdmissionGate gate = !adm.enabled() ? null : memory.gate(sc.name(), () -> {
+                AdmissionGate g = new AdmissionGate(new AdaptiveLimit(adm.initialLimit(), adm.minLimit(), adm.maxLimit(), ticker),
                         adm.knownReserve(), adm.suspectShare(), adm.queueSize());
-                bindAdmissionMeters(metrics, sc.name(), gate);
-            }
-            boolean underAttack = before == null || previous.config.sites().get(i).underAttack() != sc.underAttack()
+                bindAdmissionMeters(metrics, sc.name(), g);
+                return g;
+            });
+            boolean underAttack = before == null || previous.siteConfig(sc.name()).underAttack() != sc.underAttack()
                     ? sc.underAttack() : before.underAttack();
-            Site site = new Site(sc.name(), i, new UpstreamGroup(ups), siteLimits, prefixes, routeLimits,
-                    underAttack, gate, (before == null ? new TrafficRecorder() : before.recorder()).geo(geo)).https(sc.https());
+            Site site = new Site(sc.name(), slot, new UpstreamGroup(ups), siteLimits, prefixes, routeLimits,
+                    underAttack, gate, memory.recorder(sc.name()).geo(geo)).https(sc.https());
             sites.add(site);
             for (String h : sc.hosts()) {
                 router.add(h, site);
             }
         }
         DetectionConfig det = config.detection();
-        this.ruleLimit = RateLimit.of(limitIds, det.ruleLimit().rate(), det.ruleLimit().burst());
+        this.ruleLimit = RateLimit.of(RULE_LIMIT_ID, det.ruleLimit().rate(), det.ruleLimit().burst());
         this.closeHoldNanos = det.closeHold().toNanos();
         if (previous != null) {
             this.hasher = previous.hasher;
@@ -211,29 +220,19 @@ final class GatewayRuntime {
         }
         StateStore store = openState(config.effectiveStateDir());
         this.hasher = store.hasher();
-        List<String> names = new ArrayList<>();
-        for (Site s : sites) {
-            names.add(s.name());
-        }
         if (config.incidents().enabled()) {
             this.incidentStore = config.dataDir() == null ? SqliteIncidentStore.inMemory()
                     : SqliteIncidentStore.open(Path.of(config.dataDir()));
-            this.incidents = new Incidents(config.incidents(), names, incidentStore, Alerts.of(config.alerts()),
+            this.incidents = new Incidents(config.incidents(), List.of(), incidentStore, Alerts.of(config.alerts()),
                     Clock.systemUTC(), countersOf(metrics), RefLedger.nodeOf(RefIds.node() << 48),
                     geo);
+            incidents.sites(slots());
         } else {
             this.incidentStore = null;
             this.incidents = null;
         }
         if (det.enabled()) {
-            List<ControlPlane.SiteSpec> specs = new ArrayList<>();
-            for (int i = 0; i < sites.size(); i++) {
-                Site s = sites.get(i);
-                AdmissionGate g = s.admission();
-                specs.add(new ControlPlane.SiteSpec(s.name(), s.recorder(),
-                        g == null ? () -> false : () -> g.queued() > 0, config.sites().get(i).pin()));
-            }
-            this.control = new ControlPlane(det, specs, policy, Clock.systemDefaultZone(), store, metrics,
+            this.control = new ControlPlane(det, controlSpecs(), policy, Clock.systemDefaultZone(), store, metrics,
                     config.knownUsers().usersPerAddress());
             control.geo(geo);
             if (incidents != null) {
@@ -249,6 +248,47 @@ final class GatewayRuntime {
         ConnectionGate g = gate;
         metrics.gauge("rampart.clients.connected", "Distinct client addresses with open connections",
                 g::distinctClients);
+    }
+
+    /** The sites as the control plane sees them, in configuration order. */
+    List<ControlPlane.SiteSpec> controlSpecs() {
+        List<ControlPlane.SiteSpec> specs = new ArrayList<>();
+        for (int i = 0; i < sites.size(); i++) {
+            Site s = sites.get(i);
+            AdmissionGate g = s.admission();
+            specs.add(new ControlPlane.SiteSpec(s.name(), s.index(), s.recorder(),
+                    g == null ? () -> false : () -> g.queued() > 0, config.sites().get(i).pin()));
+        }
+        return specs;
+    }
+
+    /** The configuration of the site named {@code name}, or null. */
+    SiteConfig siteConfig(String name) {
+        for (SiteConfig s : config.sites()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Each site's metrics slot, by name, in configuration order. */
+    java.util.Map<String, Integer> slots() {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (Site s : sites) {
+            out.put(s.name(), s.index());
+        }
+        return out;
+    }
+
+    /** The site named {@code name}, or null. */
+    Site site(String name) {
+        for (Site s : sites) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     private static GatewayCounters countersOf(GatewayMetrics metrics) {

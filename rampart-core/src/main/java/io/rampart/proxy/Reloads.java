@@ -9,10 +9,14 @@ import java.util.Objects;
 /**
  * Which differences between the running configuration and a new one a reload cannot apply.
  * Listeners (their addresses and protocols; certificate files reload in place) and the admin
- * listener are bound sockets; the site list, detection, admission, challenge and known-user
- * settings, the limiter table and incidents hold state that was built for them (baselines per site, adaptive limits, challenge keys, open incidents). Everything else
- * (hosts, origins, limits, routes, lists, timeouts, connection caps, HTTP limits, the shield,
- * trusted proxies, under-attack flags, pins, alert receivers) reloads in place.
+ * listener are bound sockets; detection, admission, challenge and known-user settings, the
+ * limiter table and incidents hold state that was built for them (adaptive limits, challenge
+ * keys, the rate-limit table's size), and ACME sites need the certificate manager built at start.
+ * Everything else reloads in place: sites can be added, removed, renamed (a new name is a new
+ * site) and reordered, and their hosts, origins, limits, routes, under-attack flags and pins
+ * change, as do lists, timeouts, connection caps, HTTP limits, the shield, trusted proxies and
+ * alert receivers. A site's learned state (baseline, rules, recorder, admission limit, counters,
+ * open incident) is kept by its name.
  */
 final class Reloads {
     private Reloads() {
@@ -33,7 +37,6 @@ final class Reloads {
         same(out, "incidents", running.incidents(), next.incidents());
         same(out, "acme", running.acme(), next.acme());
         same(out, "sites[].acme", acmeSites(running.sites()), acmeSites(next.sites()));
-        same(out, "sites (names and order)", names(running.sites()), names(next.sites()));
         return out;
     }
 
@@ -53,14 +56,6 @@ final class Reloads {
             if (s.acme()) {
                 n.add(s.name() + "=" + s.hosts());
             }
-        }
-        return n;
-    }
-
-    private static List<String> names(List<SiteConfig> sites) {
-        List<String> n = new ArrayList<>();
-        for (SiteConfig s : sites) {
-            n.add(s.name());
         }
         return n;
     }

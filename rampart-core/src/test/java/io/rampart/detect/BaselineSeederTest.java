@@ -73,8 +73,8 @@ class BaselineSeederTest {
         TrafficRecorder recorder = new TrafficRecorder();
         PolicyHolder holder = new PolicyHolder(Policy.quiet(2));
         ControlPlane plane = new ControlPlane(config(state).detection(), List.of(
-                new ControlPlane.SiteSpec("www", recorder, () -> false, null),
-                new ControlPlane.SiteSpec("shop", new TrafficRecorder(), () -> false, null)),
+                new ControlPlane.SiteSpec("www", 0, recorder, () -> false, null),
+                new ControlPlane.SiteSpec("shop", 1, new TrafficRecorder(), () -> false, null)),
                 holder, clock, StateStore.open(state), null);
         try {
             SiteView www = plane.view().get(0);

@@ -48,7 +48,7 @@ class ControlPlaneTest {
     }
 
     private ControlPlane plane(String yaml, StateStore store) throws Exception {
-        plane = new ControlPlane(detection(yaml), List.of(new ControlPlane.SiteSpec("s", recorder, saturated::get, null)),
+        plane = new ControlPlane(detection(yaml), List.of(new ControlPlane.SiteSpec("s", 0, recorder, saturated::get, null)),
                 holder, clock, store, null);
         return plane;
     }

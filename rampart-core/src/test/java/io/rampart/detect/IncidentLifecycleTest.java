@@ -68,7 +68,7 @@ class IncidentLifecycleTest {
         };
         incidents = new Incidents(config.incidents(), List.of("s"), store, new Alerts(List.of(capture), 1, Duration.ofMillis(10)),
                 clock, GatewayCounters.NONE, "abc");
-        plane = new ControlPlane(config.detection(), List.of(new ControlPlane.SiteSpec("s", recorder, () -> false, null)),
+        plane = new ControlPlane(config.detection(), List.of(new ControlPlane.SiteSpec("s", 0, recorder, () -> false, null)),
                 holder, clock, StateStore.none(), null);
         plane.listen(incidents);
     }

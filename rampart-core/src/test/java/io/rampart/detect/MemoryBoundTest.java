@@ -47,7 +47,7 @@ class MemoryBoundTest {
         FeatureHasher hasher = new FeatureHasher(3);
         Traffic traffic = new Traffic(hasher, holder);
         ControlPlane plane = new ControlPlane(ControlPlaneTest.detection("learnFor: 5s"),
-                List.of(new ControlPlane.SiteSpec("s", recorder, () -> false, null)), holder, clock, StateStore.none(), null);
+                List.of(new ControlPlane.SiteSpec("s", 0, recorder, () -> false, null)), holder, clock, StateStore.none(), null);
         GcraTable table = new GcraTable(1 << 16);
         RateLimit perClient = RateLimit.of(1, 20, 40);
         try {

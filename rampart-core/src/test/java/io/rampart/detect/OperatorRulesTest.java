@@ -28,7 +28,7 @@ class OperatorRulesTest {
     private final Traffic traffic = new Traffic(store.hasher(), null);
 
     private ControlPlane plane() throws Exception {
-        return new ControlPlane(ControlPlaneTest.detection(""), List.of(new ControlPlane.SiteSpec("s", new TrafficRecorder(), () -> false, null)),
+        return new ControlPlane(ControlPlaneTest.detection(""), List.of(new ControlPlane.SiteSpec("s", 0, new TrafficRecorder(), () -> false, null)),
                 holder, clock, store, null);
     }
 

@@ -353,4 +353,41 @@ class AdminApiTest {
             }
         });
     }
+
+    @Test
+    void aSiteAddedByReload_isServed_andShowsInTheStatusWithItsOwnSeries_andLeavesWhenRemoved() throws Exception {
+        String shop = "  - {name: shop, hosts: [shop.test], upstreams: ['" + origin.url() + "']}\n";
+        Files.writeString(file, yaml("").replace("sites:\n", "sites:\n" + shop));
+        assertThat(json(api("POST", "/api/reload", "")).get("message").asText()).contains("reloaded");
+        List<String> names = new ArrayList<>();
+        json(api("GET", "/api/status", "")).get("sites").forEach(n -> names.add(n.get("name").asText()));
+        assertThat(names).containsExactly("shop", "campaign");
+        try (RawHttp c = new RawHttp(port)) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(c.get("shop.test", "/echo?shop=" + i).status()).isEqualTo(200);
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode shopStatus = json(api("GET", "/api/status", "")).get("sites").get(0);
+            assertThat(shopStatus.get("name").asText()).isEqualTo("shop");
+            assertThat(shopStatus.get("state").asText()).as("the control plane watches the new site").isNotEqualTo("detection off");
+            double served = 0;
+            for (JsonNode v : shopStatus.get("series").get("requestsPerSecond").get("allow")) {
+                served += v.asDouble();
+            }
+            assertThat(served).as("the new site's own dashboard series").isGreaterThan(0);
+            JsonNode campaign = json(api("GET", "/api/status", "")).get("sites").get(1);
+            double campaignServed = 0;
+            for (JsonNode v : campaign.get("series").get("requestsPerSecond").get("allow")) {
+                campaignServed += v.asDouble();
+            }
+            assertThat(campaignServed).as("the shop's requests are not counted for campaign").isZero();
+        });
+
+        Files.writeString(file, yaml(""));
+        assertThat(json(api("POST", "/api/reload", "")).get("message").asText()).contains("reloaded");
+        names.clear();
+        json(api("GET", "/api/sites", "")).forEach(n -> names.add(n.get("name").asText()));
+        assertThat(names).containsExactly("campaign");
+    }
 }

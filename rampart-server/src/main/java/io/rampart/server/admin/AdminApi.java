@@ -114,12 +114,16 @@ final class AdminApi {
         ControlPlane control = gateway.detection();
         List<SiteView> views = control == null ? List.of() : control.view();
         Incidents incidents = gateway.incidents();
+        Map<String, SiteView> viewsByName = new java.util.HashMap<>();
+        for (SiteView v : views) {
+            viewsByName.put(v.site(), v);
+        }
         List<Map<String, Object>> sites = new ArrayList<>();
-        int i = 0;
         for (Gateway.SiteStatus s : gateway.sites()) {
+            int slot = gateway.metrics().siteSlot(s.name()); // the site's counters (a live site's name is registered)
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.name());
-            SiteView v = i < views.size() ? views.get(i) : null;
+            SiteView v = viewsByName.get(s.name());
             m.put("state", v == null ? "detection off" : v.state());
             m.put("signals", v == null ? null : v.signals());
             m.put("pin", v == null ? null : v.pin());
@@ -127,13 +131,12 @@ final class AdminApi {
             m.put("origins", s.origins());
             m.put("widened", v != null && v.widened());
             m.put("admission", Map.of("limit", s.admissionLimit(), "inFlight", s.inFlight(), "queued", s.queued()));
-            m.put("requestsPerSecond", rates.latest(i));
+            m.put("requestsPerSecond", rates.latest(slot));
             m.put("rules", v == null ? List.of() : v.rules());
             m.put("openIncident", incidents == null ? null : incidents.openIncident(s.name()));
             m.put("topSources", incidents == null ? List.of() : incidents.liveSources(s.name()));
-            m.put("series", rates.series(i, 120));
+            m.put("series", rates.series(slot, 120));
             sites.add(m);
-            i++;
         }
         out.put("sites", sites);
         List<Map<String, Object>> open = new ArrayList<>();

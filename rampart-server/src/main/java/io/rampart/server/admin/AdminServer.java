@@ -47,8 +47,7 @@ public final class AdminServer implements AutoCloseable {
     private AdminServer(Gateway gateway, HostPort address, AdminToken token, AdminApi.Reloader reloader, Runnable listsChanged)
             throws IOException {
         this.token = token;
-        List<String> names = gateway.sites().stream().map(Gateway.SiteStatus::name).toList();
-        LiveRates rates = new LiveRates(gateway.metrics(), names);
+        LiveRates rates = new LiveRates(gateway.metrics());
         AdminApi api = new AdminApi(gateway, reloader, rates, listsChanged);
         Dashboard dashboard = new Dashboard();
         server = new SmallHttpServer("admin", address.toSocketAddress(), 64 * 1024,

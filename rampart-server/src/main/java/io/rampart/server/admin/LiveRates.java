@@ -11,41 +11,53 @@ import java.util.Map;
  * Per-second figures for the dashboard, one sampler for every viewer: once a second the
  * gateway's counters are read and their differences kept in a ring of {@value #POINTS} points per
  * site (requests per second by verdict, origin latency and errors). Viewers read the ring, so
- * ten open dashboards cost what one does.
+ * ten open dashboards cost what one does. Sites are the gateway's counter slots
+ * ({@link GatewayMetrics#siteSlot}); a site added by a reload gets its ring at the next sample.
  */
 final class LiveRates {
     static final int POINTS = 300;
     private static final Verdict[] VERDICTS = Verdict.values();
 
     private final GatewayMetrics metrics;
-    private final List<String> sites;
-    private final long[][] lastVerdicts;
-    private final long[][] lastUpstream;
-    private final long[] lastErrors;
     private final long[] times = new long[POINTS];
-    private final double[][][] byVerdict;
-    private final double[][] latencyMs;
-    private final double[][] errorsPerSecond;
+    private Ring[] rings = new Ring[0];
     private int count;
     private long lastMillis;
 
-    LiveRates(GatewayMetrics metrics, List<String> sites) {
+    /** One slot's last counter readings and its ring of per-second figures. */
+    private static final class Ring {
+        long[] lastVerdicts;
+        long[] lastUpstream;
+        long lastErrors;
+        final double[][] byVerdict = new double[VERDICTS.length][POINTS];
+        final double[] latencyMs = new double[POINTS];
+        final double[] errorsPerSecond = new double[POINTS];
+    }
+
+    LiveRates(GatewayMetrics metrics) {
         this.metrics = metrics;
-        this.sites = List.copyOf(sites);
-        int n = sites.size();
-        lastVerdicts = new long[n][];
-        lastUpstream = new long[n][];
-        lastErrors = new long[n];
-        byVerdict = new double[n][VERDICTS.length][POINTS];
-        latencyMs = new double[n][POINTS];
-        errorsPerSecond = new double[n][POINTS];
     }
 
     /** Reads the counters now (the admin event loop calls this every second). */
     synchronized void sample(long nowMillis) {
         int slot = count % POINTS;
         double seconds = lastMillis == 0 ? 1 : Math.max(0.001, (nowMillis - lastMillis) / 1000.0);
-        for (int s = 0; s < sites.size(); s++) {
+        int slots = metrics.slotCount();
+        if (rings.length < slots) {
+            Ring[] grown = java.util.Arrays.copyOf(rings, slots);
+            for (int s = rings.length; s < slots; s++) {
+                grown[s] = new Ring();
+                if (count > 0) {
+                    // a slot that appeared since the last sample is a new site (slots are never
+                    // reused): its counters started at zero, so its first requests count now
+                    grown[s].lastVerdicts = new long[VERDICTS.length];
+                    grown[s].lastUpstream = new long[2];
+                }
+            }
+            rings = grown;
+        }
+        for (int s = 0; s < slots; s++) {
+            Ring r = rings[s];
             long[] v = new long[VERDICTS.length];
             for (Verdict x : VERDICTS) {
                 v[x.ordinal()] = metrics.requestCount(s, x);
@@ -53,26 +65,27 @@ final class LiveRates {
             long[] up = metrics.upstreamTotals(s);
             long errors = metrics.upstreamErrorCount(s) + metrics.responseCount(s, 5);
             for (Verdict x : VERDICTS) {
-                byVerdict[s][x.ordinal()][slot] = lastVerdicts[s] == null ? 0 : (v[x.ordinal()] - lastVerdicts[s][x.ordinal()]) / seconds;
+                r.byVerdict[x.ordinal()][slot] = r.lastVerdicts == null ? 0 : (v[x.ordinal()] - r.lastVerdicts[x.ordinal()]) / seconds;
             }
-            if (lastUpstream[s] != null && up[0] > lastUpstream[s][0]) {
-                latencyMs[s][slot] = (up[1] - lastUpstream[s][1]) / 1e6 / (up[0] - lastUpstream[s][0]);
+            if (r.lastUpstream != null && up[0] > r.lastUpstream[0]) {
+                r.latencyMs[slot] = (up[1] - r.lastUpstream[1]) / 1e6 / (up[0] - r.lastUpstream[0]);
             } else {
-                latencyMs[s][slot] = Double.NaN;
+                r.latencyMs[slot] = Double.NaN;
             }
-            errorsPerSecond[s][slot] = lastVerdicts[s] == null ? 0 : (errors - lastErrors[s]) / seconds;
-            lastVerdicts[s] = v;
-            lastUpstream[s] = up;
-            lastErrors[s] = errors;
+            r.errorsPerSecond[slot] = r.lastVerdicts == null ? 0 : (errors - r.lastErrors) / seconds;
+            r.lastVerdicts = v;
+            r.lastUpstream = up;
+            r.lastErrors = errors;
         }
         times[slot] = nowMillis / 1000;
         lastMillis = nowMillis;
         count++;
     }
 
-    /** The last {@code points} seconds of one site, oldest first, as columns for uPlot. */
+    /** The last {@code points} seconds of one site (by slot), oldest first, as columns for uPlot. */
     synchronized Map<String, Object> series(int site, int points) {
-        int n = Math.min(Math.min(points, POINTS), count);
+        Ring r = site < rings.length ? rings[site] : null;
+        int n = r == null ? 0 : Math.min(Math.min(points, POINTS), count);
         List<Long> t = new ArrayList<>(n);
         Map<String, List<Double>> verdicts = new LinkedHashMap<>();
         for (Verdict x : VERDICTS) {
@@ -84,11 +97,11 @@ final class LiveRates {
             int slot = i % POINTS;
             t.add(times[slot]);
             for (Verdict x : VERDICTS) {
-                verdicts.get(x.label()).add(round(byVerdict[site][x.ordinal()][slot]));
+                verdicts.get(x.label()).add(round(r.byVerdict[x.ordinal()][slot]));
             }
-            double l = latencyMs[site][slot];
+            double l = r.latencyMs[slot];
             lat.add(Double.isNaN(l) ? null : round(l));
-            err.add(round(errorsPerSecond[site][slot]));
+            err.add(round(r.errorsPerSecond[slot]));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("time", t);
@@ -98,12 +111,13 @@ final class LiveRates {
         return out;
     }
 
-    /** The latest point of one site: requests per second by verdict. */
+    /** The latest point of one site (by slot): requests per second by verdict. */
     synchronized Map<String, Double> latest(int site) {
         Map<String, Double> out = new LinkedHashMap<>();
         int slot = (count - 1 + POINTS) % POINTS;
+        Ring r = site < rings.length ? rings[site] : null;
         for (Verdict x : VERDICTS) {
-            out.put(x.label(), count == 0 ? 0 : round(byVerdict[site][x.ordinal()][slot]));
+            out.put(x.label(), count == 0 || r == null ? 0 : round(r.byVerdict[x.ordinal()][slot]));
         }
         return out;
     }

@@ -108,6 +108,20 @@
     }), "no traffic yet", 4);
   }
 
+  // a reload can remove sites: their cards and charts go with them
+  function dropRemovedSites(sites) {
+    var live = {};
+    sites.forEach(function (s) { live[s.name] = true; });
+    Array.prototype.slice.call(document.querySelectorAll("#sites article.site")).forEach(function (card) {
+      var name = card.getAttribute("data-site");
+      if (live[name]) { return; }
+      ["/requests", "/origin"].forEach(function (k) {
+        if (charts[name + k]) { charts[name + k].destroy(); delete charts[name + k]; }
+      });
+      card.parentNode.removeChild(card);
+    });
+  }
+
   function renderIncidents(list) {
     fillRows(document.querySelector("#incidents tbody"), list.map(function (i) {
       var a = el("a", { href: "/api/incidents/" + encodeURIComponent(i.id) + "/report?format=html", target: "_blank", rel: "noopener" }, "report");
@@ -130,6 +144,7 @@
       document.getElementById("gateway").textContent = "node " + st.node + " · up " + st.uptimeSeconds + " s · "
         + st.connections + " connections · " + st.inFlight + " in flight";
       st.sites.forEach(renderSite);
+      dropRemovedSites(st.sites);
       renderIncidents(st.incidents || []);
       document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString("en-GB");
       document.body.setAttribute("data-ready", "true");

@@ -1,0 +1,103 @@
+package io.rampart.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rampart.config.ConfigLoader;
+import io.rampart.config.MitigationStep;
+import io.rampart.config.RampartConfig;
+import io.rampart.incident.IncidentRecord;
+import io.rampart.testing.GatewayFixture;
+import io.rampart.testing.RawHttp;
+import io.rampart.testing.TestOrigin;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A reload adds, removes and reorders sites without a restart. A site that stays keeps what it
+ * learned wherever it moves in the list: its rate-limit buckets, the operator's rules (published
+ * at its own place in the policy, not at its old position), its counters. A new site serves at
+ * once; a removed one stops being routed and its open incident is closed, saying why.
+ */
+class SitesReloadTest {
+    private static final String HEAD = "admin: {enabled: false}\nlisteners:\n  - address: 127.0.0.1:0\naccessLog: {path: off}\n"
+            + "challenge: {exemptPaths: ['/']}\n";
+    private static final String NEWS = "  - {name: news, hosts: [news.test], upstreams: ['NEWS'],"
+            + " limits: {perClient: {rate: 0.01, burst: 3}}}\n";
+    private static final String SHOP = "  - {name: shop, hosts: [shop.test], upstreams: ['SHOP']}\n";
+
+    private static RampartConfig config(String sites, TestOrigin news, TestOrigin shop) throws Exception {
+        return new ConfigLoader().parse((HEAD + "sites:\n" + sites).replace("NEWS", news.url()).replace("SHOP", shop.url()), "next.yml");
+    }
+
+    @Test
+    void addedSite_servesAtOnce_andASiteThatMovedKeepsItsBucketsAndRules() throws Exception {
+        try (TestOrigin news = new TestOrigin(); TestOrigin shop = new TestOrigin();
+             GatewayFixture gw = GatewayFixture.start((HEAD + "sites:\n" + NEWS).replace("NEWS", news.url()), news.url())) {
+            String rule = gw.gateway.detection().addRule("news", Map.of("path", "/blocked"), MitigationStep.BLOCK, null, "tester");
+            try (RawHttp c = new RawHttp(gw.port())) {
+                assertThat(c.get("news.test", "/blocked").status()).as("the operator's rule").isEqualTo(403);
+                assertThat(c.get("news.test", "/a").status()).isEqualTo(200);
+                assertThat(c.get("news.test", "/b").status()).isEqualTo(200);
+                assertThat(c.get("news.test", "/c").status()).as("burst of 3 spent").isEqualTo(429);
+            }
+            int newsSlot = gw.gateway.metrics().siteSlot("news");
+
+            gw.gateway.reload(config(SHOP + NEWS, news, shop)); // the new site goes first: news moves to second place
+
+            assertThat(gw.gateway.metrics().siteSlot("news")).as("a site's counters stay its own").isEqualTo(newsSlot);
+            try (RawHttp c = new RawHttp(gw.port())) {
+                assertThat(c.get("shop.test", "/blocked").status()).as("the new site is routed, and news' rule is not applied to it")
+                        .isEqualTo(200);
+                assertThat(shop.requests.get()).isEqualTo(1);
+                assertThat(c.get("news.test", "/d").status()).as("news kept its spent bucket").isEqualTo(429);
+            }
+            try (RawHttp other = new RawHttp("127.0.0.2", gw.port())) {
+                assertThat(other.get("news.test", "/blocked").status()).as("news kept its rule (another client, a full bucket)")
+                        .isEqualTo(403);
+                assertThat(other.get("news.test", "/e").status()).isEqualTo(200);
+            }
+            assertThat(gw.gateway.detection().view()).extracting(v -> v.site()).containsExactly("shop", "news");
+            assertThat(gw.gateway.metrics().scrape()).contains("rampart_requests_total{site=\"shop\",verdict=\"allow\"} 1.0");
+            assertThat(gw.gateway.detection().removeRule(rule, "tester")).isTrue();
+            IncidentRecord drill = gw.gateway.incidents().openByOperator("shop", "tester", "drill on the new site");
+            assertThat(drill.site()).isEqualTo("shop");
+        }
+    }
+
+    @Test
+    void removedSite_isNoLongerRouted_itsIncidentCloses_andItComesBackWithItsOwnCounters() throws Exception {
+        try (TestOrigin news = new TestOrigin(); TestOrigin shop = new TestOrigin();
+             GatewayFixture gw = GatewayFixture.start((HEAD + "sites:\n" + NEWS + SHOP).replace("NEWS", news.url())
+                     .replace("SHOP", shop.url()), news.url())) {
+            try (RawHttp c = new RawHttp(gw.port())) {
+                assertThat(c.get("shop.test", "/").status()).isEqualTo(200);
+            }
+            int shopSlot = gw.gateway.metrics().siteSlot("shop");
+            String incident = gw.gateway.incidents().openByOperator("shop", "tester", "drill").id();
+
+            gw.gateway.reload(config(NEWS, news, shop));
+
+            IncidentRecord closed = gw.gateway.incidents().find(incident).orElseThrow();
+            assertThat(closed.status()).isEqualTo(IncidentRecord.CLOSED);
+            assertThat(closed.timeline()).anySatisfy(e -> assertThat(e.text()).contains("removed from the configuration"));
+            try (RawHttp c = new RawHttp(gw.port())) {
+                assertThat(c.get("shop.test", "/x").status()).as("no site has that host any more").isEqualTo(421);
+                assertThat(c.get("news.test", "/x").status()).isEqualTo(200);
+            }
+            assertThat(shop.requests.get()).isEqualTo(1);
+            assertThat(gw.gateway.sites()).extracting(Gateway.SiteStatus::name).containsExactly("news");
+
+            gw.gateway.reload(config(NEWS + SHOP, news, shop));
+
+            assertThat(gw.gateway.metrics().siteSlot("shop")).isEqualTo(shopSlot);
+            try (RawHttp c = new RawHttp(gw.port())) {
+                assertThat(c.get("shop.test", "/y").status()).isEqualTo(200);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> shop.requests.get() == 2);
+            assertThat(gw.gateway.metrics().scrape()).as("the counter went on from where it was")
+                    .contains("rampart_requests_total{site=\"shop\",verdict=\"allow\"} 2.0");
+        }
+    }
+}
