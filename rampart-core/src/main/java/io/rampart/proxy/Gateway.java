@@ -219,10 +219,11 @@ public final class Gateway implements AutoCloseable {
      * stays on the old configuration. What was learned (baselines, rules, limiter state, challenge
      * keys, incidents, run-time list entries) carries over.
      *
+     * @return what was applied, such as "2 sites (added: shop; removed: none)"
      * @throws IllegalArgumentException naming every setting that differs and cannot change without
      *                                  a restart; the running configuration stays
      */
-    public synchronized void reload(RampartConfig next) {
+    public synchronized String reload(RampartConfig next) {
         if (stopped) {
             throw new IllegalStateException("the gateway is stopping");
         }
@@ -266,7 +267,9 @@ public final class Gateway implements AutoCloseable {
                 }
             });
         }
-        LOG.info("configuration reloaded: {} sites{}", next.sites().size(), siteChanges(old, fresh));
+        String applied = next.sites().size() + (next.sites().size() == 1 ? " site" : " sites") + siteChanges(old, fresh);
+        LOG.info("configuration reloaded: {}", applied);
+        return applied;
     }
 
     /** " (added: x; removed: y)" when the reload changed the site list, else empty. */

@@ -4,6 +4,7 @@ import io.rampart.config.ConfigException;
 import io.rampart.config.ConfigLoader;
 import io.rampart.config.HostPort;
 import io.rampart.config.RampartConfig;
+import io.rampart.incident.Incidents;
 import io.rampart.proxy.Gateway;
 import io.rampart.server.admin.AdminServer;
 import io.rampart.server.admin.AdminToken;
@@ -88,15 +89,23 @@ final class GatewayRunner implements AutoCloseable {
     synchronized String reload() throws ConfigException {
         RampartConfig next = new ConfigLoader().load(configFile);
         next = ConfigLoader.validated(overrides.apply(next), configFile.toString());
-        gateway.reload(next);
-        return "reloaded " + configFile + ": " + next.sites().size() + (next.sites().size() == 1 ? " site" : " sites");
+        return "reloaded " + configFile + ": " + gateway.reload(next);
     }
 
+    /** A reload nobody asked through the API for (file change, SIGHUP): logged, and noted in open incidents. */
     private void reloadLogged(String why) {
+        Incidents incidents = gateway.incidents();
         try {
-            LOG.info("{} (after {})", reload(), why);
+            String what = reload();
+            LOG.info("{} (after {})", what, why);
+            if (incidents != null) {
+                incidents.audit(null, why, "configuration " + what);
+            }
         } catch (ConfigException | RuntimeException e) {
             LOG.error("configuration NOT reloaded after {}; the running configuration stays:\n{}", why, e.getMessage());
+            if (incidents != null) {
+                incidents.audit(null, why, "configuration reload refused: " + e.getMessage());
+            }
         }
     }
 

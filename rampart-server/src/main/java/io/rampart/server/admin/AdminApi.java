@@ -489,7 +489,7 @@ final class AdminApi {
         }
         try {
             String what = reloader.reload();
-            audit(null, who, "configuration reloaded");
+            audit(null, who, "configuration " + what);
             return Reply.ok(Map.of("reloaded", true, "message", what));
         } catch (Exception e) {
             audit(null, who, "configuration reload refused: " + e.getMessage());
