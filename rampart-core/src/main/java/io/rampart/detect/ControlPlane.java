@@ -29,7 +29,8 @@ public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     private static final long SAVE_EVERY_NANOS = 60_000_000_000L;
 
-    private final DetectionConfig config;
+    /** Replaced by {@link #tune}; the tick and baseline half-life never change while running. */
+    private DetectionConfig config;
     /** The sites being watched, in configuration order; replaced by {@link #sites(List)}. */
     private List<Slotted> sites = new ArrayList<>();
     /** Every site ever watched, by name: one removed by a reload and added back finds its baseline again. */
@@ -125,6 +126,21 @@ public final class ControlPlane implements AutoCloseable {
             next.add(new Slotted(sc, s.slot()));
         }
         sites = next;
+        publish();
+    }
+
+    /**
+     * Applies new detection settings to every site (a reload): thresholds, collateral limits,
+     * ladder timings, {@code maxStep} and {@code shadow} take effect from the next tick, and a
+     * change that alters the rules in force (shadow, a lowered maxStep) is published at once.
+     * {@code enabled}, {@code tick}, {@code stateDir} and {@code baselineHalfLife} need a restart.
+     */
+    public synchronized void tune(DetectionConfig next) {
+        this.config = next;
+        for (SiteControl sc : known.values()) {
+            sc.tune(next);
+            sc.book.takeChanged();
+        }
         publish();
     }
 

@@ -17,13 +17,21 @@ package io.rampart.detect;
  * {@link Transition} with {@link Signals#explain}.
  */
 final class Detector {
-    private final double surgeFactor;
-    private final double minRate;
-    private final double noveltyThreshold;
+    private double surgeFactor;
+    private double minRate;
+    private double noveltyThreshold;
     private final int calmTicks;
-    private final int recoverTicks;
+    private int recoverTicks;
     private SiteState state = SiteState.NORMAL;
     private int calm;
+
+    /** Takes new thresholds (a reload changed {@code detection}); the state and its counts stay. */
+    void tune(double surgeFactor, double minRate, double noveltyThreshold, int recoverTicks) {
+        this.surgeFactor = surgeFactor;
+        this.minRate = minRate;
+        this.noveltyThreshold = noveltyThreshold;
+        this.recoverTicks = recoverTicks;
+    }
 
     Detector(double surgeFactor, double minRate, double noveltyThreshold, int calmTicks, int recoverTicks) {
         this.surgeFactor = surgeFactor;

@@ -26,12 +26,12 @@ import java.util.function.Consumer;
  */
 final class RuleBook {
     private final String site;
-    private final int escalateTicks;
-    private final int stepDownTicks;
-    private final int ttlTicks;
-    private final int widenTicks;
-    private final MitigationStep maxStep;
-    private final boolean shadow;
+    private int escalateTicks;
+    private int stepDownTicks;
+    private int ttlTicks;
+    private int widenTicks;
+    private MitigationStep maxStep;
+    private boolean shadow;
     private final Consumer<String> events;
     private final List<Live> live = new ArrayList<>();
     private int nextId = 1;
@@ -57,7 +57,7 @@ final class RuleBook {
         final String id;
         final Signature signature;
         final LongAdder hits = new LongAdder();
-        final MitigationStep highest;
+        MitigationStep highest;
         MitigationStep step;
         Rule rule;
         double rate;
@@ -179,6 +179,39 @@ final class RuleBook {
             }
         }
         return false;
+    }
+
+    /**
+     * Takes new ladder settings (a reload changed {@code detection}). Rules in force keep their
+     * place on the ladder, but none stays above a lowered {@code maxStep}, and a change of
+     * {@code shadow} applies to them at once (a rule the operator shadowed stays shadowed).
+     */
+    void tune(int escalateTicks, int stepDownTicks, int ttlTicks, int widenTicks, MitigationStep maxStep, boolean shadow) {
+        this.escalateTicks = escalateTicks;
+        this.stepDownTicks = stepDownTicks;
+        this.ttlTicks = ttlTicks;
+        this.widenTicks = widenTicks;
+        boolean shadowChanged = this.shadow != shadow;
+        this.maxStep = maxStep;
+        this.shadow = shadow;
+        for (Live l : live) {
+            l.highest = min(l.signature.highestStep(), maxStep);
+            boolean lowered = l.step.compareTo(l.highest) > 0;
+            if (lowered) {
+                events.accept("rule " + l.id + " stepped down from " + l.step + " to " + l.highest + " (detection.maxStep lowered)");
+                l.step = l.highest;
+                l.ticksAtStep = 0;
+            }
+            if (lowered || shadowChanged) {
+                publish(l);
+                changed = true;
+            }
+        }
+        if (shadowChanged) {
+            events.accept(shadow ? "detection.shadow on: automatic rules are counted and logged, not enforced"
+                    : "detection.shadow off: automatic rules are enforced");
+            changed = true;
+        }
     }
 
     /** Whether the rules or the widened protection changed since the last call (then a new policy is due). */

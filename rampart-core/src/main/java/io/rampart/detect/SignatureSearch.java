@@ -52,12 +52,18 @@ final class SignatureSearch {
     static final double MIN_EXCESS = 10;
     private static final int F = TrafficRecorder.FIELDS;
 
-    private final double maxCollateral;
-    private final double challengeCollateral;
+    private double maxCollateral;
+    private double challengeCollateral;
     /** Why the last search found nothing (for the site's event history), or null. */
     String lastRefusal;
     /** The refused rule's conditions alone (the numbers change every tick), or null. */
     String lastRefusalKey;
+
+    /** Takes new collateral limits (a reload changed {@code detection}). */
+    void tune(double maxCollateral, double challengeCollateral) {
+        this.maxCollateral = maxCollateral;
+        this.challengeCollateral = challengeCollateral;
+    }
 
     SignatureSearch(double maxCollateral, double challengeCollateral) {
         this.maxCollateral = maxCollateral;

@@ -36,8 +36,8 @@ final class SiteControl {
     final SignatureMemory memory = new SignatureMemory();
     final SharedAddresses shared;
     private final SignatureSearch search;
-    private final int learnTicks;
-    private final double minRate;
+    private int learnTicks;
+    private double minRate;
     final TrafficRecorder.Tick tick = new TrafficRecorder.Tick();
     final Deque<Transition> transitions = new ArrayDeque<>();
     final Deque<String> events = new ArrayDeque<>();
@@ -71,6 +71,20 @@ final class SiteControl {
         this.shared = new SharedAddresses(Math.min(usersPerAddress, SHARED_USERS_MAX), ticks(java.time.Duration.ofMinutes(5), tickSeconds));
         this.book = new RuleBook(name, ticks(c.escalateAfter(), tickSeconds), ticks(c.stepDownAfter(), tickSeconds),
                 ticks(c.ruleTtl(), tickSeconds), ticks(c.widenAfter(), tickSeconds), c.maxStep(), c.shadow(), this::ruleEvent);
+    }
+
+    /**
+     * Takes new detection settings (a reload). The tick and the baseline's half-life stay as they
+     * were built (they shape what was learned); everything else applies from the next tick.
+     */
+    void tune(DetectionConfig c) {
+        double tickSeconds = c.tick().toNanos() / 1e9;
+        this.learnTicks = ticks(c.learnFor(), tickSeconds);
+        this.minRate = c.minRate();
+        detector.tune(c.surgeFactor(), c.minRate(), c.novelty(), ticks(c.recoverFor(), tickSeconds));
+        search.tune(c.maxCollateral(), c.challengeCollateral());
+        book.tune(ticks(c.escalateAfter(), tickSeconds), ticks(c.stepDownAfter(), tickSeconds), ticks(c.ruleTtl(), tickSeconds),
+                ticks(c.widenAfter(), tickSeconds), c.maxStep(), c.shadow());
     }
 
     private static int ticks(java.time.Duration d, double tickSeconds) {

@@ -241,6 +241,10 @@ public final class Gateway implements AutoCloseable {
         GatewayRuntime fresh = new GatewayRuntime(next, old.metrics, old.accessLog, old.ticker, old);
         fresh.lists.reconfigure(next.allow(), next.deny());
         if (fresh.control != null) {
+            if (!old.config.detection().equals(next.detection())) {
+                fresh.control.tune(next.detection());
+                LOG.info("detection settings tuned (shadow {}, maxStep {})", next.detection().shadow(), next.detection().maxStep());
+            }
             fresh.control.sites(fresh.controlSpecs()); // published before the new runtime serves a request
             for (SiteConfig now : next.sites()) {
                 SiteConfig was = old.siteConfig(now.name());

@@ -9,9 +9,12 @@ import java.util.Objects;
 /**
  * Which differences between the running configuration and a new one a reload cannot apply.
  * Listeners (their addresses and protocols; certificate files reload in place) and the admin
- * listener are bound sockets; detection, admission, challenge and known-user settings, the
- * limiter table and incidents hold state that was built for them (adaptive limits, challenge
- * keys, the rate-limit table's size), and ACME sites need the certificate manager built at start.
+ * listener are bound sockets; admission, challenge and known-user settings, the limiter table,
+ * incidents and the detector's tick, half-life, state directory and on/off switch hold state that
+ * was built for them (adaptive limits, challenge keys, the rate-limit table's size, baselines
+ * learned at that tick), and ACME sites need the certificate manager built at start. The rest of
+ * {@code detection} (thresholds, ladder timings, maxStep, shadow, ruleLimit, closeHold) is tuned
+ * in place.
  * Everything else reloads in place: sites can be added, removed, renamed (a new name is a new
  * site) and reordered, and their hosts, origins, limits, routes, under-attack flags and pins
  * change, as do lists, timeouts, connection caps, HTTP limits, the shield, trusted proxies and
@@ -33,7 +36,10 @@ final class Reloads {
         same(out, "admission", running.admission(), next.admission());
         same(out, "challenge", running.challenge(), next.challenge());
         same(out, "knownUsers", running.knownUsers(), next.knownUsers());
-        same(out, "detection", running.detection(), next.detection());
+        same(out, "detection.enabled", running.detection().enabled(), next.detection().enabled());
+        same(out, "detection.tick", running.detection().tick(), next.detection().tick());
+        same(out, "detection.stateDir", running.detection().stateDir(), next.detection().stateDir());
+        same(out, "detection.baselineHalfLife", running.detection().baselineHalfLife(), next.detection().baselineHalfLife());
         same(out, "incidents", running.incidents(), next.incidents());
         same(out, "acme", running.acme(), next.acme());
         same(out, "sites[].acme", acmeSites(running.sites()), acmeSites(next.sites()));

@@ -86,6 +86,31 @@ class ControlPlaneTest {
     }
 
     @Test
+    void retunedByAReload_shadowAndALowerMaxStep_applyToTheRuleInForceAtOnce() throws Exception {
+        plane("");
+        normalSeconds(15);
+        for (int i = 0; i < 2; i++) {
+            traffic.floodSecond(recorder, 2000, false);
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(policy().match(bot()).step()).isEqualTo(MitigationStep.BLOCK);
+
+        plane.tune(detection("shadow: true"));
+        assertThat(policy().match(bot())).as("published without waiting for a tick: counted, not enforced").isNull();
+        assertThat(policy().rules()).singleElement().satisfies(r -> assertThat(r.shadow()).isTrue());
+
+        plane.tune(detection("maxStep: limit"));
+        Rule limited = policy().match(bot());
+        assertThat(limited.shadow()).as("shadow off again").isFalse();
+        assertThat(limited.step()).as("stepped down to the new maximum").isEqualTo(MitigationStep.LIMIT);
+        traffic.floodSecond(recorder, 2000, false);
+        traffic.normalSecond(recorder, 40);
+        tick();
+        assertThat(site().rules().get(0).step()).as("and it does not climb back above it").isEqualTo("limit");
+    }
+
+    @Test
     void normalEvening_staysNormal_andIsLearned() throws Exception {
         plane("");
         normalSeconds(15);

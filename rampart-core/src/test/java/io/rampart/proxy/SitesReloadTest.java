@@ -100,4 +100,18 @@ class SitesReloadTest {
                     .contains("rampart_requests_total{site=\"shop\",verdict=\"allow\"} 2.0");
         }
     }
+
+    @Test
+    void detectionTuning_reloadsInPlace_butItsTickNeedsARestart() throws Exception {
+        try (TestOrigin news = new TestOrigin(); TestOrigin shop = new TestOrigin();
+             GatewayFixture gw = GatewayFixture.start((HEAD + "sites:\n" + NEWS).replace("NEWS", news.url()), news.url())) {
+            String applied = gw.gateway.reload(new ConfigLoader().parse((HEAD + "detection: {shadow: true, maxStep: block, surgeFactor: 5}\n"
+                    + "sites:\n" + NEWS).replace("NEWS", news.url()), "next.yml"));
+            assertThat(applied).isEqualTo("1 site");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> gw.gateway.reload(new ConfigLoader().parse(
+                            (HEAD + "detection: {tick: 2s}\nsites:\n" + NEWS).replace("NEWS", news.url()), "next.yml")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("detection.tick").hasMessageNotContaining("detection.shadow");
+        }
+    }
 }
