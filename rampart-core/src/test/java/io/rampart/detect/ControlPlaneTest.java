@@ -73,6 +73,15 @@ class ControlPlaneTest {
         }
     }
 
+    /** Seconds of a 2,000 req/s bot flood on /search, with the readers' normal 40 req/s alongside, one tick each. */
+    private void floodSeconds(int n) {
+        for (int i = 0; i < n; i++) {
+            traffic.floodSecond(recorder, 2000, false);
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+    }
+
     private SitePolicy policy() {
         return holder.get().site(0);
     }
@@ -89,11 +98,7 @@ class ControlPlaneTest {
     void retunedByAReload_shadowAndALowerMaxStep_applyToTheRuleInForceAtOnce() throws Exception {
         plane("");
         normalSeconds(15);
-        for (int i = 0; i < 2; i++) {
-            traffic.floodSecond(recorder, 2000, false);
-            traffic.normalSecond(recorder, 40);
-            tick();
-        }
+        floodSeconds(2);
         assertThat(policy().match(bot()).step()).isEqualTo(MitigationStep.BLOCK);
 
         plane.tune(detection("shadow: true"));
@@ -104,9 +109,7 @@ class ControlPlaneTest {
         Rule limited = policy().match(bot());
         assertThat(limited.shadow()).as("shadow off again").isFalse();
         assertThat(limited.step()).as("stepped down to the new maximum").isEqualTo(MitigationStep.LIMIT);
-        traffic.floodSecond(recorder, 2000, false);
-        traffic.normalSecond(recorder, 40);
-        tick();
+        floodSeconds(1);
         assertThat(site().rules().get(0).step()).as("and it does not climb back above it").isEqualTo("limit");
     }
 
@@ -124,12 +127,7 @@ class ControlPlaneTest {
     void distributedFloodWithABotFingerprint_isBlockedWithinTwoTicks_andReadersAreNot() throws Exception {
         plane("");
         normalSeconds(15);
-        traffic.floodSecond(recorder, 2000, false);
-        traffic.normalSecond(recorder, 40);
-        tick();
-        traffic.floodSecond(recorder, 2000, false);
-        traffic.normalSecond(recorder, 40);
-        tick();
+        floodSeconds(2);
         assertThat(site().state()).isEqualTo("attack");
         assertThat(site().rules()).hasSize(1);
         SiteView.RuleView rule = site().rules().get(0);
@@ -242,11 +240,7 @@ class ControlPlaneTest {
     void ruleClimbsTheLadderWhileTheAttackGoesOn_thenStepsDownAndExpires() throws Exception {
         plane("escalateAfter: 3s\nstepDownAfter: 3s\nruleTtl: 4s\nrecoverFor: 2s");
         normalSeconds(15);
-        for (int s = 0; s < 6; s++) {
-            traffic.floodSecond(recorder, 2000, false);
-            traffic.normalSecond(recorder, 40);
-            tick();
-        }
+        floodSeconds(6);
         assertThat(site().rules().get(0).step()).as(site().events().toString()).isEqualTo("close");
         assertThat(site().events()).anySatisfy(e -> assertThat(e).contains("escalated from block to close"));
         for (int s = 0; s < 6; s++) {
@@ -269,11 +263,7 @@ class ControlPlaneTest {
     void sameBotnetTheNextDay_isStoppedOnTheFirstTick_evenAfterARestart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         plane("ruleTtl: 3s\nrecoverFor: 2s", StateStore.open(dir));
         normalSeconds(15);
-        for (int s = 0; s < 3; s++) {
-            traffic.floodSecond(recorder, 2000, false);
-            traffic.normalSecond(recorder, 40);
-            tick();
-        }
+        floodSeconds(3);
         assertThat(site().rules()).hasSize(1);
         normalSeconds(20);
         assertThat(site().rules()).isEmpty();
@@ -288,9 +278,7 @@ class ControlPlaneTest {
         assertThat(site().remembered()).hasSize(1);
         clock.advance(Duration.ofHours(20));
         normalSeconds(2);
-        traffic.floodSecond(recorder, 2000, false);
-        traffic.normalSecond(recorder, 40);
-        tick();
+        floodSeconds(1);
         assertThat(site().state()).as("one tick is enough for a known botnet").isEqualTo("attack");
         assertThat(site().rules()).hasSize(1);
         assertThat(site().rules().get(0).repeatOf()).isNotNull();
@@ -373,11 +361,7 @@ class ControlPlaneTest {
         plane("escalateAfter: 2s");
         plane.pin("s", MitigationStep.CHALLENGE);
         normalSeconds(15);
-        for (int s = 0; s < 5; s++) {
-            traffic.floodSecond(recorder, 2000, false);
-            traffic.normalSecond(recorder, 40);
-            tick();
-        }
+        floodSeconds(5);
         assertThat(site().pin()).isEqualTo("challenge");
         assertThat(site().rules()).allSatisfy(r -> assertThat(r.step()).isEqualTo("challenge"));
         assertThat(plane.pin("nope", null)).isFalse();
@@ -387,9 +371,7 @@ class ControlPlaneTest {
     void oneRule_canBePutInShadowByTheOperator_andBackInForce() throws Exception {
         plane("");
         normalSeconds(15);
-        traffic.floodSecond(recorder, 2000, false);
-        traffic.normalSecond(recorder, 40);
-        tick();
+        floodSeconds(1);
         String id = site().rules().get(0).id();
         assertThat(plane.shadowRule(id, true)).isTrue();
         assertThat(policy().match(bot())).as("in shadow at once, without waiting for a tick").isNull();
@@ -404,11 +386,7 @@ class ControlPlaneTest {
     void shadowMode_countsMatchesButEnforcesNothing() throws Exception {
         plane("shadow: true");
         normalSeconds(15);
-        for (int s = 0; s < 2; s++) {
-            traffic.floodSecond(recorder, 2000, false);
-            traffic.normalSecond(recorder, 40);
-            tick();
-        }
+        floodSeconds(2);
         assertThat(site().rules()).hasSize(1);
         assertThat(site().rules().get(0).shadow()).isTrue();
         assertThat(policy().match(bot())).as("counted, not enforced").isNull();
