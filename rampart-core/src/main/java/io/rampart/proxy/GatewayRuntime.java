@@ -12,7 +12,6 @@ import io.rampart.mitigate.AccessLists;
 import io.rampart.mitigate.RefIds;
 import io.rampart.mitigate.RefLedger;
 import io.rampart.mitigate.Verdict;
-import io.rampart.traffic.TrafficRecorder;
 import io.rampart.admission.AdmissionGate;
 import io.rampart.admission.Lane;
 import io.rampart.challenge.Gatekeeper;

@@ -10,7 +10,6 @@ import io.rampart.mitigate.PolicyHolder;
 import io.rampart.mitigate.Rule;
 import io.rampart.geo.GeoLookup;
 import io.rampart.testing.GeoDatabases;
-import io.rampart.traffic.FeatureHasher;
 import io.rampart.traffic.TrafficRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
