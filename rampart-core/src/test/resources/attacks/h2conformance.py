@@ -144,6 +144,12 @@ def connection_error(c, *codes):
     return False, "GOAWAY " + str(got) if got else "nothing"
 
 
+def undecodable(c, block):
+    """Sends a request whose header block cannot be decoded; HPACK errors are connection errors."""
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, block))
+    return connection_error(c, "COMPRESSION_ERROR")
+
+
 def stream_error(c, stream, *codes):
     c.until(lambda f: (f[0] == RST_STREAM and f[2] == stream) or (f[0] == GOAWAY and f[3][4:8] != b"\0\0\0\0"), WAIT)
     got = c.reset(stream)
@@ -221,8 +227,7 @@ def _(c):
 
 @case("4.3", "invalid header block fragment")
 def _(c):
-    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, b"\x00\x00\x00\x00\x00"))
-    return connection_error(c, "COMPRESSION_ERROR")
+    return undecodable(c, b"\x00\x00\x00\x00\x00")
 
 
 @case("4.3", "PRIORITY between HEADERS and CONTINUATION")
@@ -671,33 +676,28 @@ def _(c):
 
 @case("hpack 2.3.3", "index 0 in the header block")
 def _(c):
-    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, b"\x80"))
-    return connection_error(c, "COMPRESSION_ERROR")
+    return undecodable(c, b"\x80")
 
 
 @case("hpack 2.3.3", "index beyond both tables")
 def _(c):
-    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\xff\x80\x01"))
-    return connection_error(c, "COMPRESSION_ERROR")
+    return undecodable(c, c.block() + b"\xff\x80\x01")
 
 
 @case("hpack 4.2", "dynamic table size update above the limit")
 def _(c):
-    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, b"\x3f\xe1\xff\x03" + c.block()))
-    return connection_error(c, "COMPRESSION_ERROR")
+    return undecodable(c, b"\x3f\xe1\xff\x03" + c.block())
 
 
 @case("hpack 4.2", "dynamic table size update after a header field")
 def _(c):
-    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\x20"))
-    return connection_error(c, "COMPRESSION_ERROR")
+    return undecodable(c, c.block() + b"\x20")
 
 
 @case("hpack 5.2", "Huffman string padded with more than 7 bits")
 def _(c):
     # literal without indexing, new name "x-h", Huffman value of two bytes of all-ones padding
-    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\x00\x03x-h\x82\xff\xff"))
-    return connection_error(c, "COMPRESSION_ERROR")
+    return undecodable(c, c.block() + b"\x00\x03x-h\x82\xff\xff")
 
 # --- Further cases in h2spec's sections: closed streams, flow control, error codes, valid forms --
 
@@ -1006,15 +1006,13 @@ def _(c):
 
 @case("hpack 5.2", "Huffman string containing EOS")
 def _(c):
-    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\x00\x03x-h\x84\xff\xff\xff\xff"))
-    return connection_error(c, "COMPRESSION_ERROR")
+    return undecodable(c, c.block() + b"\x00\x03x-h\x84\xff\xff\xff\xff")
 
 
 @case("hpack 5.2", "Huffman padding that is not the most significant bits of EOS")
 def _(c):
     # 'a' is 00011; the three padding bits must be 111, here they are 000
-    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\x00\x03x-h\x81\x18"))
-    return connection_error(c, "COMPRESSION_ERROR")
+    return undecodable(c, c.block() + b"\x00\x03x-h\x81\x18")
 
 
 def main():
