@@ -32,7 +32,7 @@ public final class ControlPlane implements AutoCloseable {
     /** Replaced by {@link #tune}; the tick and baseline half-life never change while running. */
     private DetectionConfig config;
     /** The sites being watched, in configuration order; replaced by {@link #sites(List)}. */
-    private List<Slotted> sites = new ArrayList<>();
+    private List<SiteControl> sites = new ArrayList<>();
     /** Every site ever watched, by name: one removed by a reload and added back finds its baseline again. */
     private final java.util.Map<String, SiteControl> known = new java.util.HashMap<>();
     private final SiteControl.EventSink sink;
@@ -54,10 +54,6 @@ public final class ControlPlane implements AutoCloseable {
      * @param slot where the site's policy goes in the published {@link Policy} (the data plane's site index)
      */
     public record SiteSpec(String name, int slot, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin) {
-    }
-
-    /** A watched site and its slot in the policy. */
-    private record Slotted(SiteControl control, int slot) {
     }
 
     /** The default of {@code knownUsers.usersPerAddress}. */
@@ -112,18 +108,18 @@ public final class ControlPlane implements AutoCloseable {
      * its rules stop being published. The new policy is published before this returns.
      */
     public synchronized void sites(List<SiteSpec> specs) {
-        List<Slotted> next = new ArrayList<>();
+        List<SiteControl> next = new ArrayList<>();
         for (SiteSpec s : specs) {
-            // a known site keeps its recorder and admission signal: both are the site's own for the
-            // life of the process (the data plane keeps them by name too)
+            // a known site keeps its slot, recorder and admission signal: all are the site's own for
+            // the life of the process (the data plane keeps them by name too)
             SiteControl sc = known.get(s.name());
             if (sc == null) {
-                sc = new SiteControl(s.name(), s.recorder(), s.saturated(), s.pin(), config, usersPerAddress, seed++, sink);
+                sc = new SiteControl(s.name(), s.slot(), s.recorder(), s.saturated(), s.pin(), config, usersPerAddress, seed++, sink);
                 store.restore(sc);
                 known.put(s.name(), sc);
                 bindMeters(sc);
             }
-            next.add(new Slotted(sc, s.slot()));
+            next.add(sc);
         }
         sites = next;
         publish();
@@ -187,8 +183,7 @@ public final class ControlPlane implements AutoCloseable {
         Instant at = clock.instant();
         int hour = at.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()).getHour();
         boolean changed = false;
-        for (Slotted slotted : sites) {
-            SiteControl s = slotted.control();
+        for (SiteControl s : sites) {
             changed |= s.step(at, tickSeconds, hour);
             ControlListener heard = listener;
             if (heard != null) {
@@ -219,8 +214,7 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Pins a site's mitigation to one rung ({@code null}: automatic again). Returns false for an unknown site. */
     public synchronized boolean pin(String site, MitigationStep step) {
-        for (Slotted slotted : sites) {
-            SiteControl s = slotted.control();
+        for (SiteControl s : sites) {
             if (s.name.equals(site)) {
                 s.pin = step;
                 SiteControl.log(site, step == null ? "pin removed: mitigation is automatic again" : "pinned by the operator at " + step);
@@ -236,8 +230,7 @@ public final class ControlPlane implements AutoCloseable {
      * publishes the change at once. Returns false when no site has a rule with that id.
      */
     public synchronized boolean shadowRule(String ruleId, boolean on) {
-        for (Slotted slotted : sites) {
-            SiteControl s = slotted.control();
+        for (SiteControl s : sites) {
             if (s.book.shadow(ruleId, on)) {
                 s.book.takeChanged();
                 publish();
@@ -284,8 +277,7 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Removes an operator's rule; false when no site has one with that id (automatic rules expire by themselves). */
     public synchronized boolean removeRule(String id, String by) {
-        for (Slotted slotted : sites) {
-            SiteControl s = slotted.control();
+        for (SiteControl s : sites) {
             for (java.util.Iterator<SiteControl.OperatorRule> it = s.operatorRules.iterator(); it.hasNext(); ) {
                 SiteControl.OperatorRule r = it.next();
                 if (r.rule().id().equals(id)) {
@@ -302,22 +294,22 @@ public final class ControlPlane implements AutoCloseable {
     /** Publishes every watched site's policy at its slot (slots of no watched site stay quiet). */
     private void publish() {
         int n = 0;
-        for (Slotted s : sites) {
-            n = Math.max(n, s.slot() + 1);
+        for (SiteControl s : sites) {
+            n = Math.max(n, s.slot + 1);
         }
         SitePolicy[] p = new SitePolicy[n];
         java.util.Arrays.fill(p, SitePolicy.QUIET);
-        for (Slotted s : sites) {
-            p[s.slot()] = s.control().policy();
+        for (SiteControl s : sites) {
+            p[s.slot] = s.policy();
         }
         holder.set(new Policy(p));
     }
 
     /** One site's control, by name (for the baseline seeder), or null. */
     synchronized SiteControl site(String name) {
-        for (Slotted s : sites) {
-            if (s.control().name.equals(name)) {
-                return s.control();
+        for (SiteControl s : sites) {
+            if (s.name.equals(name)) {
+                return s;
             }
         }
         return null;
@@ -326,8 +318,8 @@ public final class ControlPlane implements AutoCloseable {
     /** What each site looks like now, for the admin API and tests. */
     public synchronized List<SiteView> view() {
         List<SiteView> out = new ArrayList<>();
-        for (Slotted s : sites) {
-            out.add(SiteView.of(s.control()));
+        for (SiteControl s : sites) {
+            out.add(SiteView.of(s));
         }
         return out;
     }

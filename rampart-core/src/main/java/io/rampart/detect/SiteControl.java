@@ -26,6 +26,8 @@ final class SiteControl {
     static final int SHARED_USERS_MAX = 64;
 
     final String name;
+    /** Where the site's policy goes in the published policy (the data plane's site index). */
+    final int slot;
     final TrafficRecorder recorder;
     private final BooleanSupplier saturated;
     volatile MitigationStep pin;
@@ -54,9 +56,10 @@ final class SiteControl {
         void event(String site, String kind, String text);
     }
 
-    SiteControl(String name, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin, DetectionConfig c,
+    SiteControl(String name, int slot, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin, DetectionConfig c,
                 int usersPerAddress, long seed, EventSink sink) {
         this.name = name;
+        this.slot = slot;
         this.recorder = recorder;
         this.saturated = saturated;
         this.pin = pin;
