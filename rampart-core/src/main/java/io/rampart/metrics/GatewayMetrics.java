@@ -106,9 +106,10 @@ public final class GatewayMetrics {
         return sites.length;
     }
 
-    /** The site name of a slot. */
-    public String siteOf(int slot) {
-        return sites[slot].name;
+    /** The slot of a site's meters, or -1 for a name never registered (a read: nothing is registered). */
+    public synchronized int slotOf(String name) {
+        Integer known = slots.get(name);
+        return known == null ? -1 : known;
     }
 
     /** Slot for per-site meters of requests that matched no site. */
@@ -118,14 +119,12 @@ public final class GatewayMetrics {
 
     /** One site's meters: requests by verdict, responses by class, origin latency and errors. */
     private static final class SiteMeters {
-        final String name;
         final Counter[] requests = new Counter[Verdict.values().length];
         final Counter[] responses = new Counter[6];
         final Timer upstreamLatency;
         final Counter[] upstreamErrors = new Counter[UpstreamError.values().length];
 
         SiteMeters(String site, MeterRegistry registry) {
-            this.name = site;
             for (Verdict v : Verdict.values()) {
                 requests[v.ordinal()] = Counter.builder("rampart.requests")
                         .description("Requests decided, by site and verdict")

@@ -120,7 +120,7 @@ final class AdminApi {
         }
         List<Map<String, Object>> sites = new ArrayList<>();
         for (Gateway.SiteStatus s : gateway.sites()) {
-            int slot = gateway.metrics().siteSlot(s.name()); // the site's counters (a live site's name is registered)
+            int slot = gateway.metrics().slotOf(s.name()); // the site's counters
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.name());
             SiteView v = viewsByName.get(s.name());

@@ -84,7 +84,7 @@ final class LiveRates {
 
     /** The last {@code points} seconds of one site (by slot), oldest first, as columns for uPlot. */
     synchronized Map<String, Object> series(int site, int points) {
-        Ring r = site < rings.length ? rings[site] : null;
+        Ring r = site >= 0 && site < rings.length ? rings[site] : null;
         int n = r == null ? 0 : Math.min(Math.min(points, POINTS), count);
         List<Long> t = new ArrayList<>(n);
         Map<String, List<Double>> verdicts = new LinkedHashMap<>();
@@ -115,7 +115,7 @@ final class LiveRates {
     synchronized Map<String, Double> latest(int site) {
         Map<String, Double> out = new LinkedHashMap<>();
         int slot = (count - 1 + POINTS) % POINTS;
-        Ring r = site < rings.length ? rings[site] : null;
+        Ring r = site >= 0 && site < rings.length ? rings[site] : null;
         for (Verdict x : VERDICTS) {
             out.put(x.label(), count == 0 || r == null ? 0 : round(r.byVerdict[x.ordinal()][slot]));
         }
