@@ -255,11 +255,11 @@ public final class Gateway implements AutoCloseable {
         }
         if (fresh.incidents != null) {
             fresh.incidents.sites(fresh.slots());
-        }
-        if (fresh.incidents != null && !old.config.alerts().equals(next.alerts())) {
-            fresh.incidents.alerts(Alerts.of(next.alerts()));
-            LOG.info("alert receivers reconfigured: {} webhooks, email {}", next.alerts().webhooks().size(),
-                    next.alerts().email() == null ? "off" : "on");
+            if (!old.config.alerts().equals(next.alerts())) {
+                fresh.incidents.alerts(Alerts.of(next.alerts()));
+                LOG.info("alert receivers reconfigured: {} webhooks, email {}", next.alerts().webhooks().size(),
+                        next.alerts().email() == null ? "off" : "on");
+            }
         }
         rt = fresh;
         old.draining = true;

@@ -102,6 +102,25 @@ class SitesReloadTest {
     }
 
     @Test
+    void aBrokenOrUnreloadableNewSite_isRefused_andTheRunningSitesStay() throws Exception {
+        try (TestOrigin news = new TestOrigin(); TestOrigin shop = new TestOrigin();
+             GatewayFixture gw = GatewayFixture.start((HEAD + "sites:\n" + NEWS).replace("NEWS", news.url()), news.url())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> config(NEWS + NEWS, news, shop))
+                    .hasMessageContaining("sites[1].name").hasMessageContaining("used twice");
+            // a new site in a reload that also needs a restart: nothing of it applies, the site included
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> gw.gateway.reload(new ConfigLoader().parse(
+                            (HEAD.replace("127.0.0.1:0", "127.0.0.1:1") + "sites:\n" + NEWS + SHOP)
+                                    .replace("NEWS", news.url()).replace("SHOP", shop.url()), "next.yml")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listeners");
+            assertThat(gw.gateway.sites()).extracting(Gateway.SiteStatus::name).containsExactly("news");
+            try (RawHttp c = new RawHttp(gw.port())) {
+                assertThat(c.get("news.test", "/still").status()).isEqualTo(200);
+                assertThat(c.get("shop.test", "/not-yet").status()).isEqualTo(421);
+            }
+        }
+    }
+
+    @Test
     void detectionTuning_reloadsInPlace_butItsTickNeedsARestart() throws Exception {
         try (TestOrigin news = new TestOrigin(); TestOrigin shop = new TestOrigin();
              GatewayFixture gw = GatewayFixture.start((HEAD + "sites:\n" + NEWS).replace("NEWS", news.url()), news.url())) {
