@@ -10,6 +10,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.rampart.config.HostPort;
 import io.rampart.config.ListenerConfig;
@@ -264,16 +265,31 @@ public final class Gateway implements AutoCloseable {
         rt = fresh;
         old.draining = true;
         for (Channel c : clients) {
-            c.eventLoop().execute(() -> {
-                FrontendHandler f = c.pipeline().get(FrontendHandler.class);
-                if (f != null && f.runsOn(old)) {
-                    f.drain();
-                }
-            });
+            retire(c, old);
         }
         String applied = next.sites().size() + (next.sites().size() == 1 ? " site" : " sites") + siteChanges(old, fresh);
         LOG.info("configuration reloaded: {}", applied);
         return applied;
+    }
+
+    /**
+     * Moves a client connection off a configuration ({@code old}; null: off every one, at stop). An
+     * HTTP/1.1 connection finishes the request in hand and closes (an idle one closes now). An
+     * HTTP/2 connection is closed gracefully: GOAWAY(NO_ERROR) tells the client to open a new
+     * connection for its next request, and the streams in flight finish first — without it, its
+     * streams would go on being built on the configuration the connection began with.
+     */
+    private static void retire(Channel c, GatewayRuntime old) {
+        c.eventLoop().execute(() -> {
+            FrontendHandler f = c.pipeline().get(FrontendHandler.class);
+            if (f != null) {
+                if (old == null || f.runsOn(old)) {
+                    f.drain();
+                }
+            } else if (c.pipeline().get(Http2FrameCodec.class) != null) {
+                c.close();
+            }
+        });
     }
 
     /** " (added: x; removed: y)" when the reload changed the site list, else empty. */
@@ -379,12 +395,7 @@ public final class Gateway implements AutoCloseable {
             l.close().syncUninterruptibly();
         }
         for (Channel c : clients) {
-            c.eventLoop().execute(() -> {
-                FrontendHandler f = c.pipeline().get(FrontendHandler.class);
-                if (f != null) {
-                    f.drain();
-                }
-            });
+            retire(c, null);
         }
         long deadline = System.nanoTime() + grace.toNanos();
         while (rt.inFlight.get() > 0 && System.nanoTime() - deadline < 0) {

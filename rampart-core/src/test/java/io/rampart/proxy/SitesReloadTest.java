@@ -10,7 +10,12 @@ import io.rampart.incident.IncidentRecord;
 import io.rampart.testing.GatewayFixture;
 import io.rampart.testing.RawHttp;
 import io.rampart.testing.TestOrigin;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +136,39 @@ class SitesReloadTest {
                             (HEAD + "detection: {tick: 2s}\nsites:\n" + NEWS).replace("NEWS", news.url()), "next.yml")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("detection.tick").hasMessageNotContaining("detection.shadow");
+        }
+    }
+
+    @Test
+    void anHttp2ConnectionOpenDuringAReload_finishesItsStreams_isToldToGoAway_andItsNextRequestMeetsTheNewSites() throws Exception {
+        String h2 = HEAD.replace("  - address: 127.0.0.1:0\n", "  - {address: '127.0.0.1:0', h2c: true}\n");
+        try (TestOrigin news = new TestOrigin(); TestOrigin shop = new TestOrigin();
+             GatewayFixture gw = GatewayFixture.start((h2 + "sites:\n" + SHOP).replace("SHOP", shop.url()), shop.url())) {
+            Path script = Path.of(SitesReloadTest.class.getResource("/clients/h2_across_reload.py").toURI());
+            Process client = new ProcessBuilder("/usr/bin/python3", script.toString(), String.valueOf(gw.port()), "shop.test")
+                    .redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("{\"first\": 200}");
+            Process slow = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "--max-time", "10", "-o", "-", "-w", " %{http_code}",
+                    "-H", "Host: shop.test", "http://127.0.0.1:" + gw.port() + "/slow?ms=1500").redirectErrorStream(true).start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> shop.slowInFlight.get() == 1);
+
+            gw.gateway.reload(new ConfigLoader().parse((h2 + "sites:\n" + NEWS).replace("NEWS", news.url()), "next.yml"));
+            client.getOutputStream().write('\n');
+            client.getOutputStream().flush();
+            String after = out.readLine();
+            assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(after).as("GOAWAY(NO_ERROR): the client opens a new connection for its next request")
+                    .contains("\"goaway\": 0").contains("\"second\": null");
+            assertThat(slow.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(slow.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .as("a stream in flight during the reload finishes on its connection").isEqualTo("slow 1500 200");
+            assertThat(shop.requests.get()).as("nothing more reached the removed site's origin").isEqualTo(2);
+            try (RawHttp c = new RawHttp(gw.port())) {
+                assertThat(c.get("shop.test", "/again").status()).isEqualTo(421);
+                assertThat(c.get("news.test", "/now").status()).isEqualTo(200);
+            }
         }
     }
 }
