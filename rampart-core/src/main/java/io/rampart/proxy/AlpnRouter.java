@@ -5,6 +5,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.rampart.traffic.ClientAddress;
 import io.rampart.traffic.ConnectionPrints;
+import java.util.function.Supplier;
 
 /**
  * After the TLS handshake, installs what ALPN chose: HTTP/2 or HTTP/1.1 (also for clients that
@@ -12,14 +13,15 @@ import io.rampart.traffic.ConnectionPrints;
  * slow) closes the connection; nothing of HTTP was read.
  */
 final class AlpnRouter extends ApplicationProtocolNegotiationHandler {
-    private final GatewayRuntime rt;
+    /** The gateway's runtime now: a reload during the handshake must not leave the connection on the old one. */
+    private final Supplier<GatewayRuntime> current;
     private final ClientAddress client;
     private final boolean trusted;
     private final ConnectionPrints prints;
 
-    AlpnRouter(GatewayRuntime rt, ClientAddress client, boolean trusted, ConnectionPrints prints) {
+    AlpnRouter(Supplier<GatewayRuntime> current, ClientAddress client, boolean trusted, ConnectionPrints prints) {
         super(ApplicationProtocolNames.HTTP_1_1);
-        this.rt = rt;
+        this.current = current;
         this.client = client;
         this.trusted = trusted;
         this.prints = prints;
@@ -27,6 +29,7 @@ final class AlpnRouter extends ApplicationProtocolNegotiationHandler {
 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+        GatewayRuntime rt = current.get();
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             Http2Front.install(ctx.channel(), rt, client, trusted, "https", prints);
         } else {
@@ -36,7 +39,7 @@ final class AlpnRouter extends ApplicationProtocolNegotiationHandler {
 
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-        rt.metrics.tlsHandshakeFailed();
+        current.get().metrics.tlsHandshakeFailed();
         ctx.close();
     }
 }

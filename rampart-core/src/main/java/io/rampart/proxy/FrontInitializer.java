@@ -25,7 +25,9 @@ final class FrontInitializer extends ChannelInitializer<SocketChannel> {
     private final TlsTerminator tls;
 
     /**
-     * @param current the runtime new connections get (replaced on a reload; a connection keeps the one it started with)
+     * @param current the runtime new connections get (replaced on a reload; a connection's HTTP
+     *                handlers take the one current when they are installed, after TLS and ALPN or
+     *                the h2c preface, and are retired by the next reload)
      * @param tls     the listener's certificates, or null for plain text
      */
     FrontInitializer(Supplier<GatewayRuntime> current, ListenerConfig listener, ChannelGroup clients, TlsTerminator tls) {
@@ -61,9 +63,9 @@ final class FrontInitializer extends ChannelInitializer<SocketChannel> {
         if (tls != null) {
             ConnectionPrints prints = new ConnectionPrints();
             ch.pipeline().addLast("tls", tls.newSniHandler(rt.config.timeouts().requestHead().toMillis(), prints::ja4));
-            ch.pipeline().addLast("alpn", new AlpnRouter(rt, client, trusted, prints));
+            ch.pipeline().addLast("alpn", new AlpnRouter(current, client, trusted, prints));
         } else if (listener.h2c()) {
-            ch.pipeline().addLast("h2c-preface", new H2cPrefaceDetector(rt, client, trusted));
+            ch.pipeline().addLast("h2c-preface", new H2cPrefaceDetector(current, client, trusted));
         } else {
             installHttp1(ch, rt, client, trusted, "http", ConnectionPrints.PLAIN);
         }

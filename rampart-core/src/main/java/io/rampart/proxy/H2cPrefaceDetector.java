@@ -8,6 +8,7 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.rampart.traffic.ClientAddress;
 import io.rampart.traffic.ConnectionPrints;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * On an {@code h2c} listener: a connection that opens with the HTTP/2 preface
@@ -18,12 +19,13 @@ import java.util.List;
  */
 final class H2cPrefaceDetector extends ByteToMessageDecoder {
     private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
-    private final GatewayRuntime rt;
+    /** The gateway's runtime now: a reload while the client is silent must not leave it on the old one. */
+    private final Supplier<GatewayRuntime> current;
     private final ClientAddress client;
     private final boolean trusted;
 
-    H2cPrefaceDetector(GatewayRuntime rt, ClientAddress client, boolean trusted) {
-        this.rt = rt;
+    H2cPrefaceDetector(Supplier<GatewayRuntime> current, ClientAddress client, boolean trusted) {
+        this.current = current;
         this.client = client;
         this.trusted = trusted;
     }
@@ -31,7 +33,7 @@ final class H2cPrefaceDetector extends ByteToMessageDecoder {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         // a connection that never says anything is closed like a slow request head
-        long millis = rt.config.timeouts().requestHead().toMillis();
+        long millis = current.get().config.timeouts().requestHead().toMillis();
         ctx.executor().schedule(() -> {
             if (ctx.pipeline().context(this) != null) {
                 ctx.close();
@@ -46,6 +48,7 @@ final class H2cPrefaceDetector extends ByteToMessageDecoder {
         if (matches && n < PREFACE.readableBytes()) {
             return; // so far so good: wait for the rest of the preface
         }
+        GatewayRuntime rt = current.get();
         if (matches) {
             Http2Front.install(ctx.channel(), rt, client, trusted, "http", new ConnectionPrints());
         } else {

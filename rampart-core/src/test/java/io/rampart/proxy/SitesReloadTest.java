@@ -152,6 +152,7 @@ class SitesReloadTest {
             Process slow = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "--max-time", "10", "-o", "-", "-w", " %{http_code}",
                     "-H", "Host: shop.test", "http://127.0.0.1:" + gw.port() + "/slow?ms=1500").redirectErrorStream(true).start();
             await().atMost(Duration.ofSeconds(5)).until(() -> shop.slowInFlight.get() == 1);
+            RawHttp silent = new RawHttp(gw.port()); // connected, but has not said which protocol it speaks yet
 
             gw.gateway.reload(new ConfigLoader().parse((h2 + "sites:\n" + NEWS).replace("NEWS", news.url()), "next.yml"));
             client.getOutputStream().write('\n');
@@ -165,6 +166,10 @@ class SitesReloadTest {
             assertThat(new String(slow.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                     .as("a stream in flight during the reload finishes on its connection").isEqualTo("slow 1500 200");
             assertThat(shop.requests.get()).as("nothing more reached the removed site's origin").isEqualTo(2);
+            try (silent) {
+                assertThat(silent.get("shop.test", "/late").status()).as("a connection that spoke only after the reload gets the new sites")
+                        .isEqualTo(421);
+            }
             try (RawHttp c = new RawHttp(gw.port())) {
                 assertThat(c.get("shop.test", "/again").status()).isEqualTo(421);
                 assertThat(c.get("news.test", "/now").status()).isEqualTo(200);
