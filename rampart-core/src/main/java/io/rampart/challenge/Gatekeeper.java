@@ -36,7 +36,19 @@ public final class Gatekeeper {
     private final UserTokens userTokens;
 
     public Gatekeeper(ChallengeConfig challenge, KnownUsersConfig knownUsers, LongSupplier wallMillis, Ticker ticker) {
-        this.tickets = new Tickets(new TicketKeys(challenge.secret(), challenge.keyRotation(), wallMillis), 1_000_000, ticker);
+        this(challenge, knownUsers, new Tickets(new TicketKeys(challenge.secret(), challenge.keyRotation(), wallMillis), 1_000_000, ticker),
+                wallMillis);
+    }
+
+    /**
+     * A gatekeeper for a reloaded configuration that keeps {@code tickets} — the signing keys and
+     * the record of tickets already redeemed — so every clearance and challenge in flight stays
+     * valid; everything else (difficulty, exempt paths, verified bots, waits, cookie and
+     * known-user names) is the new configuration's. {@code secret} and {@code keyRotation} shape
+     * the keys and need a restart.
+     */
+    public Gatekeeper(ChallengeConfig challenge, KnownUsersConfig knownUsers, Tickets tickets, LongSupplier wallMillis) {
+        this.tickets = tickets;
         this.policy = new ChallengePolicy(challenge);
         this.page = new ChallengePage(challenge.contact(), SOLUTION_COOKIE);
         this.clearanceName = challenge.cookieName();

@@ -155,7 +155,8 @@ final class GatewayRuntime {
                 .setAllowDuplicateContentLengths(false)
                 .setStrictLineParsing(true);
         this.pool = previous == null ? new UpstreamPool(UpstreamPool.MAX_IDLE_PER_UPSTREAM) : previous.pool;
-        this.gatekeeper = previous != null ? previous.gatekeeper
+        this.gatekeeper = previous != null
+                ? new Gatekeeper(config.challenge(), config.knownUsers(), previous.gatekeeper.tickets(), System::currentTimeMillis)
                 : new Gatekeeper(config.challenge(), config.knownUsers(), System::currentTimeMillis, ticker::getAsLong);
         boolean sameShield = previous != null && previous.config.shield().equals(config.shield());
         this.shield = sameShield ? previous.shield : config.shield().enabled() ? new Shield(config.shield(), ticker) : null;

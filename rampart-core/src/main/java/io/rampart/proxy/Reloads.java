@@ -9,12 +9,13 @@ import java.util.Objects;
 /**
  * Which differences between the running configuration and a new one a reload cannot apply.
  * Listeners (their addresses and protocols; certificate files reload in place) and the admin
- * listener are bound sockets; admission, challenge and known-user settings, the limiter table,
- * incidents and the detector's tick, half-life, state directory and on/off switch hold state that
- * was built for them (adaptive limits, challenge keys, the rate-limit table's size, baselines
- * learned at that tick), and ACME sites need the certificate manager built at start. The rest of
- * {@code detection} (thresholds, ladder timings, maxStep, shadow, ruleLimit, closeHold) is tuned
- * in place.
+ * listener are bound sockets; admission, the challenge's secret and key rotation, known users
+ * per address, the limiter table, incidents and the detector's tick, half-life, state directory
+ * and on/off switch hold state that was built for them (adaptive limits, signing keys, the
+ * shared-address learning, the rate-limit table's size, baselines learned at that tick), and ACME
+ * sites need the certificate manager built at start. The rest of {@code detection} (thresholds,
+ * ladder timings, maxStep, shadow, ruleLimit, closeHold), of {@code challenge} (difficulty, exempt
+ * paths, verified bots, waits, cookie name, contact) and of {@code knownUsers} applies in place.
  * Everything else reloads in place: sites can be added, removed, renamed (a new name is a new
  * site) and reordered, and their hosts, origins, limits, routes, under-attack flags and pins
  * change, as do lists, timeouts, connection caps, HTTP limits, the shield, trusted proxies and
@@ -34,8 +35,9 @@ final class Reloads {
         same(out, "accessLog", running.accessLog(), next.accessLog());
         same(out, "limiter", running.limiter(), next.limiter());
         same(out, "admission", running.admission(), next.admission());
-        same(out, "challenge", running.challenge(), next.challenge());
-        same(out, "knownUsers", running.knownUsers(), next.knownUsers());
+        same(out, "challenge.secret", running.challenge().secret(), next.challenge().secret());
+        same(out, "challenge.keyRotation", running.challenge().keyRotation(), next.challenge().keyRotation());
+        same(out, "knownUsers.usersPerAddress", running.knownUsers().usersPerAddress(), next.knownUsers().usersPerAddress());
         same(out, "detection.enabled", running.detection().enabled(), next.detection().enabled());
         same(out, "detection.tick", running.detection().tick(), next.detection().tick());
         same(out, "detection.stateDir", running.detection().stateDir(), next.detection().stateDir());

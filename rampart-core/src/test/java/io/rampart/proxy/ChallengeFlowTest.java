@@ -91,6 +91,34 @@ class ChallengeFlowTest {
     }
 
     @Test
+    void challengeSettingsReloadInPlace_andClearancesAlreadyGivenStayValid_butTheSecretNeedsARestart() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(UNDER_ATTACK, ORIGIN.url())) {
+            String clearance;
+            try (RawHttp before = new RawHttp("127.0.3.9", gw.port())) {
+                clearance = clearanceFrom(get(before, "/echo", solution(get(before, "/echo", null))));
+            }
+            String fixed = "admin: {enabled: false}\naccessLog: {path: " + gw.accessLog + "}\n";
+            String next = fixed + UNDER_ATTACK.replace("ORIGIN", ORIGIN.url())
+                    .replace("difficulty: 10", "difficulty: 12\n  exemptPaths: ['/press/']")
+                    .replace("cookies: [site_session]", "cookies: [site_session, member]");
+
+            gw.gateway.reload(new io.rampart.config.ConfigLoader().parse(next, "next.yml"));
+
+            try (RawHttp c = new RawHttp("127.0.3.9", gw.port())) {
+                assertThat(get(c, "/echo", clearance).status()).as("a clearance from before the reload").isEqualTo(200);
+                Matcher m = TICKET.matcher(get(c, "/echo?fresh", null).text());
+                assertThat(m.find()).isTrue();
+                assertThat(m.group(2)).as("the new difficulty").isEqualTo("12");
+                assertThat(get(c, "/press/release", null).header("x-rampart-challenge")).as("a new exempt path").isNull();
+                assertThat(get(c, "/echo", "member=1").status()).as("a new known-user cookie").isEqualTo(200);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> gw.gateway.reload(new io.rampart.config.ConfigLoader()
+                                .parse(next.replace("difficulty: 12", "difficulty: 12\n  secret: another-secret-of-enough-length"), "next.yml")))
+                        .hasMessageContaining("challenge.secret").hasMessageNotContaining("challenge.difficulty");
+            }
+        }
+    }
+
+    @Test
     void twoTabsSolvingAtOnce_bothGetThrough_withoutALoop() throws Exception {
         try (GatewayFixture gw = GatewayFixture.start(UNDER_ATTACK, ORIGIN.url());
              RawHttp tabA = new RawHttp("127.0.12.1", gw.port());
