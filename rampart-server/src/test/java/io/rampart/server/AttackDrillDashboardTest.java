@@ -25,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriverException;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -124,8 +123,15 @@ class AttackDrillDashboardTest {
         }
     }
 
+    /**
+     * The texts of the cells matching {@code css}, read in one script call: the dashboard redraws
+     * its tables every second, and reading cell by cell over WebDriver (a round trip each) can
+     * take longer than that on a busy machine, so every attempt would meet a replaced, stale cell.
+     */
+    @SuppressWarnings("unchecked")
     private static List<String> rows(org.openqa.selenium.WebDriver d, String css) {
-        return d.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+        return (List<String>) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText.trim());", css);
     }
 
     private static ChromeDriver browser() {
