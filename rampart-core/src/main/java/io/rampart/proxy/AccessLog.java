@@ -33,6 +33,8 @@ public final class AccessLog implements Closeable {
 
     private final Queue<String> queue = PlatformDependent.newFixedMpscQueue(CAPACITY);
     private final OutputStream out;
+    /** A file of our own (closed with the log); standard output is only flushed. */
+    private final boolean ownsFile;
     private final boolean enabled;
     private final int rejectedPerSecond;
     private final GatewayMetrics metrics;
@@ -41,8 +43,9 @@ public final class AccessLog implements Closeable {
     private final Thread writer;
     private volatile boolean running = true;
 
-    private AccessLog(OutputStream out, boolean enabled, int rejectedPerSecond, GatewayMetrics metrics) {
+    private AccessLog(OutputStream out, boolean ownsFile, boolean enabled, int rejectedPerSecond, GatewayMetrics metrics) {
         this.out = out;
+        this.ownsFile = ownsFile;
         this.enabled = enabled;
         this.rejectedPerSecond = rejectedPerSecond;
         this.metrics = metrics;
@@ -56,7 +59,7 @@ public final class AccessLog implements Closeable {
     /** @param path a file, {@code -} for standard output, or {@code off} */
     public static AccessLog open(String path, int rejectedPerSecond, GatewayMetrics metrics) throws IOException {
         if ("off".equals(path)) {
-            return new AccessLog(null, false, rejectedPerSecond, metrics);
+            return new AccessLog(null, false, false, rejectedPerSecond, metrics);
         }
         OutputStream w;
         if ("-".equals(path)) {
@@ -68,7 +71,7 @@ public final class AccessLog implements Closeable {
             }
             w = new BufferedOutputStream(Files.newOutputStream(p, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
         }
-        return new AccessLog(w, true, rejectedPerSecond, metrics);
+        return new AccessLog(w, !"-".equals(path), true, rejectedPerSecond, metrics);
     }
 
     public boolean enabled() {
@@ -122,8 +125,9 @@ public final class AccessLog implements Closeable {
             String line = queue.poll();
             try {
                 if (line != null) {
-                    out.write(line.getBytes(StandardCharsets.UTF_8)); // an array copy for ASCII lines
-                    out.write('\n');
+                    // one write per whole line: the buffer then only ever flushes whole lines, so two
+                    // logs appending to one file (old and new across a reload) never split a line
+                    out.write((line + '\n').getBytes(StandardCharsets.UTF_8));
                     continue;
                 }
                 long now = System.currentTimeMillis();
@@ -143,7 +147,11 @@ public final class AccessLog implements Closeable {
             LockSupport.parkNanos(this, DRAIN_NANOS);
         }
         try {
-            out.flush();
+            if (ownsFile) {
+                out.close();
+            } else {
+                out.flush();
+            }
         } catch (IOException ignored) {
             // nothing more can be done with a broken log at shutdown
         }

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
+    /** How long after the shutdown grace a reloaded-away access log stays open for late lines. */
+    private static final long OLD_LOG_GRACE_MILLIS = 5_000;
     private volatile GatewayRuntime rt;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -234,12 +236,25 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalArgumentException("these settings cannot change while running (restart to apply them): "
                     + String.join("; ", fixed));
         }
-        for (int i = 0; i < terminators.size(); i++) {
-            if (terminators.get(i) != null) {
-                terminators.get(i).reload(next.listeners().get(i).tls()); // a bad certificate refuses the reload here
-            }
+        // the access log is opened again on every reload (a new path, or the same one after logrotate
+        // moved the file away); a path that cannot be opened refuses the reload here
+        AccessLog log;
+        try {
+            log = AccessLog.open(next.accessLog().path(), next.accessLog().rejectedPerSecond(), old.metrics);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("accessLog.path: cannot open " + next.accessLog().path() + ": " + e.getMessage(), e);
         }
-        GatewayRuntime fresh = new GatewayRuntime(next, old.metrics, old.accessLog, old.ticker, old);
+        try {
+            for (int i = 0; i < terminators.size(); i++) {
+                if (terminators.get(i) != null) {
+                    terminators.get(i).reload(next.listeners().get(i).tls()); // a bad certificate refuses the reload here
+                }
+            }
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+        GatewayRuntime fresh = new GatewayRuntime(next, old.metrics, log, old.ticker, old);
         fresh.lists.reconfigure(next.allow(), next.deny());
         if (fresh.control != null) {
             if (!old.config.detection().equals(next.detection())) {
@@ -267,6 +282,9 @@ public final class Gateway implements AutoCloseable {
         for (Channel c : clients) {
             retire(c, old);
         }
+        // the old log still takes the lines of requests that finish on the old configuration
+        GlobalEventExecutor.INSTANCE.schedule(old.accessLog::close,
+                old.config.timeouts().shutdownGrace().toMillis() + OLD_LOG_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         String applied = next.sites().size() + (next.sites().size() == 1 ? " site" : " sites") + siteChanges(old, fresh);
         LOG.info("configuration reloaded: {}", applied);
         return applied;

@@ -13,7 +13,8 @@ import java.util.Objects;
  * per address, the limiter table, incidents and the detector's tick, half-life, state directory
  * and on/off switch hold state that was built for them (adaptive limits, signing keys, the
  * shared-address learning, the rate-limit table's size, baselines learned at that tick), and ACME
- * sites need the certificate manager built at start. The rest of {@code detection} (thresholds,
+ * sites need the certificate manager built at start. The access log is opened again on every
+ * reload (so a reload after logrotate moved the file starts a new one). The rest of {@code detection} (thresholds,
  * ladder timings, maxStep, shadow, ruleLimit, closeHold), of {@code challenge} (difficulty, exempt
  * paths, verified bots, waits, cookie name, contact) and of {@code knownUsers} applies in place.
  * Everything else reloads in place: sites can be added, removed, renamed (a new name is a new
@@ -32,7 +33,6 @@ final class Reloads {
         same(out, "listeners", bindings(running.listeners()), bindings(next.listeners()));
         same(out, "admin", running.admin(), next.admin());
         same(out, "dataDir", running.dataDir(), next.dataDir());
-        same(out, "accessLog", running.accessLog(), next.accessLog());
         same(out, "limiter", running.limiter(), next.limiter());
         same(out, "admission", running.admission(), next.admission());
         same(out, "challenge.secret", running.challenge().secret(), next.challenge().secret());
