@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +43,8 @@ public final class Incidents implements ControlListener, AutoCloseable {
     private static final long SAVE_EVERY_MILLIS = 5_000;
     private static final long ESCALATION_ALERT_GAP_MILLIS = 60_000;
 
-    private final IncidentsConfig config;
+    /** Replaced by a reload ({@link #config(IncidentsConfig)}); read under this object's lock and by the purge. */
+    private volatile IncidentsConfig config;
     private final IncidentStore store;
     /** Replaced by a reload that changes {@code alerts}; read by the control-plane thread. */
     private volatile Alerts alerts;
@@ -51,7 +52,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
     private final GatewayCounters counters;
     private final String node;
     private final Map<String, SiteBook> sites = new LinkedHashMap<>();
-    private final ExecutorService writer;
+    private final ScheduledExecutorService writer;
     private final GeoLookup geo;
     private final Map<String, IncidentRecord> unsaved = new ConcurrentHashMap<>();
 
@@ -115,13 +116,14 @@ public final class Incidents implements ControlListener, AutoCloseable {
         for (int i = 0; i < siteNames.size(); i++) {
             sites.put(siteNames.get(i), new SiteBook(siteNames.get(i), i));
         }
-        this.writer = Executors.newSingleThreadExecutor(r -> {
+        this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rampart-incidents");
             t.setDaemon(true);
             return t;
         });
         adoptOpenIncidents();
-        writer.execute(this::purge);
+        // at start and then hourly: a gateway runs for months, retention must not wait for a restart
+        writer.scheduleWithFixedDelay(this::purge, 0, 1, TimeUnit.HOURS);
     }
 
     /**
@@ -149,6 +151,14 @@ public final class Incidents implements ControlListener, AutoCloseable {
         });
         sites.clear();
         sites.putAll(next);
+    }
+
+    /**
+     * Takes new settings (a reload): {@code closeAfter} applies to the next calm tick, {@code
+     * bulkResponse} to incidents opened from now on, {@code retention} to the next hourly purge.
+     */
+    public void config(IncidentsConfig next) {
+        this.config = next;
     }
 
     /** An incident left open by a previous run is closed: its figures cannot be continued. */

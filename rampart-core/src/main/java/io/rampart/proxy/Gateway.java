@@ -270,6 +270,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         if (fresh.incidents != null) {
+            fresh.incidents.config(next.incidents());
             fresh.incidents.sites(fresh.slots());
             if (!old.config.alerts().equals(next.alerts())) {
                 fresh.incidents.alerts(Alerts.of(next.alerts()));

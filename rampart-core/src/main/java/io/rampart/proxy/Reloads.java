@@ -9,19 +9,13 @@ import java.util.Objects;
 /**
  * Which differences between the running configuration and a new one a reload cannot apply.
  * Listeners (their addresses and protocols; certificate files reload in place) and the admin
- * listener are bound sockets; admission, the challenge's secret and key rotation, known users
- * per address, the limiter table, incidents and the detector's tick, half-life, state directory
- * and on/off switch hold state that was built for them (adaptive limits, signing keys, the
- * shared-address learning, the rate-limit table's size, baselines learned at that tick), and ACME
- * sites need the certificate manager built at start. The access log is opened again on every
- * reload (so a reload after logrotate moved the file starts a new one). The rest of {@code detection} (thresholds,
- * ladder timings, maxStep, shadow, ruleLimit, closeHold), of {@code challenge} (difficulty, exempt
- * paths, verified bots, waits, cookie name, contact) and of {@code knownUsers} applies in place.
- * Everything else reloads in place: sites can be added, removed, renamed (a new name is a new
- * site) and reordered, and their hosts, origins, limits, routes, under-attack flags and pins
- * change, as do lists, timeouts, connection caps, HTTP limits, the shield, trusted proxies and
- * alert receivers. A site's learned state (baseline, rules, recorder, admission limit, counters,
- * open incident) is kept by its name.
+ * listener are bound sockets; admission, the challenge's secret and key rotation, known users per
+ * address, the limiter table, the incident store and geo databases, and the detector's tick,
+ * half-life, state directory and on/off switch hold state that was built for them (adaptive
+ * limits, signing keys, the shared-address learning, the rate-limit table's size, baselines
+ * learned at that tick), and ACME sites need the certificate manager built at start. Everything
+ * else applies in place (configuration.md, "Reloading", lists it); the access log is opened again
+ * on every reload, so a reload after logrotate moved the file starts a new one.
  */
 final class Reloads {
     private Reloads() {
@@ -42,7 +36,8 @@ final class Reloads {
         same(out, "detection.tick", running.detection().tick(), next.detection().tick());
         same(out, "detection.stateDir", running.detection().stateDir(), next.detection().stateDir());
         same(out, "detection.baselineHalfLife", running.detection().baselineHalfLife(), next.detection().baselineHalfLife());
-        same(out, "incidents", running.incidents(), next.incidents());
+        same(out, "incidents.enabled", running.incidents().enabled(), next.incidents().enabled());
+        same(out, "incidents.geoDatabases", running.incidents().geoDatabases(), next.incidents().geoDatabases());
         same(out, "acme", running.acme(), next.acme());
         same(out, "sites[].acme", acmeSites(running.sites()), acmeSites(next.sites()));
         return out;

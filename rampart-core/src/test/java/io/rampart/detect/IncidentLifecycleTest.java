@@ -146,6 +146,25 @@ class IncidentLifecycleTest {
     }
 
     @Test
+    void aReloadedCloseAfter_appliesToTheIncidentAlreadyOpen() throws Exception {
+        start("10m");
+        normalSeconds(25);
+        for (int s = 0; s < 6; s++) {
+            traffic.floodSecond(recorder, 2000, false);
+            normalSecond();
+            tick();
+        }
+        assertThat(incidents.openIncident("s")).isNotNull();
+        normalSeconds(30);
+        assertThat(incidents.openIncident("s")).as("10 minutes of calm are asked for").isNotNull();
+
+        incidents.config(new ConfigLoader().parse("sites:\n  - {name: s, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}\n"
+                + "incidents: {closeAfter: 3s}\n", "next.yml").incidents());
+        normalSeconds(5);
+        assertThat(incidents.openIncident("s")).as("closed after the reloaded 3 s of calm").isNull();
+    }
+
+    @Test
     void flashCrowd_opensNoIncident() throws Exception {
         start("3s");
         normalSeconds(15);
