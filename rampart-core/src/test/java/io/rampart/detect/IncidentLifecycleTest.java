@@ -89,6 +89,15 @@ class IncidentLifecycleTest {
         }
     }
 
+    /** Seconds of a 2,000 req/s bot flood alongside the normal traffic, one tick each. */
+    private void floodSeconds(int n) {
+        for (int s = 0; s < n; s++) {
+            traffic.floodSecond(recorder, 2000, false);
+            normalSecond();
+            tick();
+        }
+    }
+
     private void normalSeconds(int n) {
         for (int i = 0; i < n; i++) {
             normalSecond();
@@ -101,11 +110,7 @@ class IncidentLifecycleTest {
         start("3s");
         normalSeconds(25);
         assertThat(incidents.list(10)).isEmpty();
-        for (int s = 0; s < 6; s++) {
-            traffic.floodSecond(recorder, 2000, false);
-            normalSecond();
-            tick();
-        }
+        floodSeconds(6);
         String id = incidents.openIncident("s");
         assertThat(id).as("an incident is open during the attack").startsWith("s-20261120-19");
         IncidentRecord open = incidents.find(id).orElseThrow();
@@ -149,11 +154,7 @@ class IncidentLifecycleTest {
     void aReloadedCloseAfter_appliesToTheIncidentAlreadyOpen() throws Exception {
         start("10m");
         normalSeconds(25);
-        for (int s = 0; s < 6; s++) {
-            traffic.floodSecond(recorder, 2000, false);
-            normalSecond();
-            tick();
-        }
+        floodSeconds(6);
         assertThat(incidents.openIncident("s")).isNotNull();
         normalSeconds(30);
         assertThat(incidents.openIncident("s")).as("10 minutes of calm are asked for").isNotNull();
