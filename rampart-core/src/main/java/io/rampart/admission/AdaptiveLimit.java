@@ -42,8 +42,8 @@ public final class AdaptiveLimit {
     static final double BASELINE_UP = 0.05;
     static final double BASELINE_DOWN = 0.5;
 
-    private final int min;
-    private final int max;
+    private int min;
+    private int max;
     private final LongSupplier ticker;
     private volatile int limit;
     private double estimate;
@@ -62,6 +62,17 @@ public final class AdaptiveLimit {
         this.limit = initial;
         this.estimate = initial;
         this.windowStart = new AtomicLong(ticker.getAsLong());
+    }
+
+    /**
+     * New bounds (a reload changed {@code admission.minLimit} or {@code maxLimit}): the learned
+     * estimate stays, clamped into them at once.
+     */
+    public synchronized void bounds(int min, int max) {
+        this.min = min;
+        this.max = max;
+        estimate = Math.max(min, Math.min(max, estimate));
+        limit = (int) Math.round(estimate);
     }
 
     /** The injected clock, in nanoseconds. */

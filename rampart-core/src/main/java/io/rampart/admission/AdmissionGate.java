@@ -69,9 +69,9 @@ public final class AdmissionGate {
     static final long USE_HALF_LIFE_NANOS = 10_000_000_000L;
 
     private final AdaptiveLimit limit;
-    private final double unknownShare;
-    private final double suspectShare;
-    private final int queueSize;
+    private double unknownShare;
+    private double suspectShare;
+    private int queueSize;
     private final int[] inFlightByLane = new int[3];
     private int inFlight;
     @SuppressWarnings("unchecked")
@@ -87,6 +87,16 @@ public final class AdmissionGate {
 
     public AdmissionGate(AdaptiveLimit limit, double knownReserve, double suspectShare, int queueSize) {
         this.limit = limit;
+        this.unknownShare = 1 - knownReserve;
+        this.suspectShare = suspectShare;
+        this.queueSize = queueSize;
+    }
+
+    /**
+     * New shares and queue size (a reload). Requests in flight and waiting stay where they are; a
+     * smaller queue refuses newcomers until it has drained below the new size.
+     */
+    public synchronized void tune(double knownReserve, double suspectShare, int queueSize) {
         this.unknownShare = 1 - knownReserve;
         this.suspectShare = suspectShare;
         this.queueSize = queueSize;

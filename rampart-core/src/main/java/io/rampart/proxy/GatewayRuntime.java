@@ -199,6 +199,11 @@ final class GatewayRuntime {
                 bindAdmissionMeters(metrics, sc.name(), g);
                 return g;
             });
+            if (gate != null && previous != null) {
+                // a reload: the learned limit and the requests in flight stay, the settings are the new ones
+                gate.tune(adm.knownReserve(), adm.suspectShare(), adm.queueSize());
+                gate.limit().bounds(adm.minLimit(), adm.maxLimit());
+            }
             boolean underAttack = before == null || previous.siteConfig(sc.name()).underAttack() != sc.underAttack()
                     ? sc.underAttack() : before.underAttack();
             Site site = new Site(sc.name(), slot, new UpstreamGroup(ups), siteLimits, prefixes, routeLimits,

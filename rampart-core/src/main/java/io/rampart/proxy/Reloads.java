@@ -9,13 +9,13 @@ import java.util.Objects;
 /**
  * Which differences between the running configuration and a new one a reload cannot apply.
  * Listeners (their addresses and protocols; certificate files reload in place) and the admin
- * listener are bound sockets; admission, the challenge's secret and key rotation, known users per
- * address, the limiter table, the incident store and geo databases, and the detector's tick,
- * half-life, state directory and on/off switch hold state that was built for them (adaptive
- * limits, signing keys, the shared-address learning, the rate-limit table's size, baselines
- * learned at that tick), and ACME sites need the certificate manager built at start. Everything
- * else applies in place (configuration.md, "Reloading", lists it); the access log is opened again
- * on every reload, so a reload after logrotate moved the file starts a new one.
+ * listener are bound sockets; the on/off switches of admission, detection and incidents, the
+ * challenge's secret and key rotation, known users per address, the limiter table's size, the
+ * geo databases and the detector's tick, half-life and state directory shape state that was built
+ * for them (signing keys, shared-address learning, baselines learned at that tick), and ACME sites
+ * need the certificate manager built at start. Everything else applies in place
+ * (configuration.md, "Reloading", lists it); the access log is opened again on every reload, so a
+ * reload after logrotate moved the file starts a new one.
  */
 final class Reloads {
     private Reloads() {
@@ -28,7 +28,7 @@ final class Reloads {
         same(out, "admin", running.admin(), next.admin());
         same(out, "dataDir", running.dataDir(), next.dataDir());
         same(out, "limiter", running.limiter(), next.limiter());
-        same(out, "admission", running.admission(), next.admission());
+        same(out, "admission.enabled", running.admission().enabled(), next.admission().enabled());
         same(out, "challenge.secret", running.challenge().secret(), next.challenge().secret());
         same(out, "challenge.keyRotation", running.challenge().keyRotation(), next.challenge().keyRotation());
         same(out, "knownUsers.usersPerAddress", running.knownUsers().usersPerAddress(), next.knownUsers().usersPerAddress());

@@ -31,6 +31,22 @@ class AdmissionGateTest {
     }
 
     @Test
+    void retunedByAReload_newSharesAndBoundsApplyAtOnce_andRequestsInFlightStay() {
+        AdmissionGate g = gate(8);
+        for (int i = 0; i < 6; i++) {
+            assertThat(g.acquire(ticket("u" + i), Lane.UNKNOWN)).isEqualTo(AdmissionGate.Result.ADMITTED);
+        }
+        g.tune(0.5, 0.25, 4);
+        g.limit().bounds(2, 16);
+        assertThat(g.limit().limit()).as("the learned limit, inside the new bounds").isEqualTo(8);
+        assertThat(g.inFlight()).isEqualTo(6);
+        assertThat(g.acquire(ticket("u6"), Lane.UNKNOWN)).as("50% of 8 for unknown now: full").isEqualTo(AdmissionGate.Result.QUEUED);
+        assertThat(g.acquire(ticket("k0"), Lane.KNOWN)).isEqualTo(AdmissionGate.Result.ADMITTED);
+        g.limit().bounds(2, 4);
+        assertThat(g.limit().limit()).as("clamped to a lowered maximum at once").isEqualTo(4);
+    }
+
+    @Test
     void suspectClients_areCappedAtTheirShare() {
         AdmissionGate g = gate(8);
         assertThat(g.acquire(ticket("s0"), Lane.SUSPECT)).isEqualTo(AdmissionGate.Result.ADMITTED);

@@ -126,12 +126,14 @@ class SitesReloadTest {
     }
 
     @Test
-    void detectionTuning_reloadsInPlace_butItsTickNeedsARestart() throws Exception {
+    void detectionAndAdmissionTuning_reloadInPlace_butTheDetectorsTickNeedsARestart() throws Exception {
         try (TestOrigin news = new TestOrigin(); TestOrigin shop = new TestOrigin();
              GatewayFixture gw = GatewayFixture.start((HEAD + "sites:\n" + NEWS).replace("NEWS", news.url()), news.url())) {
+            assertThat(gw.gateway.sites().get(0).admissionLimit()).isGreaterThan(7);
             String applied = gw.gateway.reload(new ConfigLoader().parse((HEAD + "detection: {shadow: true, maxStep: block, surgeFactor: 5}\n"
-                    + "sites:\n" + NEWS).replace("NEWS", news.url()), "next.yml"));
+                    + "admission: {initialLimit: 5, minLimit: 2, maxLimit: 7, queueSize: 50}\nsites:\n" + NEWS).replace("NEWS", news.url()), "next.yml"));
             assertThat(applied).isEqualTo("1 site");
+            assertThat(gw.gateway.sites().get(0).admissionLimit()).as("the adaptive limit inside the new bounds").isEqualTo(7);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> gw.gateway.reload(new ConfigLoader().parse(
                             (HEAD + "detection: {tick: 2s}\nsites:\n" + NEWS).replace("NEWS", news.url()), "next.yml")))
                     .isInstanceOf(IllegalArgumentException.class)
