@@ -60,6 +60,25 @@ public final class Standing {
         return basis;
     }
 
+    /**
+     * Known on grounds an attacker cannot forge: the allow list, a clearance or solved challenge, a
+     * signed user token, a verified crawler. Such clients skip automatic rules; a client known only
+     * by a user cookie or header (which anyone can send) does not.
+     */
+    public boolean verified() {
+        switch (basis) {
+            case ALLOW_LIST:
+            case CLEARANCE:
+            case SOLVED:
+            case PASS:
+            case USER_TOKEN:
+            case VERIFIED_BOT:
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /** A {@code Set-Cookie} value to add to this request's response (a new clearance), or {@code null}. */
     public String setCookie() {
         return setCookie;

@@ -53,6 +53,24 @@ public final class Rule {
         return step;
     }
 
+    /**
+     * What this rule's rung does to a request it matches: the one mapping from rung to verdict.
+     * {@code challengeExempt}: the request cannot run a challenge (a feed, an API client, a
+     * verified crawler), so a {@code challenge} rung holds it to the rule's rate instead.
+     */
+    public Verdict verdict(boolean challengeExempt) {
+        switch (step) {
+            case CLOSE:
+                return Verdict.CLOSE;
+            case BLOCK:
+                return Verdict.BLOCK;
+            case CHALLENGE:
+                return challengeExempt ? Verdict.LIMIT : Verdict.CHALLENGE;
+            default:
+                return Verdict.LIMIT;
+        }
+    }
+
     /** Counted and logged but not enforced. */
     public boolean shadow() {
         return shadow;

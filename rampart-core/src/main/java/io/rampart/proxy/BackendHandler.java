@@ -1,6 +1,7 @@
 package io.rampart.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResultProvider;
@@ -10,16 +11,16 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * The origin side of one pooled connection. While serving an exchange it passes the response to
- * its {@link FrontendHandler}; while idle in the pool, anything the origin sends (it should send
- * nothing) or a close removes it from the pool.
+ * the exchange's {@link OriginListener}; while idle in the pool, anything the origin sends (it
+ * should send nothing) or a close removes it from the pool.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final Upstream upstream;
     private final UpstreamPool pool;
     private Channel channel;
-    private FrontendHandler owner;
+    private OriginListener owner;
     private boolean reused;
-    private io.netty.channel.ChannelFuture connectFuture;
+    private ChannelFuture connectFuture;
 
     BackendHandler(Upstream upstream, UpstreamPool pool) {
         this.upstream = upstream;
@@ -30,12 +31,12 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         return channel;
     }
 
-    void connecting(io.netty.channel.ChannelFuture f) {
+    void connecting(ChannelFuture f) {
         this.connectFuture = f;
     }
 
     /** Completes when the connection opened by {@link UpstreamPool#connect} is up (or failed). */
-    io.netty.channel.ChannelFuture connectFuture() {
+    ChannelFuture connectFuture() {
         return connectFuture;
     }
 
@@ -48,8 +49,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         return reused;
     }
 
-    void attach(FrontendHandler frontend) {
-        this.owner = frontend;
+    void attach(OriginListener listener) {
+        this.owner = listener;
     }
 
     /** Ends the exchange: back to the pool if {@code keep}, else closed. */
@@ -71,7 +72,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        FrontendHandler o = owner;
+        OriginListener o = owner;
         if (o == null || !(msg instanceof DecoderResultProvider)) {
             // an idle origin connection must stay silent; anything else means it is unusable
             ReferenceCountUtil.release(msg);
@@ -85,7 +86,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             owner = null;
             ctx.close();
-            o.onBackendFailed(this, true);
+            o.onOriginFailed(this, true);
             return;
         }
         if (msg instanceof HttpResponse) {
@@ -100,7 +101,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        FrontendHandler o = owner;
+        OriginListener o = owner;
         if (o != null) {
             o.flushToClient();
         }
@@ -108,18 +109,18 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        FrontendHandler o = owner;
+        OriginListener o = owner;
         if (o != null) {
-            o.onBackendWritabilityChanged(ctx.channel().isWritable());
+            o.onOriginWritabilityChanged(ctx.channel().isWritable());
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        FrontendHandler o = owner;
+        OriginListener o = owner;
         owner = null;
         if (o != null) {
-            o.onBackendFailed(this, false);
+            o.onOriginFailed(this, false);
         } else {
             pool.remove(upstream, this);
         }

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * It also scans head bytes for obsolete line folding (a header line starting with space or tab),
  * which Netty's decoder would silently join; bytes that follow a body in the same read (pipelined
  * requests) are left to the decoder. It never answers itself: it fires a {@link SlowClientEvent}
- * and the {@link FrontendHandler} answers and closes.
+ * and the {@link ClientConnection} answers and closes.
  */
 final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
     private enum Phase { AWAITING, HEAD, BODY, BUSY }

@@ -77,6 +77,6 @@ final class FrontInitializer extends ChannelInitializer<SocketChannel> {
         ClientGuard guard = new ClientGuard(rt.config.timeouts());
         ch.pipeline().addLast("guard", guard);
         ch.pipeline().addLast("http", new HttpServerCodec(rt.decoderConfig));
-        ch.pipeline().addLast("front", new FrontendHandler(rt, guard, client, trusted, scheme, prints));
+        ch.pipeline().addLast("front", new Http1Connection(rt, guard, client, trusted, scheme, prints));
     }
 }

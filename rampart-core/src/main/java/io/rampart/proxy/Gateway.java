@@ -300,7 +300,7 @@ public final class Gateway implements AutoCloseable {
      */
     private static void retire(Channel c, GatewayRuntime old) {
         c.eventLoop().execute(() -> {
-            FrontendHandler f = c.pipeline().get(FrontendHandler.class);
+            Http1Connection f = c.pipeline().get(Http1Connection.class);
             if (f != null) {
                 if (old == null || f.runsOn(old)) {
                     f.drain();

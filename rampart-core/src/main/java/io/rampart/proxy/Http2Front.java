@@ -32,9 +32,9 @@ import io.rampart.traffic.ClientAddress;
 import io.rampart.traffic.ConnectionPrints;
 
 /**
- * HTTP/2 on the front: one connection, many streams, each stream a child channel that carries one
- * request through the same {@link FrontendHandler} as HTTP/1.1 (identify, record, decide, admit,
- * forward over HTTP/1.1 to the origin; same verdicts, limits, reference ids, access log).
+ * HTTP/2 on the front: one connection, many streams, each stream a child channel ({@link Http2Stream})
+ * that carries one request through the same {@link RequestPath} as HTTP/1.1 (identify, record,
+ * decide, admit, forward over HTTP/1.1 to the origin; same verdicts, limits, reference ids, access log).
  *
  * <p>Design note — the known HTTP/2 abuses and what stops each:
  * <ul>
@@ -116,7 +116,7 @@ final class Http2Front {
                 stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast("h2-tidy", ExtensionHeaders.INSTANCE);
                 stream.pipeline().addLast("guard", guard);
-                stream.pipeline().addLast("front", new FrontendHandler(rt, guard, client, trusted, scheme, prints));
+                stream.pipeline().addLast("front", new Http2Stream(rt, guard, client, trusted, scheme, prints));
             }
         }));
     }

@@ -1,6 +1,6 @@
 package io.rampart.proxy;
 
-/** Fired by {@link ClientGuard} down the pipeline; {@link FrontendHandler} answers and closes. */
+/** Fired by {@link ClientGuard} down the pipeline; {@link ClientConnection} answers and closes. */
 enum SlowClientEvent {
     /** The request head did not complete within its deadline (slowloris). */
     HEAD_TIMEOUT,

@@ -42,7 +42,7 @@ final class Tunnel {
         // The client side first: removing the origin's codec hands on, synchronously, any bytes the
         // origin sent right behind its 101 (a greeting frame), and those must meet a raw pipeline,
         // not the HTTP encoder.
-        client.pipeline().replace(FrontendHandler.class, "relay", t.new Relay(origin));
+        client.pipeline().replace("front", "relay", t.new Relay(origin));
         client.pipeline().remove("http");
         client.pipeline().remove("guard");
         origin.pipeline().replace(BackendHandler.class, "relay", t.new Relay(client));

@@ -1,0 +1,60 @@
+package io.rampart.proxy;
+
+import io.rampart.admission.AdmissionGate;
+import io.rampart.admission.Lane;
+import io.rampart.traffic.KeyHash;
+
+/**
+ * An origin slot from the site's {@link AdmissionGate}: known clients first, then unknown ones,
+ * heavy ("suspect") clients last. A request that finds none waits in the queue for at most
+ * {@code admission.queueTimeout}, then gets {@code 503}. A block rule deployed while it waited
+ * refuses it when its slot comes ({@link Rules#refusesWaiting}).
+ */
+final class Admission implements Step {
+    private static final long PATH_TAG = 0x7061746868L;
+
+    @Override
+    public Outcome apply(Exchange x) {
+        AdmissionGate g = x.site.admission();
+        x.gate = g;
+        if (g == null) {
+            return Outcome.CONTINUE;
+        }
+        Lane lane = x.standing.known() ? Lane.KNOWN : x.decision.suspect() ? Lane.SUSPECT : Lane.UNKNOWN;
+        switch (g.acquire(x.ticket, lane, x.client.key(), pathKey(x.target))) {
+            case ADMITTED:
+                return Outcome.CONTINUE;
+            case QUEUED:
+                x.queued = true;
+                x.waitAtMost(x.rt.admissionQueueNanos, Exchange.Phase.FORWARDING, () -> {
+                    if (x.queued && g.cancel(x.ticket)) {
+                        x.queued = false;
+                        refuseForCapacity(x);
+                    }
+                });
+                return Outcome.WAIT;
+            default:
+                refuseForCapacity(x);
+                return Outcome.ANSWERED;
+        }
+    }
+
+    /** A queued request got its slot: on to the origin, unless a rule deployed meanwhile refuses it. */
+    static void admitted(Exchange x) {
+        if (!Rules.refusesWaiting(x)) {
+            x.resume();
+        }
+    }
+
+    /** No origin slot in time: {@code 503} with {@code Retry-After}. */
+    static void refuseForCapacity(Exchange x) {
+        x.decision.overCapacity();
+        x.fail(503);
+    }
+
+    /** A seeded hash of the target's path (not its query), in a key space apart from clients'. No allocation. */
+    private static long pathKey(String target) {
+        int q = target.indexOf('?');
+        return KeyHash.mix(PATH_TAG, KeyHash.fnv1a(target, q < 0 ? target.length() : q), 0);
+    }
+}

@@ -1,0 +1,10 @@
+package io.rampart.proxy;
+
+/** The last step: the origin leg connects (or takes a pooled connection), sends the request and relays the response. */
+final class Connect implements Step {
+    @Override
+    public Outcome apply(Exchange x) {
+        x.origin.connect();
+        return Outcome.WAIT;
+    }
+}

@@ -1,0 +1,74 @@
+package io.rampart.proxy;
+
+import io.rampart.config.MitigationStep;
+import io.rampart.mitigate.Rule;
+import io.rampart.mitigate.SitePolicy;
+import io.rampart.mitigate.Verdict;
+import io.rampart.traffic.TrafficRecorder;
+
+/**
+ * The control plane's rules (automatic ones, and the operator's): the first enforced rule the
+ * request matches acts as its rung says ({@link Rule#verdict}). A {@code limit} rung holds each
+ * matching client to {@code detection.ruleLimit} and lets the rest through; a {@code close} rung
+ * holds the request for {@code detection.closeHold} before closing. Clients known on unforgeable
+ * grounds ({@link io.rampart.challenge.Standing#verified}) are not subject to automatic rules.
+ */
+final class Rules implements Step {
+    @Override
+    public Outcome apply(Exchange x) {
+        SitePolicy sp = x.policy;
+        if (!sp.hasRules() || x.standing.verified()) {
+            return Outcome.CONTINUE;
+        }
+        Rule rule = sp.match(x.features);
+        if (rule == null) {
+            return Outcome.CONTINUE;
+        }
+        Verdict verdict = verdictFor(x, rule);
+        long wait = 0;
+        if (verdict == Verdict.LIMIT) {
+            wait = x.rt.decider.table().admit(x.client.key(), x.rt.ruleLimit, x.rt.ticker.getAsLong());
+            if (wait <= 0) {
+                return Outcome.CONTINUE;
+            }
+        }
+        x.decision.rule(rule, verdict, wait);
+        x.site.recorder().record(x.features, TrafficRecorder.REFUSED | (x.standing.known() ? TrafficRecorder.KNOWN : 0));
+        x.rt.metrics.request(x.siteIndex, verdict);
+        if (verdict == Verdict.CLOSE && x.rt.closeHoldNanos > 0) {
+            Responder.holdThenClose(x);
+        } else {
+            Responder.refuse(x, verdict);
+        }
+        return Outcome.ANSWERED;
+    }
+
+    /** What {@code rule} does to this request (a challenge rung limits feeds and APIs, which cannot run it). */
+    static Verdict verdictFor(Exchange x, Rule rule) {
+        boolean exempt = rule.step() == MitigationStep.CHALLENGE && x.rt.gatekeeper.exempt(x.target, x.userAgent(), x.client);
+        return rule.verdict(exempt);
+    }
+
+    /**
+     * A {@code block} or {@code close} rule deployed while the request waited for its origin slot:
+     * it is refused with {@code 403} now rather than sent on. Without this, the part of a flood
+     * queued before the rule would still reach the origin for up to {@code admission.queueTimeout}.
+     */
+    static boolean refusesWaiting(Exchange x) {
+        SitePolicy sp = x.rt.policy.get().site(x.siteIndex);
+        if (!sp.hasRules() || x.standing.verified()) {
+            return false;
+        }
+        Rule rule = sp.match(x.features);
+        if (rule == null) {
+            return false;
+        }
+        Verdict v = verdictFor(x, rule);
+        if (v != Verdict.BLOCK && v != Verdict.CLOSE) {
+            return false;
+        }
+        x.decision.rule(rule, Verdict.BLOCK, 0);
+        x.fail(403);
+        return true;
+    }
+}
