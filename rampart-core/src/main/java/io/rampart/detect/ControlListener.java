@@ -13,5 +13,5 @@ public interface ControlListener {
     void transition(Transition t);
 
     /** A rule was deployed, escalated, stepped down, expired, put in shadow; protection widened or narrowed. */
-    void event(String site, String kind, String text);
+    void event(String site, RuleEvent e);
 }

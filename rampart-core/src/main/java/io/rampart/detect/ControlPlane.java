@@ -90,11 +90,11 @@ public final class ControlPlane implements AutoCloseable {
             }
 
             @Override
-            public void event(String site, String kind, String text) {
-                SiteControl.log(site, text);
+            public void event(String site, RuleEvent e) {
+                SiteControl.log(site, e.text());
                 ControlListener l = listener;
                 if (l != null) {
-                    l.event(site, kind, text);
+                    l.event(site, e);
                 }
             }
         };

@@ -32,7 +32,7 @@ final class RuleBook {
     private int widenTicks;
     private MitigationStep maxStep;
     private boolean shadow;
-    private final Consumer<String> events;
+    private final Consumer<RuleEvent> events;
     private final List<Live> live = new ArrayList<>();
     private int nextId = 1;
     private boolean widened;
@@ -41,7 +41,7 @@ final class RuleBook {
     private boolean changed;
 
     RuleBook(String site, int escalateTicks, int stepDownTicks, int ttlTicks, int widenTicks, MitigationStep maxStep,
-             boolean shadow, Consumer<String> events) {
+             boolean shadow, Consumer<RuleEvent> events) {
         this.site = site;
         this.escalateTicks = escalateTicks;
         this.stepDownTicks = stepDownTicks;
@@ -93,9 +93,10 @@ final class RuleBook {
         live.add(l);
         live.sort((a, b) -> b.step.compareTo(a.step));
         strainedTicks = 0; // give the new rule its chance before widening
-        events.accept(String.format(Locale.ROOT, "rule %s deployed at %s%s: %s%s", l.id, first,
-                shadow || first == MitigationStep.OBSERVE ? " (shadow)" : "", s,
-                recalledFrom == null ? "" : " - a repeat of " + recalledFrom));
+        boolean inShadow = shadow || first == MitigationStep.OBSERVE;
+        events.accept(new RuleEvent(inShadow ? RuleEvent.Kind.DEPLOYED_IN_SHADOW : RuleEvent.Kind.DEPLOYED,
+                String.format(Locale.ROOT, "rule %s deployed at %s%s: %s%s", l.id, first, inShadow ? " (shadow)" : "", s,
+                        recalledFrom == null ? "" : " - a repeat of " + recalledFrom)));
         changed = true;
         return l;
     }
@@ -117,8 +118,8 @@ final class RuleBook {
             l.quietTicks = l.rate < 0.1 * l.peak ? l.quietTicks + 1 : 0;
             if (l.idleTicks >= ttlTicks) {
                 it.remove();
-                events.accept(String.format(Locale.ROOT, "rule %s expired after %d s without a match (%d requests matched in all)",
-                        l.id, l.idleTicks, l.totalHits));
+                events.accept(new RuleEvent(RuleEvent.Kind.EXPIRED, String.format(Locale.ROOT,
+                        "rule %s expired after %d s without a match (%d requests matched in all)", l.id, l.idleTicks, l.totalHits)));
                 changed = true;
                 continue;
             }
@@ -131,8 +132,10 @@ final class RuleBook {
                 target = l.step.down();
             }
             if (target != l.step) {
-                events.accept(String.format(Locale.ROOT, "rule %s %s from %s to %s (%.0f/s matching, peak %.0f/s)", l.id,
-                        target.compareTo(l.step) > 0 ? "escalated" : "stepped down", l.step, target, l.rate, l.peak));
+                boolean up = target.compareTo(l.step) > 0;
+                events.accept(new RuleEvent(up ? RuleEvent.Kind.ESCALATED : RuleEvent.Kind.STEPPED_DOWN, String.format(Locale.ROOT,
+                        "rule %s %s from %s to %s (%.0f/s matching, peak %.0f/s)", l.id, up ? "escalated" : "stepped down",
+                        l.step, target, l.rate, l.peak)));
                 if (target.compareTo(l.step) < 0) {
                     l.peak = l.rate; // measured afresh at the lower rung
                     l.quietTicks = 0;
@@ -156,9 +159,10 @@ final class RuleBook {
             widened = wantWide;
             changed = true;
             events.accept(widened
-                    ? "protection widened: every unknown client of the site is challenged (origin still strained under attack)"
-                            + (shadow && pin != MitigationStep.UNDER_ATTACK ? " (shadow: not enforced)" : "")
-                    : "widened protection ended: the origin is calm");
+                    ? new RuleEvent(RuleEvent.Kind.WIDENED,
+                            "protection widened: every unknown client of the site is challenged (origin still strained under attack)"
+                            + (shadow && pin != MitigationStep.UNDER_ATTACK ? " (shadow: not enforced)" : ""))
+                    : new RuleEvent(RuleEvent.Kind.NARROWED, "widened protection ended: the origin is calm"));
         }
     }
 
@@ -173,7 +177,8 @@ final class RuleBook {
                     l.shadowed = on;
                     publish(l);
                     changed = true;
-                    events.accept("rule " + id + (on ? " put in shadow by the operator" : " enforced again by the operator"));
+                    events.accept(new RuleEvent(RuleEvent.Kind.SHADOW,
+                            "rule " + id + (on ? " put in shadow by the operator" : " enforced again by the operator")));
                 }
                 return true;
             }
@@ -198,7 +203,8 @@ final class RuleBook {
             l.highest = min(l.signature.highestStep(), maxStep);
             boolean lowered = l.step.compareTo(l.highest) > 0;
             if (lowered) {
-                events.accept("rule " + l.id + " stepped down from " + l.step + " to " + l.highest + " (detection.maxStep lowered)");
+                events.accept(new RuleEvent(RuleEvent.Kind.STEPPED_DOWN,
+                        "rule " + l.id + " stepped down from " + l.step + " to " + l.highest + " (detection.maxStep lowered)"));
                 l.step = l.highest;
                 l.ticksAtStep = 0;
             }
@@ -208,8 +214,9 @@ final class RuleBook {
             }
         }
         if (shadowChanged) {
-            events.accept(shadow ? "detection.shadow on: automatic rules are counted and logged, not enforced"
-                    : "detection.shadow off: automatic rules are enforced");
+            events.accept(new RuleEvent(RuleEvent.Kind.DETECTION_SHADOW, shadow
+                    ? "detection.shadow on: automatic rules are counted and logged, not enforced"
+                    : "detection.shadow off: automatic rules are enforced"));
             changed = true;
         }
     }

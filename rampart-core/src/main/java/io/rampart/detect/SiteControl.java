@@ -53,7 +53,7 @@ final class SiteControl {
     interface EventSink {
         void transition(Transition t);
 
-        void event(String site, String kind, String text);
+        void event(String site, RuleEvent e);
     }
 
     SiteControl(String name, int slot, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin, DetectionConfig c,
@@ -136,7 +136,7 @@ final class SiteControl {
             }
             if (found.isEmpty() && search.lastRefusal != null && !search.lastRefusalKey.equals(lastRefusal)) {
                 lastRefusal = search.lastRefusalKey;
-                ruleEvent(search.lastRefusal);
+                ruleEvent(new RuleEvent(RuleEvent.Kind.REFUSED, search.lastRefusal));
             }
         }
         book.tick(seconds, after, Detector.strained(signals), pin);
@@ -188,9 +188,9 @@ final class SiteControl {
         return c;
     }
 
-    private void ruleEvent(String text) {
-        remember(events, now + " " + text);
-        sink.event(name, text.startsWith("rule") ? "rule" : "protection", text);
+    private void ruleEvent(RuleEvent e) {
+        remember(events, now + " " + e.text());
+        sink.event(name, e);
     }
 
     private static <T> void remember(Deque<T> d, T item) {
@@ -214,7 +214,7 @@ final class SiteControl {
             OperatorRule r = it.next();
             if (r.until() != null && !at.isBefore(r.until())) {
                 it.remove();
-                ruleEvent("rule " + r.rule().id() + " (added by " + r.by() + ") lapsed");
+                ruleEvent(new RuleEvent(RuleEvent.Kind.EXPIRED, "rule " + r.rule().id() + " (added by " + r.by() + ") lapsed"));
                 any = true;
             }
         }
@@ -222,7 +222,7 @@ final class SiteControl {
     }
 
     void operatorEvent(String text) {
-        ruleEvent(text);
+        ruleEvent(new RuleEvent(RuleEvent.Kind.OPERATOR, text));
     }
 
     SitePolicy policy() {

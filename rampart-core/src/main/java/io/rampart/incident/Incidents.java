@@ -2,6 +2,7 @@ package io.rampart.incident;
 
 import io.rampart.config.IncidentsConfig;
 import io.rampart.detect.ControlListener;
+import io.rampart.detect.RuleEvent;
 import io.rampart.detect.SiteState;
 import io.rampart.detect.TickFacts;
 import io.rampart.detect.Transition;
@@ -298,19 +299,19 @@ public final class Incidents implements ControlListener, AutoCloseable {
     }
 
     @Override
-    public synchronized void event(String site, String kind, String text) {
+    public synchronized void event(String site, RuleEvent e) {
         SiteBook b = sites.get(site);
         if (b == null || b.open == null) {
             return;
         }
         Instant at = clock.instant();
-        b.open.note(at, kind, text);
-        if (b.open.mitigatedAt == null && b.open.attackStartedAt != null && text.contains(" deployed at ") && !text.contains("observe")) {
+        b.open.note(at, e.category(), e.text());
+        if (b.open.mitigatedAt == null && b.open.attackStartedAt != null && e.mitigates()) {
             b.open.mitigatedAt = at;
         }
         b.dirty = true;
-        if (text.contains(" escalated ") || text.startsWith("protection widened")) {
-            escalated(b, at, text);
+        if (e.escalates()) {
+            escalated(b, at, e.text());
         }
         saveIfDue(b, true);
     }

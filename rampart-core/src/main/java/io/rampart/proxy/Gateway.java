@@ -3,6 +3,7 @@ package io.rampart.proxy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -16,12 +17,21 @@ import io.rampart.config.HostPort;
 import io.rampart.config.ListenerConfig;
 import io.rampart.config.RampartConfig;
 import io.rampart.config.SiteConfig;
-import io.rampart.incident.Alerts;
+import io.rampart.admission.AdmissionGate;
+import io.rampart.detect.ControlPlane;
+import io.rampart.incident.Incidents;
 import io.rampart.metrics.GatewayMetrics;
+import io.rampart.mitigate.AccessLists;
+import io.rampart.mitigate.RefLedger;
+import io.rampart.shield.SnapshotRefresher;
+import io.rampart.tls.AcmeManager;
+import io.rampart.tls.AcmeService;
+import io.rampart.tls.TlsTerminator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -47,7 +57,7 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ChannelGroup clients = new DefaultChannelGroup("rampart-clients", GlobalEventExecutor.INSTANCE);
     private final List<Channel> listeners = new ArrayList<>();
-    private final List<io.rampart.tls.TlsTerminator> terminators = new ArrayList<>();
+    private final List<TlsTerminator> terminators = new ArrayList<>();
     private volatile boolean stopped;
 
     private Gateway(GatewayRuntime rt, int threads) {
@@ -66,8 +76,19 @@ public final class Gateway implements AutoCloseable {
 
     static Gateway start(RampartConfig config, GatewayMetrics metrics, AccessLog log, LongSupplier ticker, int threads)
             throws IOException {
-        GatewayRuntime rt = new GatewayRuntime(config, metrics, log, ticker);
+        SharedState shared = new SharedState(config, metrics, ticker);
+        GatewayRuntime rt = GatewayRuntime.first(config, shared, log);
+        if (shared.control != null) {
+            shared.control.sites(rt.controlSpecs());
+        }
+        if (shared.incidents != null) {
+            shared.incidents.sites(rt.slots());
+        }
         Gateway g = new Gateway(rt, threads);
+        metrics.gauge("rampart.clients.connected", "Distinct client addresses with open connections",
+                () -> g.rt.gate.distinctClients());
+        metrics.gauge("rampart.shield.bytes", "Bytes of responses held by the origin shield",
+                () -> g.rt.shield == null ? 0 : g.rt.shield.weightedSize());
         try {
             for (ListenerConfig l : config.listeners()) {
                 g.bind(l);
@@ -76,71 +97,40 @@ public final class Gateway implements AutoCloseable {
             g.stop(Duration.ZERO);
             throw e;
         }
-        g.startSnapshots();
-        g.startAcme();
-        if (rt.control != null) {
-            rt.control.start();
+        SnapshotRefresher.start((EventLoop) g.workers.next(),
+                config.shield().snapshotInterval().toMillis(), g::snapshotRound);
+        g.acme = AcmeService.start(config.acme(), config.dataDir(), acmeSites(config), shared.acmeChallenges,
+                g.terminators, metrics);
+        if (shared.control != null) {
+            shared.control.start();
         }
         return g;
     }
 
-    private io.rampart.tls.AcmeManager acme;
-
-    /** Obtains and renews the certificates of sites marked {@code acme: true} (needs a data directory). */
-    private void startAcme() {
-        List<io.rampart.tls.AcmeManager.Site> wanted = new ArrayList<>();
-        for (SiteConfig sc : rt.config.sites()) {
-            if (sc.acme()) {
-                wanted.add(new io.rampart.tls.AcmeManager.Site(sc.name(), sc.hosts()));
-            }
-        }
-        if (wanted.isEmpty() || rt.config.dataDir() == null) {
-            return;
-        }
-        acme = new io.rampart.tls.AcmeManager(rt.config.acme(), java.nio.file.Path.of(rt.config.dataDir()), wanted,
-                rt.acmeChallenges, files -> {
-                    for (io.rampart.tls.TlsTerminator t : terminators) {
-                        if (t != null) {
-                            try {
-                                t.manage(files);
-                            } catch (IllegalArgumentException e) {
-                                LOG.error("ACME certificates not put in service: {}", e.getMessage());
-                            }
-                        }
-                    }
-                }, java.time.Clock.systemUTC());
-        acme.start();
-        for (io.rampart.tls.AcmeManager.Site site : wanted) {
-            rt.metrics.gauge("rampart.acme.certificate.expiry.seconds", "Seconds until the site's ACME certificate expires (-1: none yet)",
-                    site.name(), () -> acme.states().stream().filter(st -> st.site().equals(site.name())).findFirst()
-                            .map(st -> st.notAfter() == null ? -1 : java.time.Duration.between(java.time.Instant.now(), st.notAfter()).getSeconds())
-                            .orElse(-1L));
-            rt.metrics.gauge("rampart.acme.failures", "Failed ACME attempts in a row for the site (0: the last one worked)",
-                    site.name(), () -> acme.states().stream().filter(st -> st.site().equals(site.name())).findFirst()
-                            .map(io.rampart.tls.AcmeManager.State::failures).orElse(0));
-        }
-    }
+    private AcmeManager acme;
 
     /** The ACME manager, or null when no site asks for automatic certificates. */
-    public io.rampart.tls.AcmeManager acme() {
+    public AcmeManager acme() {
         return acme;
     }
 
-    /**
-     * Fetches every site's snapshot pages now and then every {@code shield.snapshotInterval} (the
-     * interval at start; a reload can add sites with snapshots and switch the shield on or off).
-     */
-    private void startSnapshots() {
-        long every = rt.config.shield().snapshotInterval().toMillis();
-        io.netty.channel.EventLoop loop = workers.next();
-        loop.scheduleWithFixedDelay(() -> refreshSnapshots(loop), 0, every, TimeUnit.MILLISECONDS);
+    private static List<AcmeManager.Site> acmeSites(RampartConfig config) {
+        List<AcmeManager.Site> wanted = new ArrayList<>();
+        for (SiteConfig sc : config.sites()) {
+            if (sc.acme()) {
+                wanted.add(new AcmeManager.Site(sc.name(), sc.hosts()));
+            }
+        }
+        return wanted;
     }
 
-    private void refreshSnapshots(io.netty.channel.EventLoop loop) {
+    /** What the snapshot refresher fetches now: each site's snapshot pages from one of its origins (null: shield off). */
+    private SnapshotRefresher.Round snapshotRound() {
         GatewayRuntime r = rt;
         if (r.shield == null) {
-            return;
+            return null;
         }
+        List<SnapshotRefresher.Target> targets = new ArrayList<>();
         for (int i = 0; i < r.sites.size(); i++) {
             SiteConfig sc = r.config.sites().get(i);
             if (sc.snapshot().isEmpty()) {
@@ -150,17 +140,10 @@ public final class Gateway implements AutoCloseable {
             Upstream u = site.upstreams().pick(r.ticker.getAsLong(), null);
             String host = sc.hosts().stream().filter(h -> !h.contains("*")).findFirst()
                     .orElse(u.url().host() + ":" + u.url().port());
-            int slot = site.index();
-            for (String path : sc.snapshot()) {
-                io.rampart.shield.ShieldFetcher.fetch(loop, u.address(), host, path, r.shieldMaxObject,
-                        r.upstreamConnectMillis + r.upstreamResponseNanos / 1_000_000, res -> {
-                            if (res != null) {
-                                r.snapshots.offer(slot, path, res);
-                                res.release();
-                            }
-                        });
-            }
+            targets.add(new SnapshotRefresher.Target(site.index(), u.address(), host, sc.snapshot()));
         }
+        return new SnapshotRefresher.Round(targets, r.snapshots, r.shieldMaxObject,
+                r.upstreamConnectMillis + r.upstreamResponseNanos / 1_000_000);
     }
 
     private void bind(ListenerConfig l) throws IOException {
@@ -186,13 +169,13 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The listener's TLS terminator (certificates loaded now), or null for a plain-text listener. */
-    private io.rampart.tls.TlsTerminator terminator(ListenerConfig l) throws IOException {
+    private TlsTerminator terminator(ListenerConfig l) throws IOException {
         if (!l.secure()) {
             terminators.add(null);
             return null;
         }
         try {
-            io.rampart.tls.TlsTerminator t = new io.rampart.tls.TlsTerminator("listeners[" + terminators.size() + "]", l.tls());
+            TlsTerminator t = new TlsTerminator("listeners[" + terminators.size() + "]", l.tls());
             t.answerAcme(rt.acmeChallenges); // TLS-ALPN-01 validations, when an order asks for them
             terminators.add(t);
             return t;
@@ -202,8 +185,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The TLS terminators, in listener order (null for plain-text listeners). */
-    public List<io.rampart.tls.TlsTerminator> tls() {
-        return java.util.Collections.unmodifiableList(terminators);
+    public List<TlsTerminator> tls() {
+        return Collections.unmodifiableList(terminators);
     }
 
     /** The addresses actually bound, in listener order (ports resolved when configured as 0). */
@@ -231,7 +214,7 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("the gateway is stopping");
         }
         GatewayRuntime old = rt;
-        List<String> fixed = Reloads.needsRestart(old.config, next);
+        List<String> fixed = Reload.needsRestart(old.config, next);
         if (!fixed.isEmpty()) {
             throw new IllegalArgumentException("these settings cannot change while running (restart to apply them): "
                     + String.join("; ", fixed));
@@ -254,30 +237,7 @@ public final class Gateway implements AutoCloseable {
             log.close();
             throw e;
         }
-        GatewayRuntime fresh = new GatewayRuntime(next, old.metrics, log, old.ticker, old);
-        fresh.lists.reconfigure(next.allow(), next.deny());
-        if (fresh.control != null) {
-            if (!old.config.detection().equals(next.detection())) {
-                fresh.control.tune(next.detection());
-                LOG.info("detection settings tuned (shadow {}, maxStep {})", next.detection().shadow(), next.detection().maxStep());
-            }
-            fresh.control.sites(fresh.controlSpecs()); // published before the new runtime serves a request
-            for (SiteConfig now : next.sites()) {
-                SiteConfig was = old.siteConfig(now.name());
-                if (was != null && was.pin() != now.pin()) {
-                    fresh.control.pin(now.name(), now.pin());
-                }
-            }
-        }
-        if (fresh.incidents != null) {
-            fresh.incidents.config(next.incidents());
-            fresh.incidents.sites(fresh.slots());
-            if (!old.config.alerts().equals(next.alerts())) {
-                fresh.incidents.alerts(Alerts.of(next.alerts()));
-                LOG.info("alert receivers reconfigured: {} webhooks, email {}", next.alerts().webhooks().size(),
-                        next.alerts().email() == null ? "off" : "on");
-            }
-        }
+        GatewayRuntime fresh = Reload.apply(old, next, log);
         rt = fresh;
         old.draining = true;
         for (Channel c : clients) {
@@ -286,7 +246,7 @@ public final class Gateway implements AutoCloseable {
         // the old log still takes the lines of requests that finish on the old configuration
         GlobalEventExecutor.INSTANCE.schedule(old.accessLog::close,
                 old.config.timeouts().shutdownGrace().toMillis() + OLD_LOG_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-        String applied = next.sites().size() + (next.sites().size() == 1 ? " site" : " sites") + siteChanges(old, fresh);
+        String applied = Reload.describe(old, fresh);
         LOG.info("configuration reloaded: {}", applied);
         return applied;
     }
@@ -311,25 +271,6 @@ public final class Gateway implements AutoCloseable {
         });
     }
 
-    /** " (added: x; removed: y)" when the reload changed the site list, else empty. */
-    private static String siteChanges(GatewayRuntime old, GatewayRuntime fresh) {
-        List<String> added = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
-        for (Site s : fresh.sites) {
-            if (old.site(s.name()) == null) {
-                added.add(s.name());
-            }
-        }
-        for (Site s : old.sites) {
-            if (fresh.site(s.name()) == null) {
-                removed.add(s.name());
-            }
-        }
-        return added.isEmpty() && removed.isEmpty() ? ""
-                : " (added: " + (added.isEmpty() ? "none" : String.join(", ", added))
-                + "; removed: " + (removed.isEmpty() ? "none" : String.join(", ", removed)) + ")";
-    }
-
     /** The sites by name, with their under-attack switch and origins, for the admin API. */
     public List<SiteStatus> sites() {
         GatewayRuntime r = rt;
@@ -337,7 +278,7 @@ public final class Gateway implements AutoCloseable {
         for (int i = 0; i < r.sites.size(); i++) {
             Site s = r.sites.get(i);
             SiteConfig sc = r.config.sites().get(i);
-            io.rampart.admission.AdmissionGate g = s.admission();
+            AdmissionGate g = s.admission();
             out.add(new SiteStatus(s.name(), sc.hosts(), s.upstreams().status(r.ticker.getAsLong()), s.underAttack(),
                     g == null ? -1 : g.limit().limit(), g == null ? 0 : g.inFlight(), g == null ? 0 : g.queued()));
         }
@@ -365,22 +306,22 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The allow and deny lists (run-time entries can be added and removed). */
-    public io.rampart.mitigate.AccessLists lists() {
+    public AccessLists lists() {
         return rt.lists;
     }
 
     /** Recent requests by reference id. */
-    public io.rampart.mitigate.RefLedger refs() {
+    public RefLedger refs() {
         return rt.refs;
     }
 
     /** Incident records, or null when {@code incidents.enabled} is off. */
-    public io.rampart.incident.Incidents incidents() {
+    public Incidents incidents() {
         return rt.incidents;
     }
 
     /** The control plane (detection and automatic rules), or {@code null} when {@code detection.enabled} is off. */
-    public io.rampart.detect.ControlPlane detection() {
+    public ControlPlane detection() {
         return rt.control;
     }
 
@@ -434,13 +375,7 @@ public final class Gateway implements AutoCloseable {
         if (acme != null) {
             acme.close();
         }
-        if (rt.control != null) {
-            rt.control.close();
-        }
-        if (rt.incidents != null) {
-            rt.incidents.close();
-            rt.incidentStore.close();
-        }
+        rt.shared.close();
         rt.accessLog.close();
     }
 }

@@ -1,0 +1,156 @@
+package io.rampart.proxy;
+
+import io.rampart.challenge.TicketKeys;
+import io.rampart.challenge.Tickets;
+import io.rampart.config.RampartConfig;
+import io.rampart.detect.ControlPlane;
+import io.rampart.detect.StateStore;
+import io.rampart.geo.GeoLookup;
+import io.rampart.incident.Alerts;
+import io.rampart.incident.GatewayCounters;
+import io.rampart.incident.IncidentStore;
+import io.rampart.incident.Incidents;
+import io.rampart.incident.SqliteIncidentStore;
+import io.rampart.metrics.GatewayMetrics;
+import io.rampart.mitigate.AccessLists;
+import io.rampart.mitigate.GcraTable;
+import io.rampart.mitigate.Policy;
+import io.rampart.mitigate.PolicyHolder;
+import io.rampart.mitigate.RefIds;
+import io.rampart.mitigate.RefLedger;
+import io.rampart.mitigate.Verdict;
+import io.rampart.shield.Snapshots;
+import io.rampart.tls.AcmeChallenges;
+import io.rampart.traffic.FeatureHasher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * What the gateway learns and holds for as long as the process runs, whatever the configuration:
+ * rate-limit buckets, challenge signing keys and redeemed tickets, the allow and deny lists' run-time
+ * entries, the control plane (baselines, rules), incidents, each site's recorder and admission
+ * gate, pooled origin connections, snapshots, counters. Built once at start; every
+ * {@link GatewayRuntime} (one per configuration) reads it, and a {@link Reload} never rebuilds it.
+ * The settings that shaped it (limiter table size, challenge secret, detection tick…) are the ones
+ * a reload refuses to change ({@link Reload#needsRestart}).
+ */
+final class SharedState {
+    final GatewayMetrics metrics;
+    final LongSupplier ticker;
+    /** Requests between head and end of response, for graceful stop. */
+    final AtomicInteger inFlight = new AtomicInteger();
+    /** Recent requests by reference id, for the admin API. */
+    final RefLedger refs = new RefLedger();
+    /** Open HTTP/2 streams per client. */
+    final StreamGate streams = new StreamGate();
+    /** Pending ACME answers (HTTP-01 and TLS-ALPN-01). */
+    final AcmeChallenges acmeChallenges = new AcmeChallenges();
+    /** Autonomous system and country of clients ({@code incidents.geoDatabases}). */
+    final GeoLookup geo;
+    /** Allow and deny lists: the configuration's plus run-time entries. */
+    final AccessLists lists;
+    final GcraTable limiterTable;
+    /** The control plane's decisions, read once per request. */
+    final PolicyHolder policy;
+    final UpstreamPool pool = new UpstreamPool(UpstreamPool.MAX_IDLE_PER_UPSTREAM);
+    final Snapshots snapshots;
+    /** Each site's recorder and admission gate, by name. */
+    final SiteMemory memory = new SiteMemory();
+    /** Challenge signing keys and the record of redeemed tickets. */
+    final Tickets tickets;
+    final FeatureHasher hasher;
+    /** Incident records, or null when {@code incidents.enabled} is off. */
+    final Incidents incidents;
+    final IncidentStore incidentStore;
+    /** The control plane, or null when detection is off; it is given its sites by the first runtime. */
+    final ControlPlane control;
+
+    SharedState(RampartConfig config, GatewayMetrics metrics, LongSupplier ticker) {
+        this.metrics = metrics;
+        this.ticker = ticker;
+        this.geo = GeoLookup.open(config.incidents().geoDatabases());
+        this.lists = new AccessLists(config.allow(), config.deny());
+        this.limiterTable = new GcraTable(config.limiter().tableSize());
+        this.policy = new PolicyHolder(Policy.quiet(config.sites().size()));
+        this.snapshots = new Snapshots(ticker);
+        this.tickets = new Tickets(new TicketKeys(config.challenge().secret(), config.challenge().keyRotation(),
+                System::currentTimeMillis), 1_000_000, ticker::getAsLong);
+        StateStore store = openState(config.effectiveStateDir());
+        this.hasher = store.hasher();
+        if (config.incidents().enabled()) {
+            this.incidentStore = config.dataDir() == null ? SqliteIncidentStore.inMemory()
+                    : SqliteIncidentStore.open(Path.of(config.dataDir()));
+            this.incidents = new Incidents(config.incidents(), List.of(), incidentStore, Alerts.of(config.alerts()),
+                    Clock.systemUTC(), countersOf(metrics), RefLedger.nodeOf(RefIds.node() << 48), geo);
+        } else {
+            this.incidentStore = null;
+            this.incidents = null;
+        }
+        if (config.detection().enabled()) {
+            this.control = new ControlPlane(config.detection(), List.of(), policy, Clock.systemDefaultZone(), store, metrics,
+                    config.knownUsers().usersPerAddress());
+            control.geo(geo);
+            if (incidents != null) {
+                control.listen(incidents);
+            }
+        } else {
+            this.control = null;
+        }
+        GcraTable table = limiterTable;
+        metrics.gauge("rampart.limiter.entries", "Clients and prefixes with live rate-limit state",
+                () -> table.liveEntries(ticker.getAsLong()));
+        metrics.gauge("rampart.limiter.capacity", "Slots in the rate-limit table (its fixed memory bound)",
+                table::capacity);
+    }
+
+    /** Stops what runs in the background and closes what is open (at the gateway's stop). */
+    void close() {
+        if (control != null) {
+            control.close();
+        }
+        if (incidents != null) {
+            incidents.close();
+            incidentStore.close();
+        }
+    }
+
+    private static GatewayCounters countersOf(GatewayMetrics metrics) {
+        return new GatewayCounters() {
+            @Override
+            public long[] verdicts(int siteIndex) {
+                Verdict[] all = Verdict.values();
+                long[] out = new long[all.length];
+                for (Verdict v : all) {
+                    out[v.ordinal()] = metrics.requestCount(siteIndex, v);
+                }
+                return out;
+            }
+
+            @Override
+            public long slowClientsClosed() {
+                return metrics.slowClientsClosed();
+            }
+
+            @Override
+            public long connectionsRejected() {
+                return metrics.connectionsRejected();
+            }
+        };
+    }
+
+    private static StateStore openState(String dir) {
+        if (dir == null) {
+            return StateStore.none();
+        }
+        try {
+            return StateStore.open(Path.of(dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("detection state directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
