@@ -39,7 +39,7 @@ public final class Decision {
 
     /** Allowed, but no origin slot came free in time: {@code 503}, retry after a second. */
     public void overCapacity() {
-        set(Verdict.LIMIT, Reason.ADMISSION, 1_000_000_000L, 0);
+        set(Verdict.ORIGIN_BUSY, Reason.ADMISSION, 1_000_000_000L, 0);
     }
 
     /** Allowed, but its client has used more than half its burst: a heavy client, served last when capacity is short. */

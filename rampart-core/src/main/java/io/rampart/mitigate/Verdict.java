@@ -15,7 +15,13 @@ public enum Verdict {
     /** Close the connection without an answer. */
     CLOSE,
     /** Hold the request without holding a thread, then answer {@code 429}. */
-    TARPIT;
+    TARPIT,
+    /**
+     * The request passed every check, but its site's origins had no slot for it in time
+     * (admission): {@code 503} with {@code Retry-After}, or a stale copy. Not the client's fault,
+     * unlike {@link #LIMIT}.
+     */
+    ORIGIN_BUSY;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

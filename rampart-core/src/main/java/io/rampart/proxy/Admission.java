@@ -2,6 +2,7 @@ package io.rampart.proxy;
 
 import io.rampart.admission.AdmissionGate;
 import io.rampart.admission.Lane;
+import io.rampart.mitigate.Verdict;
 import io.rampart.traffic.KeyHash;
 
 /**
@@ -49,6 +50,7 @@ final class Admission implements Step {
     /** No origin slot in time: {@code 503} with {@code Retry-After}. */
     static void refuseForCapacity(Exchange x) {
         x.decision.overCapacity();
+        x.count(Verdict.ORIGIN_BUSY);
         x.fail(503);
     }
 

@@ -2,13 +2,13 @@ package io.rampart.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.rampart.mitigate.Verdict;
 import io.rampart.traffic.TrafficRecorder;
 
 /**
  * The request passed every check: it is recorded as allowed (known or not, for the detector's
- * baseline) and counted, and Rampart's own cookies (clearance, solution) are taken off it so the
- * origin never sees them.
+ * baseline), and Rampart's own cookies (clearance, solution) are taken off it so the origin never
+ * sees them. Its verdict is counted when its fate is known ({@link Exchange#count}): forwarded or
+ * answered ({@code allow}), or refused for want of an origin slot ({@code origin_busy}).
  */
 final class Allowed implements Step {
     @Override
@@ -23,7 +23,7 @@ final class Allowed implements Step {
             }
         }
         x.site.recorder().record(x.features, x.standing.known() ? TrafficRecorder.KNOWN : 0, x.standing.person());
-        x.rt.metrics.request(x.siteIndex, Verdict.ALLOW);
+        x.allowed = true;
         return Outcome.CONTINUE;
     }
 }

@@ -114,6 +114,9 @@ final class Exchange {
     boolean shieldPassing;
     /** A stale copy or snapshot to serve if the origin fails. */
     CachedResponse fallback;
+    /** The request passed every check ({@link Allowed}); its verdict is counted once its fate is known. */
+    boolean allowed;
+    private boolean verdictCounted;
     /** The deadline of what the exchange waits for: a shield flight, an origin slot, or a hold. */
     private ScheduledFuture<?> waitDeadline;
     private boolean counted;
@@ -171,6 +174,8 @@ final class Exchange {
         waitingForFlight = false;
         shieldPassing = false;
         fallback = null;
+        allowed = false;
+        verdictCounted = false;
         waitDeadline = null;
         decision.clear();
         standing.reset();
@@ -206,6 +211,9 @@ final class Exchange {
             }
         }
         landFlight();
+        if (allowed) {
+            count(decision.verdict()); // an allowed request that ended before its fate was counted (the client left, a 413)
+        }
         if (!logged) {
             logged = true;
             log(refusal);
@@ -238,6 +246,18 @@ final class Exchange {
             return;
         }
         Responder.answer(this, code, !requestDone);
+    }
+
+    /**
+     * Counts the request under {@code verdict} in its site's metrics, once: refusals when they are
+     * decided, allowed requests when their fate is known (forwarded, answered from the shield or
+     * redirected: {@code allow}; no origin slot: {@code origin_busy}).
+     */
+    void count(Verdict verdict) {
+        if (!verdictCounted) {
+            verdictCounted = true;
+            rt.metrics.request(siteIndex, verdict);
+        }
     }
 
     /** Whether the exchange {@code id} is still the current one and in {@code p}. */

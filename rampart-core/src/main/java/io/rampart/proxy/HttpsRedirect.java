@@ -3,6 +3,7 @@ package io.rampart.proxy;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.rampart.config.HttpsConfig;
+import io.rampart.mitigate.Verdict;
 
 /**
  * A site that wants HTTPS answers a plain-HTTP request with {@code 308} to the same URL over HTTPS
@@ -26,6 +27,7 @@ final class HttpsRedirect implements Step {
             return Outcome.CONTINUE;
         }
         String location = "https://" + host + (https.port() == 443 ? "" : ":" + https.port()) + x.target;
+        x.count(Verdict.ALLOW);
         boolean keep = x.mayKeep(false);
         FullHttpResponse res = OwnAnswers.redirect(location, null, x.refText(), keep);
         res.setStatus(HttpResponseStatus.PERMANENT_REDIRECT);

@@ -23,12 +23,12 @@ final class Limits implements Step {
                 return Outcome.CONTINUE;
             }
             x.site.recorder().record(x.features, 0);
-            x.rt.metrics.request(x.siteIndex, verdict);
+            x.count(verdict);
             OwnPages.serve(x);
             return Outcome.ANSWERED;
         }
         x.site.recorder().record(x.features, TrafficRecorder.REFUSED);
-        x.rt.metrics.request(x.siteIndex, verdict);
+        x.count(verdict);
         Responder.refuse(x, verdict);
         return Outcome.ANSWERED;
     }

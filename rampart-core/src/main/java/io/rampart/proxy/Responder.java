@@ -104,6 +104,7 @@ final class Responder {
 
     /** A stored response: {@code result} says how it was found (hit, stale, coalesced, stale-if-error, snapshot). */
     static void serveStored(Exchange x, CachedResponse stored, String result) {
+        x.count(Verdict.ALLOW);
         x.rt.metrics.shield(result);
         boolean keep = x.mayKeep(false);
         FullHttpResponse res = OwnAnswers.stored(stored, x.request.method() == HttpMethod.HEAD, x.rt.ticker.getAsLong(),

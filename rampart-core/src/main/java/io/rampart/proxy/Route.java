@@ -20,7 +20,7 @@ final class Route implements Step {
             x.client = ForwardHeaders.clientOf(x.request.headers(), x.rt.trustedProxies, x.peer);
         }
         if (site == null) {
-            x.rt.metrics.request(x.siteIndex, Verdict.BLOCK);
+            x.count(Verdict.BLOCK);
             Responder.answer(x, 421, false);
             return Outcome.ANSWERED;
         }

@@ -34,7 +34,7 @@ final class Rules implements Step {
         }
         x.decision.rule(rule, verdict, wait);
         x.site.recorder().record(x.features, TrafficRecorder.REFUSED | (x.standing.known() ? TrafficRecorder.KNOWN : 0));
-        x.rt.metrics.request(x.siteIndex, verdict);
+        x.count(verdict);
         if (verdict == Verdict.CLOSE && x.rt.closeHoldNanos > 0) {
             Responder.holdThenClose(x);
         } else {
@@ -68,6 +68,7 @@ final class Rules implements Step {
             return false;
         }
         x.decision.rule(rule, Verdict.BLOCK, 0);
+        x.count(Verdict.BLOCK);
         x.fail(403);
         return true;
     }

@@ -19,7 +19,7 @@ final class UnderAttack implements Step {
         boolean suspect = x.decision.suspect();
         x.decision.challenge(Reason.UNDER_ATTACK);
         x.site.recorder().record(x.features, TrafficRecorder.REFUSED);
-        x.rt.metrics.request(x.siteIndex, Verdict.CHALLENGE);
+        x.count(Verdict.CHALLENGE);
         Responder.challenge(x, suspect);
         return Outcome.ANSWERED;
     }

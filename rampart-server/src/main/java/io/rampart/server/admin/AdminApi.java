@@ -11,6 +11,7 @@ import io.rampart.incident.IncidentRecord;
 import io.rampart.incident.Incidents;
 import io.rampart.incident.Reports;
 import io.rampart.mitigate.AccessLists;
+import io.rampart.mitigate.Reason;
 import io.rampart.mitigate.RefIds;
 import io.rampart.mitigate.RefLedger;
 import io.rampart.proxy.Gateway;
@@ -469,16 +470,9 @@ final class AdminApi {
     }
 
     private static String explain(RefLedger.Entry e) {
-        switch (e.reason()) {
-            case "allow-list": return "the client is on the allow list";
-            case "deny-list": return "the client is on the deny list";
-            case "rate.client": return "the client went over its per-client rate limit";
-            case "rate.prefix": return "the client's network went over its per-prefix rate limit";
-            case "under-attack": return "the site's under-attack switch asks every unknown client for a challenge";
-            case "rule": return "the request matched rule " + e.rule();
-            case "admission": return "the origin had no free slot (admission control)";
-            default: return "verdict " + e.verdict() + " with status " + e.status();
-        }
+        Reason r = Reason.byId(e.reason());
+        String text = r == null ? null : r.explain(e.rule());
+        return text != null ? text : "verdict " + e.verdict() + " with status " + e.status();
     }
 
     // ---------------------------------------------------------------- reload

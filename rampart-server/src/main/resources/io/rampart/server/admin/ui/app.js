@@ -2,7 +2,7 @@
 // itself, so any number of open dashboards costs one sampler) and redraws charts and tables.
 (function () {
   "use strict";
-  var VERDICT_COLOURS = { allow: "#2a9d5c", limit: "#e9a23b", challenge: "#3a7bd5", block: "#c0392b", close: "#6c3483", tarpit: "#7f8c8d" };
+  var VERDICT_COLOURS = { allow: "#2a9d5c", limit: "#e9a23b", challenge: "#3a7bd5", block: "#c0392b", close: "#6c3483", tarpit: "#7f8c8d", origin_busy: "#d35400" };
   var charts = {};
 
   function el(tag, attrs, text) {
