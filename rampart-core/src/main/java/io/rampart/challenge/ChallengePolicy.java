@@ -4,6 +4,7 @@ import io.rampart.config.ChallengeConfig;
 import io.rampart.config.VerifiedBotConfig;
 import io.rampart.mitigate.IpSet;
 import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.PathPrefix;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ public final class ChallengePolicy {
     /** Whether a request for {@code target} (path and query) from this client must never be challenged. */
     public boolean exempt(String target, CharSequence userAgent, ClientAddress client) {
         for (String p : exemptPrefixes) {
-            if (target.startsWith(p)) {
+            if (PathPrefix.covers(p, target)) {
                 return true;
             }
         }

@@ -24,13 +24,13 @@ public final class Cookies {
         return null;
     }
 
-    /** The header without the cookies called {@code a} or {@code b}; {@code null} when nothing is left. */
-    public static String without(String header, String a, String b) {
+    /** The header without the cookies called {@code a}, {@code b} or {@code c}; {@code null} when nothing is left. */
+    public static String without(String header, String a, String b, String c) {
         StringBuilder out = new StringBuilder(header.length());
         int i = start(header, 0);
         while (i < header.length()) {
             int end = end(header, i);
-            if (i < end && !named(header, i, end, a) && !named(header, i, end, b)) {
+            if (i < end && !named(header, i, end, a) && !named(header, i, end, b) && !named(header, i, end, c)) {
                 if (out.length() > 0) {
                     out.append("; ");
                 }

@@ -20,6 +20,12 @@ import java.util.function.LongSupplier;
 public final class Gatekeeper {
     /** The short-lived cookie the challenge page stores its solution in. */
     public static final String SOLUTION_COOKIE = "rampart_pow";
+    /**
+     * The admin listener's session cookie. Cookies ignore ports, so a browser that opened the
+     * dashboard sends it to the sites on the same host too: it is taken off every request before
+     * the origin sees it.
+     */
+    public static final String ADMIN_COOKIE = "rampart_admin";
     /** Clients asked more work when they are already close to their rate limit. */
     static final int SUSPECT_EXTRA_BITS = 2;
 
@@ -80,7 +86,7 @@ public final class Gatekeeper {
         if (cookie != null) {
             String clearance = Cookies.value(cookie, clearanceName);
             String solution = Cookies.value(cookie, SOLUTION_COOKIE);
-            out.ourCookies = clearance != null || solution != null;
+            out.ourCookies = clearance != null || solution != null || Cookies.value(cookie, ADMIN_COOKIE) != null;
             if (clearance != null) {
                 Tickets.Check c = tickets.checkClearance(clearance, client, headers.get(HttpHeaderNames.USER_AGENT));
                 if (c.ok()) {
@@ -189,6 +195,6 @@ public final class Gatekeeper {
 
     /** The {@code Cookie} header without Rampart's own cookies, or {@code null} when none is left. */
     public String withoutOurCookies(String header) {
-        return Cookies.without(header, clearanceName, SOLUTION_COOKIE);
+        return Cookies.without(header, clearanceName, SOLUTION_COOKIE, ADMIN_COOKIE);
     }
 }

@@ -8,6 +8,7 @@ import io.rampart.config.MitigationStep;
 import io.rampart.mitigate.Condition;
 import io.rampart.traffic.Dimension;
 import io.rampart.traffic.FeatureHasher;
+import io.rampart.config.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -48,7 +49,7 @@ public final class StateStore {
 
     /** Opens the state in {@code dir}, creating the directory when needed. */
     public static StateStore open(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.directory(dir);
         Path file = dir.resolve("detection-state.json");
         if (Files.exists(file)) {
             try {
@@ -180,6 +181,7 @@ public final class StateStore {
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+        PrivateFiles.restrict(tmp); // it holds the feature-hash key
         try {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

@@ -151,7 +151,10 @@ public final class Reports {
             b.append('\n');
         }
         b.append("## Indicators\n\nSource networks and user agents of the refused traffic, for sharing (a STIX 2.1 bundle: `rampart report ")
-                .append(r.id()).append(" --format stix`).\n\n```\n").append(indicators(r.profile())).append("```\n");
+                .append(r.id()).append(" --format stix`).\n\n");
+        String indicators = indicators(r.profile());
+        String fence = fence(indicators);
+        b.append(fence).append('\n').append(indicators).append(fence).append('\n');
         return b.toString();
     }
 
@@ -194,8 +197,54 @@ public final class Reports {
         }
     }
 
-    private static String md(String s) {
-        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;");
+    /**
+     * Text from clients (user agents, paths) and from the gateway, made inert in Markdown: every
+     * character Markdown gives a meaning to is escaped, so a user agent like
+     * {@code ![x](http://…)} or {@code [click](…)} renders as the text it is, never as an image or a
+     * link, and no bare {@code http:}/{@code www.} becomes a link either.
+     */
+    static String md(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\n':
+                case '\r':
+                    b.append(' ');
+                    break;
+                case '<':
+                    b.append("&lt;");
+                    break;
+                case '>':
+                    b.append("&gt;");
+                    break;
+                case '&':
+                    b.append("&amp;");
+                    break;
+                default:
+                    if (MD_SPECIAL.indexOf(c) >= 0 || c == '.' && i >= 3 && s.regionMatches(true, i - 3, "www", 0, 3)) {
+                        b.append('\\');
+                    }
+                    b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static final String MD_SPECIAL = "\\`*_[]()!|#~:{}+";
+
+    /** A code fence longer than any run of backticks in {@code text}, so nothing in it can close the block. */
+    private static String fence(String text) {
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            run = text.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        return "`".repeat(Math.max(3, longest + 1));
     }
 
     // ---------------------------------------------------------------- HTML

@@ -1,6 +1,7 @@
 package io.rampart.incident;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rampart.config.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,8 +46,11 @@ public final class SqliteIncidentStore implements IncidentStore {
     /** Opens (creating if needed) {@code dir/incidents.db}. */
     public static SqliteIncidentStore open(Path dir) {
         try {
-            Files.createDirectories(dir);
-            return new SqliteIncidentStore("jdbc:sqlite:" + dir.resolve("incidents.db").toAbsolutePath());
+            PrivateFiles.directory(dir);
+            Path db = dir.resolve("incidents.db");
+            SqliteIncidentStore store = new SqliteIncidentStore("jdbc:sqlite:" + db.toAbsolutePath());
+            PrivateFiles.restrict(db); // client addresses: the owner's alone
+            return store;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
         } catch (SQLException e) {

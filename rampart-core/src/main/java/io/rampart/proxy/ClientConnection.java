@@ -241,6 +241,11 @@ abstract class ClientConnection extends ChannelDuplexHandler {
         }
     }
 
+    /** Whether a request target may be in absolute form ({@code http://host/path}): HTTP/1.1 only. */
+    boolean acceptsAbsoluteForm() {
+        return false;
+    }
+
     /** The origin accepted a WebSocket upgrade: the connection becomes a byte tunnel to {@code origin}. */
     void tunnel(Channel origin) {
         throw new IllegalStateException("no upgrade on " + getClass().getSimpleName());

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import io.rampart.mitigate.IpSet;
 import io.rampart.traffic.ClientAddress;
 import io.rampart.traffic.InetLiterals;
@@ -15,10 +16,25 @@ import java.util.List;
  * <p>Only a peer on the {@code trustedProxies} list may speak for someone else: its
  * {@code X-Forwarded-For} is read right to left and the first address that is not itself a
  * trusted proxy is the client. From anyone else, {@code X-Forwarded-*} headers are replaced,
- * never passed on, so a client cannot make the origin believe it is someone else.
+ * never passed on, and the other headers origins and frameworks read a client's address from
+ * ({@code X-Real-IP}, {@code Forwarded}, {@code True-Client-IP}, {@code CF-Connecting-IP},
+ * {@code X-Client-IP}, {@code X-Cluster-Client-IP}, {@code Fastly-Client-IP}) are removed, so a
+ * client cannot make the origin believe it is someone else.
  */
 final class ForwardHeaders {
+    /** Headers that name a client's address, which only a trusted proxy may send on. */
+    private static final AsciiString[] CLIENT_ADDRESS_HEADERS = names("x-real-ip", "forwarded", "true-client-ip", "cf-connecting-ip",
+            "x-client-ip", "x-cluster-client-ip", "fastly-client-ip");
+
     private ForwardHeaders() {
+    }
+
+    private static AsciiString[] names(String... names) {
+        AsciiString[] out = new AsciiString[names.length];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = AsciiString.cached(names[i]);
+        }
+        return out;
     }
 
     /** The client a request is from: {@code peer}, or the right-most untrusted hop when {@code peer} is trusted. */
@@ -52,6 +68,11 @@ final class ForwardHeaders {
         HttpHeaders h = req.headers();
         HttpVersion clientVersion = req.protocolVersion();
         Headers.removeHopByHop(h);
+        if (!peerTrusted) {
+            for (AsciiString name : CLIENT_ADDRESS_HEADERS) {
+                h.remove(name);
+            }
+        }
         if (peerTrusted && h.contains(Headers.X_FORWARDED_FOR)) {
             String chain = String.join(", ", h.getAll(Headers.X_FORWARDED_FOR));
             h.set(Headers.X_FORWARDED_FOR, chain + ", " + peer);

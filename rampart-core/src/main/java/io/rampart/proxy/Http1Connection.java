@@ -63,6 +63,11 @@ final class Http1Connection extends ClientConnection {
     }
 
     @Override
+    boolean acceptsAbsoluteForm() {
+        return true;
+    }
+
+    @Override
     void tunnel(Channel origin) {
         state = State.CLOSING; // this handler is done; the tunnel takes the connection
         releaseInbox();

@@ -10,7 +10,9 @@ import java.net.URI;
  * The first step: a request the decoder could not read, or whose shape is hostile (smuggling,
  * too many headers, CONNECT/TRACE, a declared body over the limit), is answered here and its
  * connection closed. An absolute-form target ({@code GET http://host/path}) is turned into
- * origin form, its authority winning over Host (RFC 9112 §3.2.2).
+ * origin form, its authority winning over Host (RFC 9112 §3.2.2); HTTP/2 has no absolute form.
+ * Then the path is normalised once ({@link PathNormalizer}): every later step, and the origin,
+ * see the same spelling.
  */
 final class Hygiene implements Step {
     @Override
@@ -37,6 +39,10 @@ final class Hygiene implements Step {
             return Outcome.ANSWERED;
         }
         if (x.target.charAt(0) != '/' && !"*".equals(x.target)) {
+            if (!x.conn.acceptsAbsoluteForm()) {
+                Responder.protocolError(x, 400); // HTTP/2's :path is origin form only (RFC 9113 §8.3.1)
+                return Outcome.ANSWERED;
+            }
             URI uri = URI.create(x.target);
             x.authority = uri.getRawAuthority();
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -47,6 +53,17 @@ final class Hygiene implements Step {
             }
         } else {
             x.authority = req.headers().get(HttpHeaderNames.HOST);
+        }
+        if (x.target.charAt(0) == '/') {
+            String normal = PathNormalizer.normalize(x.target);
+            if (normal == null) {
+                Responder.protocolError(x, 400); // traversal above the root, encoded slash or NUL, bad escape
+                return Outcome.ANSWERED;
+            }
+            if (normal != x.target) {
+                x.target = normal;
+                req.setUri(normal); // the origin serves what Rampart matched
+            }
         }
         return Outcome.CONTINUE;
     }

@@ -49,8 +49,8 @@ final class RequestHygiene {
         if (v.majorVersion() != 1 || (v.minorVersion() != 0 && v.minorVersion() != 1)) {
             return 505;
         }
-        if (!isToken(req.method().name())) {
-            return 400;
+        if (!isToken(req.method().name()) || hasLowerCase(req.method().name())) {
+            return 400; // methods are case-sensitive (RFC 9110 §9.1): "get" is not GET, and an origin may read it as one
         }
         HttpHeaders h = req.headers();
         if (h.size() > maxHeaders) {
@@ -117,6 +117,16 @@ final class RequestHygiene {
             }
         }
         return true;
+    }
+
+    private static boolean hasLowerCase(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** RFC 9110 tchar. */

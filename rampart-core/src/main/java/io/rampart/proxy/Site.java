@@ -2,6 +2,7 @@ package io.rampart.proxy;
 
 import io.rampart.admission.AdmissionGate;
 import io.rampart.mitigate.SiteLimits;
+import io.rampart.traffic.PathPrefix;
 import io.rampart.traffic.TrafficRecorder;
 
 /**
@@ -80,7 +81,7 @@ final class Site {
     SiteLimits limitsFor(String path) {
         String[] prefixes = routePrefixes;
         for (int i = 0; i < prefixes.length; i++) {
-            if (path.startsWith(prefixes[i])) {
+            if (PathPrefix.covers(prefixes[i], path)) {
                 return routeLimits[i];
             }
         }

@@ -5,6 +5,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.rampart.config.AcmeConfig;
+import io.rampart.config.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -189,7 +190,7 @@ public final class AcmeManager implements AutoCloseable {
     }
 
     private Instant obtain(Site s) throws Exception {
-        Files.createDirectories(dir);
+        PrivateFiles.directory(dir);
         Session session = new Session(URI.create(config.directory()), provider());
         KeyPair accountKey = accountKey();
         AccountBuilder ab = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey);
@@ -339,11 +340,7 @@ public final class AcmeManager implements AutoCloseable {
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.US_ASCII)) {
             w.write(text);
         }
-        try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-        }
+        PrivateFiles.restrict(tmp);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

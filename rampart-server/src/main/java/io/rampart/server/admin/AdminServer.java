@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.rampart.challenge.Gatekeeper;
 import io.rampart.config.HostPort;
 import io.rampart.config.MitigationStep;
 import io.rampart.detect.ControlPlane;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin listener. Open to anyone who can reach it: {@code GET /metrics} (Prometheus) and
@@ -34,12 +36,13 @@ import java.util.Set;
  *
  * <p>Authentication: {@code Authorization: Bearer TOKEN}, or the session cookie set when a browser
  * opens {@code /?token=TOKEN} (it is then redirected to the same address without the token, so
- * the token does not stay in history). The cookie is {@code HttpOnly} and {@code SameSite=Strict};
+ * the token does not stay in history). The cookie holds a random session id of this listener
+ * ({@link AdminSessions}), never the token, and is {@code HttpOnly} and {@code SameSite=Strict};
  * a change made with it must also carry {@code X-Rampart-Csrf: 1}, which a cross-site form cannot
  * send. Its own single event loop, so a scrape never competes with client traffic.
  */
 public final class AdminServer implements AutoCloseable {
-    static final String COOKIE = "rampart_admin";
+    static final String COOKIE = Gatekeeper.ADMIN_COOKIE;
     private static final Set<String> OPEN = Set.of("/metrics", "/healthz");
     private final SmallHttpServer server;
     private final AdminToken token;
@@ -50,8 +53,9 @@ public final class AdminServer implements AutoCloseable {
         LiveRates rates = new LiveRates(gateway.metrics());
         AdminApi api = new AdminApi(gateway, reloader, rates, listsChanged);
         Dashboard dashboard = new Dashboard();
+        AdminSessions sessions = new AdminSessions(System::currentTimeMillis);
         server = new SmallHttpServer("admin", address.toSocketAddress(), 64 * 1024,
-                () -> new Handler(gateway, token, api, dashboard));
+                () -> new Handler(gateway, token, sessions, api, dashboard));
         rates.sample(System.currentTimeMillis());
         server.every(1000, () -> rates.sample(System.currentTimeMillis()));
     }
@@ -59,7 +63,14 @@ public final class AdminServer implements AutoCloseable {
     /** Starts the admin listener with a token and, if the gateway came from a file, a way to reload it. */
     public static AdminServer start(Gateway gateway, HostPort address, AdminToken token, AdminApi.Reloader reloader,
                                     Runnable listsChanged) throws IOException {
-        return new AdminServer(gateway, address, token, reloader, listsChanged == null ? () -> { } : listsChanged);
+        AdminServer admin = new AdminServer(gateway, address, token, reloader, listsChanged == null ? () -> { } : listsChanged);
+        InetSocketAddress bound = admin.address();
+        if (!bound.getAddress().isLoopbackAddress()) {
+            LoggerFactory.getLogger(AdminServer.class).warn("the admin listener on {} is reachable from other machines: its "
+                    + "/metrics and /healthz are open to anyone who can reach it, and the dashboard and API are one token away; "
+                    + "bind it to 127.0.0.1 (admin.address) or firewall it", new HostPort(bound.getAddress().getHostAddress(), bound.getPort()));
+        }
+        return admin;
     }
 
     public InetSocketAddress address() {
@@ -78,12 +89,14 @@ public final class AdminServer implements AutoCloseable {
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Gateway gateway;
         private final AdminToken token;
+        private final AdminSessions sessions;
         private final AdminApi api;
         private final Dashboard dashboard;
 
-        Handler(Gateway gateway, AdminToken token, AdminApi api, Dashboard dashboard) {
+        Handler(Gateway gateway, AdminToken token, AdminSessions sessions, AdminApi api, Dashboard dashboard) {
             this.gateway = gateway;
             this.token = token;
+            this.sessions = sessions;
             this.api = api;
             this.dashboard = dashboard;
         }
@@ -114,7 +127,7 @@ public final class AdminServer implements AutoCloseable {
                     send(ctx, req, Reply.text(HttpResponseStatus.UNAUTHORIZED, "text/html; charset=utf-8", Dashboard.denied("That token is not this gateway's.")), true);
                     return;
                 }
-                String cookie = COOKIE + "=" + token.value() + "; Path=/; HttpOnly; SameSite=Strict";
+                String cookie = COOKIE + "=" + sessions.open() + "; Path=/; HttpOnly; SameSite=Strict";
                 send(ctx, req, Reply.text(HttpResponseStatus.SEE_OTHER, "text/plain", "signed in\n")
                         .with("Location", path).with("Set-Cookie", cookie), true);
                 return;
@@ -190,7 +203,7 @@ public final class AdminServer implements AutoCloseable {
             if (cookies != null) {
                 try {
                     for (Cookie c : ServerCookieDecoder.STRICT.decodeAll(cookies)) {
-                        if (COOKIE.equals(c.name()) && token.matches(c.value())) {
+                        if (COOKIE.equals(c.name()) && sessions.valid(c.value())) {
                             return Auth.COOKIE;
                         }
                     }

@@ -2,6 +2,7 @@ package io.rampart.server.admin;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import io.rampart.config.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -52,7 +53,7 @@ public final class AdminToken {
         if (Files.exists(file)) {
             return new AdminToken(read(file, file.toString()), file.toString(), false);
         }
-        Files.createDirectories(file.getParent());
+        PrivateFiles.directory(file.getParent());
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
