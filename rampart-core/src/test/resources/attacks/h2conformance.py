@@ -634,6 +634,34 @@ def _(c):
     return stream_error(c, 1, "PROTOCOL_ERROR")
 
 
+@case("8.3.1", "absolute-form :path")
+def _(c):
+    c.send(c.headers(1, pseudo=[(":method", "GET"), (":scheme", "http"), (":authority", "conformance.example"),
+                                (":path", "http://other.example/echo")]))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+def bad_value(c, value):
+    """A request with a field value RFC 9113 8.2.1 forbids (a literal field, new name, no Huffman)."""
+    c.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block() + b"\x00\x03x-v" + bytes([len(value)]) + value))
+    return stream_error(c, 1, "PROTOCOL_ERROR")
+
+
+@case("8.2.1", "field value containing CR")
+def _(c):
+    return bad_value(c, b"a\rb")
+
+
+@case("8.2.1", "field value containing LF")
+def _(c):
+    return bad_value(c, b"a\nb")
+
+
+@case("8.2.1", "field value containing NUL")
+def _(c):
+    return bad_value(c, b"a\x00b")
+
+
 @case("8.3.1", "missing :method")
 def _(c):
     c.send(c.headers(1, pseudo=[(":scheme", "http"), (":authority", "a"), (":path", "/")]))

@@ -170,15 +170,29 @@ public final class AdmissionGate {
         return false;
     }
 
-    /** Takes a queued ticket out; false if it was admitted meanwhile (its {@code onAdmitted} is on its way). */
+    /**
+     * Takes a queued ticket out because its wait ran out: it is answered {@code 503} and counted as
+     * rejected. False if it was admitted meanwhile (its {@code onAdmitted} is on its way).
+     */
     public synchronized boolean cancel(Ticket t) {
+        if (!withdraw(t)) {
+            return false;
+        }
+        rejected[t.lane.ordinal()]++;
+        return true;
+    }
+
+    /**
+     * Takes a queued ticket out without counting it as rejected: its client went away (nobody was
+     * answered {@code 503}). False if it was not queued.
+     */
+    public synchronized boolean withdraw(Ticket t) {
         if (!t.queued) {
             return false;
         }
         queues[t.lane.ordinal()].remove(t);
         t.queued = false;
         queued--;
-        rejected[t.lane.ordinal()]++;
         return true;
     }
 

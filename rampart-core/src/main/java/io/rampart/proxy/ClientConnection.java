@@ -276,6 +276,18 @@ abstract class ClientConnection extends ChannelDuplexHandler {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof MalformedRequest) {
+            MalformedRequest m = (MalformedRequest) evt;
+            x.begin(null); // refused before any request object could be made: logged as HTTP/1.1 logs its 400s
+            x.method = m.method();
+            x.target = m.target();
+            x.authority = m.authority();
+            x.status = 400;
+            rt.metrics.protocolError(400);
+            x.end(true);
+            markClosing();
+            return;
+        }
         if (!(evt instanceof SlowClientEvent)) {
             super.userEventTriggered(ctx, evt);
             return;

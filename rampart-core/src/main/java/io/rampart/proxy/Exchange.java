@@ -204,7 +204,7 @@ final class Exchange {
         if (gate != null) {
             if (queued) {
                 queued = false;
-                gate.cancel(ticket);
+                gate.withdraw(ticket); // gone before its wait ran out: nobody was answered 503
             }
             if (ticket.holding()) {
                 gate.release(ticket, -1, false);

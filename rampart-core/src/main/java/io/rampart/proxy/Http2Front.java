@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -30,6 +32,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.rampart.config.Http2Config;
 import io.rampart.traffic.ClientAddress;
 import io.rampart.traffic.ConnectionPrints;
+import java.util.Map;
 
 /**
  * HTTP/2 on the front: one connection, many streams, each stream a child channel ({@link Http2Stream})
@@ -113,12 +116,66 @@ final class Http2Front {
                 }
                 stream.closeFuture().addListener(f -> rt.streams.closed(client));
                 ClientGuard guard = new ClientGuard(rt.config.timeouts());
+                stream.pipeline().addLast("h2-fields", MalformedFields.INSTANCE);
                 stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast("h2-tidy", ExtensionHeaders.INSTANCE);
                 stream.pipeline().addLast("guard", guard);
                 stream.pipeline().addLast("front", new Http2Stream(rt, guard, client, trusted, scheme, prints));
             }
         }));
+    }
+
+    /**
+     * Resets a stream whose request is malformed (RFC 9113 §8.2.1: a field value containing CR, LF
+     * or NUL; §8.3.1: a {@code :path} that is not origin form, such as {@code http://other/x}, which
+     * would otherwise override {@code :authority}) with {@code PROTOCOL_ERROR}, and has the request
+     * logged ({@link MalformedRequest}). Without it, the conversion to an HTTP/1.1 request failed on
+     * such values and the stream was reset with {@code CANCEL}, unlogged.
+     */
+    @ChannelHandler.Sharable
+    static final class MalformedFields extends ChannelInboundHandlerAdapter {
+        static final MalformedFields INSTANCE = new MalformedFields();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2HeadersFrame && malformed(((Http2HeadersFrame) msg).headers())) {
+                Http2Headers h = ((Http2HeadersFrame) msg).headers();
+                ctx.fireUserEventTriggered(new MalformedRequest(text(h.method()), text(h.path()), text(h.authority())));
+                ReferenceCountUtil.release(msg);
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        static boolean malformed(Http2Headers h) {
+            CharSequence path = h.path();
+            if (path != null && path.length() > 0 && path.charAt(0) != '/' && !"*".contentEquals(path)) {
+                return true;
+            }
+            for (Map.Entry<CharSequence, CharSequence> e : h) {
+                CharSequence v = e.getValue();
+                for (int i = 0; i < v.length(); i++) {
+                    char c = v.charAt(i);
+                    if (c == '\r' || c == '\n' || c == 0) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private static String text(CharSequence s) {
+            if (s == null) {
+                return "-";
+            }
+            StringBuilder b = new StringBuilder(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                b.append(c < 0x20 || c == 0x7f ? '?' : c); // never a control character in the log
+            }
+            return b.toString();
+        }
     }
 
     /**

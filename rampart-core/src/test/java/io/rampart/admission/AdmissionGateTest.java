@@ -94,6 +94,23 @@ class AdmissionGateTest {
     }
 
     @Test
+    void aWaiterWhoseClientLeft_isWithdrawnWithoutCountingAsRejected() {
+        AdmissionGate g = gate(1);
+        AdmissionGate.Ticket holder = ticket("h");
+        g.acquire(holder, Lane.UNKNOWN);
+        AdmissionGate.Ticket gone = ticket("gone");
+        AdmissionGate.Ticket timedOut = ticket("timed-out");
+        assertThat(g.acquire(gone, Lane.UNKNOWN)).isEqualTo(AdmissionGate.Result.QUEUED);
+        assertThat(g.acquire(timedOut, Lane.UNKNOWN)).isEqualTo(AdmissionGate.Result.QUEUED);
+        assertThat(g.withdraw(gone)).isTrue();
+        assertThat(g.withdraw(gone)).isFalse();
+        assertThat(g.rejected(Lane.UNKNOWN)).as("nobody was answered 503").isZero();
+        assertThat(g.cancel(timedOut)).isTrue();
+        assertThat(g.rejected(Lane.UNKNOWN)).as("the wait that ran out was").isEqualTo(1);
+        assertThat(g.queued()).isZero();
+    }
+
+    @Test
     void pressure_isRememberedForThirtySeconds() {
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1);
         AdmissionGate g = new AdmissionGate(new AdaptiveLimit(1, 1, 1, now::get), 0, 1, 4);
