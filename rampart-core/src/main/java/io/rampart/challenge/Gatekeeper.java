@@ -7,6 +7,7 @@ import io.rampart.config.ChallengeConfig;
 import io.rampart.config.KnownUsersConfig;
 import io.rampart.traffic.ClientAddress;
 import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * Identifies known clients and hands out challenges and clearances: the one object the proxy asks.
@@ -36,8 +37,6 @@ public final class Gatekeeper {
     private final long clearanceSeconds;
     private final long waitSeconds;
     private final int difficulty;
-    private final String[] userCookies;
-    private final String[] userHeaders;
     private final String tokenCookie;
     private final UserTokens userTokens;
 
@@ -61,8 +60,11 @@ public final class Gatekeeper {
         this.clearanceSeconds = challenge.clearanceLifetime().toSeconds();
         this.waitSeconds = challenge.noScriptWait().toSeconds();
         this.difficulty = challenge.difficulty();
-        this.userCookies = knownUsers.cookies().toArray(new String[0]);
-        this.userHeaders = knownUsers.headers().toArray(new String[0]);
+        if (!knownUsers.cookies().isEmpty() || !knownUsers.headers().isEmpty()) {
+            LoggerFactory.getLogger(Gatekeeper.class).warn("knownUsers.cookies and knownUsers.headers are ignored: a cookie or "
+                    + "header that is merely present can be sent by anyone, so it no longer makes a client known. Give logged-in "
+                    + "users a signed token instead (knownUsers.tokenCookie and tokenSecret; docs/configuration.md, Known users)");
+        }
         this.tokenCookie = knownUsers.tokenCookie();
         this.userTokens = knownUsers.tokenSecret() == null ? null : new UserTokens(knownUsers.tokenSecret(), wallMillis);
     }
@@ -79,8 +81,13 @@ public final class Gatekeeper {
         return waitSeconds;
     }
 
-    /** Fills {@code out} for one request. */
-    public void assess(HttpHeaders headers, ClientAddress client, boolean allowListed, Standing out) {
+    /**
+     * Fills {@code out} for one request to {@code site}. Only unforgeable evidence makes a client
+     * known (decision 0020): the allow list, a clearance earned on this site, a solution to this
+     * site's challenge, a valid signed user token. A cookie or header that is merely present proves
+     * nothing and counts for nothing.
+     */
+    public void assess(HttpHeaders headers, ClientAddress client, boolean allowListed, String site, Standing out) {
         out.reset();
         String cookie = headers.get(HttpHeaderNames.COOKIE);
         if (cookie != null) {
@@ -88,7 +95,7 @@ public final class Gatekeeper {
             String solution = Cookies.value(cookie, SOLUTION_COOKIE);
             out.ourCookies = clearance != null || solution != null || Cookies.value(cookie, ADMIN_COOKIE) != null;
             if (clearance != null) {
-                Tickets.Check c = tickets.checkClearance(clearance, client, headers.get(HttpHeaderNames.USER_AGENT));
+                Tickets.Check c = tickets.checkClearance(clearance, client, headers.get(HttpHeaderNames.USER_AGENT), site);
                 if (c.ok()) {
                     out.known(Standing.Basis.CLEARANCE);
                     out.person = person(clearance);
@@ -97,7 +104,7 @@ public final class Gatekeeper {
                 }
             }
             if (!out.known && solution != null) {
-                redeemSolution(solution, headers.get(HttpHeaderNames.USER_AGENT), client, out);
+                redeemSolution(solution, headers.get(HttpHeaderNames.USER_AGENT), client, site, out);
             }
             if (!out.known && userTokens != null) {
                 String token = Cookies.value(cookie, tokenCookie);
@@ -105,20 +112,6 @@ public final class Gatekeeper {
                     out.known(Standing.Basis.USER_TOKEN);
                     out.person = person(token);
                 }
-            }
-            for (int i = 0; !out.known && i < userCookies.length; i++) {
-                String session = Cookies.value(cookie, userCookies[i]);
-                if (session != null) {
-                    out.known(Standing.Basis.USER_COOKIE);
-                    out.person = person(session);
-                }
-            }
-        }
-        for (int i = 0; !out.known && i < userHeaders.length; i++) {
-            String value = headers.get(userHeaders[i]);
-            if (value != null) {
-                out.known(Standing.Basis.USER_HEADER);
-                out.person = person(value);
             }
         }
         if (!out.known && allowListed) {
@@ -130,7 +123,7 @@ public final class Gatekeeper {
         return io.rampart.traffic.KeyHash.fnv1a(credential, credential.length()) | 1;
     }
 
-    private void redeemSolution(String solution, String ua, ClientAddress client, Standing out) {
+    private void redeemSolution(String solution, String ua, ClientAddress client, String site, Standing out) {
         int dot = solution.lastIndexOf('.');
         long counter = parseCounter(solution, dot + 1);
         if (dot != 72 || counter < 0) {
@@ -140,7 +133,7 @@ public final class Gatekeeper {
         Tickets.Check c = tickets.redeemChallenge(solution.substring(0, dot), counter, client, ua);
         if (c.ok()) {
             out.known(Standing.Basis.SOLVED);
-            out.setCookie = clearanceCookie(client, ua);
+            out.setCookie = clearanceCookie(client, ua, site);
         } else {
             out.refused = c;
         }
@@ -174,17 +167,20 @@ public final class Gatekeeper {
 
     /**
      * Leading zero bits to ask: the configured difficulty, two more for a client near its rate
-     * limit, never above {@value #MAX_BITS} (a few seconds on a low-end phone).
+     * limit, and more as the site's threat rises ({@code state}, the detector's: one more bit when
+     * {@code suspect}, two under {@code attack}), never above {@value #MAX_BITS} (a few seconds on a
+     * low-end phone). Each bit doubles what a bot pays per clearance.
      */
-    public int difficultyFor(boolean suspect) {
-        return Math.min(MAX_BITS, difficulty + (suspect ? SUSPECT_EXTRA_BITS : 0));
+    public int difficultyFor(boolean suspect, String state) {
+        int threat = "attack".equals(state) ? 2 : "suspect".equals(state) ? 1 : 0;
+        return Math.min(MAX_BITS, difficulty + (suspect ? SUSPECT_EXTRA_BITS : 0) + threat);
     }
 
     static final int MAX_BITS = 20;
 
-    /** A {@code Set-Cookie} value carrying a fresh clearance for this client. */
-    public String clearanceCookie(ClientAddress client, CharSequence ua) {
-        return clearanceName + "=" + tickets.mintClearance(client, ua, clearanceSeconds, 0)
+    /** A {@code Set-Cookie} value carrying a fresh clearance for this client, valid on {@code site} alone. */
+    public String clearanceCookie(ClientAddress client, CharSequence ua, String site) {
+        return clearanceName + "=" + tickets.mintClearance(client, ua, clearanceSeconds, 0, site)
                 + "; Max-Age=" + clearanceSeconds + "; Path=/; HttpOnly; SameSite=Lax";
     }
 

@@ -9,7 +9,7 @@ public final class Standing {
     /** Why a client is known. */
     public enum Basis {
         NONE("-"), ALLOW_LIST("allow-list"), CLEARANCE("clearance"), SOLVED("solved"), PASS("no-js-pass"),
-        USER_TOKEN("user-token"), USER_COOKIE("user-cookie"), USER_HEADER("user-header"), VERIFIED_BOT("verified-bot");
+        USER_TOKEN("user-token"), VERIFIED_BOT("verified-bot");
 
         private final String id;
 
@@ -61,21 +61,24 @@ public final class Standing {
     }
 
     /**
-     * Known on grounds an attacker cannot forge: the allow list, a clearance or solved challenge, a
-     * signed user token, a verified crawler. Such clients skip automatic rules; a client known only
-     * by a user cookie or header (which anyone can send) does not.
+     * Which of the control plane's rules apply to this client (decision 0020): every rule to an
+     * anonymous client; to one that paid the challenge (a clearance, a solution, a no-JavaScript
+     * pass), operator rules and automatic rules that limit, block or close; to one vouched for (a
+     * signed user token, a verified crawler), operator rules. The allow list is never refused by a
+     * rule (the {@code Rules} step does not ask).
      */
-    public boolean verified() {
+    public int ruleScope() {
         switch (basis) {
-            case ALLOW_LIST:
             case CLEARANCE:
             case SOLVED:
             case PASS:
+                return io.rampart.mitigate.SitePolicy.PAST_THE_CHALLENGE;
             case USER_TOKEN:
             case VERIFIED_BOT:
-                return true;
+            case ALLOW_LIST:
+                return io.rampart.mitigate.SitePolicy.OPERATOR_RULES;
             default:
-                return false;
+                return io.rampart.mitigate.SitePolicy.EVERY_RULE;
         }
     }
 

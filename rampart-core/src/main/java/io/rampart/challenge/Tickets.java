@@ -78,15 +78,28 @@ public final class Tickets {
         return mint('W', keys.nowSeconds(), 0, client, userAgent, returnTo);
     }
 
-    /** A clearance cookie value valid for {@code lifetimeSeconds}. */
+    /** A clearance cookie value valid for {@code lifetimeSeconds}, on any site. */
     public String mintClearance(ClientAddress client, CharSequence userAgent, long lifetimeSeconds, int flags) {
-        return mint('C', keys.nowSeconds() + lifetimeSeconds, flags, client, userAgent, null);
+        return mintClearance(client, userAgent, lifetimeSeconds, flags, null);
+    }
+
+    /**
+     * A clearance cookie value valid for {@code lifetimeSeconds} on {@code site} alone (its name is
+     * signed in; null: any site).
+     */
+    public String mintClearance(ClientAddress client, CharSequence userAgent, long lifetimeSeconds, int flags, String site) {
+        return mint('C', keys.nowSeconds() + lifetimeSeconds, flags, client, userAgent, site);
     }
 
     /** Checks a clearance cookie for this client. Allocation: one decode buffer. */
     public Check checkClearance(CharSequence text, ClientAddress client, CharSequence userAgent) {
+        return checkClearance(text, client, userAgent, null);
+    }
+
+    /** Checks a clearance cookie for this client on {@code site}: one earned on another site does not verify. */
+    public Check checkClearance(CharSequence text, ClientAddress client, CharSequence userAgent, String site) {
         byte[] t = decode(text);
-        Check c = verify(t, 'C', client, userAgent, null);
+        Check c = verify(t, 'C', client, userAgent, site);
         if (c != Check.VALID) {
             return c;
         }

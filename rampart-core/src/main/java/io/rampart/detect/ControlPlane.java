@@ -266,7 +266,7 @@ public final class ControlPlane implements AutoCloseable {
         java.util.List<io.rampart.mitigate.Condition> conditions = OperatorRules.conditions(match, store.hasher(), geo.enabled());
         String id = "op-" + Long.toString(++operatorRuleCount, 36) + "-" + Long.toString(clock.millis() % 1_000_000, 36);
         io.rampart.mitigate.Rule rule = new io.rampart.mitigate.Rule(id, conditions, step, false,
-                new java.util.concurrent.atomic.LongAdder());
+                new java.util.concurrent.atomic.LongAdder(), true);
         Instant now = clock.instant();
         s.operatorRules.add(new SiteControl.OperatorRule(rule, ttl == null ? null : now.plus(ttl), by, now));
         s.operatorEvent("rule " + id + " added by " + by + " at " + step + ": " + rule.describe()

@@ -17,8 +17,16 @@ public final class Rule {
     private final MitigationStep step;
     private final boolean shadow;
     private final LongAdder hits;
+    private final boolean byOperator;
 
+    /** An automatic rule (the control plane's). */
     public Rule(String id, List<Condition> conditions, MitigationStep step, boolean shadow, LongAdder hits) {
+        this(id, conditions, step, shadow, hits, false);
+    }
+
+    /** @param byOperator added by an operator: it applies to every client but the allow list */
+    public Rule(String id, List<Condition> conditions, MitigationStep step, boolean shadow, LongAdder hits, boolean byOperator) {
+        this.byOperator = byOperator;
         this.id = id;
         this.conditions = conditions.toArray(new Condition[0]);
         this.step = step;
@@ -34,6 +42,11 @@ public final class Rule {
             }
         }
         return true;
+    }
+
+    /** Added by an operator rather than deployed by the control plane. */
+    public boolean byOperator() {
+        return byOperator;
     }
 
     /** Counts one matching request (enforced or, in shadow, only counted). */

@@ -47,13 +47,36 @@ public final class SitePolicy {
         return i < 0 ? 1 : sharedUsers[i];
     }
 
+    /** Which rules apply to a client: every one (an anonymous client). */
+    public static final int EVERY_RULE = 0;
+    /**
+     * A client that passed the challenge (a clearance): operator rules, and automatic rules that
+     * limit, block or close; a {@code challenge} rung it has already paid.
+     */
+    public static final int PAST_THE_CHALLENGE = 1;
+    /** A client whose identity is vouched for (a signed user token, a verified crawler): operator rules only. */
+    public static final int OPERATOR_RULES = 2;
+
     /**
      * The first enforced rule {@code f} matches, or {@code null}. Shadow rules that match are
      * counted on the way. Allocation-free.
      */
     public Rule match(RequestFeatures f) {
+        return match(f, EVERY_RULE);
+    }
+
+    /**
+     * The first enforced rule that applies to a client of this {@code scope} ({@link #EVERY_RULE},
+     * {@link #PAST_THE_CHALLENGE}, {@link #OPERATOR_RULES}) and that {@code f} matches, or
+     * {@code null}. Allocation-free.
+     */
+    public Rule match(RequestFeatures f, int scope) {
         Rule[] rs = rules;
         for (Rule r : rs) {
+            if (scope != EVERY_RULE && !r.byOperator()
+                    && (scope == OPERATOR_RULES || r.step() == io.rampart.config.MitigationStep.CHALLENGE)) {
+                continue;
+            }
             if (r.matches(f)) {
                 r.hit();
                 if (!r.shadow()) {

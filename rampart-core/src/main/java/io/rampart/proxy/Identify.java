@@ -16,7 +16,7 @@ final class Identify implements Step {
         x.own = x.target.startsWith(ChallengePage.PREFIX);
         x.allowListed = x.rt.decider.allowListed(x.client);
         if (!x.own) {
-            x.rt.gatekeeper.assess(x.request.headers(), x.client, x.allowListed, x.standing);
+            x.rt.gatekeeper.assess(x.request.headers(), x.client, x.allowListed, x.site.name(), x.standing);
             Standing s = x.standing;
             if (s.basis() == Standing.Basis.SOLVED) {
                 x.rt.metrics.challenge("solved");

@@ -56,7 +56,7 @@ final class OwnPages {
         if (c.ok()) {
             x.rt.metrics.challenge("no-js-pass");
             String check = ChallengePage.CHECK_PATH + "?u=" + URLEncoder.encode(returnTo, StandardCharsets.UTF_8);
-            Responder.redirect(x, check, x.rt.gatekeeper.clearanceCookie(x.client, ua));
+            Responder.redirect(x, check, x.rt.gatekeeper.clearanceCookie(x.client, ua, x.site.name()));
         } else {
             // too early, expired, spent or from elsewhere: back to the page, which challenges afresh
             x.rt.metrics.challenge("refused." + c.name().toLowerCase(Locale.ROOT));
@@ -70,7 +70,7 @@ final class OwnPages {
             Responder.answer(x, 400, false);
             return;
         }
-        x.rt.gatekeeper.assess(x.request.headers(), x.client, false, x.standing);
+        x.rt.gatekeeper.assess(x.request.headers(), x.client, false, x.site.name(), x.standing);
         if (x.standing.basis() == Standing.Basis.CLEARANCE) {
             Responder.redirect(x, returnTo, null);
             return;

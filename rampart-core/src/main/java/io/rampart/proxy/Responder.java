@@ -79,7 +79,7 @@ final class Responder {
     static void challenge(Exchange x, boolean suspect) {
         String ua = x.userAgent();
         Gatekeeper g = x.rt.gatekeeper;
-        int bits = g.difficultyFor(suspect);
+        int bits = g.difficultyFor(suspect, x.policy == null ? null : x.policy.state());
         String ticketText = g.tickets().mintChallenge(x.client, ua, bits);
         boolean json = x.wantsJson();
         String body;

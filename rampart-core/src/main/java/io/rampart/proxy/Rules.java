@@ -7,20 +7,22 @@ import io.rampart.mitigate.Verdict;
 import io.rampart.traffic.TrafficRecorder;
 
 /**
- * The control plane's rules (automatic ones, and the operator's): the first enforced rule the
- * request matches acts as its rung says ({@link Rule#verdict}). A {@code limit} rung holds each
- * matching client to {@code detection.ruleLimit} and lets the rest through; a {@code close} rung
- * holds the request for {@code detection.closeHold} before closing. Clients known on unforgeable
- * grounds ({@link io.rampart.challenge.Standing#verified}) are not subject to automatic rules.
+ * The control plane's rules (automatic ones, and the operator's): the first enforced rule that
+ * applies to the client ({@link io.rampart.challenge.Standing#ruleScope}: operator rules apply to
+ * everyone but the allow list; automatic rules to anonymous clients, and those that limit, block
+ * or close to clients past the challenge too) and that the request matches acts as its rung says
+ * ({@link Rule#verdict}). A {@code limit} rung holds each matching client to
+ * {@code detection.ruleLimit} and lets the rest through; a {@code close} rung holds the request for
+ * {@code detection.closeHold} before closing.
  */
 final class Rules implements Step {
     @Override
     public Outcome apply(Exchange x) {
         SitePolicy sp = x.policy;
-        if (!sp.hasRules() || x.standing.verified()) {
+        if (!sp.hasRules() || x.allowListed) {
             return Outcome.CONTINUE;
         }
-        Rule rule = sp.match(x.features);
+        Rule rule = sp.match(x.features, x.standing.ruleScope());
         if (rule == null) {
             return Outcome.CONTINUE;
         }
@@ -56,10 +58,10 @@ final class Rules implements Step {
      */
     static boolean refusesWaiting(Exchange x) {
         SitePolicy sp = x.rt.policy.get().site(x.siteIndex);
-        if (!sp.hasRules() || x.standing.verified()) {
+        if (!sp.hasRules() || x.allowListed) {
             return false;
         }
-        Rule rule = sp.match(x.features);
+        Rule rule = sp.match(x.features, x.standing.ruleScope());
         if (rule == null) {
             return false;
         }

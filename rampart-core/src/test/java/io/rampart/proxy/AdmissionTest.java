@@ -33,7 +33,7 @@ class AdmissionTest {
 
     private GatewayFixture gateway(int limit, double knownReserve, int queueSize, String queueTimeout) throws Exception {
         return GatewayFixture.simple(origin.url(), """
-                knownUsers: {cookies: [site_session]}
+                knownUsers: {tokenCookie: site_user, tokenSecret: the site's shared token secret}
                 admission:
                   initialLimit: %d
                   minLimit: %d
@@ -140,7 +140,9 @@ class AdmissionTest {
             }
             Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() -> origin.slowInFlight.get() == 3);
             long start = System.nanoTime();
-            Response known = async(gw.port(), "127.0.24.1", "/slow?ms=10", "site_session=abc").get(5, TimeUnit.SECONDS);
+            String token = new io.rampart.challenge.UserTokens("the site's shared token secret", System::currentTimeMillis)
+                    .mint("ada", System.currentTimeMillis() / 1000 + 3600);
+            Response known = async(gw.port(), "127.0.24.1", "/slow?ms=10", "site_user=" + token).get(5, TimeUnit.SECONDS);
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertThat(known.status()).isEqualTo(200);
             assertThat(ms).as("no wait behind the three queued unknown requests (each needs 1 s)").isLessThan(500);

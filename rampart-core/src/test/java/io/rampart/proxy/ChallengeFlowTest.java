@@ -100,7 +100,7 @@ class ChallengeFlowTest {
             String fixed = "admin: {enabled: false}\naccessLog: {path: " + gw.accessLog + "}\n";
             String next = fixed + UNDER_ATTACK.replace("ORIGIN", ORIGIN.url())
                     .replace("difficulty: 10", "difficulty: 12\n  exemptPaths: ['/press/']")
-                    .replace("cookies: [site_session]", "cookies: [site_session, member]");
+                    .replace("tokenCookie: campaign_user", "tokenCookie: campaign_member");
 
             gw.gateway.reload(new io.rampart.config.ConfigLoader().parse(next, "next.yml"));
 
@@ -110,7 +110,9 @@ class ChallengeFlowTest {
                 assertThat(m.find()).isTrue();
                 assertThat(m.group(2)).as("the new difficulty").isEqualTo("12");
                 assertThat(get(c, "/press/release", null).header("x-rampart-challenge")).as("a new exempt path").isNull();
-                assertThat(get(c, "/echo", "member=1").status()).as("a new known-user cookie").isEqualTo(200);
+                String token = new io.rampart.challenge.UserTokens("the campaign app's shared secret", System::currentTimeMillis)
+                        .mint("ada", System.currentTimeMillis() / 1000 + 3600);
+                assertThat(get(c, "/echo", "campaign_member=" + token).status()).as("the token's new cookie name").isEqualTo(200);
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> gw.gateway.reload(new io.rampart.config.ConfigLoader()
                                 .parse(next.replace("difficulty: 12", "difficulty: 12\n  secret: another-secret-of-enough-length"), "next.yml")))
                         .hasMessageContaining("challenge.secret").hasMessageNotContaining("challenge.difficulty");
@@ -198,13 +200,13 @@ class ChallengeFlowTest {
     }
 
     @Test
-    void feedsApisWellKnownAndKnownUsers_areNeverChallenged() throws Exception {
+    void feedsApisWellKnownAndSignedTokenUsers_areNeverChallenged_butAPresentCookieIs() throws Exception {
         try (GatewayFixture gw = GatewayFixture.start(UNDER_ATTACK, ORIGIN.url());
              RawHttp c = new RawHttp("127.0.8.1", gw.port())) {
             for (String p : new String[] {"/robots.txt", "/.well-known/security.txt", "/api/echo", "/feed", "/news.rss"}) {
                 assertThat(get(c, p, null).header("x-rampart-challenge")).as(p).isNull();
             }
-            assertThat(get(c, "/echo", "site_session=abc").status()).isEqualTo(200);
+            assertThat(get(c, "/echo", "site_session=abc").status()).as("a cookie's presence proves nothing").isEqualTo(403);
             io.rampart.challenge.UserTokens app = new io.rampart.challenge.UserTokens("the campaign app's shared secret",
                     System::currentTimeMillis);
             long inAnHour = System.currentTimeMillis() / 1000 + 3600;

@@ -45,6 +45,7 @@ class RequestPathTest {
             limits:
               perClient: {rate: 1, burst: 2}
             allow: [10.9.9.9/32]
+            knownUsers: {tokenCookie: site_user, tokenSecret: a secret the site shares}
             sites:
               - name: www
                 hosts: [www.example.org]
@@ -228,10 +229,51 @@ class RequestPathTest {
         assertThat(conn.x.phase).isEqualTo(Exchange.Phase.ENDED);
     }
 
+    @Test
+    void rules_aClearedClientPassesAnAutomaticChallengeRung_butNotAnAutomaticBlock() throws Exception {
+        start(BASE, "10.0.0.1");
+        String cleared = "rampart_clearance=" + rt.gatekeeper.tickets().mintClearance(ClientAddress.parse("10.0.0.1"), "ua", 3600, 0, "www");
+        publish(MitigationStep.CHALLENGE);
+        assertThat(status(send(HttpMethod.GET, "/", "host", "www.example.org", "user-agent", "ua", "cookie", cleared)))
+                .as("it paid the challenge already").isEqualTo(308);
+        publish(MitigationStep.BLOCK);
+        assertThat(status(send(HttpMethod.GET, "/", "host", "www.example.org", "user-agent", "ua", "cookie", cleared))).isEqualTo(403);
+        String elsewhere = "rampart_clearance=" + rt.gatekeeper.tickets().mintClearance(ClientAddress.parse("10.0.0.1"), "ua", 3600, 0, "shop");
+        publish(MitigationStep.CHALLENGE);
+        assertThat(status(send(HttpMethod.GET, "/", "host", "www.example.org", "user-agent", "ua", "cookie", elsewhere)))
+                .as("a clearance of another site counts for nothing here").isEqualTo(403);
+        assertThat(conn.x.decision.verdict()).isEqualTo(Verdict.CHALLENGE);
+    }
+
+    @Test
+    void rules_aSignedTokenPassesAutomaticRules_butNotTheOperators() throws Exception {
+        start(BASE, "10.0.0.1");
+        String token = "site_user=" + new io.rampart.challenge.UserTokens("a secret the site shares", System::currentTimeMillis)
+                .mint("ada", System.currentTimeMillis() / 1000 + 3600);
+        publish(MitigationStep.BLOCK);
+        assertThat(status(send(HttpMethod.GET, "/", "host", "www.example.org", "cookie", token))).isEqualTo(308);
+        publish(MitigationStep.BLOCK, true);
+        assertThat(status(send(HttpMethod.GET, "/", "host", "www.example.org", "cookie", token))).isEqualTo(403);
+    }
+
+    @Test
+    void identify_aCookieOrHeaderThatIsMerelyPresent_makesNoOneKnown() throws Exception {
+        start(BASE.replace("knownUsers: {", "knownUsers: {cookies: [sid], headers: [x-app], ")
+                .replace("https: {redirect: true}", "https: {redirect: true}\n    underAttack: true"), "10.0.0.1");
+        assertThat(status(send(HttpMethod.GET, "/", "host", "www.example.org", "cookie", "sid=whatever"))).isEqualTo(403);
+        assertThat(conn.x.standing.known()).isFalse();
+        assertThat(status(send(HttpMethod.GET, "/", "host", "www.example.org", "x-app", "1"))).isEqualTo(403);
+        assertThat(conn.x.standing.known()).isFalse();
+    }
+
     /** A rule on GET requests at {@code step}, published as the control plane would. */
     private void publish(MitigationStep step) {
+        publish(step, false);
+    }
+
+    private void publish(MitigationStep step, boolean byOperator) {
         Rule rule = new Rule("www-1", List.of(Condition.of(Dimension.METHOD, rt.hasher.hash("GET"), "method=GET")), step,
-                false, new LongAdder());
+                false, new LongAdder(), byOperator);
         SitePolicy[] sites = new SitePolicy[rt.metrics.siteSlot("www") + 1];
         java.util.Arrays.fill(sites, SitePolicy.QUIET);
         sites[rt.metrics.siteSlot("www")] = new SitePolicy(List.of(rule), false, "attack");

@@ -112,7 +112,10 @@ final class OriginHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                       String type, String cacheControl, String location) {
         FullHttpResponse r = response(status, body, type, cacheControl, location);
         if (location != null && location.equals("/account")) {
-            r.headers().add(HttpHeaderNames.SET_COOKIE, "sid=s" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "; Path=/; HttpOnly");
+            String user = "s" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+            r.headers().add(HttpHeaderNames.SET_COOKIE, "sid=" + user + "; Path=/; HttpOnly");
+            // what a real site does for Rampart's known users: a signed token beside its session
+            r.headers().add(HttpHeaderNames.SET_COOKIE, UserToken.COOKIE + "=" + UserToken.mint(user) + "; Path=/; HttpOnly");
         }
         write(ctx, r, keepAlive);
     }
