@@ -521,6 +521,11 @@ final class ConfigValidator {
         } else if (c.perClient() > c.total()) {
             error("connections.perClient", "cannot exceed connections.total (" + c.total() + ")");
         }
+        if (c.perPrefix() < c.perClient()) {
+            error("connections.perPrefix", "expected at least connections.perClient (" + c.perClient() + "), got " + c.perPrefix());
+        } else if (c.perPrefix() > c.total()) {
+            error("connections.perPrefix", "cannot exceed connections.total (" + c.total() + ")");
+        }
     }
 
     private void http(HttpLimitsConfig h) {

@@ -1,17 +1,22 @@
 package io.rampart.config;
 
 /**
- * Connection caps. New connections over a cap are closed at accept, so clients already being
- * served keep their connections.
+ * Connection caps. A new connection over the per-address cap is closed at accept. When the
+ * per-network cap or the total is reached, the connection that goes is the one doing nothing — open
+ * longest without a request in progress — from the same network, or (for the total) from the most
+ * crowded network: a newcomer is not refused while idle hoarders hold the slots.
  *
  * @param perClient concurrent connections from one client address
+ * @param perPrefix concurrent connections from one network (IPv4 /24, IPv6 /48); default a fifth
+ *                  of {@code total}, at least {@code perClient}
  * @param total     concurrent client connections on this node
  */
-public record ConnectionsConfig(Integer perClient, Integer total) {
-    public static final ConnectionsConfig DEFAULT = new ConnectionsConfig(null, null);
+public record ConnectionsConfig(Integer perClient, Integer perPrefix, Integer total) {
+    public static final ConnectionsConfig DEFAULT = new ConnectionsConfig(null, null, null);
 
     public ConnectionsConfig {
         perClient = perClient == null ? 64 : perClient;
         total = total == null ? 10_000 : total;
+        perPrefix = perPrefix == null ? Math.max(perClient, total / 5) : perPrefix;
     }
 }

@@ -29,6 +29,15 @@ public final class Baseline {
     static final int HOUR_TICKS_TRUSTED = 600;
     /** Normal requests needed before shares mean anything (and before rules may be deployed). */
     static final int MIN_ROWS = 200;
+    /** Distinct clients the learned requests must come from before the baseline judges anything. */
+    static final int MIN_CLIENTS = 20;
+    /**
+     * Requests learned, each counted once: the rows drawn again to give a small tick its weight do
+     * not count, so one request repeated into the reservoir cannot make a young baseline look known.
+     */
+    private long realRows;
+    private final long[] someClients = new long[MIN_CLIENTS];
+    private int distinctClients;
     private static final int F = TrafficRecorder.FIELDS;
 
     private final double alphaFloor;
@@ -99,6 +108,11 @@ public final class Baseline {
             return;
         }
         int take = (int) Math.min(RESERVOIR, Math.ceil(RESERVOIR * a));
+        int real = Math.min(n, take);
+        realRows += real;
+        for (int k = 0; k < real && distinctClients < MIN_CLIENTS; k++) {
+            noteClient(t.samples[k * F + Dimension.CLIENT.ordinal()]);
+        }
         for (int k = 0; k < take; k++) {
             int from = take == n ? k : random.nextInt(n);
             int to = filled < RESERVOIR ? filled++ : random.nextInt(RESERVOIR);
@@ -160,6 +174,32 @@ public final class Baseline {
     /** Rows of normal traffic held. */
     public int sampleSize() {
         return filled;
+    }
+
+    /**
+     * Whether the baseline has seen enough to judge: at least {@value #MIN_ROWS} distinct requests
+     * from at least {@value #MIN_CLIENTS} distinct clients. Until then a burst crafted to look like a
+     * popular browser cannot make that browser look rare (and be blocked for everyone).
+     */
+    public boolean knowsEnough() {
+        return realRows >= MIN_ROWS && distinctClients >= MIN_CLIENTS;
+    }
+
+    /** After restoring rows saved by an earlier run: they count as learned. */
+    void restored() {
+        realRows = Math.max(realRows, filled);
+        for (int r = 0; r < filled && distinctClients < MIN_CLIENTS; r++) {
+            noteClient(rows[r * F + Dimension.CLIENT.ordinal()]);
+        }
+    }
+
+    private void noteClient(long client) {
+        for (int i = 0; i < distinctClients; i++) {
+            if (someClients[i] == client) {
+                return;
+            }
+        }
+        someClients[distinctClients++] = client;
     }
 
     /** Share of normal traffic (where this dimension is known) whose value along {@code dimension} is {@code value}. */

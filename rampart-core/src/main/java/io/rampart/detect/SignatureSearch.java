@@ -179,8 +179,39 @@ final class SignatureSearch {
         }
         MitigationStep highest = collateral <= maxCollateral ? MitigationStep.CLOSE : MitigationStep.CHALLENGE;
         boolean clearCut = excess / now >= 0.95 && collateral <= maxCollateral / 10;
+        if (onlyCommonSoftware(rule, b)) {
+            // a popular browser's user agent or fingerprint, with nothing that narrows it (a path, a
+            // query, a network): a bot copying it must not get it refused for everyone; a challenge
+            // costs a real browser a second, a block costs it the site
+            highest = MitigationStep.CHALLENGE;
+            clearCut = false;
+        }
         return new Signature(List.copyOf(rule), now, excess, collateral,
                 clearCut ? MitigationStep.BLOCK : MitigationStep.CHALLENGE, highest);
+    }
+
+    /** A share of normal traffic from which a user agent or fingerprint is a common browser's. */
+    static final double COMMON_SOFTWARE_SHARE = 0.02;
+
+    /**
+     * Whether every term of {@code rule} names client software (user agent, header, TLS or HTTP/2
+     * fingerprint) and one of them is common in the site's normal traffic (at least
+     * {@value #COMMON_SOFTWARE_SHARE} of it): such a rule may challenge, never block.
+     */
+    static boolean onlyCommonSoftware(List<Condition> rule, Baseline b) {
+        boolean common = false;
+        for (Condition c : rule) {
+            Dimension d = c.dimension();
+            if (d != Dimension.USER_AGENT && d != Dimension.FINGERPRINT && d != Dimension.TLS && d != Dimension.H2) {
+                return false;
+            }
+            double share = 0;
+            for (long v : c.values()) {
+                share += b.share(d.ordinal(), v);
+            }
+            common |= share >= COMMON_SOFTWARE_SHARE;
+        }
+        return common;
     }
 
     /** Candidate terms among samples that are active and match {@code within} (all of them when null). */

@@ -99,7 +99,7 @@ final class SiteControl {
         now = at;
         ticks++;
         recorder.drain(tick);
-        boolean learned = baseline.ticks() >= learnTicks && baseline.sampleSize() >= Baseline.MIN_ROWS;
+        boolean learned = baseline.ticks() >= learnTicks && baseline.knowsEnough();
         signals.read(tick, seconds, baseline, hour, learned, saturated.getAsBoolean());
         double rate = signals.rate;
         // what legitimate traffic there is now: no more than normal, and no more than the part that is not novel
@@ -143,7 +143,10 @@ final class SiteControl {
         for (RuleBook.Live l : book.live()) {
             memory.update(l.signature.conditions(), l.step, at);
         }
-        if (after == SiteState.NORMAL && before == SiteState.NORMAL) {
+        // while the baseline cannot judge, a surge against what it has learned so far is not learned:
+        // a flood at cold start must not become the normal it is then compared with
+        boolean coldSurge = !learned && baseline.ticks() >= 3 && rate >= Math.max(minRate, 10 * baseline.expectedRate(hour));
+        if (after == SiteState.NORMAL && before == SiteState.NORMAL && !coldSurge) {
             baseline.learn(tick, rate, hour);
         }
         boolean sharedChanged = shared.learn(tick, ticks);

@@ -113,6 +113,7 @@ public final class StateStore {
             b.rows[i] = buf.getLong();
         }
         b.filled = Math.min(site.path("filled").asInt(), n / io.rampart.traffic.TrafficRecorder.FIELDS);
+        b.restored();
         for (JsonNode r : site.path("signatures")) {
             List<Condition> conditions = new ArrayList<>();
             for (JsonNode c : r.path("conditions")) {

@@ -31,7 +31,7 @@ public final class GatewayMetrics {
     public static final String UNROUTED = "_unrouted";
 
     /** Why a connection was refused at accept. */
-    public enum ConnectionRejection { DENY_LIST, PER_CLIENT_CAP, TOTAL_CAP }
+    public enum ConnectionRejection { DENY_LIST, PER_CLIENT_CAP, PER_PREFIX_CAP, TOTAL_CAP }
 
     /** How a slow client was caught. */
     public enum SlowKind { HEAD, BODY, WRITE, IDLE }
@@ -46,6 +46,7 @@ public final class GatewayMetrics {
     private final Map<String, Integer> slots = new java.util.HashMap<>();
     private final int unrouted;
     private final Map<ConnectionRejection, Counter> connectionRejections = new EnumMap<>(ConnectionRejection.class);
+    private final Map<ConnectionRejection, Counter> connectionEvictions = new EnumMap<>(ConnectionRejection.class);
     private final Map<SlowKind, Counter> slowClients = new EnumMap<>(SlowKind.class);
     private final Counter[] protocolErrors = new Counter[600];
     private final AtomicInteger activeConnections = new AtomicInteger();
@@ -70,6 +71,11 @@ public final class GatewayMetrics {
             connectionRejections.put(r, Counter.builder("rampart.connections.rejected")
                     .description("Connections closed at accept")
                     .tag("reason", r.name().toLowerCase()).register(registry));
+            if (r == ConnectionRejection.PER_PREFIX_CAP || r == ConnectionRejection.TOTAL_CAP) {
+                connectionEvictions.put(r, Counter.builder("rampart.connections.evicted")
+                        .description("Idle connections closed to make room for a newcomer, by the cap that was full")
+                        .tag("cap", r.name().toLowerCase().replace("_cap", "")).register(registry));
+            }
         }
         for (SlowKind k : SlowKind.values()) {
             slowClients.put(k, Counter.builder("rampart.slow.clients.closed")
@@ -233,6 +239,11 @@ public final class GatewayMetrics {
 
     public void connectionRejected(ConnectionRejection reason) {
         connectionRejections.get(reason).increment();
+    }
+
+    /** An idle connection was closed to make room under {@code cap}. */
+    public void connectionEvicted(ConnectionRejection cap) {
+        connectionEvictions.get(cap).increment();
     }
 
     public void slowClient(SlowKind kind) {

@@ -39,6 +39,9 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
     private final long writeNanos;
 
     private ChannelHandlerContext ctx;
+    /** The connection's slot in the {@link ConnectionGate}, marked busy while a request is in progress. */
+    private ConnectionSlot slot;
+    private boolean inRequest;
     private Phase phase = Phase.AWAITING;
     private LazyDeadline deadline;
     private SlowClientEvent deadlineEvent;
@@ -65,6 +68,7 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.slot = ctx.channel().attr(ConnectionGate.SLOT).get(); // null on an HTTP/2 stream: the connection's front marks it
         this.deadline = new LazyDeadline(ctx.executor(), () -> fire(deadlineEvent));
         // the first request must begin promptly: a connection that says nothing is a slowloris too
         arm(System.nanoTime() + headNanos, SlowClientEvent.HEAD_TIMEOUT);
@@ -152,6 +156,10 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
     void headReceived() {
         phase = Phase.BUSY;
         deadline.disarm();
+        if (slot != null && !inRequest) {
+            inRequest = true;
+            slot.enter(); // doing something: never evicted to make room for a newcomer
+        }
     }
 
     /** The request has a body that is now being forwarded. */
@@ -175,6 +183,10 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
     void awaitNextRequest() {
         cancel(bodyCheck);
         bodyCheck = null;
+        if (inRequest) {
+            inRequest = false;
+            slot.leave(System.nanoTime());
+        }
         phase = Phase.AWAITING;
         resetHeadScan();
         arm(System.nanoTime() + idleNanos, SlowClientEvent.IDLE_TIMEOUT);

@@ -160,8 +160,8 @@ final class GatewayRuntime {
     /** A new connection gate for {@code config.connections}. */
     static ConnectionGate connectionGate(RampartConfig config, SharedState shared) {
         PolicyHolder published = shared.policy;
-        return new ConnectionGate(shared.lists, config.connections().perClient(), config.connections().total(), shared.metrics,
-                key -> published.get().sharedUsers(key));
+        return new ConnectionGate(shared.lists, config.connections().perClient(), config.connections().perPrefix(),
+                config.connections().total(), shared.metrics, key -> published.get().sharedUsers(key), System::nanoTime);
     }
 
     private Site compileSite(SiteConfig sc, boolean underAttack) {

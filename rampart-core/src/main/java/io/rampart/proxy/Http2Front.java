@@ -114,7 +114,16 @@ final class Http2Front {
                     stream.close(); // RST_STREAM; the client has too many streams open across its connections
                     return;
                 }
-                stream.closeFuture().addListener(f -> rt.streams.closed(client));
+                ConnectionSlot slot = ch.attr(ConnectionGate.SLOT).get();
+                if (slot != null) {
+                    slot.enter(); // a connection with an open stream is doing something
+                }
+                stream.closeFuture().addListener(f -> {
+                    rt.streams.closed(client);
+                    if (slot != null) {
+                        slot.leave(System.nanoTime());
+                    }
+                });
                 ClientGuard guard = new ClientGuard(rt.config.timeouts());
                 stream.pipeline().addLast("h2-fields", MalformedFields.INSTANCE);
                 stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));

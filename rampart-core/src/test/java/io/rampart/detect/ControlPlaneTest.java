@@ -307,6 +307,50 @@ class ControlPlaneTest {
     }
 
     @Test
+    void aFewRequestsRepeatedIntoTheSample_neverMakeABaselineKnown_soABrowserShapedBurstCannotGetABrowserBlocked() throws Exception {
+        plane("");
+        for (int i = 0; i < 20; i++) {
+            // one visitor, two requests a second: the reservoir fills by repetition, but nothing is known
+            traffic.send(recorder, reader("/"));
+            traffic.send(recorder, reader("/article/1"));
+            tick();
+        }
+        for (int s = 0; s < 4; s++) {
+            traffic.floodSecond(recorder, 1500, true); // popular browsers' exact headers, from 1,500 addresses
+            tick();
+        }
+        assertThat(policy().hasRules()).as("no rule from a baseline of one client: " + site().rules() + " " + site().signals()).isFalse();
+        assertThat(site().signals()).contains("still learning");
+    }
+
+    @Test
+    void aRuleOnAPopularBrowsersSoftwareAlone_mayChallengeButNeverBlock() throws Exception {
+        plane("");
+        normalSeconds(15);
+        for (int s = 0; s < 3; s++) {
+            traffic.floodSecond(recorder, 1500, true);
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(site().rules()).isNotEmpty();
+        Baseline b = plane.site("s").baseline;
+        RequestFeatures common = reader("/");
+        java.util.List<io.rampart.mitigate.Condition> softwareOnly = java.util.List.of(
+                io.rampart.mitigate.Condition.of(io.rampart.traffic.Dimension.USER_AGENT,
+                        common.value(io.rampart.traffic.Dimension.USER_AGENT), "ua=a reader's browser"),
+                io.rampart.mitigate.Condition.of(io.rampart.traffic.Dimension.FINGERPRINT,
+                        common.value(io.rampart.traffic.Dimension.FINGERPRINT), "fingerprint=a reader's"));
+        assertThat(SignatureSearch.onlyCommonSoftware(softwareOnly, b)).isTrue();
+        java.util.List<io.rampart.mitigate.Condition> narrowed = new java.util.ArrayList<>(softwareOnly);
+        narrowed.add(io.rampart.mitigate.Condition.of(io.rampart.traffic.Dimension.PATH, common.value(io.rampart.traffic.Dimension.PATH), "path=/"));
+        assertThat(SignatureSearch.onlyCommonSoftware(narrowed, b)).as("a narrowing term").isFalse();
+        RequestFeatures rare = traffic.features("100.64.1.1", Traffic.botHead(HttpMethod.GET, "/", "python-requests/2.32"));
+        assertThat(SignatureSearch.onlyCommonSoftware(java.util.List.of(io.rampart.mitigate.Condition.of(
+                io.rampart.traffic.Dimension.USER_AGENT, rare.value(io.rampart.traffic.Dimension.USER_AGENT), "ua=python")), b))
+                .as("software normal traffic never uses").isFalse();
+    }
+
+    @Test
     void coldStart_deploysNoRule_staticLimitsAloneDefend() throws Exception {
         plane("learnFor: 30s");
         normalSeconds(5);

@@ -82,9 +82,11 @@ class LabOriginTest {
                 + "Content-Length: 17\r\nConnection: close\r\n\r\nuser=a&password=b");
         assertThat(login.status()).isEqualTo(303);
         assertThat(login.header("location")).isEqualTo("/account");
-        assertThat(login.header("set-cookie")).startsWith("sid=s");
+        // the last Set-Cookie: the signed user token the site gives Rampart (USER.EXPIRY.HMAC), beside its session
+        assertThat(login.header("set-cookie")).matches("rampart_user=s[0-9a-f]+\\.\\d+\\.[0-9a-f]{64}; Path=/; HttpOnly");
+        String user = login.header("set-cookie").substring("rampart_user=".length(), login.header("set-cookie").indexOf('.'));
         assertThat(get("/account", "staff").status()).isEqualTo(302);
-        Response account = MiniHttp.exchange(origin.address(), "GET /account HTTP/1.1\r\nHost: t\r\nCookie: " + login.header("set-cookie").split(";")[0]
+        Response account = MiniHttp.exchange(origin.address(), "GET /account HTTP/1.1\r\nHost: t\r\nCookie: sid=" + user
                 + "\r\nConnection: close\r\n\r\n");
         assertThat(account.status()).isEqualTo(200);
     }

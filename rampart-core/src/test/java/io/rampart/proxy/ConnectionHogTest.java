@@ -1,0 +1,152 @@
+package io.rampart.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rampart.testing.GatewayFixture;
+import io.rampart.testing.LeakWatcher;
+import io.rampart.testing.RawHttp;
+import io.rampart.testing.TestOrigin;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Nobody can hog the connection table (issue 16, item 4), over real sockets: idle connections from
+ * a few networks fill the per-network cap and the total, and newcomers from elsewhere are still
+ * served, because the connection that goes is the one open longest doing nothing, from the most
+ * crowded network; a connection in the middle of a request is never the one that goes.
+ */
+@ExtendWith(LeakWatcher.class)
+class ConnectionHogTest {
+    private static final String CAPS = """
+            connections: {perClient: 10, perPrefix: 40, total: 60}
+            timeouts: {requestHead: 30s}
+            """;
+
+    private final TestOrigin origin = new TestOrigin();
+    private final List<Socket> hoard = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws IOException {
+        for (Socket s : hoard) {
+            s.close();
+        }
+        origin.close();
+    }
+
+    private Socket idle(String from, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        hoard.add(s);
+        return s;
+    }
+
+    private static boolean closedByServer(Socket s) {
+        try {
+            s.setSoTimeout(50);
+            return s.getInputStream().read() < 0;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    private long closedCount() {
+        return hoard.stream().filter(ConnectionHogTest::closedByServer).count();
+    }
+
+    @Test
+    void idleHoardersFillEveryCap_andANewcomerIsStillServed_atTheCostOfTheMostCrowdedNetwork() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), CAPS)) {
+            for (int a = 1; a <= 4; a++) {
+                for (int i = 0; i < 10; i++) {
+                    idle("127.0.90." + a, gw.port());
+                }
+            }
+            for (int a = 1; a <= 2; a++) {
+                for (int i = 0; i < 10; i++) {
+                    idle("127.0.91." + a, gw.port());
+                }
+            }
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> gw.gateway.openConnections() == 60);
+            assertThat(closedCount()).as("60 idle connections fit the total").isZero();
+
+            List<RawHttp> newcomers = new ArrayList<>();
+            try {
+                for (int n = 1; n <= 5; n++) {
+                    RawHttp c = new RawHttp("127.0.92." + n, gw.port()); // kept open: each one needs a slot
+                    newcomers.add(c);
+                    assertThat(c.get("site.test", "/hello").status()).as("newcomer %d", n).isEqualTo(200);
+                }
+            } finally {
+                for (RawHttp c : newcomers) {
+                    c.close();
+                }
+            }
+            String metrics = gw.gateway.metrics().scrape();
+            assertThat(metrics).contains("rampart_connections_evicted_total{cap=\"total\"} 5.0")
+                    .contains("rampart_connections_rejected_total{reason=\"total_cap\"} 0.0");
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> closedCount() == 5);
+            for (int i = 10; i < 40; i++) {
+                assertThat(closedByServer(hoard.get(i))).as("the crowded /24's oldest idle connections went first, not %d", i).isFalse();
+            }
+            for (int i = 40; i < 60; i++) {
+                assertThat(closedByServer(hoard.get(i))).as("the other network's connections stay").isFalse();
+            }
+        }
+    }
+
+    @Test
+    void oneNetworkCannotTakeMoreThanItsShare_itsOwnIdleConnectionsMakeRoomFirst() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), CAPS)) {
+            for (int a = 1; a <= 5; a++) {
+                for (int i = 0; i < 10; i++) {
+                    idle("127.0.93." + a, gw.port());
+                }
+            }
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> gw.gateway.openConnections() == 40);
+            assertThat(gw.gateway.metrics().scrape()).contains("rampart_connections_evicted_total{cap=\"per_prefix\"} 10.0");
+            try (RawHttp bystander = new RawHttp("127.0.94.1", gw.port())) {
+                assertThat(bystander.get("site.test", "/hello").status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void aConnectionInTheMiddleOfARequestIsNeverEvicted_andWhenNothingIsIdleTheNewcomerIsRefused() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(),
+                "connections: {perClient: 2, perPrefix: 2, total: 4}\ntimeouts: {requestHead: 30s}\n")) {
+            List<CompletableFuture<Integer>> slow = new ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                String from = "127.0." + (94 + i) + ".1"; // four networks, each within its caps
+                slow.add(CompletableFuture.supplyAsync(() -> {
+                    try (RawHttp c = new RawHttp(from, gw.port())) {
+                        return c.get("site.test", "/slow?ms=1500&i=" + from).status();
+                    } catch (IOException e) {
+                        return -1;
+                    }
+                }));
+            }
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> origin.slowInFlight.get() == 4);
+            Socket late = idle("127.0.99.1", gw.port());
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> closedByServer(late));
+            assertThat(gw.gateway.metrics().scrape()).contains("rampart_connections_rejected_total{reason=\"total_cap\"} 1.0")
+                    .contains("rampart_connections_evicted_total{cap=\"total\"} 0.0");
+            for (CompletableFuture<Integer> f : slow) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).as("every request in flight completes").isEqualTo(200);
+            }
+        }
+    }
+}
