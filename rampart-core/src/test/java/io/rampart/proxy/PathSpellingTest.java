@@ -196,14 +196,25 @@ class PathSpellingTest {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (true) {
-                try (RawHttp c = new RawHttp(port)) {
-                    c.get("x", "/");
-                    break;
-                } catch (IOException notYet) {
-                    if (System.nanoTime() > deadline || !process.isAlive()) {
-                        throw new IOException("nginx did not start: " + Files.readString(dir.resolve("out.log")), notYet);
+                // nginx writes its pid file once it listens; probing before that can connect a socket
+                // to itself (an unused port in the ephemeral range) and read back its own request
+                if (Files.exists(dir.resolve("nginx.pid"))) {
+                    try (RawHttp c = new RawHttp(port)) {
+                        if (c.socket().getLocalPort() != port && c.get("x", "/").status() == 200) {
+                            break;
+                        }
+                    } catch (IOException | RuntimeException notYet) {
+                        // not listening yet
                     }
-                    Thread.onSpinWait();
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    throw new IOException("nginx did not start: " + Files.readString(dir.resolve("out.log")));
                 }
             }
         }
