@@ -30,7 +30,7 @@ public final class Baseline {
     /** Normal requests needed before shares mean anything (and before rules may be deployed). */
     static final int MIN_ROWS = 200;
     /** Distinct clients the learned requests must come from before the baseline judges anything. */
-    static final int MIN_CLIENTS = 20;
+    static final int MIN_CLIENTS = 10;
     /**
      * Requests learned, each counted once: the rows drawn again to give a small tick its weight do
      * not count, so one request repeated into the reservoir cannot make a young baseline look known.

@@ -12,7 +12,8 @@ class ScenarioLoaderTest {
     @Test
     void everyBuiltInScenarioLoads_inTheListedOrder() {
         assertThat(ScenarioLoader.builtInNames()).containsExactly("baseline", "single-source-flood", "distributed-flood",
-                "cache-busting-flood", "login-flood", "slow-attacks", "flash-crowd", "office-nat", "pulse-wave", "priority-lane");
+                "cache-busting-flood", "login-flood", "slow-attacks", "connection-hog", "flash-crowd", "office-nat", "pulse-wave",
+                "priority-lane");
         for (String name : ScenarioLoader.builtInNames()) {
             Scenario s = ScenarioLoader.load(name);
             assertThat(s.name()).isEqualTo(name);
