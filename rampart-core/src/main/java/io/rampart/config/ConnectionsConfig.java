@@ -1,10 +1,10 @@
 package io.rampart.config;
 
 /**
- * Connection caps. A new connection over the per-address cap is closed at accept. When the
- * per-network cap or the total is reached, the connection that goes is the one doing nothing — open
- * longest without a request in progress — from the same network, or (for the total) from the most
- * crowded network: a newcomer is not refused while idle hoarders hold the slots.
+ * Connection caps. When one is reached, the connection that goes is the one doing nothing — open
+ * longest without a request in progress — from the same address (per-address cap), the same
+ * network (per-network cap) or the most crowded network (the total): a newcomer is not refused
+ * while idle connections hold the slots. Only when nothing under the cap is idle is it refused.
  *
  * @param perClient concurrent connections from one client address
  * @param perPrefix concurrent connections from one network (IPv4 /24, IPv6 /48); default a fifth

@@ -71,7 +71,7 @@ public final class GatewayMetrics {
             connectionRejections.put(r, Counter.builder("rampart.connections.rejected")
                     .description("Connections closed at accept")
                     .tag("reason", r.name().toLowerCase()).register(registry));
-            if (r == ConnectionRejection.PER_PREFIX_CAP || r == ConnectionRejection.TOTAL_CAP) {
+            if (r != ConnectionRejection.DENY_LIST) {
                 connectionEvictions.put(r, Counter.builder("rampart.connections.evicted")
                         .description("Idle connections closed to make room for a newcomer, by the cap that was full")
                         .tag("cap", r.name().toLowerCase().replace("_cap", "")).register(registry));

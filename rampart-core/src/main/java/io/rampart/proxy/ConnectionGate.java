@@ -23,17 +23,18 @@ import java.util.function.LongToIntFunction;
  * the slots for ever: about 160 addresses of one /24 holding 64 idle connections each filled the
  * default total of 10,000 and every newcomer was reset. So each admitted connection has a
  * {@link ConnectionSlot} that its handlers mark busy while a request is in progress and idle
- * otherwise; when the per-network cap or the total is full, the slot idle longest is closed to make
- * room — the same network's for the per-network cap, the most crowded network's for the total —
- * and the newcomer is admitted. Only when nothing under the cap is idle is the newcomer refused. A
- * connection in the middle of a request is never evicted. The per-address cap refuses as before:
- * an address over it competes with itself alone.
+ * otherwise; when a cap is full, the slot idle longest is closed to make room — the same address's
+ * for the per-address cap (the browsers of an office behind one NAT address take turns instead of
+ * being refused), the same network's for the per-network cap, the most crowded network's for the
+ * total — and the newcomer is admitted. Only when nothing under the cap is idle is the newcomer
+ * refused. A connection in the middle of a request is never evicted.
  *
  * <p>Allow-listed clients pass the caps (allow wins). An address the control plane found shared by
  * several known users (an office NAT) may hold that many times the per-client cap. The maps only
  * hold addresses and networks with open connections, so their sizes are bounded by {@code total}.
  * Eviction scans one network's slots (at most {@code perPrefix}); the most crowded network is
- * looked up at most every 100 ms.
+ * looked up at most every 100 ms. Admission holds the gate's monitor (checking the caps and taking
+ * a place is one step, so two event loops cannot both take the last place); closing does not.
  */
 final class ConnectionGate {
     /** The slot of an admitted connection, on its channel. */
@@ -86,7 +87,7 @@ final class ConnectionGate {
      *
      * @return whether the connection was admitted
      */
-    boolean admit(Channel channel, ClientAddress client) {
+    synchronized boolean admit(Channel channel, ClientAddress client) {
         boolean allowed = lists.allowed(client);
         if (!allowed && lists.denied(client)) {
             return refuse(channel, ConnectionRejection.DENY_LIST);
@@ -95,14 +96,15 @@ final class ConnectionGate {
         long netKey = networkKey(client);
         if (!allowed) {
             int mine = count(perClientOpen.get(key));
-            if (mine >= perClient && mine >= (long) perClient * sharedUsers.applyAsInt(key)) {
-                return refuse(channel, ConnectionRejection.PER_CLIENT_CAP); // it competes with itself alone: nothing to make room for
+            if (mine >= perClient && mine >= (long) perClient * sharedUsers.applyAsInt(key)
+                    && !evict(networks.get(netKey), key, ConnectionRejection.PER_CLIENT_CAP)) {
+                return refuse(channel, ConnectionRejection.PER_CLIENT_CAP);
             }
             Network net = networks.get(netKey);
-            if (count(net == null ? null : net.count) >= perPrefix && !evict(net, ConnectionRejection.PER_PREFIX_CAP)) {
+            if (count(net == null ? null : net.count) >= perPrefix && !evict(net, 0, ConnectionRejection.PER_PREFIX_CAP)) {
                 return refuse(channel, ConnectionRejection.PER_PREFIX_CAP);
             }
-            if (open.get() >= total && !evict(mostCrowded(), ConnectionRejection.TOTAL_CAP)) {
+            if (open.get() >= total && !evict(mostCrowded(), 0, ConnectionRejection.TOTAL_CAP)) {
                 return refuse(channel, ConnectionRejection.TOTAL_CAP);
             }
         }
@@ -124,8 +126,8 @@ final class ConnectionGate {
         return true;
     }
 
-    /** Closes the slot of {@code net} idle longest; false when none is idle. */
-    private boolean evict(Network net, ConnectionRejection cap) {
+    /** Closes the slot of {@code net} idle longest (of address {@code client}, when not 0); false when none is idle. */
+    private boolean evict(Network net, long client, ConnectionRejection cap) {
         if (net == null) {
             return false;
         }
@@ -134,7 +136,7 @@ final class ConnectionGate {
             long oldestSince = Long.MAX_VALUE;
             for (ConnectionSlot s : net.slots) {
                 long since = s.idleSince();
-                if (since != 0 && since < oldestSince) {
+                if (since != 0 && since < oldestSince && (client == 0 || s.client == client)) {
                     oldest = s;
                     oldestSince = since;
                 }

@@ -116,7 +116,8 @@ class ConnectionHogTest {
                     idle("127.0.93." + a, gw.port());
                 }
             }
-            Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> gw.gateway.openConnections() == 40);
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(gw.gateway.openConnections()).isEqualTo(40));
             assertThat(gw.gateway.metrics().scrape()).contains("rampart_connections_evicted_total{cap=\"per_prefix\"} 10.0");
             try (RawHttp bystander = new RawHttp("127.0.94.1", gw.port())) {
                 assertThat(bystander.get("site.test", "/hello").status()).isEqualTo(200);

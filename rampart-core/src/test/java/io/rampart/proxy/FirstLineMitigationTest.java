@@ -250,21 +250,32 @@ class FirstLineMitigationTest {
     }
 
     @Test
-    void perClientConnectionCap_refusesExtraConnectionsButKeepsExistingOnes() throws Exception {
+    void perClientConnectionCap_refusesAnExtraConnectionWhileAllAreBusy_andAnIdleOneMakesRoomOtherwise() throws Exception {
         try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), "connections:\n  perClient: 3\n")) {
             List<RawHttp> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
                     RawHttp c = new RawHttp("127.0.10.1", gw.port());
-                    assertThat(c.get("a", "/").status()).isEqualTo(200);
+                    c.send("GET /slow?ms=1500&c=" + i + " HTTP/1.1\r\nHost: a\r\n\r\n"); // busy: a request in flight
                     held.add(c);
                 }
-                assertThat(RawHttp.turnedAway("127.0.10.1", gw.port(), 2000)).isTrue();
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                        .until(() -> ORIGIN.origin().slowInFlight.get() >= 3);
+                assertThat(RawHttp.turnedAway("127.0.10.1", gw.port(), 2000)).as("nothing idle to make room").isTrue();
                 for (RawHttp c : held) {
-                    assertThat(c.get("a", "/").status()).isEqualTo(200);
+                    assertThat(c.read().status()).as("the busy ones are kept").isEqualTo(200);
                 }
                 try (RawHttp other = new RawHttp("127.0.10.2", gw.port())) {
                     assertThat(other.get("a", "/").status()).isEqualTo(200);
+                }
+                // now all three are idle between requests: a fourth takes the place of the oldest
+                try (RawHttp fourth = new RawHttp("127.0.10.1", gw.port())) {
+                    assertThat(fourth.get("a", "/").status()).isEqualTo(200);
+                    int closed = 0;
+                    for (RawHttp c : held) {
+                        closed += c.closedWithin(300) ? 1 : 0; // the one idle longest: whichever response ended first
+                    }
+                    assertThat(closed).as("one idle connection made room").isEqualTo(1);
                 }
             } finally {
                 for (RawHttp c : held) {
@@ -272,6 +283,7 @@ class FirstLineMitigationTest {
                 }
             }
             assertThat(gw.gateway.metrics().counterValue("rampart.connections.rejected", "reason", "per_client_cap")).isEqualTo(1);
+            assertThat(gw.gateway.metrics().counterValue("rampart.connections.evicted", "cap", "per_client")).isEqualTo(1);
         }
     }
 
