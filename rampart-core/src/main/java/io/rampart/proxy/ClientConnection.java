@@ -324,6 +324,18 @@ abstract class ClientConnection extends ChannelDuplexHandler {
                 x.begin(null);
                 Responder.protocolError(x, 400);
                 break;
+            case MALFORMED_CHUNK:
+                if (forwarding()) {
+                    rt.metrics.protocolError(400);
+                    x.fail(400); // the origin connection goes mid-body: the origin never sees a complete request
+                } else if (state == State.IDLE) {
+                    x.begin(null); // the head came in the same read and was never decoded
+                    Responder.protocolError(x, 400);
+                } else {
+                    rt.metrics.protocolError(400);
+                    closeNow();
+                }
+                break;
             default:
                 closeNow();
         }

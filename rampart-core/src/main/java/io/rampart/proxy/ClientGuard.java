@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>writing</b>: our output buffer may stay full for at most {@code clientWrite} (slow read).</li>
  * </ul>
  * It also scans head bytes for obsolete line folding (a header line starting with space or tab),
- * which Netty's decoder would silently join; bytes that follow a body in the same read (pipelined
- * requests) are left to the decoder. It never answers itself: it fires a {@link SlowClientEvent}
+ * which Netty's decoder would silently join, and follows a chunked body's framing
+ * ({@link ChunkedBodyScanner}) to refuse a chunk size with leading whitespace, which the decoder
+ * would silently skip; bytes that follow a body in the same read (pipelined requests) are left to
+ * the decoder. It never answers itself: it fires a {@link SlowClientEvent}
  * and the {@link ClientConnection} answers and closes.
  */
 final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
@@ -53,6 +55,11 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
     private long lastCheckNanos;
 
     // head scan state
+    private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final ChunkedBodyScanner chunks = new ChunkedBodyScanner();
+    private int teMatched;
+    private boolean teMatching;
+    private boolean declaresTransferEncoding;
     private boolean sawRequestLine;
     private boolean atLineStart = true;
     private boolean headEnded;
@@ -97,13 +104,25 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
                 headDeadline = System.nanoTime() + headNanos;
             }
             if (phase == Phase.HEAD && !headEnded && buf.isReadable()) {
-                if (buf.forEachByte(this) >= 0 && !headEnded) {
+                int stop = buf.forEachByte(this);
+                if (stop >= 0 && !headEnded) {
                     buf.release();
                     fire(SlowClientEvent.OBS_FOLD);
                     return;
                 }
-            } else if (phase == Phase.BODY) {
-                bodyBytes += buf.readableBytes();
+                if (stop >= 0 && declaresTransferEncoding) {
+                    chunks.start(); // the body follows the head, perhaps in this very read
+                    if (!scanChunks(buf, stop + 1, buf.writerIndex() - stop - 1)) {
+                        return;
+                    }
+                }
+            } else {
+                if (phase == Phase.BODY) {
+                    bodyBytes += buf.readableBytes();
+                }
+                if (chunks.active() && !scanChunks(buf, buf.readerIndex(), buf.readableBytes())) {
+                    return;
+                }
             }
         } else if (msg instanceof io.netty.handler.codec.http.HttpContent && phase == Phase.BODY) {
             // on an HTTP/2 stream the guard sits after the codec and sees decoded content
@@ -120,9 +139,35 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
         super.channelReadComplete(ctx);
     }
 
+    /** Follows a chunked body's framing; false (and the buffer released, the event fired) when it is malformed. */
+    private boolean scanChunks(ByteBuf buf, int from, int length) {
+        chunks.scan(buf, from, length);
+        if (chunks.malformed()) {
+            buf.release();
+            fire(SlowClientEvent.MALFORMED_CHUNK);
+            return false;
+        }
+        return true;
+    }
+
     /** ByteProcessor over head bytes: returns false (stop) on obsolete line folding. */
     @Override
     public boolean process(byte b) {
+        if (atLineStart && b != '\r' && b != '\n' && b != ' ' && b != '\t') {
+            teMatched = 0;
+            teMatching = true;
+        }
+        if (teMatching) {
+            byte lower = b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
+            if (lower == TRANSFER_ENCODING[teMatched]) {
+                if (++teMatched == TRANSFER_ENCODING.length) {
+                    declaresTransferEncoding = true;
+                    teMatching = false;
+                }
+            } else {
+                teMatching = false;
+            }
+        }
         if (atLineStart) {
             if (b == '\r') {
                 return true;
@@ -150,6 +195,8 @@ final class ClientGuard extends ChannelDuplexHandler implements ByteProcessor {
         sawRequestLine = false;
         atLineStart = true;
         headEnded = false;
+        declaresTransferEncoding = false;
+        teMatching = false;
     }
 
     /** The decoder produced a request head. */

@@ -26,8 +26,9 @@ import java.util.function.LongToIntFunction;
  * otherwise; when a cap is full, the slot idle longest is closed to make room — the same address's
  * for the per-address cap (the browsers of an office behind one NAT address take turns instead of
  * being refused), the same network's for the per-network cap, the most crowded network's for the
- * total — and the newcomer is admitted. Only when nothing under the cap is idle is the newcomer
- * refused. A connection in the middle of a request is never evicted.
+ * total — and the newcomer is admitted. Only when nothing under the cap has been idle for at least
+ * {@link #MIN_IDLE_NANOS} is the newcomer refused. A connection in the middle of a request is never
+ * evicted.
  *
  * <p>Allow-listed clients pass the caps (allow wins). An address the control plane found shared by
  * several known users (an office NAT) may hold that many times the per-client cap. The maps only
@@ -40,6 +41,12 @@ final class ConnectionGate {
     /** The slot of an admitted connection, on its channel. */
     static final AttributeKey<ConnectionSlot> SLOT = AttributeKey.valueOf("rampart.slot");
     private static final long CROWDED_REFRESH_NANOS = 100_000_000L;
+    /**
+     * A connection must have been idle this long to be evicted: a busy client's connections are idle
+     * only for a moment between requests, and closing them would make it reconnect at once (measured
+     * in the lab: a single-source flood's own connections churned, costing more than refusing).
+     */
+    static final long MIN_IDLE_NANOS = 250_000_000L;
 
     private final AccessLists lists;
     private final int perClient;
@@ -131,12 +138,13 @@ final class ConnectionGate {
         if (net == null) {
             return false;
         }
+        long idleBefore = ticker.getAsLong() - MIN_IDLE_NANOS;
         while (true) {
             ConnectionSlot oldest = null;
             long oldestSince = Long.MAX_VALUE;
             for (ConnectionSlot s : net.slots) {
                 long since = s.idleSince();
-                if (since != 0 && since < oldestSince && (client == 0 || s.client == client)) {
+                if (since != 0 && since < oldestSince && since <= idleBefore && (client == 0 || s.client == client)) {
                     oldest = s;
                     oldestSince = since;
                 }

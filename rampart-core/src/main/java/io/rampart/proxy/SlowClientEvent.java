@@ -11,5 +11,7 @@ enum SlowClientEvent {
     /** Idle between keep-alive requests for too long. */
     IDLE_TIMEOUT,
     /** A header line continued with obsolete line folding. */
-    OBS_FOLD
+    OBS_FOLD,
+    /** A chunked body's size line starts with whitespace ({@link ChunkedBodyScanner}). */
+    MALFORMED_CHUNK
 }

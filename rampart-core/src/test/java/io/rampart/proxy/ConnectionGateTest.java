@@ -57,7 +57,10 @@ class ConnectionGateTest {
         Channel b = new EmbeddedChannel();
         assertThat(gate.admit(b, ClientAddress.parse("10.3.3.3"))).isTrue();
         assertThat(gate.open()).isEqualTo(6);
+        assertThat(gate.admit(new EmbeddedChannel(), ClientAddress.parse("10.4.4.4")))
+                .as("nobody idle long enough yet: a busy client's pause between requests is not idleness").isFalse();
 
+        now.addAndGet(ConnectionGate.MIN_IDLE_NANOS);
         assertThat(gate.admit(new EmbeddedChannel(), ClientAddress.parse("10.4.4.4"))).as("a newcomer").isTrue();
         assertThat(idle[0].isOpen()).as("the crowded /24's oldest idle one went").isFalse();
         assertThat(idle[1].isOpen()).isTrue();
@@ -75,10 +78,13 @@ class ConnectionGateTest {
         now.addAndGet(10);
         EmbeddedChannel idle = new EmbeddedChannel();
         assertThat(gate.admit(idle, ClientAddress.parse("10.9.9.3"))).isTrue();
+        now.addAndGet(ConnectionGate.MIN_IDLE_NANOS);
         assertThat(gate.admit(new EmbeddedChannel(), neighbour)).as("room made from the idle one").isTrue();
         assertThat(idle.isOpen()).isFalse();
+        now.addAndGet(ConnectionGate.MIN_IDLE_NANOS);
         assertThat(gate.admit(new EmbeddedChannel(), ClientAddress.parse("10.9.9.8")))
-                .as("the newcomer just admitted is idle too: it makes room in turn").isTrue();
+                .as("the newcomer admitted before is idle too: it makes room in turn").isTrue();
+        now.addAndGet(ConnectionGate.MIN_IDLE_NANOS);
         busy(gate, ClientAddress.parse("10.9.9.9"));
         assertThat(gate.admit(new EmbeddedChannel(), ClientAddress.parse("10.9.9.10"))).as("all three busy: refused").isFalse();
         assertThat(first.isOpen() && second.isOpen()).isTrue();

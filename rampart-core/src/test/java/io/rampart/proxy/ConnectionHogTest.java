@@ -86,9 +86,21 @@ class ConnectionHogTest {
             List<RawHttp> newcomers = new ArrayList<>();
             try {
                 for (int n = 1; n <= 5; n++) {
-                    RawHttp c = new RawHttp("127.0.92." + n, gw.port()); // kept open: each one needs a slot
-                    newcomers.add(c);
-                    assertThat(c.get("site.test", "/hello").status()).as("newcomer %d", n).isEqualTo(200);
+                    String from = "127.0.92." + n;
+                    // kept open, so each one needs a slot; the hoard must have been idle a moment first
+                    Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> {
+                        try {
+                            RawHttp c = new RawHttp(from, gw.port());
+                            if (c.get("site.test", "/hello").status() == 200) {
+                                newcomers.add(c);
+                                return true;
+                            }
+                            c.close();
+                        } catch (IOException refused) {
+                            // not yet
+                        }
+                        return false;
+                    });
                 }
             } finally {
                 for (RawHttp c : newcomers) {
@@ -96,8 +108,7 @@ class ConnectionHogTest {
                 }
             }
             String metrics = gw.gateway.metrics().scrape();
-            assertThat(metrics).contains("rampart_connections_evicted_total{cap=\"total\"} 5.0")
-                    .contains("rampart_connections_rejected_total{reason=\"total_cap\"} 0.0");
+            assertThat(metrics).contains("rampart_connections_evicted_total{cap=\"total\"} 5.0");
             Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> closedCount() == 5);
             for (int i = 10; i < 40; i++) {
                 assertThat(closedByServer(hoard.get(i))).as("the crowded /24's oldest idle connections went first, not %d", i).isFalse();
@@ -111,17 +122,20 @@ class ConnectionHogTest {
     @Test
     void oneNetworkCannotTakeMoreThanItsShare_itsOwnIdleConnectionsMakeRoomFirst() throws Exception {
         try (GatewayFixture gw = GatewayFixture.simple(origin.url(), CAPS)) {
-            for (int a = 1; a <= 5; a++) {
+            for (int a = 1; a <= 4; a++) {
                 for (int i = 0; i < 10; i++) {
                     idle("127.0.93." + a, gw.port());
                 }
             }
-            Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
-                    assertThat(gw.gateway.openConnections()).isEqualTo(40));
-            assertThat(gw.gateway.metrics().scrape()).contains("rampart_connections_evicted_total{cap=\"per_prefix\"} 10.0");
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> gw.gateway.openConnections() == 40);
             try (RawHttp bystander = new RawHttp("127.0.94.1", gw.port())) {
-                assertThat(bystander.get("site.test", "/hello").status()).isEqualTo(200);
+                assertThat(bystander.get("site.test", "/hello").status()).as("another network is not held to this one's cap").isEqualTo(200);
             }
+            // a 41st from the full /24 gets in once the oldest has been idle a moment, and takes its place
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> !closedByServer(idle("127.0.93.5", gw.port())));
+            assertThat(gw.gateway.openConnections()).isEqualTo(40);
+            assertThat(gw.gateway.metrics().scrape()).contains("rampart_connections_evicted_total{cap=\"per_prefix\"} 1.0");
+            assertThat(closedByServer(hoard.get(0))).as("the oldest went").isTrue();
         }
     }
 
