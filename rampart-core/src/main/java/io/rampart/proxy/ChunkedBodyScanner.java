@@ -1,6 +1,6 @@
 package io.rampart.proxy;
 
-import io.netty.util.ByteProcessor;
+import io.netty.buffer.ByteBuf;
 
 /**
  * Follows the framing of a chunked request body in the raw bytes, ahead of Netty's decoder, to
@@ -14,19 +14,17 @@ import io.netty.util.ByteProcessor;
  * about the framing (hex digits, CRLFs, sizes) stays Netty's to refuse. Data is skipped in bulk,
  * never copied. No allocation.
  */
-final class ChunkedBodyScanner implements ByteProcessor {
+final class ChunkedBodyScanner {
     private enum State { SIZE_FIRST, SIZE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER, TRAILER_END, DONE }
 
     private State state = State.DONE;
     private long remaining;
-    private boolean lastChunk;
     private boolean malformed;
 
     /** A chunked body starts with the next byte. */
     void start() {
         state = State.SIZE_FIRST;
         remaining = 0;
-        lastChunk = false;
         malformed = false;
     }
 
@@ -41,11 +39,11 @@ final class ChunkedBodyScanner implements ByteProcessor {
     }
 
     /**
-     * Consumes {@code length} bytes of {@code data} from {@code from} (the caller's buffer, read
-     * through {@code byteAt}); returns how many were consumed: all of them, or fewer when the body
-     * ended (what follows is the next request) or was found malformed.
+     * Follows {@code length} bytes of {@code data} from {@code from}, stopping early when the body
+     * ends (what follows is the next request's) or is found malformed. Reads without moving the
+     * buffer's indexes.
      */
-    int scan(io.netty.buffer.ByteBuf data, int from, int length) {
+    void scan(ByteBuf data, int from, int length) {
         int i = from;
         int end = from + length;
         while (i < end && state != State.DONE && !malformed) {
@@ -58,39 +56,39 @@ final class ChunkedBodyScanner implements ByteProcessor {
                 }
                 continue;
             }
-            process(data.getByte(i++));
+            step(data.getByte(i++));
         }
-        return i - from;
     }
 
-    @Override
-    public boolean process(byte b) {
+    private void step(byte b) {
         switch (state) {
             case SIZE_FIRST:
                 if (b == ' ' || b == '\t') {
                     malformed = true; // whitespace before the chunk size
-                    return false;
+                    return;
                 }
                 state = State.SIZE;
-                return size(b);
+                size(b);
+                return;
             case SIZE:
-                return size(b);
+                size(b);
+                return;
             case EXTENSION:
                 if (b == '\r') {
                     state = State.SIZE_LF;
                 } else if (b == '\n') {
                     endOfSizeLine();
                 }
-                return true;
+                return;
             case SIZE_LF:
                 endOfSizeLine();
-                return true;
+                return;
             case DATA_CR:
                 state = b == '\r' ? State.DATA_LF : State.SIZE_FIRST; // anything else: Netty refuses it
-                return true;
+                return;
             case DATA_LF:
                 state = State.SIZE_FIRST;
-                return true;
+                return;
             case TRAILER_START:
                 if (b == '\r') {
                     state = State.TRAILER_END;
@@ -99,28 +97,26 @@ final class ChunkedBodyScanner implements ByteProcessor {
                 } else {
                     state = State.TRAILER;
                 }
-                return true;
+                return;
             case TRAILER:
                 if (b == '\n') {
                     state = State.TRAILER_START;
                 }
-                return true;
+                return;
             case TRAILER_END:
                 state = State.DONE;
-                return true;
+                return;
             default:
-                return true;
         }
     }
 
-    private boolean size(byte b) {
+    private void size(byte b) {
         int digit = Character.digit((char) b, 16);
         if (digit >= 0) {
             if (remaining < (1L << 40)) {
                 remaining = remaining * 16 + digit;
             }
-            lastChunk = remaining == 0;
-            return true;
+            return;
         }
         if (b == '\r') {
             state = State.SIZE_LF;
@@ -129,14 +125,10 @@ final class ChunkedBodyScanner implements ByteProcessor {
         } else {
             state = State.EXTENSION; // ';' extensions, or whitespace before them: Netty judges
         }
-        return true;
     }
 
+    /** A size of 0 is the last chunk: its trailers follow. */
     private void endOfSizeLine() {
-        if (lastChunk) {
-            state = State.TRAILER_START;
-        } else {
-            state = remaining > 0 ? State.DATA : State.TRAILER_START;
-        }
+        state = remaining > 0 ? State.DATA : State.TRAILER_START;
     }
 }

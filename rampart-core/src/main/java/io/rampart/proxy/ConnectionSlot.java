@@ -1,7 +1,7 @@
 package io.rampart.proxy;
 
 import io.netty.channel.Channel;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,7 +16,7 @@ final class ConnectionSlot {
     final long network;
     /** Since when it has been idle (ticker nanos); 0 while busy or once evicted. */
     private final AtomicLong idleSince;
-    private final AtomicInteger released = new AtomicInteger();
+    private final AtomicBoolean released = new AtomicBoolean();
     private int active;
     private volatile boolean evicted;
 
@@ -57,6 +57,6 @@ final class ConnectionSlot {
 
     /** Whether this call is the one that counts the connection out (eviction or close, once). */
     boolean release() {
-        return released.compareAndSet(0, 1);
+        return released.compareAndSet(false, true);
     }
 }

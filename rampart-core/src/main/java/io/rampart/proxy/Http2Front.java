@@ -175,15 +175,7 @@ final class Http2Front {
         }
 
         private static String text(CharSequence s) {
-            if (s == null) {
-                return "-";
-            }
-            StringBuilder b = new StringBuilder(s.length());
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                b.append(c < 0x20 || c == 0x7f ? '?' : c); // never a control character in the log
-            }
-            return b.toString();
+            return s == null ? "-" : s.toString(); // control characters are escaped where it is written
         }
     }
 

@@ -316,6 +316,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPerNetworkCapBelowThePerAddressCapOrAboveTheTotal_isRefusedByName() {
+        assertThat(errorsOf("connections: {perClient: 64, perPrefix: 10}\nsites: []\n").errors())
+                .extracting(ConfigError::path, ConfigError::message)
+                .contains(org.assertj.core.groups.Tuple.tuple("connections.perPrefix",
+                        "expected at least connections.perClient (64), got 10"));
+        assertThat(errorsOf("connections: {perClient: 64, perPrefix: 20000, total: 10000}\nsites: []\n").errors())
+                .extracting(ConfigError::path).contains("connections.perPrefix").doesNotContain("connections.perClient");
+        assertThat(errorsOf("connections: {perPrefix: many}\nsites: []\n").errors().get(0).path()).isEqualTo("connections.perPrefix");
+    }
+
+    @Test
     void wrongType_isNamedInOperatorTerms() {
         ConfigException e = errorsOf("""
                 connections:

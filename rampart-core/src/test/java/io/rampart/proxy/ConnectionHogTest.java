@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -53,14 +52,7 @@ class ConnectionHogTest {
     }
 
     private static boolean closedByServer(Socket s) {
-        try {
-            s.setSoTimeout(50);
-            return s.getInputStream().read() < 0;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
+        return RawHttp.closedByPeer(s);
     }
 
     private long closedCount() {
@@ -135,7 +127,9 @@ class ConnectionHogTest {
             Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> !closedByServer(idle("127.0.93.5", gw.port())));
             assertThat(gw.gateway.openConnections()).isEqualTo(40);
             assertThat(gw.gateway.metrics().scrape()).contains("rampart_connections_evicted_total{cap=\"per_prefix\"} 1.0");
-            assertThat(closedByServer(hoard.get(0))).as("the oldest went").isTrue();
+            // the oldest went: one of the first address's (two event loops may stamp neighbours out of order)
+            assertThat(hoard.subList(0, 10).stream().filter(ConnectionHogTest::closedByServer).count()).isEqualTo(1);
+            assertThat(hoard.subList(10, 40).stream().anyMatch(ConnectionHogTest::closedByServer)).isFalse();
         }
     }
 

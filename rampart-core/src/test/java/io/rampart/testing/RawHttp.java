@@ -155,6 +155,18 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Whether the peer has closed or reset {@code s}, looking for at most 50 ms (a socket that sent nothing). */
+    public static boolean closedByPeer(Socket s) {
+        try {
+            s.setSoTimeout(50);
+            return s.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
     /**
      * True when a client at {@code sourceAddress} sending one GET is turned away at the connection:
      * reset while connecting or sending, or closed within {@code millis} without a response. A

@@ -132,6 +132,10 @@ class AdminApiTest {
         String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(cookie).startsWith("rampart_admin=").contains("HttpOnly").contains("SameSite=Strict");
         String pair = cookie.substring(0, cookie.indexOf(';'));
+        assertThat(pair).as("a session id, never the token").doesNotContain(token);
+        assertThat(call("GET", "/api/status", null, "Cookie", "rampart_admin=" + token).statusCode())
+                .as("the token as a cookie value is not a session").isEqualTo(401);
+        assertThat(call("GET", "/api/status", null, "Cookie", "rampart_admin=%00garbage; ;;=").statusCode()).isEqualTo(401);
         assertThat(call("GET", "/", null, "Cookie", pair).body()).contains("<title>Rampart</title>");
         assertThat(call("GET", "/ui/uplot.js", null, "Cookie", pair).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/api/status", null, "Cookie", pair).statusCode()).isEqualTo(200);

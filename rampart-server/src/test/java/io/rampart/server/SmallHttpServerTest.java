@@ -10,11 +10,11 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.rampart.testing.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,14 +41,7 @@ class SmallHttpServerTest {
     }
 
     private static boolean closedByServer(Socket s) {
-        try {
-            s.setSoTimeout(50);
-            return s.getInputStream().read() < 0;
-        } catch (SocketTimeoutException open) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
+        return RawHttp.closedByPeer(s);
     }
 
     private static String get(InetSocketAddress a) throws IOException {
