@@ -1,6 +1,7 @@
 package io.rampart.config;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +31,16 @@ public final class PrivateFiles {
         if (parent != null && !Files.isDirectory(parent)) {
             Files.createDirectories(parent);
         }
-        if (POSIX) {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR));
-        } else {
-            Files.createDirectory(dir);
+        try {
+            if (POSIX) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR));
+            } else {
+                Files.createDirectory(dir);
+            }
+        } catch (FileAlreadyExistsException madeMeanwhile) {
+            if (!Files.isDirectory(dir)) {
+                throw madeMeanwhile;
+            }
         }
         return dir;
     }

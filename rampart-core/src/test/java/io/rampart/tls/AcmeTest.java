@@ -61,7 +61,7 @@ class AcmeTest {
         Path[] api = certs.leaf("pebble-api", true, "localhost");
         int acmePort = AlertReceivers.freePort();
         int mgmtPort = AlertReceivers.freePort();
-        int dnsPort = AlertReceivers.freePort();
+        int dnsPort = freeTcpAndUdpPort(); // the DNS listens on both: a port free for TCP may be taken for UDP
         start(dir.resolve("challtestsrv.log"), "pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
                 "-dns01", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "",
                 "-management", "127.0.0.1:" + AlertReceivers.freePort());
@@ -74,10 +74,38 @@ class AcmeTest {
         return new int[] {acmePort, mgmtPort};
     }
 
+    private static int freeTcpAndUdpPort() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            int port = AlertReceivers.freePort();
+            try (java.net.DatagramSocket udp = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", port))) {
+                return port;
+            } catch (java.net.SocketException taken) {
+                if (attempt > 20) {
+                    throw taken;
+                }
+            }
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            String text = Files.readString(log);
+            return text.substring(Math.max(0, text.length() - 3000));
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
+    }
+
     /** Waits for the certificate, then checks it with pebble's root: openssl verifies it and curl gets a page through it. */
     private void assertIssuedAndServed(GatewayFixture gw, TestCertificates certs, int mgmtPort, int tlsPort) throws Exception {
         Path issued = dir.resolve("data").resolve("acme").resolve("shop.pem");
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> Files.exists(issued));
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> Files.exists(issued));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // say why: the manager's last error and what pebble and its DNS saw
+            throw new AssertionError("no certificate: " + gw.gateway.acme().states() + "\npebble: " + tail(dir.resolve("pebble.log"))
+                    + "\nchalltestsrv: " + tail(dir.resolve("challtestsrv.log")), e);
+        }
         assertThat(Files.readString(issued)).contains("BEGIN CERTIFICATE");
         assertThat(gw.gateway.acme().states().get(0).notAfter()).isNotNull();
         assertThat(gw.gateway.metrics().scrape()).containsPattern("rampart_acme_certificate_expiry_seconds\\{site=\"shop\"} [1-9]")
