@@ -110,7 +110,7 @@ public final class Gatekeeper {
                 String token = Cookies.value(cookie, tokenCookie);
                 if (token != null && userTokens.valid(token)) {
                     out.known(Standing.Basis.USER_TOKEN);
-                    out.person = person(token);
+                    out.person = tokenUser(token);
                 }
             }
         }
@@ -121,6 +121,31 @@ public final class Gatekeeper {
 
     private static long person(String credential) {
         return io.rampart.traffic.KeyHash.fnv1a(credential, credential.length()) | 1;
+    }
+
+    /** A valid token's person: its user id, so one account is one person however many tokens it holds. */
+    private static long tokenUser(String token) {
+        // deterministic (not seeded): the shared-address book keeps people across restarts
+        return io.rampart.traffic.FeatureHasher.finish(io.rampart.traffic.KeyHash.fnv1a(token, token.indexOf('.')) ^ 0x75736572L) | 1;
+    }
+
+    /**
+     * The person a {@code Set-Cookie} value from the origin logs in: the user of a valid signed token
+     * set in {@code knownUsers.tokenCookie}, or 0 (another cookie, no token configured, not valid).
+     */
+    public long loggedIn(String setCookie) {
+        if (userTokens == null || setCookie == null || !setCookie.startsWith(tokenCookie)
+                || setCookie.length() <= tokenCookie.length() || setCookie.charAt(tokenCookie.length()) != '=') {
+            return 0;
+        }
+        int end = setCookie.indexOf(';');
+        String token = setCookie.substring(tokenCookie.length() + 1, end < 0 ? setCookie.length() : end).trim();
+        return userTokens.valid(token) ? tokenUser(token) : 0;
+    }
+
+    /** Whether signed user tokens are configured (then the origin's responses are watched for log-ins). */
+    public boolean tokensConfigured() {
+        return userTokens != null;
     }
 
     private void redeemSolution(String solution, String ua, ClientAddress client, String site, Standing out) {

@@ -36,7 +36,6 @@ public final class ControlPlane implements AutoCloseable {
     /** Every site ever watched, by name: one removed by a reload and added back finds its baseline again. */
     private final java.util.Map<String, SiteControl> known = new java.util.HashMap<>();
     private final SiteControl.EventSink sink;
-    private final int usersPerAddress;
     private long seed;
     private final PolicyHolder holder;
     private final Clock clock;
@@ -56,24 +55,14 @@ public final class ControlPlane implements AutoCloseable {
     public record SiteSpec(String name, int slot, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin) {
     }
 
-    /** The default of {@code knownUsers.usersPerAddress}. */
-    private static final int DEFAULT_USERS_PER_ADDRESS = 16;
-
     public ControlPlane(DetectionConfig config, List<SiteSpec> specs, PolicyHolder holder, Clock clock, StateStore store,
                         GatewayMetrics metrics) {
-        this(config, specs, holder, clock, store, metrics, DEFAULT_USERS_PER_ADDRESS);
-    }
-
-    /** @param usersPerAddress how many known users one address may be credited with ({@code knownUsers.usersPerAddress}) */
-    public ControlPlane(DetectionConfig config, List<SiteSpec> specs, PolicyHolder holder, Clock clock, StateStore store,
-                        GatewayMetrics metrics, int usersPerAddress) {
         this.config = config;
         this.holder = holder;
         this.clock = clock;
         this.store = store;
         this.metrics = metrics;
         this.tickSeconds = config.tick().toNanos() / 1e9;
-        this.usersPerAddress = usersPerAddress;
         this.seed = store.hashKey();
         this.sink = new SiteControl.EventSink() {
             @Override
@@ -114,7 +103,7 @@ public final class ControlPlane implements AutoCloseable {
             // the life of the process (the data plane keeps them by name too)
             SiteControl sc = known.get(s.name());
             if (sc == null) {
-                sc = new SiteControl(s.name(), s.slot(), s.recorder(), s.saturated(), s.pin(), config, usersPerAddress, seed++, sink);
+                sc = new SiteControl(s.name(), s.slot(), s.recorder(), s.saturated(), s.pin(), config, seed++, sink);
                 store.restore(sc);
                 known.put(s.name(), sc);
                 bindMeters(sc);

@@ -22,8 +22,6 @@ import org.slf4j.LoggerFactory;
 final class SiteControl {
     private static final Logger LOG = LoggerFactory.getLogger("io.rampart.detect");
     static final int HISTORY = 100;
-    /** The most users one shared address is credited with, whatever {@code knownUsers.usersPerAddress}. */
-    static final int SHARED_USERS_MAX = 64;
 
     final String name;
     /** Where the site's policy goes in the published policy (the data plane's site index). */
@@ -36,7 +34,6 @@ final class SiteControl {
     final Signals signals = new Signals();
     final RuleBook book;
     final SignatureMemory memory = new SignatureMemory();
-    final SharedAddresses shared;
     private final SignatureSearch search;
     private int learnTicks;
     private double minRate;
@@ -57,7 +54,7 @@ final class SiteControl {
     }
 
     SiteControl(String name, int slot, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin, DetectionConfig c,
-                int usersPerAddress, long seed, EventSink sink) {
+                long seed, EventSink sink) {
         this.name = name;
         this.slot = slot;
         this.recorder = recorder;
@@ -71,7 +68,6 @@ final class SiteControl {
         this.detector = new Detector(c.surgeFactor(), c.minRate(), c.novelty(), Math.max(2, ticks(java.time.Duration.ofSeconds(5), tickSeconds)),
                 ticks(c.recoverFor(), tickSeconds));
         this.search = new SignatureSearch(c.maxCollateral(), c.challengeCollateral());
-        this.shared = new SharedAddresses(Math.min(usersPerAddress, SHARED_USERS_MAX), ticks(java.time.Duration.ofMinutes(5), tickSeconds));
         this.book = new RuleBook(name, ticks(c.escalateAfter(), tickSeconds), ticks(c.stepDownAfter(), tickSeconds),
                 ticks(c.ruleTtl(), tickSeconds), ticks(c.widenAfter(), tickSeconds), c.maxStep(), c.shadow(), this::ruleEvent);
     }
@@ -149,9 +145,8 @@ final class SiteControl {
         if (after == SiteState.NORMAL && before == SiteState.NORMAL && !coldSurge) {
             baseline.learn(tick, rate, hour);
         }
-        boolean sharedChanged = shared.learn(tick, ticks);
         boolean lapsed = lapseOperatorRules(at);
-        return book.takeChanged() || after != before || sharedChanged || lapsed;
+        return book.takeChanged() || after != before || lapsed;
     }
 
     private void deploy(Signature s, String recalledFrom) {
@@ -236,7 +231,7 @@ final class SiteControl {
         rules.addAll(book.rules());
         // in shadow mode widening is reported, not enforced; an operator's under-attack pin always is
         boolean challengeAll = book.widened() && (!book.shadowAll() || pin == MitigationStep.UNDER_ATTACK);
-        return new SitePolicy(rules, challengeAll, detector.state().id(), shared.keys(), shared.users());
+        return new SitePolicy(rules, challengeAll, detector.state().id());
     }
 
     SiteState state() {

@@ -108,6 +108,31 @@ public final class GcraTable {
         }
     }
 
+    /**
+     * Gives back one request's charge to {@code key}'s bucket under {@code limit}: the request
+     * turned out not to count (a log-in the origin answered with a new user's token). A bucket is
+     * never filled beyond full, and a key with no state is left alone.
+     */
+    public void refund(long key, RateLimit limit, long now) {
+        long k = KeyHash.mix(limit.id(), key, 0x5bd1e995L);
+        int start = (int) (k ^ (k >>> 32)) & mask;
+        for (int i = 0; i < PROBE; i++) {
+            int s = (start + i) & mask;
+            if ((long) LONGS.getVolatile(keys, s) == k) {
+                for (;;) {
+                    long tat = (long) LONGS.getVolatile(tats, s);
+                    if (tat - now <= 0) {
+                        return;
+                    }
+                    long back = tat - limit.emissionIntervalNanos();
+                    if (LONGS.compareAndSet(tats, s, tat, back - now > 0 ? back : now - 1)) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
     private int findOrClaim(long k, long now) {
         int start = (int) (k ^ (k >>> 32)) & mask;
         int free = -1;

@@ -23,16 +23,4 @@ public final class Policy {
     public SitePolicy site(int index) {
         return index >= 0 && index < sites.length ? sites[index] : SitePolicy.QUIET;
     }
-
-    /**
-     * How many known users share the address with limiter key {@code addressKey}, on whichever
-     * site saw the most (1: not a shared address). For the connection caps, checked before routing.
-     */
-    public int sharedUsers(long addressKey) {
-        int max = 1;
-        for (SitePolicy s : sites) {
-            max = Math.max(max, s.sharedUsers(addressKey));
-        }
-        return max;
-    }
 }

@@ -120,6 +120,21 @@ public final class RequestDecider {
         out.suspect = suspect;
     }
 
+    /**
+     * Gives back what an anonymous request from {@code client} was charged when
+     * {@code sharedUsers} people shared its address: the origin answered it by logging a new person
+     * in, who is limited on their own from now on (see {@link AddressCrowds}).
+     */
+    public void refundAnonymous(ClientAddress client, SiteLimits limits, int sharedUsers, long now) {
+        RateLimit perClient = limits.perClientFor(sharedUsers);
+        if (perClient != null) {
+            table.refund(client.key(), perClient, now);
+        }
+        if (limits.perPrefix() != null) {
+            table.refund(client.prefixKey(), limits.perPrefix(), now);
+        }
+    }
+
     private static void over(SiteLimits limits, Reason reason, long wait, Decision out) {
         LimitAction action = limits.action();
         switch (action) {

@@ -16,8 +16,11 @@ public record SiteLimits(RateLimit perClient, RateLimit perPrefix, LimitAction a
     }
 
     public SiteLimits(RateLimit perClient, RateLimit perPrefix, LimitAction action, long tarpitNanos, RateLimit sharedAddress) {
-        this(perClient, perPrefix, action, tarpitNanos, sharedAddress, sharedScales(perClient, 64));
+        this(perClient, perPrefix, action, tarpitNanos, sharedAddress, sharedScales(perClient, SHARED_MAX));
     }
+
+    /** The most people one shared address is credited with, whatever {@code knownUsers.usersPerAddress}. */
+    public static final int SHARED_MAX = 64;
 
     /**
      * The per-client limit of an address shared by {@code users} known users (an office NAT, learned

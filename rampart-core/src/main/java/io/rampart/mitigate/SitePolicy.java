@@ -14,37 +14,11 @@ public final class SitePolicy {
     private final Rule[] rules;
     private final boolean challengeUnknown;
     private final String state;
-    private final long[] sharedKeys;
-    private final int[] sharedUsers;
 
     public SitePolicy(List<Rule> rules, boolean challengeUnknown, String state) {
-        this(rules, challengeUnknown, state, new long[0], new int[0]);
-    }
-
-    /**
-     * @param sharedKeys  limiter keys of addresses carrying several known users, ascending
-     * @param sharedUsers how many known users were seen at each
-     */
-    public SitePolicy(List<Rule> rules, boolean challengeUnknown, String state, long[] sharedKeys, int[] sharedUsers) {
         this.rules = rules.toArray(new Rule[0]);
         this.challengeUnknown = challengeUnknown;
         this.state = state;
-        this.sharedKeys = sharedKeys.clone();
-        this.sharedUsers = sharedUsers.clone();
-    }
-
-    /**
-     * How many known users share the address with limiter key {@code addressKey} (1: none seen
-     * besides the client itself). Its anonymous requests get that many times the per-client limit.
-     * Allocation-free.
-     */
-    public int sharedUsers(long addressKey) {
-        long[] k = sharedKeys;
-        if (k.length == 0) {
-            return 1;
-        }
-        int i = java.util.Arrays.binarySearch(k, addressKey);
-        return i < 0 ? 1 : sharedUsers[i];
     }
 
     /** Which rules apply to a client: every one (an anonymous client). */

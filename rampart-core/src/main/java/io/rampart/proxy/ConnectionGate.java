@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.function.LongToIntFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * The first check on every connection, before a byte of HTTP is parsed: the deny list and the
@@ -53,7 +53,7 @@ final class ConnectionGate {
     private final int perPrefix;
     private final int total;
     private final GatewayMetrics metrics;
-    private final LongToIntFunction sharedUsers;
+    private final ToIntFunction<ClientAddress> sharedUsers;
     private final LongSupplier ticker;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<Long, AtomicInteger> perClientOpen = new ConcurrentHashMap<>();
@@ -72,13 +72,13 @@ final class ConnectionGate {
     }
 
     /**
-     * @param sharedUsers how many known users the control plane has seen share an address (by its
-     *                    limiter key): such an address (an office NAT) may hold that many times
-     *                    {@code perClient} connections
+     * @param sharedUsers how many people share an address ({@link io.rampart.mitigate.AddressCrowds}):
+     *                    such an address (an office NAT) may hold that many times {@code perClient}
+     *                    connections
      * @param ticker      nanoseconds, for how long a connection has been idle
      */
     ConnectionGate(AccessLists lists, int perClient, int perPrefix, int total, GatewayMetrics metrics,
-                   LongToIntFunction sharedUsers, LongSupplier ticker) {
+                   ToIntFunction<ClientAddress> sharedUsers, LongSupplier ticker) {
         this.lists = lists;
         this.perClient = perClient;
         this.perPrefix = perPrefix;
@@ -103,7 +103,7 @@ final class ConnectionGate {
         long netKey = networkKey(client);
         if (!allowed) {
             int mine = count(perClientOpen.get(key));
-            if (mine >= perClient && mine >= (long) perClient * sharedUsers.applyAsInt(key)
+            if (mine >= perClient && mine >= (long) perClient * sharedUsers.applyAsInt(client)
                     && !evict(networks.get(netKey), key, ConnectionRejection.PER_CLIENT_CAP)) {
                 return refuse(channel, ConnectionRejection.PER_CLIENT_CAP);
             }

@@ -94,6 +94,16 @@ final class Exchange {
     /** A request for Rampart's own pages under {@code /.rampart/}. */
     boolean own;
     boolean allowListed;
+    /**
+     * The client's address as a {@code Dimension.CLIENT} value (the key of the shared-address book),
+     * once the request's features are known.
+     */
+    long addressId;
+    /**
+     * An anonymous request charged to its address's limits with this many people sharing it (0: not
+     * charged so): given back if the origin answers by logging a new person in ({@link LogIns}).
+     */
+    int anonymousCharge;
     boolean requestHasBody;
     /** The request's Content-Length, or 0 when it has none (no body, or chunked). */
     long declaredBodyLength;
@@ -163,6 +173,8 @@ final class Exchange {
         policy = null;
         own = false;
         allowListed = false;
+        addressId = 0;
+        anonymousCharge = 0;
         requestHasBody = false;
         declaredBodyLength = 0;
         requestDone = req == null;

@@ -18,6 +18,7 @@ import io.rampart.geo.GeoLookup;
 import io.rampart.incident.Incidents;
 import io.rampart.metrics.GatewayMetrics;
 import io.rampart.mitigate.AccessLists;
+import io.rampart.mitigate.AddressCrowds;
 import io.rampart.mitigate.IpSet;
 import io.rampart.mitigate.PolicyHolder;
 import io.rampart.mitigate.RateLimit;
@@ -28,6 +29,7 @@ import io.rampart.shield.Shield;
 import io.rampart.shield.Snapshots;
 import io.rampart.tls.AcmeChallenges;
 import io.rampart.traffic.FeatureHasher;
+import io.rampart.traffic.RequestFeatures;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -86,6 +88,8 @@ final class GatewayRuntime {
     final UpstreamPool pool;
     final Snapshots snapshots;
     final FeatureHasher hasher;
+    /** How many people each address has shown (shared by every runtime). */
+    final AddressCrowds crowds;
     final ControlPlane control;
     final Incidents incidents;
     volatile boolean draining;
@@ -122,6 +126,7 @@ final class GatewayRuntime {
         this.pool = shared.pool;
         this.snapshots = shared.snapshots;
         this.hasher = shared.hasher;
+        this.crowds = shared.crowds;
         this.control = shared.control;
         this.incidents = shared.incidents;
         this.gate = gate;
@@ -159,9 +164,11 @@ final class GatewayRuntime {
 
     /** A new connection gate for {@code config.connections}. */
     static ConnectionGate connectionGate(RampartConfig config, SharedState shared) {
-        PolicyHolder published = shared.policy;
+        AddressCrowds crowds = shared.crowds;
+        FeatureHasher hasher = shared.hasher;
         return new ConnectionGate(shared.lists, config.connections().perClient(), config.connections().perPrefix(),
-                config.connections().total(), shared.metrics, key -> published.get().sharedUsers(key), System::nanoTime);
+                config.connections().total(), shared.metrics, client -> crowds.users(RequestFeatures.clientId(hasher, client)),
+                System::nanoTime);
     }
 
     private Site compileSite(SiteConfig sc, boolean underAttack) {

@@ -289,6 +289,7 @@ final class OriginLeg implements OriginListener {
         x.releaseSlot(x.upstreamNanos, code == 503);
         x.site.recorder().originAnswered(code, x.upstreamNanos, x.standing.known());
         x.rt.metrics.upstreamLatency(x.siteIndex, x.upstreamNanos);
+        LogIns.watch(x, res.headers());
         if (code >= 500 && x.fallback != null) {
             swallowing = true; // read the origin's error to its end, then serve the stale copy or snapshot
             return;

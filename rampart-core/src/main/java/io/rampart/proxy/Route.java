@@ -28,6 +28,7 @@ final class Route implements Step {
         x.siteIndex = site.index();
         x.features.fill(x.client, x.request, x.target);
         x.headerPrint = x.features.value(Dimension.FINGERPRINT);
+        x.addressId = x.features.value(Dimension.CLIENT);
         return Outcome.CONTINUE;
     }
 }

@@ -13,11 +13,13 @@ import io.rampart.incident.Incidents;
 import io.rampart.incident.SqliteIncidentStore;
 import io.rampart.metrics.GatewayMetrics;
 import io.rampart.mitigate.AccessLists;
+import io.rampart.mitigate.AddressCrowds;
 import io.rampart.mitigate.GcraTable;
 import io.rampart.mitigate.Policy;
 import io.rampart.mitigate.PolicyHolder;
 import io.rampart.mitigate.RefIds;
 import io.rampart.mitigate.RefLedger;
+import io.rampart.mitigate.SiteLimits;
 import io.rampart.mitigate.Verdict;
 import io.rampart.shield.Snapshots;
 import io.rampart.tls.AcmeChallenges;
@@ -69,6 +71,9 @@ final class SharedState {
     final IncidentStore incidentStore;
     /** The control plane, or null when detection is off; it is given its sites by the first runtime. */
     final ControlPlane control;
+    /** How many people each address has shown (an office behind one NAT address), kept across restarts. */
+    final AddressCrowds crowds;
+    private final CrowdKeeper crowdKeeper;
 
     SharedState(RampartConfig config, GatewayMetrics metrics, LongSupplier ticker) {
         this.metrics = metrics;
@@ -82,6 +87,9 @@ final class SharedState {
                 System::currentTimeMillis), 1_000_000, ticker::getAsLong);
         StateStore store = openState(config.effectiveStateDir());
         this.hasher = store.hasher();
+        this.crowds = new AddressCrowds(Math.min(config.knownUsers().usersPerAddress(), SiteLimits.SHARED_MAX),
+                System::currentTimeMillis);
+        this.crowdKeeper = new CrowdKeeper(crowds, store.enabled() ? config.effectiveStateDir() : null, hasher.hash("shared-addresses"));
         if (config.incidents().enabled()) {
             this.incidentStore = config.dataDir() == null ? SqliteIncidentStore.inMemory()
                     : SqliteIncidentStore.open(Path.of(config.dataDir()));
@@ -92,8 +100,7 @@ final class SharedState {
             this.incidents = null;
         }
         if (config.detection().enabled()) {
-            this.control = new ControlPlane(config.detection(), List.of(), policy, Clock.systemDefaultZone(), store, metrics,
-                    config.knownUsers().usersPerAddress());
+            this.control = new ControlPlane(config.detection(), List.of(), policy, Clock.systemDefaultZone(), store, metrics);
             control.geo(geo);
             if (incidents != null) {
                 control.listen(incidents);
@@ -110,6 +117,7 @@ final class SharedState {
 
     /** Stops what runs in the background and closes what is open (at the gateway's stop). */
     void close() {
+        crowdKeeper.close();
         if (control != null) {
             control.close();
         }

@@ -63,6 +63,14 @@ public final class RequestFeatures {
         return this;
     }
 
+    /**
+     * The {@link Dimension#CLIENT} value of {@code client}: a keyed hash of its address, stable
+     * across restarts (the key is persisted with the detection state), never 0.
+     */
+    public static long clientId(FeatureHasher hasher, ClientAddress client) {
+        return client.isIpv6() ? hasher.hash(client.hi() * 31 + client.lo() + V6) : hasher.hash(client.lo() * 31 + V4);
+    }
+
     /** Computes every dimension of {@code req} from {@code client}; {@code target} is the origin-form target. */
     public RequestFeatures fill(ClientAddress client, HttpRequest req, String target) {
         this.client = client;
@@ -71,13 +79,12 @@ public final class RequestFeatures {
         HttpHeaders h = req.headers();
         this.userAgent = h.get(HttpHeaderNames.USER_AGENT);
         long[] v = values;
+        v[Dimension.CLIENT.ordinal()] = clientId(hasher, client);
         if (client.isIpv6()) {
-            v[Dimension.CLIENT.ordinal()] = hasher.hash(client.hi() * 31 + client.lo() + V6);
             v[Dimension.NETWORK.ordinal()] = hasher.hash(client.hi() * 31 + V6 * 64);
             v[Dimension.WIDE_NETWORK.ordinal()] = hasher.hash((client.hi() & 0xFFFFFFFFFFFF0000L) * 31 + V6 * 48);
         } else {
             long a = client.lo();
-            v[Dimension.CLIENT.ordinal()] = hasher.hash(a * 31 + V4);
             v[Dimension.NETWORK.ordinal()] = hasher.hash((a & 0xFFFFFF00L) * 31 + V4 * 24);
             v[Dimension.WIDE_NETWORK.ordinal()] = hasher.hash((a & 0xFFFF0000L) * 31 + V4 * 16);
         }

@@ -169,24 +169,6 @@ class ControlPlaneTest {
     }
 
     @Test
-    void anAddressCarryingManyKnownUsers_isPublishedAsShared_andForgottenWhenTheyLeave() throws Exception {
-        plane("");
-        RequestFeatures staff = traffic.features("203.0.113.60", Traffic.browserHead("/app/dashboard", Traffic.BROWSERS.get(0)));
-        for (int s = 0; s < 3; s++) {
-            traffic.normalSecond(recorder, 40);
-            for (int person = 1; person <= 12; person++) {
-                recorder.record(staff, TrafficRecorder.KNOWN, person * 7919L);
-            }
-            tick();
-        }
-        long office = io.rampart.traffic.ClientAddress.parse("203.0.113.60").key();
-        assertThat(policy().sharedUsers(office)).isEqualTo(12);
-        assertThat(policy().sharedUsers(io.rampart.traffic.ClientAddress.parse("10.1.0.1").key())).isEqualTo(1);
-        normalSeconds(301);
-        assertThat(policy().sharedUsers(office)).as("five minutes without them").isEqualTo(1);
-    }
-
-    @Test
     void flashCrowdOfNewReaders_isCalledAFlashCrowd_andNothingIsBlocked() throws Exception {
         plane("");
         normalSeconds(15);

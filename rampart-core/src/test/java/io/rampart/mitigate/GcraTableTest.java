@@ -25,6 +25,28 @@ class GcraTableTest {
     }
 
     @Test
+    void aRefundGivesBackOneRequest_butNeverFillsBeyondFull() {
+        GcraTable t = new GcraTable(1024);
+        long now = 5 * S;
+        for (int i = 0; i < 5; i++) {
+            t.acquire(42, tenPerSecondBurst5, now);
+        }
+        assertThat(t.acquire(42, tenPerSecondBurst5, now)).isPositive();
+        t.refund(42, tenPerSecondBurst5, now);
+        assertThat(t.acquire(42, tenPerSecondBurst5, now)).as("the refunded place").isZero();
+        assertThat(t.acquire(42, tenPerSecondBurst5, now)).isPositive();
+        for (int i = 0; i < 20; i++) {
+            t.refund(42, tenPerSecondBurst5, now);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(t.acquire(42, tenPerSecondBurst5, now)).isZero();
+        }
+        assertThat(t.acquire(42, tenPerSecondBurst5, now)).as("twenty refunds make one full bucket, no more").isPositive();
+        t.refund(99, tenPerSecondBurst5, now); // a key with no state: nothing happens
+        assertThat(t.liveEntries(now)).isEqualTo(1);
+    }
+
+    @Test
     void sustainedRateAtTheLimit_isAllowedForever() {
         GcraTable t = new GcraTable(1024);
         long now = 0;

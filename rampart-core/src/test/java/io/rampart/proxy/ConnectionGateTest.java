@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionGateTest {
     private final AtomicLong now = new AtomicLong(1_000);
 
-    private ConnectionGate gate(int perClient, int perPrefix, int total, java.util.function.LongToIntFunction shared) {
+    private ConnectionGate gate(int perClient, int perPrefix, int total, java.util.function.ToIntFunction<ClientAddress> shared) {
         return new ConnectionGate(AccessLists.of(IpSet.EMPTY, IpSet.EMPTY), perClient, perPrefix, total,
                 new GatewayMetrics(List.of("s")), shared, now::get);
     }
@@ -32,7 +32,7 @@ class ConnectionGateTest {
     void anAddressSharedByKnownUsers_mayHoldThatManyTimesThePerClientCap() {
         ClientAddress office = ClientAddress.parse("203.0.113.60");
         ClientAddress home = ClientAddress.parse("198.51.100.9");
-        ConnectionGate gate = gate(2, 100, 100, key -> key == office.key() ? 3 : 1);
+        ConnectionGate gate = gate(2, 100, 100, c -> c.key() == office.key() ? 3 : 1);
         for (int i = 0; i < 6; i++) {
             busy(gate, office);
         }
@@ -44,7 +44,7 @@ class ConnectionGateTest {
 
     @Test
     void whenTheTotalIsFull_theOldestIdleConnectionOfTheMostCrowdedNetworkMakesRoom() {
-        ConnectionGate gate = gate(10, 10, 6, key -> 1);
+        ConnectionGate gate = gate(10, 10, 6, c -> 1);
         ClientAddress[] hoarders = {ClientAddress.parse("10.1.1.1"), ClientAddress.parse("10.1.1.2")};
         EmbeddedChannel[] idle = new EmbeddedChannel[4];
         for (int i = 0; i < 4; i++) {
@@ -71,7 +71,7 @@ class ConnectionGateTest {
 
     @Test
     void aNetworkAtItsCap_makesRoomFromItsOwnIdleConnections_andNothingBusyIsEverTaken() {
-        ConnectionGate gate = gate(10, 3, 100, key -> 1);
+        ConnectionGate gate = gate(10, 3, 100, c -> 1);
         ClientAddress neighbour = ClientAddress.parse("10.9.9.7");
         Channel first = busy(gate, ClientAddress.parse("10.9.9.1"));
         Channel second = busy(gate, ClientAddress.parse("10.9.9.2"));

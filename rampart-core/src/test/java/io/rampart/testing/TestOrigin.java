@@ -51,10 +51,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /slow?ms=N}: answers after N ms;</li>
  *   <li>{@code /until-close}: a body with no length, ended by closing;</li>
  *   <li>{@code /continue}: answers 100 Continue before reading the body;</li>
+ *   <li>{@code /login?user=U&password=P}: a log-in; with the password {@code correct}, 303 and a
+ *       signed user token for U in the cookie {@code rampart_user} (secret {@link #TOKEN_SECRET}),
+ *       otherwise 200 and no cookie;</li>
  * </ul>
  * It counts connections and requests and keeps the heads it received.
  */
 public final class TestOrigin implements AutoCloseable {
+    /** The secret {@code /login} signs user tokens with ({@code knownUsers.tokenSecret}). */
+    public static final String TOKEN_SECRET = "test-origin-user-token-secret";
+    private static final io.rampart.challenge.UserTokens TOKENS = new io.rampart.challenge.UserTokens(TOKEN_SECRET, System::currentTimeMillis);
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
     public final AtomicInteger connections = new AtomicInteger();
@@ -166,6 +172,19 @@ public final class TestOrigin implements AutoCloseable {
                         ctx.executor().schedule(() -> send(ctx, r, keepAlive), ms, TimeUnit.MILLISECONDS);
                     } else {
                         send(ctx, r, keepAlive);
+                    }
+                    return;
+                }
+                case "/login": {
+                    if ("correct".equals(param(q, "password", ""))) {
+                        FullHttpResponse r = text(HttpResponseStatus.SEE_OTHER, "welcome");
+                        r.headers().set(HttpHeaderNames.LOCATION, "/account");
+                        r.headers().add(HttpHeaderNames.SET_COOKIE, "sid=" + System.nanoTime() + "; Path=/; HttpOnly");
+                        r.headers().add(HttpHeaderNames.SET_COOKIE, "rampart_user="
+                                + TOKENS.mint(param(q, "user", "nobody"), System.currentTimeMillis() / 1000 + 3600) + "; Path=/; HttpOnly");
+                        send(ctx, r, keepAlive);
+                    } else {
+                        send(ctx, text(HttpResponseStatus.OK, "wrong password"), keepAlive);
                     }
                     return;
                 }
