@@ -23,14 +23,18 @@ final class FrontInitializer extends ChannelInitializer<SocketChannel> {
     private final ListenerConfig listener;
     private final ChannelGroup clients;
     private final TlsTerminator tls;
+    private final AcceptThrottle throttle;
 
     /**
      * @param current the runtime new connections get (replaced on a reload; a connection's HTTP
      *                handlers take the one current when they are installed, after TLS and ALPN or
      *                the h2c preface, and are retired by the next reload)
      * @param tls     the listener's certificates, or null for plain text
+     * @param throttle the listener's accept throttle, told when each connection reaches the gate
      */
-    FrontInitializer(Supplier<GatewayRuntime> current, ListenerConfig listener, ChannelGroup clients, TlsTerminator tls) {
+    FrontInitializer(Supplier<GatewayRuntime> current, ListenerConfig listener, ChannelGroup clients, TlsTerminator tls,
+                     AcceptThrottle throttle) {
+        this.throttle = throttle;
         this.current = current;
         this.listener = listener;
         this.clients = clients;
@@ -39,6 +43,7 @@ final class FrontInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        throttle.judged(ch); // on its own event loop now: the gate (or the PROXY header's deadline) takes it from here
         if (listener.proxyProtocol()) {
             ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder());
             ch.pipeline().addLast("proxy-protocol-client", new ProxyProtocolHandler(this, current.get().config.timeouts().requestHead().toNanos()));

@@ -148,6 +148,7 @@ public final class Gateway implements AutoCloseable {
 
     private void bind(ListenerConfig l) throws IOException {
         HostPort hp = HostPort.parse(l.address());
+        AcceptThrottle throttle = new AcceptThrottle();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -156,7 +157,8 @@ public final class Gateway implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .childHandler(new FrontInitializer(() -> rt, l, clients, terminator(l)));
+                .handler(throttle)
+                .childHandler(new FrontInitializer(() -> rt, l, clients, terminator(l), throttle));
         try {
             Channel ch = b.bind(hp.toSocketAddress()).syncUninterruptibly().channel();
             listeners.add(ch);

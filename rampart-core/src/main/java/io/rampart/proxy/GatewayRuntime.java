@@ -162,13 +162,23 @@ final class GatewayRuntime {
         }
     }
 
-    /** A new connection gate for {@code config.connections}. */
+    /**
+     * A new connection gate for {@code config.connections}, its total lowered when the process's
+     * file descriptors could not hold it and keep a reserve ({@link DescriptorBudget}).
+     */
     static ConnectionGate connectionGate(RampartConfig config, SharedState shared) {
         AddressCrowds crowds = shared.crowds;
         FeatureHasher hasher = shared.hasher;
-        return new ConnectionGate(shared.lists, config.connections().perClient(), config.connections().perPrefix(),
-                config.connections().total(), shared.metrics, client -> crowds.users(RequestFeatures.clientId(hasher, client)),
-                System::nanoTime);
+        int configured = config.connections().total();
+        long free = DescriptorBudget.free();
+        int total = DescriptorBudget.clientConnections(configured, free);
+        if (total < configured) {
+            org.slf4j.LoggerFactory.getLogger(GatewayRuntime.class).warn("connections.total {} lowered to {}: the process may "
+                    + "open {} more files, and a third is kept for origins, the admin listener and files (raise LimitNOFILE "
+                    + "or ulimit -Hn to hold more)", configured, total, free);
+        }
+        return new ConnectionGate(shared.lists, config.connections().perClient(), Math.min(total, config.connections().perPrefix()),
+                total, shared.metrics, client -> crowds.users(RequestFeatures.clientId(hasher, client)), System::nanoTime);
     }
 
     private Site compileSite(SiteConfig sc, boolean underAttack) {
