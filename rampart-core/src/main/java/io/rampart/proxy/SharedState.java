@@ -108,6 +108,9 @@ final class SharedState {
         } else {
             this.control = null;
         }
+        AddressCrowds book = crowds;
+        metrics.gauge("rampart.shared.addresses", "Addresses where two or more people were seen (an office or carrier NAT)",
+                book::crowdCount);
         GcraTable table = limiterTable;
         metrics.gauge("rampart.limiter.entries", "Clients and prefixes with live rate-limit state",
                 () -> table.liveEntries(ticker.getAsLong()));
