@@ -3,12 +3,17 @@ package io.rampart.config;
 import java.util.List;
 import java.util.Locale;
 
-/** "Did you mean…" for misspelt keys: the closest known key within a small edit distance. */
-final class Suggestions {
+/**
+ * "Did you mean…" for misspelt keys and commands: the closest known word within a small edit
+ * distance (a third of the typed length), or else the shortest known word the typed one begins
+ * (at least four letters: {@code listen} for {@code listeners}). Nothing when neither holds, so an
+ * unrelated word is never suggested.
+ */
+public final class Suggestions {
     private Suggestions() {
     }
 
-    static String closest(String typed, List<String> known) {
+    public static String closest(String typed, List<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
@@ -19,7 +24,17 @@ final class Suggestions {
             }
         }
         int allowed = Math.max(1, typed.length() / 3);
-        return bestDistance <= allowed ? best : null;
+        if (bestDistance <= allowed) {
+            return best;
+        }
+        String prefixOf = null;
+        String lower = typed.toLowerCase(Locale.ROOT);
+        for (String k : known) {
+            if (lower.length() >= 4 && k.toLowerCase(Locale.ROOT).startsWith(lower) && (prefixOf == null || k.length() < prefixOf.length())) {
+                prefixOf = k;
+            }
+        }
+        return prefixOf;
     }
 
     static int distance(String a, String b) {

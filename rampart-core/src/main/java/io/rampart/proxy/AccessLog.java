@@ -32,7 +32,12 @@ public final class AccessLog implements Closeable {
     private static final long DRAIN_NANOS = 20_000_000L;
 
     private final Queue<String> queue = PlatformDependent.newFixedMpscQueue(CAPACITY);
-    private final OutputStream out;
+    /** Written by the writer thread alone (it reopens the file); the rest only submit lines. */
+    private OutputStream out;
+    /** The file, or null for standard output and {@code off}. */
+    private final Path path;
+    private volatile boolean reopenAsked;
+    private volatile String reopened = "";
     /** A file of our own (closed with the log); standard output is only flushed. */
     private final boolean ownsFile;
     private final boolean enabled;
@@ -43,8 +48,9 @@ public final class AccessLog implements Closeable {
     private final Thread writer;
     private volatile boolean running = true;
 
-    private AccessLog(OutputStream out, boolean ownsFile, boolean enabled, int rejectedPerSecond, GatewayMetrics metrics) {
+    private AccessLog(OutputStream out, Path path, boolean ownsFile, boolean enabled, int rejectedPerSecond, GatewayMetrics metrics) {
         this.out = out;
+        this.path = path;
         this.ownsFile = ownsFile;
         this.enabled = enabled;
         this.rejectedPerSecond = rejectedPerSecond;
@@ -59,19 +65,54 @@ public final class AccessLog implements Closeable {
     /** @param path a file, {@code -} for standard output, or {@code off} */
     public static AccessLog open(String path, int rejectedPerSecond, GatewayMetrics metrics) throws IOException {
         if ("off".equals(path)) {
-            return new AccessLog(null, false, false, rejectedPerSecond, metrics);
+            return new AccessLog(null, null, false, false, rejectedPerSecond, metrics);
         }
-        OutputStream w;
         if ("-".equals(path)) {
-            w = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
-        } else {
-            Path p = Path.of(path);
-            if (p.getParent() != null) {
-                Files.createDirectories(p.getParent());
-            }
-            w = new BufferedOutputStream(Files.newOutputStream(p, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
+            return new AccessLog(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024), null, false, true,
+                    rejectedPerSecond, metrics);
         }
-        return new AccessLog(w, !"-".equals(path), true, rejectedPerSecond, metrics);
+        Path p = Path.of(path);
+        return new AccessLog(openFile(p), p, true, true, rejectedPerSecond, metrics);
+    }
+
+    private static OutputStream openFile(Path p) throws IOException {
+        if (p.getParent() != null) {
+            Files.createDirectories(p.getParent());
+        }
+        return new BufferedOutputStream(Files.newOutputStream(p, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
+    }
+
+    /**
+     * Asks the writer to reopen the file (SIGUSR1, after logrotate) and waits up to a second for it.
+     *
+     * @return what happened, for the log
+     */
+    public String reopen() {
+        if (path == null) {
+            return enabled ? "the access log goes to standard output: nothing to reopen" : "the access log is off: nothing to reopen";
+        }
+        reopened = "";
+        reopenAsked = true;
+        LockSupport.unpark(writer);
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (reopenAsked && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(5_000_000L);
+        }
+        return reopenAsked ? "the access log " + path + " is being reopened" : reopened;
+    }
+
+    /** On the writer thread: the old file flushed and closed, the path opened anew (the old one kept if it cannot be). */
+    private void reopenNow() {
+        try {
+            OutputStream fresh = openFile(path);
+            out.flush();
+            out.close();
+            out = fresh;
+            reopened = "access log " + path + " reopened";
+        } catch (IOException e) {
+            reopened = "access log " + path + " could not be reopened (" + e.getMessage() + "); still writing to the old file";
+        }
+        reopenAsked = false;
     }
 
     public boolean enabled() {
@@ -122,6 +163,9 @@ public final class AccessLog implements Closeable {
     private void drain() {
         long lastSummary = System.currentTimeMillis();
         while (running || !queue.isEmpty()) {
+            if (reopenAsked) {
+                reopenNow();
+            }
             String line = queue.poll();
             try {
                 if (line != null) {

@@ -254,6 +254,17 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * Reopens the access log at its configured path (after logrotate moved the file away), without
+     * reading the configuration again: it works while the file on disk is broken. Lines in flight
+     * go to the old file or the new one, never split.
+     *
+     * @return what was done, for the log
+     */
+    public String reopenLogs() {
+        return rt.accessLog.reopen();
+    }
+
+    /**
      * Moves a client connection off a configuration ({@code old}; null: off every one, at stop). An
      * HTTP/1.1 connection finishes the request in hand and closes (an idle one closes now). An
      * HTTP/2 connection is closed gracefully: GOAWAY(NO_ERROR) tells the client to open a new

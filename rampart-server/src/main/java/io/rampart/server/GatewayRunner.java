@@ -75,8 +75,11 @@ final class GatewayRunner implements AutoCloseable {
         self[0] = r;
         if (configFile != null) {
             r.watcher = new ConfigWatcher(configFile, () -> r.reloadLogged("a change of " + configFile));
-            Signals.onHangUp(() -> r.reloadLogged("SIGHUP"));
+            Signals.on("HUP", () -> r.reloadLogged("SIGHUP"));
+        } else {
+            Signals.on("HUP", () -> LOG.info("SIGHUP: there is no configuration file to reload (started without --config); still serving"));
         }
+        Signals.on("USR1", () -> LOG.info("SIGUSR1: {}", g.reopenLogs()));
         return r;
     }
 

@@ -1,11 +1,13 @@
 package io.rampart.server;
 
+import io.rampart.config.Suggestions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code rampart}: the command line. Exit codes: 0 success, 1 runtime failure, 2 bad usage or configuration. */
 @Command(name = "rampart",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // -h, --help and --version on every command
         versionProvider = Main.Version.class,
         description = "Rampart: a self-hosted DDoS protection gateway.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, IncidentsCommand.class, ReportCommand.class, SeedBaselineCommand.class, io.rampart.server.lab.LabCommand.class,
@@ -36,6 +38,7 @@ public final class Main implements Runnable {
             cmd.getErr().println("rampart: " + ex.getMessage());
             return 1;
         });
+        cl.setParameterExceptionHandler(Main::badUsage);
         try {
             return cl.execute(args);
         } finally {
@@ -44,16 +47,45 @@ public final class Main implements Runnable {
         }
     }
 
+    /**
+     * Bad usage: an unknown command gets a suggestion only when one is close ({@link Suggestions}),
+     * never an unrelated one; anything else gets picocli's message and the command's usage. Exit 2.
+     */
+    private static int badUsage(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        java.util.List<String> unmatched = ex instanceof CommandLine.UnmatchedArgumentException
+                ? ((CommandLine.UnmatchedArgumentException) ex).getUnmatched() : java.util.List.of();
+        if (!unmatched.isEmpty() && !unmatched.get(0).startsWith("-") && !cmd.getSubcommands().isEmpty()) {
+            String typed = unmatched.get(0);
+            String name = cmd.getCommandSpec().qualifiedName();
+            String near = Suggestions.closest(typed, new java.util.ArrayList<>(cmd.getSubcommands().keySet()));
+            err.println(name + ": unknown command '" + typed + "'" + (near == null ? "" : "; did you mean '" + near + "'?"));
+            err.println("The commands: " + String.join(", ", cmd.getSubcommands().keySet()) + ". '" + name + " --help' says more.");
+            return 2;
+        }
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        cmd.usage(err);
+        return 2;
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** {@code --version}: the version and build time (from build.properties, written by Maven), and the Java runtime. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"rampart " + (v == null ? "dev" : v)};
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties build = new java.util.Properties();
+            try (java.io.InputStream in = Main.class.getResourceAsStream("build.properties")) {
+                if (in != null) {
+                    build.load(in);
+                }
+            }
+            return new String[] {"rampart " + build.getProperty("version", "dev") + " (built " + build.getProperty("built", "unknown") + ")",
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }
 }

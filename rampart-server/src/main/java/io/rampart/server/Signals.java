@@ -2,17 +2,21 @@ package io.rampart.server;
 
 import org.slf4j.LoggerFactory;
 
-/** {@code SIGHUP} as "reload the configuration", as nginx and HAProxy do. */
+/**
+ * Signals as nginx and HAProxy use them: {@code SIGHUP} reloads the configuration, {@code SIGUSR1}
+ * reopens the access log (after logrotate moved it away). Each runs on a thread of its own, never in
+ * the JVM's signal dispatcher.
+ */
 final class Signals {
     private Signals() {
     }
 
     @SuppressWarnings("restriction")
-    static void onHangUp(Runnable action) {
+    static void on(String name, Runnable action) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> new Thread(action, "rampart-sighup").start());
+            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> new Thread(action, "rampart-sig" + name.toLowerCase(java.util.Locale.ROOT)).start());
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LoggerFactory.getLogger(Signals.class).warn("SIGHUP cannot be handled here ({}): reload through the file or the API", e.getMessage());
+            LoggerFactory.getLogger(Signals.class).warn("SIG{} cannot be handled here ({})", name, e.getMessage());
         }
     }
 }

@@ -40,6 +40,43 @@ class CommandLineTest {
     }
 
     @Test
+    void helpAndVersion_workOnEveryCommand() {
+        java.util.List<java.util.List<String>> commands = java.util.List.of(java.util.List.of(), java.util.List.of("run"),
+                java.util.List.of("demo"), java.util.List.of("check-config"), java.util.List.of("incidents"), java.util.List.of("report"),
+                java.util.List.of("seed-baseline"), java.util.List.of("lab"), java.util.List.of("lab", "run"), java.util.List.of("lab", "list"),
+                java.util.List.of("lab", "origin"));
+        for (java.util.List<String> command : commands) {
+            for (String flag : new String[] {"--help", "-h"}) {
+                out.getBuffer().setLength(0);
+                java.util.List<String> args = new java.util.ArrayList<>(command);
+                args.add(flag);
+                assertThat(run(args.toArray(String[]::new))).as(args.toString()).isZero();
+                assertThat(out.toString()).as(args.toString()).startsWith("Usage: rampart" + (command.isEmpty() ? "" : " " + String.join(" ", command)));
+            }
+            out.getBuffer().setLength(0);
+            java.util.List<String> args = new java.util.ArrayList<>(command);
+            args.add("--version");
+            assertThat(run(args.toArray(String[]::new))).as(args.toString()).isZero();
+            assertThat(out.toString()).as(args.toString()).containsPattern("rampart \\S+ \\(built [0-9T:Z-]+\\)").contains("Java ");
+        }
+    }
+
+    @Test
+    void anUnknownCommand_isNamed_withASuggestionOnlyWhenOneIsClose() {
+        assertThat(run("chek-config", "x.yml")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown command 'chek-config'; did you mean 'check-config'?").doesNotContain("'help'?");
+        err.getBuffer().setLength(0);
+        assertThat(run("frobnicate")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown command 'frobnicate'").doesNotContain("did you mean").contains("The commands: run,");
+        err.getBuffer().setLength(0);
+        assertThat(run("lab", "rn")).isEqualTo(2);
+        assertThat(err.toString()).contains("rampart lab: unknown command 'rn'; did you mean 'run'?");
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--bogus")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option: '--bogus'").contains("Usage: rampart run");
+    }
+
+    @Test
     void checkConfig_validFile_exits0WithSummary(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("rampart.yml");
         Files.writeString(f, """

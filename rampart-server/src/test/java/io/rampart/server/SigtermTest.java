@@ -122,4 +122,91 @@ class SigtermTest {
             }
         }
     }
+
+    /** A gateway process whose output lines are collected as they come. */
+    private static final class Running implements AutoCloseable {
+        final Process process;
+        final java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Running(String... args) throws Exception {
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-cp", System.getProperty("java.class.path"),
+                    "io.rampart.server.Main"));
+            cmd.addAll(java.util.List.of(args));
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        seen.add(line);
+                    }
+                } catch (Exception ignored) {
+                    // process ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.stream().anyMatch(l -> l.contains("gateway:")));
+        }
+
+        void signal(String name) throws Exception {
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+        }
+
+        void awaitLine(String text) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(l -> l.contains(text)));
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void sighup_withoutAConfigurationFile_saysSo_andKeepsServing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        try (TestOrigin origin = new TestOrigin()) {
+            int port = CommandLineTest.freePort();
+            try (Running gw = new Running("run", "--upstream", origin.url(), "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0",
+                    "--data-dir", dir.toString())) {
+                gw.signal("HUP");
+                gw.awaitLine("SIGHUP: there is no configuration file to reload");
+                assertThat(gw.process.isAlive()).isTrue();
+                try (RawHttp c = new RawHttp(port)) {
+                    assertThat(c.get("a", "/echo").status()).isEqualTo(200);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sigusr1_reopensTheAccessLog_evenWhileTheConfigurationFileIsBroken(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        try (TestOrigin origin = new TestOrigin()) {
+            int port = CommandLineTest.freePort();
+            Path file = dir.resolve("rampart.yml");
+            Path log = dir.resolve("logs/access.log");
+            Files.writeString(file, "listeners: [{address: '127.0.0.1:" + port + "'}]\nadmin: {address: '127.0.0.1:0'}\n"
+                    + "dataDir: " + dir.resolve("data") + "\naccessLog: {path: '" + log + "'}\n"
+                    + "sites: [{name: a, hosts: ['*'], upstreams: ['" + origin.url() + "']}]\n");
+            try (Running gw = new Running("run", "--config", file.toString())) {
+                try (RawHttp c = new RawHttp(port)) {
+                    assertThat(c.get("a", "/echo?before-rotation").status()).isEqualTo(200);
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(log) && Files.readString(log).contains("before-rotation"));
+                Path rotated = dir.resolve("logs/access.log.1");
+                Files.move(log, rotated); // what logrotate does
+                Files.writeString(file, "sites: [{name: a, upstreams: nope\n"); // and the YAML on disk is broken meanwhile
+                gw.signal("USR1");
+                gw.awaitLine("access log " + log + " reopened");
+                try (RawHttp c = new RawHttp(port)) {
+                    assertThat(c.get("a", "/echo?after-rotation").status()).isEqualTo(200);
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(log) && Files.readString(log).contains("after-rotation"));
+                assertThat(Files.readString(rotated)).contains("before-rotation").doesNotContain("after-rotation");
+                assertThat(gw.process.isAlive()).isTrue();
+            }
+        }
+    }
 }
