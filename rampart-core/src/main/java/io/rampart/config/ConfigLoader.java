@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,18 +57,46 @@ public final class ConfigLoader {
         return parse(text, file.toString());
     }
 
-    /** Parses and validates YAML text; {@code source} names it in errors. */
+    /**
+     * Parses and validates YAML text; {@code source} names it in errors. Every problem is reported
+     * in one pass: unknown keys and values of the wrong kind ({@link ConfigShape}) are taken out,
+     * the rest is bound and validated, and all the errors are thrown together. Text that is not
+     * YAML at all, or has a key twice, is reported alone.
+     */
     public RampartConfig parse(String yaml, String source) throws ConfigException {
-        RampartConfig config;
+        JsonNode tree;
+        ConfigShape shape;
         try {
-            config = yaml.isBlank() ? null : mapper.readValue(yaml, RampartConfig.class);
+            tree = yaml.isBlank() ? null : mapper.readTree(yaml);
+            if (tree == null || tree.isNull() || tree.isMissingNode()) {
+                throw new ConfigException(source, List.of(new ConfigError("", "the file is empty; expected at least a 'sites' list")));
+            }
+            if (!tree.isObject()) {
+                throw new ConfigException(source, List.of(new ConfigError("", "expected settings (key: value lines) at the top of the file, got "
+                        + (tree.isArray() ? "a list" : "'" + tree.asText() + "'"))));
+            }
+            shape = ConfigShape.check(mapper, yaml, (ObjectNode) tree);
         } catch (JsonProcessingException e) {
             throw new ConfigException(source, List.of(describe(e, yaml)));
+        } catch (IOException e) {
+            throw new ConfigException(source, List.of(new ConfigError("", "cannot read: " + e.getMessage())));
         }
-        if (config == null) {
-            throw new ConfigException(source, List.of(new ConfigError("", "the file is empty; expected at least a 'sites' list")));
+        List<ConfigError> errors = new ArrayList<>(shape.errors);
+        RampartConfig config = null;
+        try {
+            config = mapper.treeToValue(tree, RampartConfig.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            if (errors.isEmpty()) {
+                errors.add(e instanceof JsonProcessingException ? describe((JsonProcessingException) e, yaml) : new ConfigError("", e.getMessage()));
+            }
         }
-        List<ConfigError> errors = new ConfigValidator().validate(config);
+        if (config != null) {
+            for (ConfigError e : new ConfigValidator().validate(config)) {
+                if (shape.removed.stream().noneMatch(r -> e.path().equals(r) || e.path().startsWith(r + ".") || e.path().startsWith(r + "["))) {
+                    errors.add(shape.withLine(e));
+                }
+            }
+        }
         if (!errors.isEmpty()) {
             throw new ConfigException(source, errors);
         }

@@ -521,6 +521,9 @@ final class ConfigValidator {
         } else if (c.perClient() > c.total()) {
             error("connections.perClient", "cannot exceed connections.total (" + c.total() + ")");
         }
+        if (c.total() < 1 || c.perClient() < 1) {
+            return; // compared with a value already refused, perPrefix would only echo that error
+        }
         if (c.perPrefix() < c.perClient()) {
             error("connections.perPrefix", "expected at least connections.perClient (" + c.perClient() + "), got " + c.perPrefix());
         } else if (c.perPrefix() > c.total()) {

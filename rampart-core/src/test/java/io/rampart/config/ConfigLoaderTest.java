@@ -64,6 +64,58 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFileWithManyMistakes_getsEveryOneOfThemInOnePass_inTheOperatorsWords() {
+        ConfigException e = errorsOf("""
+                listen: 127.0.0.1:8000
+                limts: {}
+                connections:
+                  perClient: many
+                  total: -5
+                admission:
+                  enabled: maybe
+                timeouts:
+                  requestHead: soon
+                  minBodyRate: 5 parsecs
+                sites:
+                  - name: a
+                    hosts: '*'
+                    upstreams: http://127.0.0.1:9000
+                    routes: {path: /login}
+                  - name: b
+                    hosts: [b.example, [nested]]
+                    upstreams: [http://127.0.0.1:9000]
+                    limits: {perClient: {rate: fast}}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactlyInAnyOrder(
+                "listen", "limts", "connections.perClient", "connections.total", "admission.enabled", "timeouts.requestHead",
+                "timeouts.minBodyRate", "sites[0].routes[0].limits", "sites[1].hosts[1]", "sites[1].limits.perClient.rate");
+        assertThat(e.errors()).allSatisfy(err -> assertThat(err.message()).containsPattern("\\(line \\d+\\)")
+                .doesNotContain("java.").doesNotContain("Creator").doesNotContain("instance of").doesNotContain("a valid a"));
+        assertThat(e.errors()).extracting(ConfigError::message).anySatisfy(m -> assertThat(m).contains("did you mean 'listeners'"))
+                .anySatisfy(m -> assertThat(m).isEqualTo("expected a whole number, got 'many' (line 4)"))
+                .anySatisfy(m -> assertThat(m).isEqualTo("expected true or false, got 'maybe' (line 7)"))
+                .anySatisfy(m -> assertThat(m).contains("16KB, 10MB").contains("got '5 parsecs'"));
+        assertThat(e.getMessage()).startsWith("rampart.yml: 10 errors");
+    }
+
+    @Test
+    void aSingleValueWhereAListIsExpected_isAListOfOne() throws Exception {
+        RampartConfig c = loader.parse("sites:\n  - name: a\n    hosts: '*'\n    upstreams: http://127.0.0.1:9000\n", "rampart.yml");
+        assertThat(c.sites().get(0).upstreams()).containsExactly("http://127.0.0.1:9000");
+        assertThat(c.sites().get(0).hosts()).containsExactly("*");
+    }
+
+    @Test
+    void textThatIsNotSettings_isRefusedAlone() {
+        assertThat(errorsOf("- just\n- a list\n").errors()).singleElement()
+                .satisfies(err -> assertThat(err.message()).startsWith("expected settings (key: value lines)"));
+        assertThat(errorsOf("sites: [\n").errors()).singleElement()
+                .satisfies(err -> assertThat(err.message()).startsWith("not valid YAML"));
+        assertThat(errorsOf("sites: []\nsites: []\n").errors()).singleElement()
+                .satisfies(err -> assertThat(err.message()).containsIgnoringCase("duplicate"));
+    }
+
+    @Test
     void typoInKey_isRefusedWithPathLineAndSuggestion() {
         ConfigException e = errorsOf("""
                 sites:
@@ -320,7 +372,7 @@ class ConfigLoaderTest {
         assertThat(errorsOf("connections: {perClient: 64, perPrefix: 10}\nsites: []\n").errors())
                 .extracting(ConfigError::path, ConfigError::message)
                 .contains(org.assertj.core.groups.Tuple.tuple("connections.perPrefix",
-                        "expected at least connections.perClient (64), got 10"));
+                        "expected at least connections.perClient (64), got 10 (line 1)"));
         assertThat(errorsOf("connections: {perClient: 64, perPrefix: 20000, total: 10000}\nsites: []\n").errors())
                 .extracting(ConfigError::path).contains("connections.perPrefix").doesNotContain("connections.perClient");
         assertThat(errorsOf("connections: {perPrefix: many}\nsites: []\n").errors().get(0).path()).isEqualTo("connections.perPrefix");
