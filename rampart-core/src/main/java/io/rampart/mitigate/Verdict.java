@@ -8,7 +8,7 @@ public enum Verdict {
     ALLOW,
     /** Over a rate limit: {@code 429} with {@code Retry-After}. */
     LIMIT,
-    /** Must prove it is a browser first (the challenge issue builds the page). */
+    /** Must prove it is a browser first: {@code 403} with the challenge page (JSON to an API client). */
     CHALLENGE,
     /** Judged hostile: {@code 403}. */
     BLOCK,

@@ -103,7 +103,8 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.println("  curl -i " + gw + "/");
             out.println("  curl -s -o /dev/null -w '%{http_code}\\n' \"" + gw + "/?n=[1-300]\" | sort | uniq -c");
-            out.println("      (300 requests on one connection: about 100 pass as a burst, the rest get 429 with Retry-After)");
+            out.println(underAttack ? "      (curl does not solve the challenge: about 100 get 403 and the challenge page, the rest 429 from the rate limit)"
+                    : "      (300 requests on one connection: about 100 pass as a burst, the rest get 429 with Retry-After)");
             if (runner.adminAddress() != null) {
                 String adminBase = "http://" + GatewayRunner.hostPort(runner.adminAddress());
                 out.println("  curl -s " + adminBase + "/metrics | grep rampart_requests");

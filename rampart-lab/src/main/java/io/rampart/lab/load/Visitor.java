@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * A reader with a browser: opens a page, then fetches the assets the page links that it has not
  * cached yet (a browser keeps them), keeps cookies, follows redirects, thinks, opens the next page.
- * A challenge page is counted as such; solving it arrives with the challenge itself.
+ * A challenge page is counted as such: this client does not solve the proof of work (a real
+ * browser does, in BrowserChallengeTest).
  */
 final class Visitor extends Browsing {
     private static final Pattern ASSET = Pattern.compile("(?:src|href)=\"(/static/[^\"]+)\"");
