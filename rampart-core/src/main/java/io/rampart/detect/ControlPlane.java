@@ -73,8 +73,7 @@ public final class ControlPlane implements AutoCloseable {
                     l.transition(t);
                 }
                 if (metrics != null) {
-                    metrics.count("rampart.detection.transitions", "Changes of a site's detected state, by new state",
-                            t.site(), "to", t.to().id(), 1);
+                    metrics.count(TRANSITIONS, TRANSITIONS_HELP, t.site(), "to", t.to().id(), 1);
                 }
             }
 
@@ -129,9 +128,23 @@ public final class ControlPlane implements AutoCloseable {
         publish();
     }
 
+    private static final String TRANSITIONS = "rampart.detection.transitions";
+    private static final String TRANSITIONS_HELP = "Changes of a site's detected state, by new state";
+    private static final String RULE_MATCHES = "rampart.detection.rule_matches";
+    private static final String RULE_MATCHES_HELP = "Requests matched by automatic rules, by the rung they were on";
+
     private void bindMeters(SiteControl sc) {
         if (metrics == null) {
             return;
+        }
+        // every labelled series exists from the start, at zero: alerts and panels never query a missing one
+        for (SiteState st : SiteState.values()) {
+            metrics.gauge("rampart.detection.status", "1 for the site's detected state, 0 for the others", sc.name, "state", st.id(),
+                    () -> sc.state() == st ? 1 : 0);
+            metrics.count(TRANSITIONS, TRANSITIONS_HELP, sc.name, "to", st.id(), 0);
+        }
+        for (MitigationStep step : MitigationStep.values()) {
+            metrics.count(RULE_MATCHES, RULE_MATCHES_HELP, sc.name, "step", step.id(), 0);
         }
         metrics.gauge("rampart.detection.state", "Detected state: 0 normal, 1 suspect, 2 attack, 3 flash crowd, 4 recovering",
                 sc.name, () -> sc.state().ordinal());
@@ -185,8 +198,7 @@ public final class ControlPlane implements AutoCloseable {
             if (metrics != null) {
                 for (RuleBook.Live l : s.book.live()) {
                     if (l.rate > 0) {
-                        metrics.count("rampart.detection.rule_matches", "Requests matched by automatic rules, by the rung they were on",
-                                s.name, "step", l.step.id(), l.rate * tickSeconds);
+                        metrics.count(RULE_MATCHES, RULE_MATCHES_HELP, s.name, "step", l.step.id(), l.rate * tickSeconds);
                     }
                 }
             }

@@ -31,6 +31,14 @@ public final class Alerts implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     /** Replaced by a reload: takes no new alerts, stops once the last queued delivery is done. */
     private volatile boolean retired;
+    /** Hears each delivery's fate: {@code sent}, {@code retried}, {@code failed} (given up), {@code dropped}. */
+    private volatile java.util.function.Consumer<String> meter = outcome -> { };
+
+    /** What each delivery became, for {@code rampart_alert_deliveries_total{outcome}}. */
+    public Alerts metered(java.util.function.Consumer<String> outcomes) {
+        this.meter = outcomes;
+        return this;
+    }
 
     public Alerts(List<Notifier> notifiers, int maxAttempts, Duration firstRetry) {
         this.notifiers = List.copyOf(notifiers);
@@ -64,6 +72,7 @@ public final class Alerts implements AutoCloseable {
         for (Notifier n : notifiers) {
             if (pending.incrementAndGet() > MAX_PENDING) {
                 pending.decrementAndGet();
+                meter.accept("dropped");
                 LOG.error("alert {} for {} dropped: {} deliveries already waiting", alert.kind().id(), n.name(), MAX_PENDING);
                 continue;
             }
@@ -71,6 +80,7 @@ public final class Alerts implements AutoCloseable {
                 executor.execute(() -> attempt(alert, n, 1, outcome));
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
                 done(); // sent to receivers a reload had just replaced, or while stopping
+                meter.accept("dropped");
                 LOG.error("alert {} for {} dropped: alerts are stopping", alert.kind().id(), n.name());
             }
         }
@@ -80,12 +90,14 @@ public final class Alerts implements AutoCloseable {
         try {
             n.send(alert);
             done();
+            meter.accept("sent");
             outcome.accept(alert.incident().id(), alert.kind().id() + " alert sent to " + n.name()
                     + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
         } catch (Exception e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (attempt >= maxAttempts) {
                 done();
+                meter.accept("failed");
                 LOG.error("{} alert for incident {} to {} given up after {} attempts: {}", alert.kind().id(),
                         alert.incident().id(), n.name(), attempt, why);
                 outcome.accept(alert.incident().id(), alert.kind().id() + " alert to " + n.name() + " FAILED after "
@@ -93,12 +105,14 @@ public final class Alerts implements AutoCloseable {
                 return;
             }
             long wait = Math.min(MAX_BACKOFF_MILLIS, firstRetryMillis << Math.min(20, attempt - 1));
+            meter.accept("retried");
             LOG.warn("{} alert for incident {} to {} failed (attempt {} of {}), retrying in {} ms: {}", alert.kind().id(),
                     alert.incident().id(), n.name(), attempt, maxAttempts, wait, why);
             try {
                 executor.schedule(() -> attempt(alert, n, attempt + 1, outcome), wait, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
                 done();
+                meter.accept("dropped");
                 LOG.error("{} alert for incident {} to {} given up: alerts are stopping", alert.kind().id(),
                         alert.incident().id(), n.name());
             }

@@ -440,6 +440,15 @@ public final class Incidents implements ControlListener, AutoCloseable {
         return Optional.empty();
     }
 
+    /** How many sites have an open incident now (for {@code rampart_incidents_open}). */
+    public synchronized int openCount() {
+        int n = 0;
+        for (SiteBook b : sites.values()) {
+            n += b.open == null ? 0 : 1;
+        }
+        return n;
+    }
+
     /** The id of the site's open incident, or null. */
     public synchronized String openIncident(String site) {
         SiteBook b = sites.get(site);

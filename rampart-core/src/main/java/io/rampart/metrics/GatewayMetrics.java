@@ -67,6 +67,7 @@ public final class GatewayMetrics {
             siteSlot(name);
         }
         this.unrouted = siteSlot(UNROUTED);
+        registerKnownSeries();
         for (ConnectionRejection r : ConnectionRejection.values()) {
             connectionRejections.put(r, Counter.builder("rampart.connections.rejected")
                     .description("Connections closed at accept")
@@ -171,12 +172,12 @@ public final class GatewayMetrics {
 
     /** A TLS handshake failed (not TLS, no common protocol or cipher, too slow, reset). */
     public void tlsHandshakeFailed() {
-        increment(tlsFailures, "rampart.tls.handshake.failures", "TLS handshakes that failed or timed out", "listener", "tls");
+        counter(tlsFailures, TLS_FAILURES, TLS_FAILURES_HELP, "listener", "tls").increment();
     }
 
     /** An HTTP/2 connection or stream was refused for abuse, by kind (enhance_your_calm, protocol_error, streams_per_client, ...). */
     public void http2Abuse(String kind) {
-        increment(http2Abuse, "rampart.http2.abuse", "HTTP/2 connections closed (GOAWAY) or streams refused for abuse, by kind", "kind", kind);
+        counter(http2Abuse, HTTP2_ABUSE_NAME, HTTP2_ABUSE_HELP, "kind", kind).increment();
     }
 
     /** Requests of {@code site} given {@code verdict} since start (for incident figures). */
@@ -251,6 +252,10 @@ public final class GatewayMetrics {
     }
 
     public void protocolError(int status) {
+        protocolErrorCounter(status).increment();
+    }
+
+    private Counter protocolErrorCounter(int status) {
         Counter c = protocolErrors[status];
         if (c == null) {
             c = Counter.builder("rampart.protocol.errors")
@@ -258,8 +263,63 @@ public final class GatewayMetrics {
                     .tag("status", Integer.toString(status)).register(registry);
             protocolErrors[status] = c;
         }
-        c.increment();
+        return c;
     }
+
+    /** Challenge outcomes besides refused tickets ({@code refused.<check>}). */
+    static final List<String> CHALLENGE_OUTCOMES = List.of("issued", "solved", "no-js-pass", "cookies-refused");
+    /** Why a ticket is refused: {@code Tickets.Check} but VALID, in lower case. */
+    static final List<String> TICKET_REFUSALS = List.of("malformed", "forged", "expired", "other_client", "too_early", "unsolved", "replayed");
+    /** The statuses Rampart refuses broken requests with. */
+    static final int[] PROTOCOL_STATUSES = {400, 405, 413, 414, 431, 501, 505};
+    static final List<String> HTTP2_ABUSE = List.of("control_frame_flood", "enhance_your_calm", "streams_per_client");
+    static final List<String> SHIELD_RESULTS = List.of("hit", "stale", "coalesced", "stale-if-error", "snapshot", "miss", "pass");
+
+    /**
+     * Registers, at zero, every series whose label values are known in advance, so that a dashboard
+     * panel or an alert never queries a series that does not exist yet (Prometheus's advice for
+     * counters with labels).
+     */
+    private void registerKnownSeries() {
+        for (String o : CHALLENGE_OUTCOMES) {
+            counter(challenges, CHALLENGES, CHALLENGES_HELP, "outcome", o);
+        }
+        for (String r : TICKET_REFUSALS) {
+            counter(challenges, CHALLENGES, CHALLENGES_HELP, "outcome", "refused." + r);
+        }
+        for (int status : PROTOCOL_STATUSES) {
+            protocolErrorCounter(status);
+        }
+        for (String k : HTTP2_ABUSE) {
+            counter(http2Abuse, HTTP2_ABUSE_NAME, HTTP2_ABUSE_HELP, "kind", k);
+        }
+        for (String r : SHIELD_RESULTS) {
+            counter(shieldResults, SHIELD, SHIELD_HELP, "result", r);
+        }
+        counter(tlsFailures, TLS_FAILURES, TLS_FAILURES_HELP, "listener", "tls");
+        for (String o : ALERT_OUTCOMES) {
+            counter(alertDeliveries, ALERTS, ALERTS_HELP, "outcome", o);
+        }
+    }
+
+    static final List<String> ALERT_OUTCOMES = List.of("sent", "retried", "failed", "dropped");
+    private static final String ALERTS = "rampart.alert.deliveries";
+    private static final String ALERTS_HELP = "Alert deliveries (webhook, email) by outcome: sent, retried, failed (given up), dropped";
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> alertDeliveries = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What became of one alert delivery (see {@code Alerts.metered}). */
+    public void alertDelivery(String outcome) {
+        counter(alertDeliveries, ALERTS, ALERTS_HELP, "outcome", outcome).increment();
+    }
+
+    private static final String CHALLENGES = "rampart.challenges";
+    private static final String CHALLENGES_HELP = "Challenges issued, passed, and tickets refused by reason";
+    private static final String HTTP2_ABUSE_NAME = "rampart.http2.abuse";
+    private static final String HTTP2_ABUSE_HELP = "HTTP/2 connections closed (GOAWAY) or streams refused for abuse, by kind";
+    private static final String SHIELD = "rampart.shield.requests";
+    private static final String SHIELD_HELP = "Anonymous cacheable requests by how the origin shield handled them";
+    private static final String TLS_FAILURES = "rampart.tls.handshake.failures";
+    private static final String TLS_FAILURES_HELP = "TLS handshakes that failed or timed out";
 
     public AtomicInteger activeConnections() {
         return activeConnections;
@@ -267,6 +327,61 @@ public final class GatewayMetrics {
 
     public void accessLogDropped() {
         accessLogDropped.increment();
+    }
+
+    private final java.util.List<AutoCloseable> runtimeBinders = new java.util.ArrayList<>();
+
+    /**
+     * Adds the JVM's and the process's own series ({@code jvm_*}, {@code process_*},
+     * {@code system_cpu_*}) and {@code rampart_build_info{version,built,java}}. For a running gateway;
+     * tests that make many registries leave them out. {@link #close} unhooks the GC listener.
+     */
+    public synchronized void bindRuntime() {
+        if (!runtimeBinders.isEmpty()) {
+            return;
+        }
+        // names promtool's lint refuses: an abbreviated unit, and "_count" on a gauge
+        registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyNameStartsWith("process.cpu.time"));
+        registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+            @Override
+            public io.micrometer.core.instrument.Meter.Id map(io.micrometer.core.instrument.Meter.Id id) {
+                return "system.cpu.count".equals(id.getName()) ? id.withName("system.cpu.logical") : id;
+            }
+        });
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
+        io.micrometer.core.instrument.binder.jvm.JvmGcMetrics gc = new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
+        gc.bindTo(registry);
+        runtimeBinders.add(gc);
+        Gauge.builder("rampart.build.info", () -> 1).description("The running build: version, build time and Java runtime, as labels")
+                .tag("version", BuildInfo.version()).tag("built", BuildInfo.built()).tag("java", System.getProperty("java.version"))
+                .register(registry);
+    }
+
+    /** Unhooks what {@link #bindRuntime} hooked into the JVM. */
+    public synchronized void close() {
+        for (AutoCloseable c : runtimeBinders) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing a GC listener cannot fail in a way worth reporting at stop
+            }
+        }
+        runtimeBinders.clear();
+    }
+
+    /** Registers a per-listener gauge computed at scrape time. */
+    public void listenerGauge(String name, String description, String listener, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tag("listener", listener).register(registry);
+    }
+
+    /** Registers a per-site gauge with one more label, computed at scrape time. */
+    public void gauge(String name, String description, String site, String tag, String value, Supplier<Number> supplier) {
+        Gauge.builder(name, supplier).description(description).tag("site", site).tag(tag, value).register(registry);
     }
 
     /** Registers a per-site gauge computed at scrape time. */
@@ -286,23 +401,22 @@ public final class GatewayMetrics {
 
     /** How the shield handled an eligible request: hit, stale, coalesced, miss, stale-if-error, snapshot. */
     public void shield(String result) {
-        increment(shieldResults, "rampart.shield.requests", "Anonymous cacheable requests by how the origin shield handled them",
-                "result", result);
+        counter(shieldResults, SHIELD, SHIELD_HELP, "result", result).increment();
     }
 
     /** What happened in a challenge: {@code issued}, {@code solved}, {@code no-js-pass}, or a refused ticket's check. */
     public void challenge(String outcome) {
-        increment(challenges, "rampart.challenges", "Challenges issued, passed, and tickets refused by reason", "outcome", outcome);
+        counter(challenges, CHALLENGES, CHALLENGES_HELP, "outcome", outcome).increment();
     }
 
-    /** Increments the counter {@code name{tag=value}}, registered on first use (a bounded set of values). */
-    private void increment(java.util.concurrent.ConcurrentHashMap<String, Counter> byValue, String name, String description,
-                           String tag, String value) {
+    /** The counter {@code name{tag=value}}, registered on first use (a bounded set of values). */
+    private Counter counter(java.util.concurrent.ConcurrentHashMap<String, Counter> byValue, String name, String description,
+                            String tag, String value) {
         Counter c = byValue.get(value);
         if (c == null) {
             c = byValue.computeIfAbsent(value, v -> Counter.builder(name).description(description).tag(tag, v).register(registry));
         }
-        c.increment();
+        return c;
     }
 
     /**

@@ -52,6 +52,11 @@ final class ConnectionGate {
     private final int perClient;
     private final int perPrefix;
     private final int total;
+
+    /** The most client connections this gate holds. */
+    int total() {
+        return total;
+    }
     private final GatewayMetrics metrics;
     private final ToIntFunction<ClientAddress> sharedUsers;
     private final LongSupplier ticker;

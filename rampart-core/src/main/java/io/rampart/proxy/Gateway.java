@@ -87,6 +87,8 @@ public final class Gateway implements AutoCloseable {
         Gateway g = new Gateway(rt, threads);
         metrics.gauge("rampart.clients.connected", "Distinct client addresses with open connections",
                 () -> g.rt.gate.distinctClients());
+        metrics.gauge("rampart.connections.limit", "Client connections this node holds at most (connections.total, lowered to fit "
+                + "the file descriptors)", () -> g.rt.gate.total());
         metrics.gauge("rampart.shield.bytes", "Bytes of responses held by the origin shield",
                 () -> g.rt.shield == null ? 0 : g.rt.shield.weightedSize());
         try {
@@ -177,9 +179,16 @@ public final class Gateway implements AutoCloseable {
             return null;
         }
         try {
-            TlsTerminator t = new TlsTerminator("listeners[" + terminators.size() + "]", l.tls());
+            String name = "listeners[" + terminators.size() + "]";
+            TlsTerminator t = new TlsTerminator(name, l.tls());
             t.answerAcme(rt.acmeChallenges); // TLS-ALPN-01 validations, when an order asks for them
             terminators.add(t);
+            // file-loaded certificates too (ACME ones have rampart_acme_certificate_expiry_seconds): the soonest to expire
+            rt.metrics.listenerGauge("rampart.tls.certificate.expiry.seconds",
+                    "Seconds until the listener's soonest-expiring certificate expires (files and ACME alike)", name,
+                    () -> t.certificates().certificates().stream()
+                            .mapToLong(c -> java.time.Duration.between(java.time.Instant.now(), c.notAfter()).getSeconds())
+                            .min().orElse(-1));
             return t;
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);

@@ -80,7 +80,7 @@ final class Reload {
             incidents.config(next.incidents());
             incidents.sites(fresh.slots());
             if (!old.config.alerts().equals(next.alerts())) {
-                incidents.alerts(Alerts.of(next.alerts()));
+                incidents.alerts(Alerts.of(next.alerts()).metered(old.metrics::alertDelivery));
                 LOG.info("alert receivers reconfigured: {} webhooks, email {}", next.alerts().webhooks().size(),
                         next.alerts().email() == null ? "off" : "on");
             }

@@ -93,7 +93,7 @@ final class SharedState {
         if (config.incidents().enabled()) {
             this.incidentStore = config.dataDir() == null ? SqliteIncidentStore.inMemory()
                     : SqliteIncidentStore.open(Path.of(config.dataDir()));
-            this.incidents = new Incidents(config.incidents(), List.of(), incidentStore, Alerts.of(config.alerts()),
+            this.incidents = new Incidents(config.incidents(), List.of(), incidentStore, Alerts.of(config.alerts()).metered(metrics::alertDelivery),
                     Clock.systemUTC(), countersOf(metrics), RefLedger.nodeOf(RefIds.node() << 48), geo);
         } else {
             this.incidentStore = null;
@@ -108,6 +108,10 @@ final class SharedState {
         } else {
             this.control = null;
         }
+        if (incidents != null) {
+            Incidents open = incidents;
+            metrics.gauge("rampart.incidents.open", "Sites with an open incident now", open::openCount);
+        }
         AddressCrowds book = crowds;
         metrics.gauge("rampart.shared.addresses", "Addresses where two or more people were seen (an office or carrier NAT)",
                 book::crowdCount);
@@ -121,6 +125,7 @@ final class SharedState {
     /** Stops what runs in the background and closes what is open (at the gateway's stop). */
     void close() {
         crowdKeeper.close();
+        metrics.close();
         if (control != null) {
             control.close();
         }

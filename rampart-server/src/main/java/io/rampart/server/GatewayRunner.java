@@ -54,6 +54,7 @@ final class GatewayRunner implements AutoCloseable {
      */
     static GatewayRunner start(RampartConfig config, Path configFile, UnaryOperator<RampartConfig> overrides) throws IOException {
         Gateway g = Gateway.start(config);
+        g.metrics().bindRuntime(); // jvm_*, process_*, rampart_build_info: for the running gateway, not every test's
         ListFile lists = config.dataDir() == null ? null : new ListFile(Path.of(config.dataDir()));
         if (lists != null) {
             lists.restoreInto(g.lists());

@@ -74,17 +74,11 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** {@code --version}: the version and build time (from build.properties, written by Maven), and the Java runtime. */
+    /** {@code --version}: the version and build time ({@link io.rampart.metrics.BuildInfo}), and the Java runtime. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws java.io.IOException {
-            java.util.Properties build = new java.util.Properties();
-            try (java.io.InputStream in = Main.class.getResourceAsStream("build.properties")) {
-                if (in != null) {
-                    build.load(in);
-                }
-            }
-            return new String[] {"rampart " + build.getProperty("version", "dev") + " (built " + build.getProperty("built", "unknown") + ")",
+        public String[] getVersion() {
+            return new String[] {"rampart " + io.rampart.metrics.BuildInfo.version() + " (built " + io.rampart.metrics.BuildInfo.built() + ")",
                     "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }
