@@ -75,6 +75,7 @@ public final class SmallHttpServer implements AutoCloseable {
                             ch.pipeline().addLast(new HttpObjectAggregator(maxBody));
                             ch.pipeline().addLast(new RequestDeadline(requestMillis));
                             ch.pipeline().addLast(handler.get());
+                            ch.pipeline().addLast(new QuietErrors(what));
                         }
                     })
                     .bind(address).syncUninterruptibly().channel();
@@ -82,6 +83,28 @@ public final class SmallHttpServer implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot listen on " + what + " address " + address.getHostString() + ":"
                     + address.getPort() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The end of every connection's pipeline: an idle connection timed out or a peer that went away
+     * is closed without a word (they are normal); anything else is logged as one line, without a
+     * stack trace, and the connection closed. Netty would otherwise log a stack trace for each.
+     */
+    private static final class QuietErrors extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmallHttpServer.class);
+        private final String what;
+
+        QuietErrors(String what) {
+            this.what = what;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!(cause instanceof io.netty.handler.timeout.ReadTimeoutException || cause instanceof java.io.IOException)) {
+                LOG.warn("{}: {} on a connection from {}; closed", what, cause.toString(), ctx.channel().remoteAddress());
+            }
+            ctx.close();
         }
     }
 
