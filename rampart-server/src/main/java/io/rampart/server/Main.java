@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         scope = CommandLine.ScopeType.INHERIT, // -h, --help and --version on every command
         versionProvider = Main.Version.class,
         description = "Rampart: a self-hosted DDoS protection gateway.",
-        subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, IncidentsCommand.class, ReportCommand.class, SeedBaselineCommand.class, io.rampart.server.lab.LabCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, ConfigSchemaCommand.class, IncidentsCommand.class, ReportCommand.class, SeedBaselineCommand.class, io.rampart.server.lab.LabCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
