@@ -17,7 +17,28 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        String logSettings = logSettingsProblem(System.getenv());
+        if (logSettings != null) {
+            System.err.println("rampart: " + logSettings);
+            System.exit(2);
+        }
         System.exit(execute(args));
+    }
+
+    /**
+     * What is wrong with {@code RAMPART_LOG_FORMAT} or {@code RAMPART_LOG_LEVEL} (read by
+     * logback.xml), or null: a typo there would otherwise silence every log line.
+     */
+    static String logSettingsProblem(java.util.Map<String, String> env) {
+        String format = env.get("RAMPART_LOG_FORMAT");
+        if (format != null && !java.util.List.of("text", "json", "journald").contains(format)) {
+            return "RAMPART_LOG_FORMAT must be text, json or journald, got '" + format + "'";
+        }
+        String level = env.get("RAMPART_LOG_LEVEL");
+        if (level != null && !java.util.List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(level.toUpperCase(java.util.Locale.ROOT))) {
+            return "RAMPART_LOG_LEVEL must be one of trace, debug, info, warn, error, off, got '" + level + "'";
+        }
+        return null;
     }
 
     /** Runs the command line and returns its exit code (for tests). */

@@ -129,11 +129,19 @@ class SigtermTest {
         final java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Running(String... args) throws Exception {
+            this(java.util.Map.of(), args);
+        }
+
+        Running(java.util.Map<String, String> env, String... args) throws Exception {
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-cp", System.getProperty("java.class.path"),
-                    "io.rampart.server.Main"));
+            // the production logging configuration, not the test class path's logback-test.xml
+            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin,
+                    "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
+                    "-cp", System.getProperty("java.class.path"), "io.rampart.server.Main"));
             cmd.addAll(java.util.List.of(args));
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            process = pb.start();
             Thread reader = new Thread(() -> {
                 try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
                     String line;
@@ -208,5 +216,27 @@ class SigtermTest {
                 assertThat(gw.process.isAlive()).isTrue();
             }
         }
+    }
+
+    @Test
+    void logsInJson_whenAsked_oneObjectPerLine_withTheFormattedMessage(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        try (TestOrigin origin = new TestOrigin()) {
+            int port = CommandLineTest.freePort();
+            try (Running gw = new Running(java.util.Map.of("RAMPART_LOG_FORMAT", "json"), "run", "--upstream", origin.url(),
+                    "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0", "--data-dir", dir.toString())) {
+                gw.awaitLine("\"formattedMessage\":\"listening on 127.0.0.1:" + port + "\"");
+                String line = gw.seen.stream().filter(l -> l.contains("listening on")).findFirst().orElseThrow();
+                com.fasterxml.jackson.databind.JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                assertThat(event.path("level").asText()).isEqualTo("INFO");
+                assertThat(event.path("loggerName").asText()).isEqualTo("io.rampart.proxy.Gateway");
+            }
+        }
+    }
+
+    @Test
+    void aMisspeltLogFormatOrLevel_isRefusedAtStart_ratherThanSilencingTheLogs() {
+        assertThat(Main.logSettingsProblem(java.util.Map.of("RAMPART_LOG_FORMAT", "jsno"))).contains("text, json or journald").contains("'jsno'");
+        assertThat(Main.logSettingsProblem(java.util.Map.of("RAMPART_LOG_LEVEL", "loud"))).contains("'loud'");
+        assertThat(Main.logSettingsProblem(java.util.Map.of("RAMPART_LOG_FORMAT", "journald", "RAMPART_LOG_LEVEL", "warn"))).isNull();
     }
 }
