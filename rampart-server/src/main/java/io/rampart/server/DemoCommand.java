@@ -49,15 +49,18 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         Duration maxRun = exitAfter == null ? null : io.rampart.config.Durations.parse(exitAfter);
-        io.rampart.lab.RunClock clock = io.rampart.lab.RunClock.system();
-        io.rampart.lab.origin.LabOrigin labOrigin = null;
+        DemoAttack drill = null;
         AutoCloseable demo;
         InetSocketAddress originBound;
         if (attack) {
-            labOrigin = new io.rampart.lab.origin.LabOrigin(originAddress.toSocketAddress(),
-                    io.rampart.lab.origin.OriginCapacity.DEFAULT, clock, 3600);
-            demo = labOrigin;
-            originBound = labOrigin.address();
+            drill = java.util.ServiceLoader.load(DemoAttack.class).findFirst().orElse(null);
+            if (drill == null) {
+                spec.commandLine().getErr().println("--attack: the attack drill is part of the lab, not of the gateway's jar: "
+                        + "bin/rampart demo --attack runs it from the lab's jar (rampart-lab-app/target/rampart-lab.jar)");
+                return 2;
+            }
+            originBound = drill.startOrigin(originAddress.toSocketAddress());
+            demo = drill;
         } else {
             DemoOrigin d = new DemoOrigin(originAddress.toSocketAddress());
             demo = d;
@@ -115,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("Access log (JSON): " + config.accessLog().path());
                 InetSocketAddress gateway = runner.gateway().listenAddresses().get(0);
                 Duration drillLength = maxRun == null || maxRun.toSeconds() >= 61 ? null : maxRun.minusSeconds(1);
-                runner.alsoClose(io.rampart.server.lab.DemoDrill.start(gateway, labOrigin.stats(), clock, drillLength, out));
+                runner.alsoClose(drill.startDrill(gateway, drillLength, out));
             } else {
                 out.println("Access log (JSON) follows; Ctrl-C stops.");
             }

@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
         scope = CommandLine.ScopeType.INHERIT, // -h, --help and --version on every command
         versionProvider = Main.Version.class,
         description = "Rampart: a self-hosted DDoS protection gateway.",
-        subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, ConfigSchemaCommand.class, IncidentsCommand.class, ReportCommand.class, SeedBaselineCommand.class, io.rampart.server.lab.LabCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, ConfigSchemaCommand.class, IncidentsCommand.class,
+                ReportCommand.class, SeedBaselineCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,7 +48,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line with its output captured (for tests); null writers mean the console. */
     public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine();
         if (out != null) {
             cl.setOut(out);
         }
@@ -68,6 +68,15 @@ public final class Main implements Runnable {
         }
     }
 
+    /** The whole command line: the built-in commands and those other jars add ({@link CommandExtension}: the lab's). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (CommandExtension e : java.util.ServiceLoader.load(CommandExtension.class)) {
+            cl.addSubcommand(e.name(), e.command());
+        }
+        return cl;
+    }
+
     /**
      * Bad usage: an unknown command gets a suggestion only when one is close ({@link Suggestions}),
      * never an unrelated one; anything else gets picocli's message and the command's usage. Exit 2.
@@ -81,6 +90,11 @@ public final class Main implements Runnable {
             String typed = unmatched.get(0);
             String name = cmd.getCommandSpec().qualifiedName();
             String near = Suggestions.closest(typed, new java.util.ArrayList<>(cmd.getSubcommands().keySet()));
+            if (cmd.getParent() == null && "lab".equals(typed)) {
+                err.println("rampart: the attack lab is not part of the gateway's jar: bin/rampart lab … runs it from the lab's own "
+                        + "(rampart-lab-app/target/rampart-lab.jar)");
+                return 2;
+            }
             err.println(name + ": unknown command '" + typed + "'" + (near == null ? "" : "; did you mean '" + near + "'?"));
             err.println("The commands: " + String.join(", ", cmd.getSubcommands().keySet()) + ". '" + name + " --help' says more.");
             return 2;

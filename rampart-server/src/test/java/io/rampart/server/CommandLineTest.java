@@ -43,8 +43,7 @@ class CommandLineTest {
     void helpAndVersion_workOnEveryCommand() {
         java.util.List<java.util.List<String>> commands = java.util.List.of(java.util.List.of(), java.util.List.of("run"),
                 java.util.List.of("demo"), java.util.List.of("check-config"), java.util.List.of("incidents"), java.util.List.of("report"),
-                java.util.List.of("seed-baseline"), java.util.List.of("lab"), java.util.List.of("lab", "run"), java.util.List.of("lab", "list"),
-                java.util.List.of("lab", "origin"));
+                java.util.List.of("seed-baseline"), java.util.List.of("config-schema"));
         for (java.util.List<String> command : commands) {
             for (String flag : new String[] {"--help", "-h"}) {
                 out.getBuffer().setLength(0);
@@ -69,8 +68,11 @@ class CommandLineTest {
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown command 'frobnicate'").doesNotContain("did you mean").contains("The commands: run,");
         err.getBuffer().setLength(0);
-        assertThat(run("lab", "rn")).isEqualTo(2);
-        assertThat(err.toString()).contains("rampart lab: unknown command 'rn'; did you mean 'run'?");
+        assertThat(run("lab", "list")).as("the gateway's jar has no lab").isEqualTo(2);
+        assertThat(err.toString()).contains("the attack lab is not part of the gateway's jar");
+        err.getBuffer().setLength(0);
+        assertThat(run("demo", "--attack")).isEqualTo(2);
+        assertThat(err.toString()).contains("the attack drill is part of the lab");
         err.getBuffer().setLength(0);
         assertThat(run("run", "--bogus")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown option: '--bogus'").contains("Usage: rampart run");

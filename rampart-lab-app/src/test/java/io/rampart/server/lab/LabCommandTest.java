@@ -30,6 +30,20 @@ class LabCommandTest {
     }
 
     @Test
+    void theLabsCommands_haveHelpAndVersion_andAMisspeltOneGetsTheNearest() {
+        for (String[] cmd : new String[][] {{"lab", "--help"}, {"lab", "run", "-h"}, {"lab", "list", "--help"}, {"lab", "origin", "--help"}}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(cmd)).as(String.join(" ", cmd)).isZero();
+            assertThat(out.toString()).startsWith("Usage: rampart lab");
+        }
+        out.getBuffer().setLength(0);
+        assertThat(run("lab", "--version")).isZero();
+        assertThat(out.toString()).startsWith("rampart ");
+        assertThat(run("lab", "rn")).isEqualTo(2);
+        assertThat(err.toString()).contains("rampart lab: unknown command 'rn'; did you mean 'run'?");
+    }
+
+    @Test
     void listShowsTheNineScenariosOneLineEach() {
         assertThat(run("lab", "list")).isZero();
         String[] lines = out.toString().split("\n");
