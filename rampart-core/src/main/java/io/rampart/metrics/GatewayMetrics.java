@@ -153,9 +153,8 @@ public final class GatewayMetrics {
             upstreamLatency = Timer.builder("rampart.upstream.latency")
                     .description("Time from sending a request to an origin until its response head")
                     .tag("site", site)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    // fourteen fixed buckets per site (Micrometer's percentile histogram has over seventy)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
                     .register(registry);
             for (UpstreamError e : UpstreamError.values()) {
                 upstreamErrors[e.ordinal()] = Counter.builder("rampart.upstream.errors")
@@ -273,6 +272,12 @@ public final class GatewayMetrics {
         }
         return c;
     }
+
+    /** The origin latency histogram's bucket bounds: 1 ms to 30 s, modest per site. */
+    static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+        Duration.ofSeconds(30)};
 
     /** Challenge outcomes besides refused tickets ({@code refused.<check>}). */
     static final List<String> CHALLENGE_OUTCOMES = List.of("issued", "solved", "no-js-pass", "cookies-refused");
