@@ -1,5 +1,7 @@
 package io.rampart.detect;
 
+import io.rampart.traffic.Dimension;
+
 import io.rampart.traffic.TrafficRecorder;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +34,21 @@ public final class TickFacts {
 
     public SiteState state() {
         return site.state();
+    }
+
+    /**
+     * Whether client software (a user agent, a header fingerprint) is common in the site's normal
+     * traffic — at least {@value SignatureSearch#COMMON_SOFTWARE_SHARE} of it, the share from which
+     * the detector never blocks on it alone — so that it must not be published as an indicator of
+     * the attack: real visitors send it too. While the baseline knows too little to say, a
+     * mainstream browser's user agent ({@code Mozilla/5.0 (…}) counts as common.
+     */
+    public boolean commonSoftware(Dimension d, long value, String text) {
+        Baseline b = site.baseline;
+        if (!b.knowsEnough()) {
+            return d == Dimension.USER_AGENT && text != null && text.startsWith("Mozilla/5.0 (");
+        }
+        return b.share(d.ordinal(), value) >= SignatureSearch.COMMON_SOFTWARE_SHARE;
     }
 
     /** What was recorded this tick (reused by the next tick: read it now). */

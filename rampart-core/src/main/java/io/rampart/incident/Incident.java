@@ -61,6 +61,8 @@ final class Incident {
     final TopCounts sources = new TopCounts(512);
     final TopCounts networks = new TopCounts(256);
     final TopCounts userAgents = new TopCounts(256);
+    /** Refused traffic's user agents that are common in normal traffic too (never indicators), at most 256. */
+    final java.util.Set<String> commonUserAgents = new java.util.LinkedHashSet<>();
     final TopCounts fingerprints = new TopCounts(128);
     final TopCounts paths = new TopCounts(256);
     final TopCounts autonomousSystems = new TopCounts(256);
@@ -114,6 +116,29 @@ final class Incident {
     /** Adds one tick of traffic. */
     void add(Instant at, double tickSeconds, TrafficRecorder.Tick t, List<SiteView.RuleView> live,
              GatewayCounters counters, int siteIndex) {
+        add(at, tickSeconds, t, live, counters, siteIndex, (d, v, text) -> false);
+    }
+
+    /** Whether client software is common in normal traffic ({@code TickFacts.commonSoftware}). */
+    interface CommonSoftware {
+        boolean test(Dimension d, long value, String text);
+    }
+
+    /** Which of {@code top} real visitors send too. */
+    private List<String> commonAmong(List<IncidentRecord.Count> top) {
+        List<String> out = new ArrayList<>();
+        for (IncidentRecord.Count c : top) {
+            if (commonUserAgents.contains(c.value())) {
+                out.add(c.value());
+            }
+        }
+        return out;
+    }
+
+    /** Adds one tick of traffic; {@code common} says which refused user agents real visitors send too. */
+    void add(Instant at, double tickSeconds, TrafficRecorder.Tick t, List<SiteView.RuleView> live,
+             GatewayCounters counters, int siteIndex, CommonSoftware common) {
+        this.common = common;
         seconds += tickSeconds;
         requests += t.requests;
         refused += t.refused;
@@ -160,6 +185,8 @@ final class Incident {
         }
     }
 
+    private CommonSoftware common = (d, v, text) -> false;
+
     private void describeRefused(TrafficRecorder.Tick t) {
         double scale = t.scale();
         int step = Math.max(1, t.sampled / DESCRIBED_PER_TICK);
@@ -171,7 +198,12 @@ final class Incident {
             refusedSources.add(t.value(i, Dimension.CLIENT.ordinal()));
             sources.add(t.describe(i, Dimension.CLIENT), w);
             networks.add(t.describe(i, Dimension.NETWORK), w);
-            userAgents.add(t.describe(i, Dimension.USER_AGENT), w);
+            String ua = t.describe(i, Dimension.USER_AGENT);
+            userAgents.add(ua, w);
+            if (commonUserAgents.size() < 256 && !commonUserAgents.contains(ua)
+                    && common.test(Dimension.USER_AGENT, t.value(i, Dimension.USER_AGENT.ordinal()), ua)) {
+                commonUserAgents.add(ua);
+            }
             fingerprints.add(t.describe(i, Dimension.FINGERPRINT), w);
             paths.add(t.describe(i, Dimension.PATH), w);
             if (geo.enabled()) {
@@ -224,7 +256,7 @@ final class Incident {
         long decided = served + refusedByVerdict;
         IncidentRecord.Profile profile = new IncidentRecord.Profile(requests, round1(peakRps), peakAt, peakSources,
                 refusedSources.estimate(), anonymousBytes + knownBytes, sources.top(20), networks.top(20), userAgents.top(10),
-                fingerprints.top(10), paths.top(15), autonomousSystems.top(15), countries.top(15));
+                fingerprints.top(10), paths.top(15), autonomousSystems.top(15), countries.top(15), commonAmong(userAgents.top(10)));
         IncidentRecord.Mitigation mitigation = new IncidentRecord.Mitigation(byVerdict, refusedByVerdict, served,
                 decided == 0 ? 0 : round4((double) refusedByVerdict / decided), slowNow - slowAtOpen, connRefusedNow - connRefusedAtOpen);
         List<String> vs = new ArrayList<>();

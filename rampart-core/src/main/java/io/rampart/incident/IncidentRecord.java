@@ -54,11 +54,21 @@ public record IncidentRecord(
     public record Profile(long requests, double peakRequestsPerSecond, Instant peakAt, long peakSourcesPerTick,
                           long distinctRefusedSources, long bytesOut, List<Count> sources, List<Count> networks,
                           List<Count> userAgents, List<Count> fingerprints, List<Count> paths,
-                          List<Count> autonomousSystems, List<Count> countries) {
+                          List<Count> autonomousSystems, List<Count> countries, List<String> commonUserAgents) {
         public Profile {
             // records written before the geo fields existed have none
             autonomousSystems = autonomousSystems == null ? List.of() : autonomousSystems;
             countries = countries == null ? List.of() : countries;
+            commonUserAgents = commonUserAgents == null ? List.of() : commonUserAgents;
+        }
+
+        /**
+         * Whether refused traffic's user agent {@code ua} is also common in the site's normal
+         * traffic (or, before the site's traffic was known, a mainstream browser's): observed, but
+         * never an indicator of the attack, since real visitors send it too.
+         */
+        public boolean alsoUsedByRealVisitors(String ua) {
+            return commonUserAgents.contains(ua);
         }
     }
 

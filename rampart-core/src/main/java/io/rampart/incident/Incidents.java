@@ -216,7 +216,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
         if (state == SiteState.ATTACK && open.attackStartedAt == null) {
             open.attackStartedAt = at;
         }
-        open.add(at, f.seconds(), t, open.attackStartedAt == null ? List.of() : f.rules(), counters, b.index);
+        open.add(at, f.seconds(), t, open.attackStartedAt == null ? List.of() : f.rules(), counters, b.index, f::commonSoftware);
         b.dirty = true;
         if (!open.manual && state == SiteState.NORMAL) {
             if (open.calmSince == null) {

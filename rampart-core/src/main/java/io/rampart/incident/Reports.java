@@ -173,7 +173,9 @@ public final class Reports {
             b.append("network ").append(c.value()).append('\n');
         }
         for (IncidentRecord.Count c : p.userAgents()) {
-            b.append("user-agent ").append(c.value()).append('\n');
+            if (!p.alsoUsedByRealVisitors(c.value())) {
+                b.append("user-agent ").append(c.value()).append('\n');
+            }
         }
         return b.toString();
     }

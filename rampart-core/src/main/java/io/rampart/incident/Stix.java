@@ -18,7 +18,9 @@ import java.util.UUID;
  * sharing communities (MISP, OpenCTI) take in: an {@code identity} for the reporting Rampart, an
  * {@code attack-pattern} (CAPEC-488 HTTP Flood), one {@code indicator} per refused source network
  * and per user agent with STIX patterns, {@code relationship}s from each indicator to the
- * pattern, and a {@code report} that ties them together with the summary.
+ * pattern, and a {@code report} that ties them together with the summary. A user agent that the
+ * site's real visitors send too (common in its normal traffic, or a mainstream browser's while
+ * that was not yet known) is never an indicator.
  *
  * <p>Ids are UUIDv5 (allowed by the spec for deterministic ids) of the incident id and the
  * object's content, so rendering a report twice gives the same bundle and a receiver can
@@ -86,8 +88,8 @@ final class Stix {
             refsInReport.add(as);
         }
         for (IncidentRecord.Count c : r.profile().userAgents()) {
-            if (c.value().isEmpty()) {
-                continue;
+            if (c.value().isEmpty() || r.profile().alsoUsedByRealVisitors(c.value())) {
+                continue; // a browser real visitors use too: a CERT that blocked it would block them
             }
             String ind = indicator(objects, r, identity, created, modified, validFrom, validUntil,
                     "[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = '" + quote(c.value()) + "']",

@@ -76,7 +76,8 @@ class ReportsTest {
                 assertThat(o.has("valid_from")).isTrue();
             }
         }
-        assertThat(indicators).as("two networks and one user agent").isEqualTo(3);
+        assertThat(indicators).as("two networks and the hostile user agent; not the browser real visitors use too").isEqualTo(3);
+        assertThat(text).doesNotContain("Chrome/130.0.0.0");
         assertThat(autonomousSystems).containsExactly("64500 <b>Bulletproof</b> Hosting", "64501");
         assertThat(text).contains("[ipv4-addr:value = '100.64.0.0/24']").contains("[ipv6-addr:value = '2001:db8:1:2::/64']");
         assertThat(text).as("quotes and backslashes escaped in the pattern literal")

@@ -8,6 +8,8 @@ import java.util.Map;
 /** Incident records for report, store and alert tests, with values an attacker controls. */
 final class Samples {
     static final String HOSTILE_UA = "<script>alert('x')</script> \"bot\" | \\ ' ";
+    /** A browser the flood imitated, which the site's real visitors use too. */
+    static final String COMMON_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
 
     private Samples() {
     }
@@ -24,11 +26,11 @@ final class Samples {
         IncidentRecord.Profile profile = new IncidentRecord.Profile(109_300, 4_120.0, opened.plusSeconds(30), 2_100, 1_950, 52_000_000,
                 List.of(new IncidentRecord.Count("100.64.0.7", 900)),
                 List.of(new IncidentRecord.Count("100.64.0.0/24", 20_000), new IncidentRecord.Count("2001:db8:1:2::/64", 5_000)),
-                List.of(new IncidentRecord.Count(HOSTILE_UA, 40_000)),
+                List.of(new IncidentRecord.Count(HOSTILE_UA, 40_000), new IncidentRecord.Count(COMMON_UA, 30_000)),
                 List.of(new IncidentRecord.Count("HTTP/1.1 host,user-agent accept=-", 60_000)),
                 List.of(new IncidentRecord.Count("/search", 80_000)),
                 List.of(new IncidentRecord.Count("AS64500 <b>Bulletproof</b> Hosting", 70_000), new IncidentRecord.Count("AS64501", 9_000)),
-                List.of(new IncidentRecord.Count("ZZ", 79_000)));
+                List.of(new IncidentRecord.Count("ZZ", 79_000)), List.of(COMMON_UA));
         IncidentRecord.Mitigation m = new IncidentRecord.Mitigation(byVerdict, 97_300, 12_000, 0.8902, 3, 0);
         IncidentRecord.Impact impact = new IncidentRecord.Impact(4_000, 0, 4_000, 2, 0.0005, 0.0004, 21.5, 20.0,
                 "4000 requests from known users: 0.05% refused or failed (0.04% before); origin answered them in 21.5 ms on average (20.0 ms before).");
