@@ -128,6 +128,11 @@ class IncidentLifecycleTest {
         assertThat(open.profile().networks()).isNotEmpty();
         assertThat(open.profile().networks().get(0).value()).startsWith("100.");
         assertThat(open.profile().paths().get(0).value()).startsWith("/search");
+        // the flood carried the same browser user agents as the site's real visitors: observed, never indicators
+        assertThat(open.profile().userAgents()).isNotEmpty();
+        assertThat(open.profile().commonUserAgents()).containsAll(open.profile().userAgents().stream().map(IncidentRecord.Count::value).toList());
+        assertThat(io.rampart.incident.Reports.render(open, "stix", java.time.Instant.now())).contains("ipv4-addr:value")
+                .doesNotContain("'User-Agent'");
         assertThat(open.impact().knownRequests()).as("ten a second while the incident was open").isBetween(40L, 60L);
         assertThat(open.impact().knownErrorRate()).as("known users were not refused").isZero();
         assertThat(open.impact().knownLatencyMsBefore()).isEqualTo(20.0);
