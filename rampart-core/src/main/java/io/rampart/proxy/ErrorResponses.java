@@ -73,7 +73,7 @@ final class ErrorResponses {
         add(421, "Unknown site", "misdirected_request",
                 "No site here answers to the name in this request. Check the address you typed.");
         add(429, "Too many requests", "too_many_requests",
-                "You have sent more requests than this site allows in a short time. Please wait a few seconds and try again; the Retry-After header says how long.");
+                "You have sent more requests than this site allows in a short time. Please wait a few seconds, then reload the page.");
         add(431, "Request headers too large", "headers_too_large", "The request's headers are larger than this site accepts.");
         add(502, "Site unreachable", "bad_gateway",
                 "The protection in front of this site is working, but the site's own server could not be reached or gave a broken answer. Please try again shortly.");
