@@ -5,12 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.reflect.Method;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The JSON Schema (draft 7, what the VS Code YAML and IntelliJ plugins read) of the configuration
@@ -63,47 +59,58 @@ public final class ConfigSchema {
     }
 
     private ObjectNode value(Type type) {
-        Class<?> raw = type instanceof Class ? (Class<?>) type : (Class<?>) ((ParameterizedType) type).getRawType();
         ObjectNode o = json.createObjectNode();
-        if (raw == ByteSize.class) {
-            ArrayNode kinds = o.putArray("type");
-            kinds.add("string").add("integer");
-            o.put("pattern", SIZE);
-            o.put("description", "a size: 512, 16KB, 10MB or 1GB");
-        } else if (raw.isRecord()) {
-            return record(raw);
-        } else if (List.class.isAssignableFrom(raw)) {
-            ObjectNode element = value(((ParameterizedType) type).getActualTypeArguments()[0]);
-            ArrayNode any = o.putArray("anyOf");
-            ObjectNode list = any.addObject();
-            list.put("type", "array");
-            list.set("items", element);
-            any.add(element.deepCopy()); // a single value is a list of one
-        } else if (Map.class.isAssignableFrom(raw)) {
-            o.put("type", "object");
-            o.set("additionalProperties", value(((ParameterizedType) type).getActualTypeArguments()[1]));
-        } else if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
-            o.put("type", "integer");
-        } else if (raw == Double.class || raw == double.class) {
-            o.put("type", "number");
-        } else if (raw == Boolean.class || raw == boolean.class) {
-            o.put("type", "boolean");
-        } else if (raw == String.class) {
-            o.put("type", "string");
-        } else if (raw == Duration.class) {
-            o.put("type", "string");
-            o.put("pattern", DURATION);
-            o.put("description", "a duration: 250ms, 10s, 5m, 1h or 7d");
-        } else if (raw.isEnum()) {
-            ArrayNode values = o.putArray("enum");
-            for (Object constant : raw.getEnumConstants()) {
-                values.add(id(constant));
+        switch (ConfigKind.of(type)) {
+            case RECORD:
+                return record(ConfigKind.raw(type));
+            case LIST: {
+                ObjectNode element = value(ConfigKind.contents(type));
+                ArrayNode any = o.putArray("anyOf");
+                ObjectNode list = any.addObject();
+                list.put("type", "array");
+                list.set("items", element);
+                any.add(element.deepCopy()); // a single value is a list of one
+                break;
             }
-            if (raw == MitigationStep.class) {
-                values.add("auto");
+            case MAP:
+                o.put("type", "object");
+                o.set("additionalProperties", value(ConfigKind.contents(type)));
+                break;
+            case WHOLE_NUMBER:
+                o.put("type", "integer");
+                break;
+            case NUMBER:
+                o.put("type", "number");
+                break;
+            case BOOLEAN:
+                o.put("type", "boolean");
+                break;
+            case TEXT:
+                o.put("type", "string");
+                break;
+            case DURATION:
+                o.put("type", "string");
+                o.put("pattern", DURATION);
+                o.put("description", "a duration: 250ms, 10s, 5m, 1h or 7d");
+                break;
+            case SIZE:
+                o.putArray("type").add("string").add("integer");
+                o.put("pattern", SIZE);
+                o.put("description", "a size: 512, 16KB, 10MB or 1GB");
+                break;
+            case ENUM: {
+                ArrayNode values = o.putArray("enum");
+                Class<?> raw = ConfigKind.raw(type);
+                for (Object constant : raw.getEnumConstants()) {
+                    values.add(id(constant));
+                }
+                if (raw == MitigationStep.class) {
+                    values.add("auto");
+                }
+                break;
             }
-        } else {
-            throw new IllegalStateException("no schema for " + raw.getName() + ": teach ConfigSchema (and ConfigShape) its kind");
+            default:
+                throw new IllegalStateException("no schema for " + type);
         }
         return o;
     }

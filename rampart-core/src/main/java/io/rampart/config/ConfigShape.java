@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -80,59 +79,56 @@ final class ConfigShape {
         if (v.isNull()) {
             return true; // the default
         }
-        Class<?> raw = raw(type);
-        if (raw.isRecord() && raw != ByteSize.class) {
-            if (!v.isObject()) {
-                return wrong(at, "a mapping (" + raw.getSimpleName().replace("Config", "") + " settings)", v);
-            }
-            record((ObjectNode) v, raw, at);
-            return true;
-        }
-        if (List.class.isAssignableFrom(raw)) {
-            Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
-            if (!v.isArray()) {
-                ArrayNode one = mapper.createArrayNode().add(v);
-                field.setValue(one);
-                v = one;
-            }
-            ArrayNode list = (ArrayNode) v;
-            List<Integer> wrong = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
-                Map.Entry<String, JsonNode> slot = new java.util.AbstractMap.SimpleEntry<>("", list.get(i));
-                if (fits(slot, element, at + "[" + i + "]")) {
-                    list.set(i, slot.getValue());
-                } else {
-                    wrong.add(i);
+        ConfigKind kind = ConfigKind.of(type);
+        switch (kind) {
+            case RECORD:
+                if (!v.isObject()) {
+                    return wrong(at, "a mapping (" + ConfigKind.raw(type).getSimpleName().replace("Config", "") + " settings)", v);
                 }
+                record((ObjectNode) v, ConfigKind.raw(type), at);
+                return true;
+            case LIST: {
+                if (!v.isArray()) {
+                    ArrayNode one = mapper.createArrayNode().add(v);
+                    field.setValue(one);
+                    v = one;
+                }
+                ArrayNode list = (ArrayNode) v;
+                List<Integer> wrong = new ArrayList<>();
+                for (int i = 0; i < list.size(); i++) {
+                    Map.Entry<String, JsonNode> slot = new java.util.AbstractMap.SimpleEntry<>("", list.get(i));
+                    if (fits(slot, ConfigKind.contents(type), at + "[" + i + "]")) {
+                        list.set(i, slot.getValue());
+                    } else {
+                        wrong.add(i);
+                    }
+                }
+                for (int i = wrong.size() - 1; i >= 0; i--) {
+                    list.remove((int) wrong.get(i)); // the rest of the list is still bound and checked
+                }
+                return true;
             }
-            for (int i = wrong.size() - 1; i >= 0; i--) {
-                list.remove((int) wrong.get(i)); // the rest of the list is still bound and checked
+            case MAP: {
+                if (!v.isObject()) {
+                    return wrong(at, "a mapping", v);
+                }
+                boolean ok = true;
+                for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    ok &= fits(e, ConfigKind.contents(type), join(at, e.getKey()));
+                }
+                return ok;
             }
-            return true;
-        }
-        if (Map.class.isAssignableFrom(raw)) {
-            if (!v.isObject()) {
-                return wrong(at, "a mapping", v);
-            }
-            Type valueType = ((ParameterizedType) type).getActualTypeArguments()[1];
-            boolean ok = true;
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                ok &= fits(e, valueType, join(at, e.getKey()));
-            }
-            return ok;
-        }
-        if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
-            return v.isIntegralNumber() || v.isTextual() && v.asText().matches("-?\\d{1,18}") || wrong(at, "a whole number", v);
-        }
-        if (raw == Double.class || raw == double.class) {
-            return v.isNumber() || v.isTextual() && v.asText().matches("-?\\d+(\\.\\d+)?") || wrong(at, "a number", v);
-        }
-        if (raw == Boolean.class || raw == boolean.class) {
-            return v.isBoolean() || v.isTextual() && v.asText().matches("true|false") || wrong(at, "true or false", v);
-        }
-        if (raw == String.class) {
-            return v.isValueNode() || wrong(at, "a single value", v);
+            case WHOLE_NUMBER:
+                return v.isIntegralNumber() || v.isTextual() && v.asText().matches("-?\\d{1,18}") || wrong(at, "a whole number", v);
+            case NUMBER:
+                return v.isNumber() || v.isTextual() && v.asText().matches("-?\\d+(\\.\\d+)?") || wrong(at, "a number", v);
+            case BOOLEAN:
+                return v.isBoolean() || v.isTextual() && v.asText().matches("true|false") || wrong(at, "true or false", v);
+            case TEXT:
+                return v.isValueNode() || wrong(at, "a single value", v);
+            default:
+                break; // durations, sizes, enums: their own deserializers say what is wrong
         }
         try {
             mapper.readerFor(mapper.constructType(type)).readValue(v);
@@ -183,13 +179,6 @@ final class ConfigShape {
         Integer line = lines.get(at);
         errors.add(new ConfigError(at, message + (line == null ? "" : " (line " + line + ")")));
         removed.add(at);
-    }
-
-    private static Class<?> raw(Type t) {
-        if (t instanceof Class) {
-            return (Class<?>) t;
-        }
-        return (Class<?>) ((ParameterizedType) t).getRawType();
     }
 
     private static String join(String path, String key) {

@@ -45,6 +45,22 @@ public final class PrivateFiles {
         return dir;
     }
 
+    /**
+     * Replaces {@code file} with {@code content} whole: written to a sibling {@code .tmp} file made
+     * owner-only, then moved over the old one (atomically where the file system can), so a crash
+     * leaves the old file or the new one, never half of either.
+     */
+    public static void replace(Path file, byte[] content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, content);
+        restrict(tmp);
+        try {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** Makes {@code file} readable and writable by the owner alone, if it exists. */
     public static void restrict(Path file) throws IOException {
         if (POSIX && Files.exists(file)) {

@@ -24,4 +24,27 @@ class GatekeeperTest {
         assertThat(gatekeeper(19).difficultyFor(true, "attack")).as("never above the cap").isEqualTo(Gatekeeper.MAX_BITS);
         assertThat(g.difficultyFor(false, null)).isEqualTo(14);
     }
+
+    @Test
+    void onlyAValidTokenSetByTheOrigin_logsSomeoneIn_andOneAccountIsOnePerson() {
+        String secret = "a-secret-shared-with-the-site";
+        Gatekeeper g = new Gatekeeper(new ChallengeConfig(null, null, null, 8, null, null, null, null, null),
+                new KnownUsersConfig(null, null, "rampart_user", secret, null), System::currentTimeMillis, new AtomicLong()::get);
+        UserTokens tokens = new UserTokens(secret, System::currentTimeMillis);
+        long exp = System.currentTimeMillis() / 1000 + 3600;
+        String alice = tokens.mint("alice", exp);
+        long person = g.loggedIn("rampart_user=" + alice + "; Path=/; HttpOnly");
+        assertThat(person).isNotZero();
+        assertThat(g.loggedIn("rampart_user=" + tokens.mint("alice", exp + 60))).as("a second token of the same account").isEqualTo(person);
+        assertThat(g.loggedIn("rampart_user=" + tokens.mint("bob", exp))).isNotZero().isNotEqualTo(person);
+        for (String garbage : new String[] {"rampart_user=" + alice.substring(0, alice.length() - 1) + "0", // forged signature
+                "rampart_user=" + new UserTokens("another-secret", System::currentTimeMillis).mint("alice", exp),
+                "rampart_user=" + tokens.mint("alice", System.currentTimeMillis() / 1000 - 1), // expired
+                "rampart_userx=" + alice, "sid=" + alice, "rampart_user", "rampart_user=", "rampart_user=;", "", "=;;=",
+                "rampart_user=" + alice + "junk", "rampart_user=x" + alice}) {
+            assertThat(g.loggedIn(garbage)).as(garbage).isZero();
+        }
+        assertThat(g.loggedIn(null)).isZero();
+        assertThat(gatekeeper(8).loggedIn("rampart_user=" + alice)).as("no token configured").isZero();
+    }
 }

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.rampart.testing.RawHttp;
 import io.rampart.testing.TestOrigin;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -16,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,27 +34,11 @@ class DescriptorReserveTest {
         try (TestOrigin origin = new TestOrigin()) {
             int port = CommandLineTest.freePort();
             int admin = CommandLineTest.freePort();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder("prlimit", "--nofile=" + LIMIT + ":" + LIMIT, "--", java, "-cp",
-                    System.getProperty("java.class.path"), "io.rampart.server.Main", "run", "--upstream", origin.url(),
-                    "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + admin, "--data-dir", dir.toString())
-                    .redirectErrorStream(true).start();
-            List<String> seen = new CopyOnWriteArrayList<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-                    String line;
-                    while ((line = lines.readLine()) != null) {
-                        seen.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
             List<Socket> hoard = new ArrayList<>();
-            try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> seen.stream().anyMatch(l -> l.contains("gateway:")));
+            try (GatewayProcess gw = new GatewayProcess(java.util.Map.of(), List.of("prlimit", "--nofile=" + LIMIT + ":" + LIMIT, "--"),
+                    "run", "--upstream", origin.url(), "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + admin,
+                    "--data-dir", dir.toString())) {
+                List<String> seen = gw.seen;
                 assertThat(seen).anySatisfy(l -> assertThat(l).contains("connections.total 10000 lowered to"));
                 for (int i = 0; i < HOARD; i++) {
                     Socket s = new Socket();
@@ -84,14 +64,11 @@ class DescriptorReserveTest {
                 assertThat(health.getResponseCode()).as("the admin listener").isEqualTo(200);
                 health.disconnect();
                 assertThat(seen).noneSatisfy(l -> assertThat(l).containsIgnoringCase("too many open files"));
-                assertThat(p.isAlive()).isTrue();
+                assertThat(gw.process.isAlive()).isTrue();
             } finally {
                 for (Socket s : hoard) {
                     s.close();
                 }
-                p.destroy();
-                p.waitFor(10, TimeUnit.SECONDS);
-                p.destroyForcibly();
             }
         }
     }

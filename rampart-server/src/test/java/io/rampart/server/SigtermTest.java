@@ -85,91 +85,20 @@ class SigtermTest {
             Path file = dir.resolve("rampart.yml");
             java.nio.file.Files.writeString(file, "listeners: [{address: '127.0.0.1:" + port + "'}]\nadmin: {address: '127.0.0.1:0'}\n"
                     + "dataDir: " + dir.resolve("data") + "\nsites: [{name: a, hosts: ['*'], upstreams: ['" + origin.url() + "']}]\n");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    "io.rampart.server.Main", "run", "--config", file.toString()).redirectErrorStream(true).start();
-            try {
-                java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-                Thread reader = new Thread(() -> {
-                    try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-                        String line;
-                        while ((line = lines.readLine()) != null) {
-                            seen.add(line);
-                        }
-                    } catch (Exception ignored) {
-                        // process ended
-                    }
-                });
-                reader.setDaemon(true);
-                reader.start();
-                await().atMost(Duration.ofSeconds(20)).until(() -> seen.stream().anyMatch(l -> l.contains("gateway:")));
-                new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
-                await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(l -> l.contains("reloaded " + file) && l.contains("after SIGHUP")));
-                assertThat(p.isAlive()).isTrue();
+            try (GatewayProcess gw = new GatewayProcess("run", "--config", file.toString())) {
+                gw.signal("HUP");
+                gw.awaitLine("reloaded " + file, "after SIGHUP");
+                assertThat(gw.process.isAlive()).isTrue();
                 try (RawHttp c = new RawHttp(port)) {
                     assertThat(c.get("a", "/echo").status()).isEqualTo(200);
                 }
                 Files.writeString(file, "sites: [{name: a, hosts: ['*'], upstreams: ['nope']}]\n");
-                new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
-                await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(l -> l.contains("sites[0].upstreams[0]")));
+                gw.signal("HUP");
+                gw.awaitLine("sites[0].upstreams[0]");
                 try (RawHttp c = new RawHttp(port)) {
                     assertThat(c.get("a", "/echo").status()).as("the running configuration stays").isEqualTo(200);
                 }
-            } finally {
-                p.destroy();
-                p.waitFor(10, TimeUnit.SECONDS);
-                p.destroyForcibly();
             }
-        }
-    }
-
-    /** A gateway process whose output lines are collected as they come. */
-    private static final class Running implements AutoCloseable {
-        final Process process;
-        final java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        Running(String... args) throws Exception {
-            this(java.util.Map.of(), args);
-        }
-
-        Running(java.util.Map<String, String> env, String... args) throws Exception {
-            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // the production logging configuration, not the test class path's logback-test.xml
-            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin,
-                    "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
-                    "-cp", System.getProperty("java.class.path"), "io.rampart.server.Main"));
-            cmd.addAll(java.util.List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().putAll(env);
-            process = pb.start();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
-                    String line;
-                    while ((line = lines.readLine()) != null) {
-                        seen.add(line);
-                    }
-                } catch (Exception ignored) {
-                    // process ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> seen.stream().anyMatch(l -> l.contains("gateway:")));
-        }
-
-        void signal(String name) throws Exception {
-            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
-        }
-
-        void awaitLine(String text) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(l -> l.contains(text)));
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            process.waitFor(10, TimeUnit.SECONDS);
-            process.destroyForcibly();
         }
     }
 
@@ -177,7 +106,7 @@ class SigtermTest {
     void sighup_withoutAConfigurationFile_saysSo_andKeepsServing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         try (TestOrigin origin = new TestOrigin()) {
             int port = CommandLineTest.freePort();
-            try (Running gw = new Running("run", "--upstream", origin.url(), "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0",
+            try (GatewayProcess gw = new GatewayProcess("run", "--upstream", origin.url(), "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0",
                     "--data-dir", dir.toString())) {
                 gw.signal("HUP");
                 gw.awaitLine("SIGHUP: there is no configuration file to reload");
@@ -198,7 +127,7 @@ class SigtermTest {
             Files.writeString(file, "listeners: [{address: '127.0.0.1:" + port + "'}]\nadmin: {address: '127.0.0.1:0'}\n"
                     + "dataDir: " + dir.resolve("data") + "\naccessLog: {path: '" + log + "'}\n"
                     + "sites: [{name: a, hosts: ['*'], upstreams: ['" + origin.url() + "']}]\n");
-            try (Running gw = new Running("run", "--config", file.toString())) {
+            try (GatewayProcess gw = new GatewayProcess("run", "--config", file.toString())) {
                 try (RawHttp c = new RawHttp(port)) {
                     assertThat(c.get("a", "/echo?before-rotation").status()).isEqualTo(200);
                 }
@@ -222,7 +151,7 @@ class SigtermTest {
     void logsInJson_whenAsked_oneObjectPerLine_withTheFormattedMessage(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         try (TestOrigin origin = new TestOrigin()) {
             int port = CommandLineTest.freePort();
-            try (Running gw = new Running(java.util.Map.of("RAMPART_LOG_FORMAT", "json"), "run", "--upstream", origin.url(),
+            try (GatewayProcess gw = new GatewayProcess(java.util.Map.of("RAMPART_LOG_FORMAT", "json"), "run", "--upstream", origin.url(),
                     "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0", "--data-dir", dir.toString())) {
                 gw.awaitLine("\"formattedMessage\":\"listening on 127.0.0.1:" + port + "\"");
                 String line = gw.seen.stream().filter(l -> l.contains("listening on")).findFirst().orElseThrow();

@@ -62,9 +62,7 @@ public final class ListFile {
     public void save(AccessLists lists) {
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling("lists.json.tmp");
-            Reply.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), lists.runtimeEntries());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            io.rampart.config.PrivateFiles.replace(file, Reply.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(lists.runtimeEntries()));
         } catch (IOException e) {
             LOG.error("could not save allow/deny entries to {}: {}", file, e.getMessage());
         }
