@@ -35,8 +35,8 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Cost.</b> {@link #users} (every anonymous request, every accepted connection) is a binary
  * search over a published snapshot, without a lock. {@link #saw} (every request with a token or a
- * clearance) answers a pair seen in the last minute from a direct-mapped cache without a lock; the
- * rest is synchronized and rare. Keys are {@link io.rampart.traffic.Dimension#CLIENT} values: a
+ * clearance) answers a pair seen in the last minute from a direct-mapped cache, and an address's
+ * only person from the single-person table, without a lock; the rest is synchronized and rare. Keys are {@link io.rampart.traffic.Dimension#CLIENT} values: a
  * keyed hash of the address, stable across restarts, so the saved book never holds an address.
  */
 public final class AddressCrowds {
@@ -92,6 +92,10 @@ public final class AddressCrowds {
         if (recentPair[r] == pair && now - recentAt[r] < RECENT_MILLIS) {
             return false; // racy by design: a torn read costs one trip through the lock
         }
+        int s = single(address);
+        if (singleAddress[s] == address && singlePerson[s] == person && singleUntil[s] - now > RECENT_MILLIS) {
+            return false; // the one person of this address, again (a cleared bot at each of many addresses): no lock
+        }
         boolean fresh = learn(address, person, now + (vouched ? TOKEN_MEMORY_MILLIS : CLEARANCE_MEMORY_MILLIS), now);
         recentPair[r] = pair;
         recentAt[r] = now;
@@ -108,7 +112,7 @@ public final class AddressCrowds {
             }
             return fresh;
         }
-        int s = (int) (address ^ (address >>> 32)) & (SINGLES - 1);
+        int s = single(address);
         boolean held = singleAddress[s] == address && singleUntil[s] - now > 0;
         if (held && singlePerson[s] == person) {
             singleUntil[s] = Math.max(singleUntil[s], until);
@@ -131,6 +135,10 @@ public final class AddressCrowds {
         singleUntil[s] = 0;
         publish(now);
         return true;
+    }
+
+    private static int single(long address) {
+        return (int) (address ^ (address >>> 32)) & (SINGLES - 1);
     }
 
     private boolean evictSmallest(long now) {
