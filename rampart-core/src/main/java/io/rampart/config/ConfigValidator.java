@@ -98,6 +98,7 @@ final class ConfigValidator {
         }
         incidents(c.incidents());
         alerts(c.alerts());
+        firewall(c.firewall());
         if (c.dataDir() != null && c.dataDir().isBlank()) {
             error("dataDir", "expected a directory, or leave it out to keep nothing on disk");
         }
@@ -106,6 +107,42 @@ final class ConfigValidator {
         }
         sites(c);
         return errors;
+    }
+
+    private static final Pattern NFT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,31}");
+    private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.@-]{1,15}");
+
+    private void firewall(FirewallConfig f) {
+        String p = "firewall";
+        if (!"nftables".equals(f.backend())) {
+            error(p + ".backend", "expected nftables (the only backend today), got '" + f.backend() + "'");
+        }
+        if (!NFT_NAME.matcher(f.table()).matches()) {
+            error(p + ".table", "expected an nftables table name of letters, digits and _ (up to 32, a letter first), got '"
+                    + f.table() + "'");
+        }
+        if (FirewallConfig.INGRESS.equals(f.hook())) {
+            if (f.interfaces().isEmpty()) {
+                error(p + ".interfaces", "the ingress hook is per interface: list at least one (eth0), or use hook: prerouting");
+            }
+        } else if (!FirewallConfig.PREROUTING.equals(f.hook())) {
+            error(p + ".hook", "expected prerouting or ingress, got '" + f.hook() + "'");
+        } else if (!f.interfaces().isEmpty()) {
+            error(p + ".interfaces", "only the ingress hook takes interfaces; prerouting sees every interface");
+        }
+        for (int i = 0; i < f.interfaces().size(); i++) {
+            String n = f.interfaces().get(i);
+            if (n == null || !INTERFACE.matcher(n).matches()) {
+                error(p + ".interfaces[" + i + "]", "expected an interface name such as eth0 (up to 15 characters), got '" + n + "'");
+            }
+        }
+        count(p + ".maxEntries", f.maxEntries(), 16, 10_000_000);
+        count(p + ".closesBeforeDrop", f.closesBeforeDrop(), 1, 1_000_000);
+        between(p + ".offenderWindow", f.offenderWindow(), Duration.ofSeconds(1), Duration.ofHours(1));
+        between(p + ".offenderDrop", f.offenderDrop(), Duration.ofSeconds(1), Duration.ofDays(7));
+        between(p + ".permanentTimeout", f.permanentTimeout(), Duration.ofMinutes(1), Duration.ofDays(1));
+        count(p + ".synRatePerNetwork", f.synRatePerNetwork(), 0, 10_000_000);
+        count(p + ".connectionsPerSource", f.connectionsPerSource(), 0, 1_000_000);
     }
 
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");

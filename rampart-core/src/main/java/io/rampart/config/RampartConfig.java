@@ -29,6 +29,7 @@ public record RampartConfig(
         IncidentsConfig incidents,
         AlertsConfig alerts,
         AcmeConfig acme,
+        FirewallConfig firewall,
         List<SiteConfig> sites) {
 
     public RampartConfig {
@@ -52,6 +53,7 @@ public record RampartConfig(
         incidents = incidents == null ? IncidentsConfig.DEFAULT : incidents;
         alerts = alerts == null ? AlertsConfig.DEFAULT : alerts;
         acme = acme == null ? AcmeConfig.DEFAULT : acme;
+        firewall = firewall == null ? FirewallConfig.DEFAULT : firewall;
         sites = sites == null ? List.of() : List.copyOf(sites);
     }
 
@@ -60,20 +62,20 @@ public record RampartConfig(
         return new RampartConfig(
                 List.of(new ListenerConfig(listen, false)),
                 adminListen == null ? null : new AdminConfig(adminListen, true),
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 List.of(new SiteConfig("default", List.of("*"), List.of(upstreamUrl), null, null, null, null, null)));
     }
 
     /** This configuration with other front listeners and admin listener. */
     public RampartConfig withListeners(List<ListenerConfig> newListeners, AdminConfig newAdmin) {
         return new RampartConfig(newListeners, newAdmin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, sites);
+                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, firewall, sites);
     }
 
     /** This configuration keeping its state (detection, incidents, the admin token) in {@code dir}. */
     public RampartConfig withDataDir(String dir) {
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dir, incidents, alerts, acme, sites);
+                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dir, incidents, alerts, acme, firewall, sites);
     }
 
     /** The directory detection keeps its state in: {@code detection.stateDir}, else {@code dataDir}, else none. */
@@ -84,7 +86,7 @@ public record RampartConfig(
     /** This configuration with another access log. */
     public RampartConfig withAccessLog(AccessLogConfig newAccessLog) {
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, http2, limiter, newAccessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, sites);
+                http, http2, limiter, newAccessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, firewall, sites);
     }
 
     /** This configuration with every site under attack: every unknown client is challenged ({@code --under-attack}). */
@@ -94,6 +96,6 @@ public record RampartConfig(
             marked.add(s == null ? null : s.underAttack(true));
         }
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, marked);
+                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, firewall, marked);
     }
 }

@@ -316,6 +316,24 @@ public final class ControlPlane implements AutoCloseable {
         return null;
     }
 
+    /**
+     * A rule at {@code block} or {@code close} that matches on its source alone, for the kernel
+     * firewall: its sources as written ({@code 198.51.100.0/24}, an address) and the milliseconds it
+     * has left ({@code -1}: until an operator removes it).
+     */
+    public record SourceRule(String site, String id, String step, List<String> sources, long millisLeft) {
+    }
+
+    /** The enforced rules whose match is their source alone, every site's. */
+    public synchronized List<SourceRule> sourceRules() {
+        List<SourceRule> out = new ArrayList<>();
+        java.time.Instant now = clock.instant();
+        for (SiteControl s : sites) {
+            s.sourceRules(out, now, tickSeconds);
+        }
+        return out;
+    }
+
     /** What each site looks like now, for the admin API and tests. */
     public synchronized List<SiteView> view() {
         List<SiteView> out = new ArrayList<>();

@@ -249,6 +249,11 @@ final class RuleBook {
         return live;
     }
 
+    /** Ticks a rule lives on without a match (detection.ruleTtl). */
+    int ttlTicks() {
+        return ttlTicks;
+    }
+
     boolean widened() {
         return widened;
     }

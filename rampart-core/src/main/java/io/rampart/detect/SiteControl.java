@@ -2,8 +2,10 @@ package io.rampart.detect;
 
 import io.rampart.config.DetectionConfig;
 import io.rampart.config.MitigationStep;
+import io.rampart.mitigate.Condition;
 import io.rampart.mitigate.Rule;
 import io.rampart.mitigate.SitePolicy;
+import io.rampart.traffic.Dimension;
 import io.rampart.traffic.TrafficRecorder;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -217,6 +219,44 @@ final class SiteControl {
             }
         }
         return any;
+    }
+
+    /**
+     * The rules in force at {@code block} or {@code close} that match on their source alone (one
+     * condition: an address, a /24 or /64, a /16 or /48), with how long each has left: an automatic
+     * rule its time to live without a match, an operator's rule its end (none: -1).
+     */
+    void sourceRules(List<ControlPlane.SourceRule> out, Instant now, double tickSeconds) {
+        for (OperatorRule o : operatorRules) {
+            Rule r = o.rule();
+            List<String> sources = sourcesOf(r);
+            if (sources != null && !r.shadow()) {
+                long left = o.until() == null ? -1 : Math.max(0, o.until().toEpochMilli() - now.toEpochMilli());
+                out.add(new ControlPlane.SourceRule(name, r.id(), r.step().id(), sources, left));
+            }
+        }
+        for (RuleBook.Live l : book.live()) {
+            List<String> sources = sourcesOf(l.rule);
+            if (sources != null && !l.rule.shadow()) {
+                long left = Math.round(Math.max(0, book.ttlTicks() - l.idleTicks) * tickSeconds * 1000);
+                out.add(new ControlPlane.SourceRule(name, l.id, l.step.id(), sources, left));
+            }
+        }
+    }
+
+    private static List<String> sourcesOf(Rule r) {
+        if (r.step() != MitigationStep.BLOCK && r.step() != MitigationStep.CLOSE) {
+            return null;
+        }
+        List<Condition> cs = r.conditions();
+        if (cs.size() != 1) {
+            return null;
+        }
+        Dimension d = cs.get(0).dimension();
+        if (d != Dimension.CLIENT && d != Dimension.NETWORK && d != Dimension.WIDE_NETWORK) {
+            return null;
+        }
+        return cs.get(0).texts();
     }
 
     void operatorEvent(String text) {

@@ -11,6 +11,11 @@ public interface GatewayCounters {
     /** Connections refused at accept, so far. */
     long connectionsRejected();
 
+    /** Packets of judged sources the kernel dropped before they reached Rampart, so far (0 without {@code firewall}). */
+    default long droppedInKernel() {
+        return 0;
+    }
+
     /** No counters (tests of the lifecycle alone). */
     GatewayCounters NONE = new GatewayCounters() {
         @Override

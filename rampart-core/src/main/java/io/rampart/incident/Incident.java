@@ -74,6 +74,8 @@ final class Incident {
     long slowNow;
     final long connRefusedAtOpen;
     long connRefusedNow;
+    final long kernelAtOpen;
+    long kernelNow;
     final Set<String> vectors = new LinkedHashSet<>();
     final Map<String, IncidentRecord.RuleSummary> rules = new LinkedHashMap<>();
     final List<IncidentRecord.Bulk> bulk = new ArrayList<>();
@@ -103,6 +105,8 @@ final class Incident {
         this.slowNow = slowAtOpen;
         this.connRefusedAtOpen = counters.connectionsRejected();
         this.connRefusedNow = connRefusedAtOpen;
+        this.kernelAtOpen = counters.droppedInKernel();
+        this.kernelNow = kernelAtOpen;
     }
 
     void note(Instant at, String kind, String text) {
@@ -177,6 +181,7 @@ final class Incident {
         verdictsNow = counters.verdicts(siteIndex);
         slowNow = counters.slowClientsClosed();
         connRefusedNow = counters.connectionsRejected();
+        kernelNow = counters.droppedInKernel();
         if (slowNow - slowAtOpen >= 20) {
             vectors.add("slow connections (slowloris-style)");
         }
@@ -258,7 +263,8 @@ final class Incident {
                 refusedSources.estimate(), anonymousBytes + knownBytes, sources.top(20), networks.top(20), userAgents.top(10),
                 fingerprints.top(10), paths.top(15), autonomousSystems.top(15), countries.top(15), commonAmong(userAgents.top(10)));
         IncidentRecord.Mitigation mitigation = new IncidentRecord.Mitigation(byVerdict, refusedByVerdict, served,
-                decided == 0 ? 0 : round4((double) refusedByVerdict / decided), slowNow - slowAtOpen, connRefusedNow - connRefusedAtOpen);
+                decided == 0 ? 0 : round4((double) refusedByVerdict / decided), slowNow - slowAtOpen, connRefusedNow - connRefusedAtOpen,
+                kernelNow - kernelAtOpen);
         List<String> vs = new ArrayList<>();
         if (attackStartedAt != null) {
             vs.add("HTTP request flood");

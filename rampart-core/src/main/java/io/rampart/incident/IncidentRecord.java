@@ -78,7 +78,7 @@ public record IncidentRecord(
 
     /** What the protection did. */
     public record Mitigation(Map<String, Long> byVerdict, long refused, long served, double shareKeptOffOrigin,
-                             long slowConnectionsClosed, long connectionsRefused) {
+                             long slowConnectionsClosed, long connectionsRefused, long packetsDroppedInKernel) {
     }
 
     /** How known users fared during the incident, against the weeks before. */

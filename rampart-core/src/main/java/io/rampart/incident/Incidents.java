@@ -389,6 +389,21 @@ public final class Incidents implements ControlListener, AutoCloseable {
         }
     }
 
+    /**
+     * Records what the kernel firewall did (sources dropped, sources taken out) in every open
+     * incident's timeline: the kernel drops for every site at once.
+     */
+    public synchronized void firewall(String text) {
+        Instant at = clock.instant();
+        for (SiteBook b : sites.values()) {
+            if (b.open != null) {
+                b.open.note(at, "firewall", text);
+                b.dirty = true;
+                saveIfDue(b, false);
+            }
+        }
+    }
+
     /** Adds a line to an incident's timeline (an alert's delivery); ignored when it is closed. */
     synchronized void noteDelivery(String id, String text) {
         for (SiteBook b : sites.values()) {

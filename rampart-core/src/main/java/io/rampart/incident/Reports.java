@@ -96,8 +96,10 @@ public final class Reports {
     }
 
     private static String mitigationLine(IncidentRecord r) {
-        return String.format(Locale.ROOT, "Share kept off the origin: %.1f%%. Slow connections closed: %d. Connections refused at accept: %d.",
-                r.mitigation().shareKeptOffOrigin() * 100, r.mitigation().slowConnectionsClosed(), r.mitigation().connectionsRefused());
+        return String.format(Locale.ROOT, "Share kept off the origin: %.1f%%. Slow connections closed: %d. Connections refused at accept: %d. "
+                + "Packets of judged sources dropped in the kernel: %d.",
+                r.mitigation().shareKeptOffOrigin() * 100, r.mitigation().slowConnectionsClosed(), r.mitigation().connectionsRefused(),
+                r.mitigation().packetsDroppedInKernel());
     }
 
     /** One row per rule: id, conditions, highest step, from, to, matched. */

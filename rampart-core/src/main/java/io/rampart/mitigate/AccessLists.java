@@ -25,6 +25,7 @@ public final class AccessLists {
     private final Map<String, Entry> runtimeDeny = new LinkedHashMap<>();
     private volatile IpSet allow;
     private volatile IpSet deny;
+    private volatile Runnable onChange = () -> { };
 
     public AccessLists(List<String> configAllow, List<String> configDeny) {
         this.configAllow = List.copyOf(configAllow);
@@ -134,6 +135,25 @@ public final class AccessLists {
         throw new IllegalArgumentException("expected list allow or deny, got '" + list + "'");
     }
 
+    /** Called after every change of either list (the kernel firewall pushes a new deny at once). */
+    public void onChange(Runnable r) {
+        this.onChange = r == null ? () -> { } : r;
+    }
+
+    /** Every deny entry in force, the configuration's and the run-time ones. */
+    public synchronized List<String> denyEntries() {
+        List<String> d = new ArrayList<>(configDeny);
+        d.addAll(runtimeDeny.keySet());
+        return d;
+    }
+
+    /** Every allow entry in force, the configuration's and the run-time ones. */
+    public synchronized List<String> allowEntries() {
+        List<String> a = new ArrayList<>(configAllow);
+        a.addAll(runtimeAllow.keySet());
+        return a;
+    }
+
     private void publish() {
         List<String> a = new ArrayList<>(configAllow);
         a.addAll(runtimeAllow.keySet());
@@ -141,5 +161,6 @@ public final class AccessLists {
         d.addAll(runtimeDeny.keySet());
         allow = IpSet.parse(a);
         deny = IpSet.parse(d);
+        onChange.run();
     }
 }

@@ -19,6 +19,11 @@ import io.rampart.config.RampartConfig;
 import io.rampart.config.SiteConfig;
 import io.rampart.admission.AdmissionGate;
 import io.rampart.detect.ControlPlane;
+import io.rampart.firewall.Capabilities;
+import io.rampart.firewall.DropBackend;
+import io.rampart.firewall.FirewallException;
+import io.rampart.firewall.KernelFirewall;
+import io.rampart.firewall.NftablesBackend;
 import io.rampart.incident.Incidents;
 import io.rampart.metrics.GatewayMetrics;
 import io.rampart.mitigate.AccessLists;
@@ -76,6 +81,9 @@ public final class Gateway implements AutoCloseable {
 
     static Gateway start(RampartConfig config, GatewayMetrics metrics, AccessLog log, LongSupplier ticker, int threads)
             throws IOException {
+        if (config.firewall().enabled() && !Capabilities.hasNetAdmin()) {
+            throw new IOException(Capabilities.missingMessage());
+        }
         SharedState shared = new SharedState(config, metrics, ticker);
         GatewayRuntime rt = GatewayRuntime.first(config, shared, log);
         if (shared.control != null) {
@@ -99,6 +107,9 @@ public final class Gateway implements AutoCloseable {
             g.stop(Duration.ZERO);
             throw e;
         }
+        if (config.firewall().enabled()) {
+            g.startFirewall(config, shared);
+        }
         SnapshotRefresher.start((EventLoop) g.workers.next(),
                 config.shield().snapshotInterval().toMillis(), g::snapshotRound);
         g.acme = AcmeService.start(config.acme(), config.dataDir(), acmeSites(config), shared.acmeChallenges,
@@ -110,6 +121,38 @@ public final class Gateway implements AutoCloseable {
     }
 
     private AcmeManager acme;
+
+    /** Opens nftables (or says why not: refusals then stay in user space) and starts the firewall's loop. */
+    private void startFirewall(RampartConfig config, SharedState shared) {
+        DropBackend backend = null;
+        String why = null;
+        try {
+            backend = "program".equals(System.getenv("RAMPART_NFT")) ? NftablesBackend.viaProgram() : NftablesBackend.open();
+        } catch (FirewallException e) {
+            why = e.getMessage();
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (InetSocketAddress a : listenAddresses()) {
+            if (!ports.contains(a.getPort())) {
+                ports.add(a.getPort());
+            }
+        }
+        GatewayDropSources sources = new GatewayDropSources(shared.lists, shared.control, shared.offenders,
+                () -> rt.config.trustedProxies(), () -> ports);
+        KernelFirewall fw = new KernelFirewall(config.firewall(), backend, why, sources, System::currentTimeMillis,
+                shared.metrics.registry());
+        if (shared.incidents != null) {
+            fw.timeline(shared.incidents::firewall);
+        }
+        shared.lists.onChange(fw::wake);
+        shared.firewall = fw;
+        fw.start();
+    }
+
+    /** The kernel firewall, or null when {@code firewall.enabled} is off. */
+    public KernelFirewall firewall() {
+        return rt.shared.firewall;
+    }
 
     /** The ACME manager, or null when no site asks for automatic certificates. */
     public AcmeManager acme() {

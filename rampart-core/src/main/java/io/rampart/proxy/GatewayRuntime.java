@@ -18,6 +18,7 @@ import io.rampart.geo.GeoLookup;
 import io.rampart.incident.Incidents;
 import io.rampart.metrics.GatewayMetrics;
 import io.rampart.mitigate.AccessLists;
+import io.rampart.firewall.Offenders;
 import io.rampart.mitigate.AddressCrowds;
 import io.rampart.mitigate.IpSet;
 import io.rampart.mitigate.PolicyHolder;
@@ -90,6 +91,8 @@ final class GatewayRuntime {
     final FeatureHasher hasher;
     /** How many people each address has shown (shared by every runtime). */
     final AddressCrowds crowds;
+    /** Repeat offenders for the kernel firewall, or null when it is off. */
+    final Offenders offenders;
     final ControlPlane control;
     final Incidents incidents;
     volatile boolean draining;
@@ -127,6 +130,7 @@ final class GatewayRuntime {
         this.snapshots = shared.snapshots;
         this.hasher = shared.hasher;
         this.crowds = shared.crowds;
+        this.offenders = shared.offenders;
         this.control = shared.control;
         this.incidents = shared.incidents;
         this.gate = gate;

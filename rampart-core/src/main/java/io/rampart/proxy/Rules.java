@@ -1,6 +1,7 @@
 package io.rampart.proxy;
 
 import io.rampart.config.MitigationStep;
+import io.rampart.firewall.KernelFirewall;
 import io.rampart.mitigate.Rule;
 import io.rampart.mitigate.SitePolicy;
 import io.rampart.mitigate.Verdict;
@@ -13,7 +14,8 @@ import io.rampart.traffic.TrafficRecorder;
  * or close to clients past the challenge too) and that the request matches acts as its rung says
  * ({@link Rule#verdict}). A {@code limit} rung holds each matching client to
  * {@code detection.ruleLimit} and lets the rest through; a {@code close} rung holds the request for
- * {@code detection.closeHold} before closing.
+ * {@code detection.closeHold} before closing, and a client that keeps earning {@code close} is
+ * handed to the kernel firewall ({@code firewall.closesBeforeDrop}).
  */
 final class Rules implements Step {
     @Override
@@ -37,6 +39,12 @@ final class Rules implements Step {
         x.decision.rule(rule, verdict, wait);
         x.site.recorder().record(x.features, TrafficRecorder.REFUSED | (x.standing.known() ? TrafficRecorder.KNOWN : 0));
         x.count(verdict);
+        if (verdict == Verdict.CLOSE && x.rt.offenders != null && x.rt.offenders.closed(x.client)) {
+            KernelFirewall fw = x.rt.shared.firewall;
+            if (fw != null) {
+                fw.wake();
+            }
+        }
         if (verdict == Verdict.CLOSE && x.rt.closeHoldNanos > 0) {
             Responder.holdThenClose(x);
         } else {

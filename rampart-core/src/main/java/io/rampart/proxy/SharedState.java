@@ -2,9 +2,12 @@ package io.rampart.proxy;
 
 import io.rampart.challenge.TicketKeys;
 import io.rampart.challenge.Tickets;
+import io.rampart.config.FirewallConfig;
 import io.rampart.config.RampartConfig;
 import io.rampart.detect.ControlPlane;
 import io.rampart.detect.StateStore;
+import io.rampart.firewall.KernelFirewall;
+import io.rampart.firewall.Offenders;
 import io.rampart.geo.GeoLookup;
 import io.rampart.incident.Alerts;
 import io.rampart.incident.GatewayCounters;
@@ -74,6 +77,10 @@ final class SharedState {
     /** How many people each address has shown (an office behind one NAT address), kept across restarts. */
     final AddressCrowds crowds;
     private final CrowdKeeper crowdKeeper;
+    /** Clients that keep earning {@code close}, for the kernel firewall; null when {@code firewall.enabled} is off. */
+    final Offenders offenders;
+    /** The kernel firewall, or null when off; made by the gateway once its listeners are bound (it guards their ports). */
+    volatile KernelFirewall firewall;
 
     SharedState(RampartConfig config, GatewayMetrics metrics, LongSupplier ticker) {
         this.metrics = metrics;
@@ -89,12 +96,15 @@ final class SharedState {
         this.hasher = store.hasher();
         this.crowds = new AddressCrowds(Math.min(config.knownUsers().usersPerAddress(), SiteLimits.SHARED_MAX),
                 System::currentTimeMillis);
+        FirewallConfig fw = config.firewall();
+        this.offenders = fw.enabled() ? new Offenders(fw.closesBeforeDrop(), fw.offenderWindow().toMillis(),
+                fw.offenderDrop().toMillis(), fw.maxEntries(), System::currentTimeMillis) : null;
         this.crowdKeeper = new CrowdKeeper(crowds, store.enabled() ? config.effectiveStateDir() : null, hasher.hash("shared-addresses"));
         if (config.incidents().enabled()) {
             this.incidentStore = config.dataDir() == null ? SqliteIncidentStore.inMemory()
                     : SqliteIncidentStore.open(Path.of(config.dataDir()));
             this.incidents = new Incidents(config.incidents(), List.of(), incidentStore, Alerts.of(config.alerts()).metered(metrics::alertDelivery),
-                    Clock.systemUTC(), countersOf(metrics), RefLedger.nodeOf(RefIds.node() << 48), geo);
+                    Clock.systemUTC(), countersOf(metrics, () -> firewall), RefLedger.nodeOf(RefIds.node() << 48), geo);
         } else {
             this.incidentStore = null;
             this.incidents = null;
@@ -125,6 +135,9 @@ final class SharedState {
     /** Stops what runs in the background and closes what is open (at the gateway's stop). */
     void close() {
         crowdKeeper.close();
+        if (firewall != null) {
+            firewall.close();
+        }
         metrics.close();
         if (control != null) {
             control.close();
@@ -135,8 +148,14 @@ final class SharedState {
         }
     }
 
-    private static GatewayCounters countersOf(GatewayMetrics metrics) {
+    private static GatewayCounters countersOf(GatewayMetrics metrics, java.util.function.Supplier<KernelFirewall> firewall) {
         return new GatewayCounters() {
+            @Override
+            public long droppedInKernel() {
+                KernelFirewall fw = firewall.get();
+                return fw == null ? 0 : fw.droppedPackets();
+            }
+
             @Override
             public long[] verdicts(int siteIndex) {
                 Verdict[] all = Verdict.values();

@@ -31,7 +31,7 @@ final class Samples {
                 List.of(new IncidentRecord.Count("/search", 80_000)),
                 List.of(new IncidentRecord.Count("AS64500 <b>Bulletproof</b> Hosting", 70_000), new IncidentRecord.Count("AS64501", 9_000)),
                 List.of(new IncidentRecord.Count("ZZ", 79_000)), List.of(COMMON_UA));
-        IncidentRecord.Mitigation m = new IncidentRecord.Mitigation(byVerdict, 97_300, 12_000, 0.8902, 3, 0);
+        IncidentRecord.Mitigation m = new IncidentRecord.Mitigation(byVerdict, 97_300, 12_000, 0.8902, 3, 0, 0);
         IncidentRecord.Impact impact = new IncidentRecord.Impact(4_000, 0, 4_000, 2, 0.0005, 0.0004, 21.5, 20.0,
                 "4000 requests from known users: 0.05% refused or failed (0.04% before); origin answered them in 21.5 ms on average (20.0 ms before).");
         List<IncidentRecord.Bulk> bulks = bulk

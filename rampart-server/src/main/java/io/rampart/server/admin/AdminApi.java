@@ -7,6 +7,7 @@ import io.rampart.config.Durations;
 import io.rampart.config.MitigationStep;
 import io.rampart.detect.ControlPlane;
 import io.rampart.detect.SiteView;
+import io.rampart.firewall.KernelFirewall;
 import io.rampart.incident.IncidentRecord;
 import io.rampart.incident.Incidents;
 import io.rampart.incident.Reports;
@@ -98,6 +99,8 @@ final class AdminApi {
                 return p.length == 3 && get ? ref(p[2]) : p.length == 3 ? methodNotAllowed(method, path) : notFound(path);
             case "reload":
                 return only(post, p.length == 2, path, () -> reload(who));
+            case "firewall":
+                return only(get, p.length == 2, path, () -> firewall(query));
             default:
                 return notFound(path);
         }
@@ -302,6 +305,41 @@ final class AdminApi {
         }
         audit(null, who, "rule " + id + (Boolean.parseBoolean(on) ? " put in shadow" : " enforced again"));
         return Reply.ok(Map.of("rule", id, "shadow", Boolean.parseBoolean(on)));
+    }
+
+    // ---------------------------------------------------------------- firewall
+
+    /** What the kernel drops now and why ({@code ?limit=N}, 1000 by default, at most 100000). */
+    private Reply firewall(Map<String, List<String>> query) {
+        KernelFirewall fw = gateway.firewall();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", fw != null);
+        if (fw == null) {
+            m.put("note", "firewall.enabled is off: refusals happen in user space only");
+            return Reply.ok(m);
+        }
+        int limit;
+        try {
+            limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit").get(0)) : 1000;
+        } catch (NumberFormatException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "limit: expected a number from 1 to 100000, got '" + query.get("limit").get(0) + "'");
+        }
+        if (limit < 1 || limit > 100_000) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "limit: expected a number from 1 to 100000, got " + limit);
+        }
+        List<KernelFirewall.Listed> all = fw.listing();
+        m.put("backend", fw.describe());
+        m.put("table", fw.config().table());
+        m.put("hook", fw.config().hook());
+        m.put("inStep", fw.up());
+        m.put("lastError", fw.lastError());
+        m.put("elements", all.size());
+        m.put("leftOut", fw.judgedLeftOut());
+        m.put("droppedPackets", fw.droppedPackets());
+        m.put("droppedBytes", fw.droppedBytes());
+        m.put("neverDropped", fw.adminAddresses().stream().map(Object::toString).toList());
+        m.put("entries", all.subList(0, Math.min(limit, all.size())));
+        return Reply.ok(m);
     }
 
     // ---------------------------------------------------------------- lists
@@ -530,7 +568,7 @@ final class AdminApi {
 
     static Reply notFound(String path) {
         return Reply.error(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path + " (see docs/admin-api.md: /api/status, /api/sites, "
-                + "/api/rules, /api/lists, /api/incidents, /api/refs/ID, /api/reload)");
+                + "/api/rules, /api/lists, /api/incidents, /api/refs/ID, /api/reload, /api/firewall)");
     }
 
     private static JsonNode object(String body) {

@@ -19,8 +19,10 @@ import io.rampart.challenge.Gatekeeper;
 import io.rampart.config.HostPort;
 import io.rampart.config.MitigationStep;
 import io.rampart.detect.ControlPlane;
+import io.rampart.firewall.KernelFirewall;
 import io.rampart.proxy.Gateway;
 import io.rampart.server.SmallHttpServer;
+import io.rampart.traffic.ClientAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -148,6 +150,11 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             String who = "operator@" + remote(ctx);
+            KernelFirewall fw = gateway.firewall();
+            if (fw != null && ctx.channel().remoteAddress() instanceof InetSocketAddress) {
+                // the operator's own address is never dropped by the kernel (a deny of their own network cannot lock them out)
+                fw.protect(ClientAddress.of(ctx.channel().remoteAddress()));
+            }
             if (path.startsWith("/api/")) {
                 String body = req.content().toString(StandardCharsets.UTF_8);
                 send(ctx, req, api.handle(req.method(), path, query.parameters(), body, who), true);

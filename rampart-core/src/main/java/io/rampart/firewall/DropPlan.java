@@ -1,0 +1,162 @@
+package io.rampart.firewall;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the kernel's drop sets should hold now, from every judgement in force.
+ *
+ * <p>Design note. Four rules, in order:
+ * <ol>
+ * <li><b>Allow wins.</b> An entry inside a never-drop entry (the allow list, trusted proxies, the
+ * addresses the admin API was used from) is not planned at all. An entry that merely contains one
+ * (a denied /24 around an allowed address) is planned, and the kernel's allow set, checked before
+ * the drop sets, lets the allowed address through.</li>
+ * <li><b>One element per entry</b>, with the latest end among its judgements.</li>
+ * <li><b>No overlapping prefixes.</b> The kernel refuses overlapping intervals (and a refused
+ * element fails the whole transaction), so a prefix inside another planned prefix waits until the
+ * wider one ends. Addresses go to a hash set of their own and never conflict.</li>
+ * <li><b>Bounded.</b> Past {@code maxEntries}, the /24s (IPv6 /48s) holding the most planned
+ * addresses are folded into one prefix each, largest first, until the plan fits; what still does
+ * not fit is left out, latest kinds first (offenders before rules before the deny list), and
+ * counted as refused: those sources are still refused in user space.</li>
+ * </ol>
+ * Cost: O(n log n) in the judgements, on the firewall's own thread.
+ */
+public final class DropPlan {
+    private final TreeMap<DropEntry, Judgement> entries;
+    private final int folded;
+    private final int leftOut;
+
+    private DropPlan(TreeMap<DropEntry, Judgement> entries, int folded, int leftOut) {
+        this.entries = entries;
+        this.folded = folded;
+        this.leftOut = leftOut;
+    }
+
+    /** Planned elements, sorted (IPv4 first, by address, wider prefixes first). */
+    public Map<DropEntry, Judgement> entries() {
+        return entries;
+    }
+
+    /** Addresses folded into a network because the sets were full. */
+    public int folded() {
+        return folded;
+    }
+
+    /** Judgements left out because the sets were full even after folding. */
+    public int leftOut() {
+        return leftOut;
+    }
+
+    public static DropPlan of(List<Judgement> wanted, List<DropEntry> neverDrop, int maxEntries) {
+        Map<DropEntry, Judgement> merged = new HashMap<>();
+        for (Judgement j : wanted) {
+            if (coveredBy(j.entry(), neverDrop)) {
+                continue;
+            }
+            merged.merge(j.entry(), j, DropPlan::stronger);
+        }
+        TreeMap<DropEntry, Judgement> plan = withoutNestedPrefixes(new TreeMap<>(merged));
+        int folded = 0;
+        if (plan.size() > maxEntries) {
+            folded = fold(plan, maxEntries, neverDrop);
+            plan = withoutNestedPrefixes(plan);
+        }
+        int leftOut = 0;
+        if (plan.size() > maxEntries) {
+            List<Judgement> byKeep = new ArrayList<>(plan.values());
+            byKeep.sort(Comparator.comparing(Judgement::kind).thenComparing(Judgement::untilMillis, Comparator.reverseOrder()));
+            for (int i = maxEntries; i < byKeep.size(); i++) {
+                plan.remove(byKeep.get(i).entry());
+                leftOut++;
+            }
+        }
+        return new DropPlan(plan, folded, leftOut);
+    }
+
+    /** The judgement that ends later; on a tie the one of the earlier kind (the operator's). */
+    private static Judgement stronger(Judgement a, Judgement b) {
+        if (a.untilMillis() != b.untilMillis()) {
+            return a.untilMillis() > b.untilMillis() ? a : b;
+        }
+        return a.kind().compareTo(b.kind()) <= 0 ? a : b;
+    }
+
+    private static boolean coveredBy(DropEntry e, List<DropEntry> neverDrop) {
+        for (DropEntry n : neverDrop) {
+            if (n.contains(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Drops prefixes inside a wider planned prefix. In sorted order a prefix's contents follow it
+     * directly, so one sweep with the current cover finds them all.
+     */
+    private static TreeMap<DropEntry, Judgement> withoutNestedPrefixes(TreeMap<DropEntry, Judgement> in) {
+        TreeMap<DropEntry, Judgement> out = new TreeMap<>();
+        DropEntry cover = null;
+        for (Map.Entry<DropEntry, Judgement> e : in.entrySet()) {
+            DropEntry d = e.getKey();
+            if (d.isAddress()) {
+                out.put(d, e.getValue());
+                continue;
+            }
+            if (cover != null && cover.contains(d)) {
+                continue;
+            }
+            cover = d;
+            out.put(d, e.getValue());
+        }
+        return out;
+    }
+
+    /** Folds the fullest networks first until the plan fits; returns the addresses folded. */
+    private static int fold(TreeMap<DropEntry, Judgement> plan, int maxEntries, List<DropEntry> neverDrop) {
+        Map<DropEntry, List<Judgement>> byNetwork = new HashMap<>();
+        for (Judgement j : plan.values()) {
+            if (j.entry().isAddress()) {
+                byNetwork.computeIfAbsent(j.entry().widen(j.entry().ipv6() ? 48 : 24), k -> new ArrayList<>()).add(j);
+            }
+        }
+        List<Map.Entry<DropEntry, List<Judgement>>> fullest = new ArrayList<>(byNetwork.entrySet());
+        fullest.sort((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()));
+        int size = plan.size();
+        int folded = 0;
+        for (Map.Entry<DropEntry, List<Judgement>> n : fullest) {
+            if (size <= maxEntries || n.getValue().size() < 2) {
+                break;
+            }
+            if (coveredBy(n.getKey(), neverDrop) || containsAny(n.getKey(), neverDrop)) {
+                continue; // a network holding an allowed address stays as separate addresses
+            }
+            long until = 0;
+            for (Judgement j : n.getValue()) {
+                plan.remove(j.entry());
+                until = Math.max(until, j.untilMillis());
+            }
+            plan.merge(n.getKey(), new Judgement(n.getKey(), until,
+                    n.getValue().size() + " addresses folded into their network (drop sets full)", Judgement.Kind.FOLDED),
+                    DropPlan::stronger);
+            size = plan.size();
+            folded += n.getValue().size();
+        }
+        return folded;
+    }
+
+    private static boolean containsAny(DropEntry net, List<DropEntry> entries) {
+        for (DropEntry e : entries) {
+            if (net.contains(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,15 @@
+package io.rampart.firewall;
+
+import java.util.List;
+
+/** Where the firewall learns what to drop and what never to: the gateway's lists, rules and offenders. */
+public interface DropSources {
+    /** Every judgement in force at {@code nowMillis} (wall clock). */
+    List<Judgement> judgements(long nowMillis);
+
+    /** Entries never to drop: the allow list, trusted proxies, loopback, the admin's addresses. */
+    List<DropEntry> neverDrop();
+
+    /** The ports of the gateway's listeners (only TCP to these is ever dropped). */
+    List<Integer> ports();
+}
