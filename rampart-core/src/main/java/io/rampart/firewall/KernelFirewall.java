@@ -402,8 +402,11 @@ public final class KernelFirewall implements AutoCloseable {
         try {
             now = backend.counters();
         } catch (FirewallException e) {
-            failed("read", e.getMessage());
-            needsInstall = true;
+            check(); // gone or changed? says so, and rebuilds
+            if (!needsInstall) {
+                failed("read", e.getMessage());
+                needsInstall = true;
+            }
             return;
         }
         for (Map.Entry<String, DropBackend.Count> c : now.entrySet()) {

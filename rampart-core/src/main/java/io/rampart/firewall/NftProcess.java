@@ -15,10 +15,11 @@ import java.util.concurrent.TimeUnit;
  * ({@code nft -j ...}); never one per element.
  */
 final class NftProcess implements NftRunner {
-    private final String nft;
+    private final List<String> nft;
 
-    NftProcess(String nft) {
-        this.nft = nft;
+    /** @param nft the command that runs nft ({@code /usr/sbin/nft}, or {@code ip netns exec NAME nft} in tests) */
+    NftProcess(List<String> nft) {
+        this.nft = List.copyOf(nft);
     }
 
     /** The {@code nft} program on the usual paths, or null. */
@@ -33,12 +34,15 @@ final class NftProcess implements NftRunner {
 
     @Override
     public void run(String script) throws FirewallException {
-        exec(List.of(nft, "-f", "-"), script);
+        List<String> cmd = new ArrayList<>(nft);
+        cmd.addAll(List.of("-f", "-"));
+        exec(cmd, script);
     }
 
     @Override
     public String json(String command) throws FirewallException {
-        List<String> cmd = new ArrayList<>(List.of(nft, "-j"));
+        List<String> cmd = new ArrayList<>(nft);
+        cmd.add("-j");
         cmd.addAll(List.of(command.trim().split("\\s+")));
         return exec(cmd, null);
     }

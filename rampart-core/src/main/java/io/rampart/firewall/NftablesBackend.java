@@ -34,7 +34,7 @@ public final class NftablesBackend implements DropBackend {
             if (path == null) {
                 throw new FirewallException("neither libnftables nor the nft program is installed (Debian: apt-get install nftables)", e);
             }
-            return new NftablesBackend(new NftProcess(path));
+            return new NftablesBackend(new NftProcess(java.util.List.of(path)));
         }
     }
 
@@ -44,7 +44,7 @@ public final class NftablesBackend implements DropBackend {
         if (path == null) {
             throw new FirewallException("the nft program is not installed (Debian: apt-get install nftables)");
         }
-        return new NftablesBackend(new NftProcess(path));
+        return new NftablesBackend(new NftProcess(java.util.List.of(path)));
     }
 
     @Override
