@@ -97,6 +97,12 @@ public final class Netns implements AutoCloseable {
         return out;
     }
 
+    /** Adds this client address (10.203.x.y) on the clients' side. */
+    public String addClient(String address) throws IOException {
+        run("ip", "-n", cl, "addr", "add", address + "/16", "dev", clientInterface);
+        return address;
+    }
+
     /** The command prefix that runs a program in the gateway's namespace. */
     public List<String> inGateway(String... cmd) {
         List<String> out = new ArrayList<>(List.of("ip", "netns", "exec", gw));
