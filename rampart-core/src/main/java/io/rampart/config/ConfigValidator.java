@@ -125,6 +125,10 @@ final class ConfigValidator {
             if (f.interfaces().isEmpty()) {
                 error(p + ".interfaces", "the ingress hook is per interface: list at least one (eth0), or use hook: prerouting");
             }
+            if (f.connectionsPerSource() > 0) {
+                error(p + ".connectionsPerSource", "counting connections needs connection tracking, which runs after the ingress "
+                        + "hook: use hook: prerouting, or leave it 0");
+            }
         } else if (!FirewallConfig.PREROUTING.equals(f.hook())) {
             error(p + ".hook", "expected prerouting or ingress, got '" + f.hook() + "'");
         } else if (!f.interfaces().isEmpty()) {

@@ -99,6 +99,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFirewallSectionThatCannotWork_isRefusedWithEveryReason() {
+        ConfigException e = errorsOf("""
+                firewall:
+                  enabled: true
+                  backend: iptables
+                  table: "rampart; flush ruleset"
+                  hook: ingress
+                  connectionsPerSource: 10
+                  maxEntries: 3
+                  permanentTimeout: 5s
+                sites:
+                  - {name: www, hosts: ['*'], upstreams: [http://127.0.0.1:8080]}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactlyInAnyOrder("firewall.backend", "firewall.table",
+                "firewall.interfaces", "firewall.connectionsPerSource", "firewall.maxEntries", "firewall.permanentTimeout");
+        assertThat(e.getMessage()).contains("expected nftables", "letters, digits and _", "list at least one (eth0)",
+                "connection tracking", "16 to 10000000", "1m to 1d");
+    }
+
+    @Test
+    void theFirewallIsOffUnlessAsked() throws Exception {
+        RampartConfig c = loader.parse("sites:\n  - {name: a, hosts: ['*'], upstreams: [http://127.0.0.1:9000]}\n", "rampart.yml");
+        assertThat(c.firewall().enabled()).isFalse();
+        assertThat(c.firewall().hook()).isEqualTo("prerouting");
+        assertThat(c.firewall().maxEntries()).isEqualTo(200_000);
+        RampartConfig on = loader.parse("firewall: {enabled: true, hook: ingress, interfaces: eth0}\n"
+                + "sites:\n  - {name: a, hosts: ['*'], upstreams: [http://127.0.0.1:9000]}\n", "rampart.yml");
+        assertThat(on.firewall().interfaces()).containsExactly("eth0");
+    }
+
+    @Test
     void aSingleValueWhereAListIsExpected_isAListOfOne() throws Exception {
         RampartConfig c = loader.parse("sites:\n  - name: a\n    hosts: '*'\n    upstreams: http://127.0.0.1:9000\n", "rampart.yml");
         assertThat(c.sites().get(0).upstreams()).containsExactly("http://127.0.0.1:9000");

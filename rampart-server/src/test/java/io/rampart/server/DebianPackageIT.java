@@ -74,6 +74,9 @@ class DebianPackageIT {
         assertThat(root.resolve("usr/bin/rampart")).isExecutable();
         assertThat(root.resolve("lib/systemd/system/rampart.service")).isRegularFile();
         assertThat(root.resolve("etc/logrotate.d/rampart")).isRegularFile();
+        assertThat(Files.readString(root.resolve("usr/share/rampart/firewall.conf")))
+                .as("the drop-in the gateway's refusal names when firewall.enabled lacks CAP_NET_ADMIN")
+                .contains("AmbientCapabilities=CAP_NET_ADMIN", "CapabilityBoundingSet=CAP_NET_ADMIN", "RestrictAddressFamilies=AF_NETLINK");
         assertThat(root.resolve("usr/share/doc/rampart/configuration.md")).isRegularFile();
         assertThat(Files.readString(root.resolve("etc/passwd"))).contains("rampart:x:");
         assertThat(Files.readString(Path.of("/etc/passwd"))).as("this machine is untouched").isEqualTo(hostPasswd);

@@ -237,6 +237,38 @@ class FirewallNetnsTest {
         nft("delete", "table", "netdev", "rampart_ingress");
     }
 
+    /** Opens N connections from one address (each given 0.3 s) and keeps them open; prints how many were made. */
+    private static final String CONNECT = String.join("\n",
+            "import socket, sys",
+            "src, host, port, n, keep = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == 'keep'",
+            "ok, held = 0, []",
+            "for i in range(n):",
+            "    s = socket.socket(); s.bind((src, 0)); s.settimeout(0.3)",
+            "    try:",
+            "        s.connect((host, port)); ok += 1",
+            "        held.append(s) if keep else s.close()",
+            "    except OSError:",
+            "        s.close()",
+            "print(ok)");
+
+    private static int connections(String from, int n, boolean keep) throws Exception {
+        return Integer.parseInt(Netns.output(ns.inClients("python3", "-c", CONNECT, from, Netns.GATEWAY, "8000", Integer.toString(n),
+                keep ? "keep" : "close")).trim());
+    }
+
+    @Test
+    void theL4GuardsHoldConnectionsPerAddressAndSynsPerNetworkInTheKernel() throws Exception {
+        String holder = ns.addClient("10.203.12.1");
+        String churner = ns.addClient("10.203.13.1");
+        try (GatewayProcess g = gateway("connectionsPerSource: 4, synRatePerNetwork: 5", "", Map.of())) {
+            assertThat(connections(holder, 8, true)).as("ct count: four at once from one address").isEqualTo(4);
+            await().atMost(Duration.ofSeconds(5)).until(() -> metric("rampart_firewall_dropped_packets_total", "set=\"conn\"") >= 4);
+            int made = connections(churner, 40, false);
+            assertThat(made).as("SYNs per /24 past 5/s (burst 10)").isLessThan(40).isGreaterThanOrEqualTo(10);
+            await().atMost(Duration.ofSeconds(5)).until(() -> metric("rampart_firewall_dropped_packets_total", "set=\"syn\"") >= 1);
+        }
+    }
+
     @Test
     void theNftProgramServesWhenAskedInsteadOfLibnftables() throws Exception {
         String denied = ns.addClient("10.203.11.1");
