@@ -125,6 +125,8 @@ class FirewallNetnsTest {
                     .as("the gateway's own counters: the denied SYNs never reached a socket").isEqualTo(gatewaySaw);
             assertThat(ns.get(bystander, GATEWAY, 2000)).isEqualTo("200");
             assertThat(api("GET", "/api/firewall", null)).contains("\"entry\" : \"" + denied + "\"", "\"kind\" : \"deny-list\"");
+            await().atMost(Duration.ofSeconds(5)).until(() -> api("GET", "/api/status", null)
+                    .matches("(?s).*\"droppedInKernelPerSecond\" : \\[[^\\]]*[1-9][^\\]]*\\].*")); // the dashboard's series
         }
     }
 

@@ -52,7 +52,7 @@ public final class AdminServer implements AutoCloseable {
     private AdminServer(Gateway gateway, HostPort address, AdminToken token, AdminApi.Reloader reloader, Runnable listsChanged)
             throws IOException {
         this.token = token;
-        LiveRates rates = new LiveRates(gateway.metrics());
+        LiveRates rates = new LiveRates(gateway.metrics(), gateway.firewall() == null ? null : gateway.firewall()::droppedPackets);
         AdminApi api = new AdminApi(gateway, reloader, rates, listsChanged);
         Dashboard dashboard = new Dashboard();
         AdminSessions sessions = new AdminSessions(System::currentTimeMillis);

@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Per-second figures for the dashboard, one sampler for every viewer: once a second the
  * gateway's counters are read and their differences kept in a ring of {@value #POINTS} points per
- * site (requests per second by verdict, origin latency and errors). Viewers read the ring, so
+ * site (requests per second by verdict, origin latency and errors) and one for the node (packets
+ * of judged sources the kernel firewall dropped, when it is on). Viewers read the ring, so
  * ten open dashboards cost what one does. Sites are the gateway's counter slots
  * ({@link GatewayMetrics#siteSlot}); a site added by a reload gets its ring at the next sample.
  */
@@ -19,6 +21,9 @@ final class LiveRates {
     private static final Verdict[] VERDICTS = Verdict.values();
 
     private final GatewayMetrics metrics;
+    private final LongSupplier kernelDropped;
+    private final double[] kernelPerSecond = new double[POINTS];
+    private long lastKernel = -1;
     private final long[] times = new long[POINTS];
     private Ring[] rings = new Ring[0];
     private int count;
@@ -34,8 +39,10 @@ final class LiveRates {
         final double[] errorsPerSecond = new double[POINTS];
     }
 
-    LiveRates(GatewayMetrics metrics) {
+    /** @param kernelDropped packets dropped in the kernel so far, or null without the firewall */
+    LiveRates(GatewayMetrics metrics, LongSupplier kernelDropped) {
         this.metrics = metrics;
+        this.kernelDropped = kernelDropped;
     }
 
     /** Reads the counters now (the admin event loop calls this every second). */
@@ -77,6 +84,11 @@ final class LiveRates {
             r.lastUpstream = up;
             r.lastErrors = errors;
         }
+        if (kernelDropped != null) {
+            long k = kernelDropped.getAsLong();
+            kernelPerSecond[slot] = lastKernel < 0 ? 0 : (k - lastKernel) / seconds;
+            lastKernel = k;
+        }
         times[slot] = nowMillis / 1000;
         lastMillis = nowMillis;
         count++;
@@ -93,6 +105,7 @@ final class LiveRates {
         }
         List<Double> lat = new ArrayList<>(n);
         List<Double> err = new ArrayList<>(n);
+        List<Double> kernel = new ArrayList<>(n);
         for (int i = count - n; i < count; i++) {
             int slot = i % POINTS;
             t.add(times[slot]);
@@ -102,12 +115,16 @@ final class LiveRates {
             double l = r.latencyMs[slot];
             lat.add(Double.isNaN(l) ? null : round(l));
             err.add(round(r.errorsPerSecond[slot]));
+            kernel.add(round(kernelPerSecond[slot]));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("time", t);
         out.put("requestsPerSecond", verdicts);
         out.put("originLatencyMs", lat);
         out.put("originErrorsPerSecond", err);
+        if (kernelDropped != null) {
+            out.put("droppedInKernelPerSecond", kernel); // the whole node's: the kernel drops before any site is known
+        }
         return out;
     }
 

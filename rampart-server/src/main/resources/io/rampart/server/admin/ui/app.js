@@ -94,8 +94,12 @@
     var s = site.series;
     var verdicts = Object.keys(s.requestsPerSecond);
     var series = [{}].concat(verdicts.map(function (v) { return { label: v, stroke: VERDICT_COLOURS[v] || "#333", width: 1.5 }; }));
-    chart(site.name + "/requests", card.querySelector(".chart.requests"), series,
-      [s.time].concat(verdicts.map(function (v) { return s.requestsPerSecond[v]; })));
+    var columns = [s.time].concat(verdicts.map(function (v) { return s.requestsPerSecond[v]; }));
+    if (s.droppedInKernelPerSecond) { // the kernel firewall: packets, the whole node's (dropped before any site is known)
+      series.push({ label: "dropped in kernel (packets/s, node)", stroke: "#555", width: 1.5, dash: [6, 4] });
+      columns.push(s.droppedInKernelPerSecond);
+    }
+    chart(site.name + "/requests", card.querySelector(".chart.requests"), series, columns);
     chart(site.name + "/origin", card.querySelector(".chart.origin"),
       [{}, { label: "latency ms", stroke: "#3a7bd5", width: 1.5, spanGaps: true }, { label: "errors/s", stroke: "#c0392b", width: 1.5 }],
       [s.time, s.originLatencyMs, s.originErrorsPerSecond]);
