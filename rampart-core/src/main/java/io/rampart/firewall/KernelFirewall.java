@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design note. One thread, one loop, every {@value #CYCLE_MILLIS} ms or at once when woken (an
  * operator's deny): plan ({@link DropPlan}) from every judgement in force, diff against what was
- * pushed, and send the difference as one transaction. Each element carries its decision's
+ * pushed, and send the difference as one transaction. Planning costs about 20 ms per 100,000
+ * judgements, so the loop plans only when it must: woken, a source's version changed (at most every
+ * {@value #REPLAN_MILLIS} ms), or {@value #REFRESH_MILLIS} ms since the last plan (to follow time:
+ * a rule's end moving); between plans it only pushes when an element falls due (a renewal, an
+ * end), so a gateway holding 100,000 deny entries spends nothing per cycle. Each element carries its decision's
  * remaining time as its kernel timeout, so the kernel forgets it by itself if Rampart dies; an
  * entry without an end (the deny list) is held {@code permanentTimeout} at a time and renewed at
  * half of it. What was pushed mirrors the kernel; any failed transaction makes the next cycle
@@ -42,6 +46,8 @@ public final class KernelFirewall implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KernelFirewall.class);
     static final long CYCLE_MILLIS = 100;
     static final long CHECK_MILLIS = 5_000;
+    static final long REPLAN_MILLIS = 250;
+    static final long REFRESH_MILLIS = 5_000;
     private static final long COUNT_MILLIS = 1_000;
     private static final long RETRY_MILLIS = 2_000;
     private static final int MAX_ADMIN_ADDRESSES = 64;
@@ -59,7 +65,9 @@ public final class KernelFirewall implements AutoCloseable {
     private final String unavailable;
     private final DropSources sources;
     private final LongSupplier wallMillis;
-    private final Map<DropEntry, Pushed> pushed = new HashMap<>();
+    /** What the kernel holds, as pushed: written by the firewall's thread, read by the API's. */
+    private final Map<DropEntry, Pushed> pushed = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> perSet = new ConcurrentHashMap<>();
     private final Map<ClientAddress, Long> adminAddresses = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong[]> totals = new LinkedHashMap<>();
     private final Map<String, DropBackend.Count> lastRead = new HashMap<>();
@@ -67,13 +75,17 @@ public final class KernelFirewall implements AutoCloseable {
     private final Timer pushTimer;
     private final Timer decisionTimer;
     private volatile Consumer<String> timeline = s -> { };
-    private volatile List<Listed> listing = List.of();
+    private DropPlan plan;
+    private long planVersion;
+    private long plannedAtMillis;
+    private long nextDueMillis;
     private volatile boolean up;
     private volatile String lastError;
     private volatile int leftOut;
     private volatile int folded;
     private volatile long wokenAtNanos;
     private DropBackend.Layout installed;
+    private DropBackend.Layout wanted;
     private boolean needsInstall = true;
     private long nextInstallMillis;
     private long nextCountMillis;
@@ -105,7 +117,9 @@ public final class KernelFirewall implements AutoCloseable {
                     .description("Bytes the kernel dropped for Rampart, by drop set (or L4 guard)").register(registry);
         }
         for (String set : NftScript.DROP_SETS) {
-            Gauge.builder("rampart.firewall.elements", () -> countIn(set)).tag("set", set)
+            AtomicLong n = new AtomicLong();
+            perSet.put(set, n);
+            Gauge.builder("rampart.firewall.elements", n, AtomicLong::get).tag("set", set)
                     .description("Addresses and prefixes in the kernel's drop sets").register(registry);
         }
         Gauge.builder("rampart.firewall.left.out", () -> leftOut)
@@ -170,9 +184,32 @@ public final class KernelFirewall implements AutoCloseable {
         this.timeline = sink == null ? s -> { } : sink;
     }
 
-    /** What is in the kernel now, and why. */
+    /** What is in the kernel now, and why, sorted (IPv4 first). */
     public List<Listed> listing() {
-        return listing;
+        return listing(Integer.MAX_VALUE);
+    }
+
+    /** The first {@code limit} elements of {@link #listing()}. */
+    public List<Listed> listing(int limit) {
+        long now = wallMillis.getAsLong();
+        List<Map.Entry<DropEntry, Pushed>> all = new ArrayList<>(pushed.entrySet());
+        all.sort(Map.Entry.comparingByKey());
+        List<Listed> out = new ArrayList<>(Math.min(limit, all.size()));
+        for (Map.Entry<DropEntry, Pushed> e : all) {
+            if (out.size() >= limit) {
+                break;
+            }
+            Judgement j = e.getValue().judgement();
+            out.add(new Listed(e.getKey().toString(), NftScript.setOf(e.getKey()), j.kind().id(), j.reason(),
+                    j.permanent() ? null : Instant.ofEpochMilli(j.untilMillis()),
+                    Math.max(0, (e.getValue().kernelEndMillis() - now) / 1000)));
+        }
+        return out;
+    }
+
+    /** Elements in the kernel now. */
+    public int elementCount() {
+        return pushed.size();
     }
 
     public boolean up() {
@@ -214,16 +251,6 @@ public final class KernelFirewall implements AutoCloseable {
         return leftOut;
     }
 
-    private int countIn(String set) {
-        int n = 0;
-        for (Listed l : listing) {
-            if (l.set().equals(set)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     private void loop() {
         while (running) {
             try {
@@ -241,25 +268,33 @@ public final class KernelFirewall implements AutoCloseable {
         long now = wallMillis.getAsLong();
         long woken = wokenAtNanos;
         wokenAtNanos = 0;
-        List<DropEntry> never = new ArrayList<>(sources.neverDrop());
-        never.addAll(adminAddresses());
-        DropPlan plan = DropPlan.of(sources.judgements(now), never, config.maxEntries());
-        if (plan.leftOut() > 0 && leftOut == 0) {
-            LOG.warn("firewall: the drop sets are full ({} elements, firewall.maxEntries); {} judged sources stay refused "
-                    + "in user space only", config.maxEntries(), plan.leftOut());
-        }
-        leftOut = plan.leftOut();
-        folded = plan.folded();
-        DropBackend.Layout layout = new DropBackend.Layout(config.table(), config.hook(), config.interfaces(), sources.ports(),
-                allowEntries(never), config.maxEntries(), config.synRatePerNetwork(), config.connectionsPerSource());
-        if (!layout.equals(installed)) {
-            needsInstall = true;
+        long version = sources.version() * 31 + adminAddresses.keySet().hashCode();
+        boolean replan = plan == null || woken != 0 || now - plannedAtMillis >= REFRESH_MILLIS
+                || (version != planVersion && now - plannedAtMillis >= REPLAN_MILLIS);
+        if (replan) {
+            List<DropEntry> never = new ArrayList<>(sources.neverDrop());
+            never.addAll(adminAddresses());
+            plan = DropPlan.of(sources.judgements(now), never, config.maxEntries());
+            planVersion = version;
+            plannedAtMillis = now;
+            if (plan.leftOut() > 0 && leftOut == 0) {
+                LOG.warn("firewall: the drop sets are full ({} elements, firewall.maxEntries); {} judged sources stay refused "
+                        + "in user space only", config.maxEntries(), plan.leftOut());
+            }
+            leftOut = plan.leftOut();
+            folded = plan.folded();
+            DropBackend.Layout layout = new DropBackend.Layout(config.table(), config.hook(), config.interfaces(), sources.ports(),
+                    allowEntries(never), config.maxEntries(), config.synRatePerNetwork(), config.connectionsPerSource());
+            if (!layout.equals(installed)) {
+                needsInstall = true;
+                wanted = layout;
+            }
         }
         if (needsInstall) {
             if (now >= nextInstallMillis) {
-                install(layout, plan, now);
+                install(wanted == null ? installed : wanted, plan, now);
             }
-        } else {
+        } else if (replan || now >= nextDueMillis) {
             push(plan, now, woken);
         }
         if (!needsInstall && now >= nextCountMillis) {
@@ -304,24 +339,25 @@ public final class KernelFirewall implements AutoCloseable {
             nextInstallMillis = now + RETRY_MILLIS;
             return;
         }
-        pushTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        long took = System.nanoTime() - start;
+        pushTimer.record(took, TimeUnit.NANOSECONDS);
         for (Map.Entry<String, DropBackend.Count> c : lastRead.entrySet()) {
             // the table (and its counters) were made anew: keep what was counted before
             lastRead.put(c.getKey(), new DropBackend.Count(0, 0));
         }
         pushed.clear();
         pushed.putAll(next);
+        recount(now);
         installed = layout;
         needsInstall = false;
         if (first) {
-            LOG.info("firewall: {} table {} {} made at the {} hook, guarding ports {}; {} elements ({} kept from a previous run, "
-                    + "{} strays removed)", backend.describe(), NftScript.family(layout), layout.table(), layout.hook(),
-                    layout.ports(), all.size(), kept, strays);
+            LOG.info("firewall: {} table {} {} made at the {} hook, guarding ports {}; {} elements in {} ms ({} kept from a "
+                    + "previous run, {} strays removed)", backend.describe(), NftScript.family(layout), layout.table(), layout.hook(),
+                    layout.ports(), all.size(), took / 1_000_000, kept, strays);
         } else {
-            LOG.info("firewall: table {} made anew with {} elements", layout.table(), all.size());
+            LOG.info("firewall: table {} made anew with {} elements in {} ms", layout.table(), all.size(), took / 1_000_000);
         }
         succeeded();
-        publishListing(now);
     }
 
     private void push(DropPlan plan, long now, long woken) {
@@ -329,6 +365,9 @@ public final class KernelFirewall implements AutoCloseable {
         Map<DropEntry, Pushed> written = new HashMap<>();
         Map<String, Integer> newByReason = new TreeMap<>();
         for (Judgement j : plan.entries().values()) {
+            if (!j.permanent() && j.untilMillis() <= now) {
+                continue; // ended since the plan was made
+            }
             Pushed p = pushed.get(j.entry());
             boolean write;
             if (p == null || p.kernelEndMillis() <= now) {
@@ -337,8 +376,7 @@ public final class KernelFirewall implements AutoCloseable {
             } else if (j.permanent()) {
                 write = p.kernelEndMillis() - now < config.permanentTimeout().toMillis() / 2;
             } else {
-                long end = j.untilMillis();
-                write = Math.abs(end - p.kernelEndMillis()) > 1_000;
+                write = Math.abs(j.untilMillis() - p.kernelEndMillis()) > 1_000;
             }
             if (write) {
                 long t = timeoutSeconds(j, now);
@@ -347,54 +385,66 @@ public final class KernelFirewall implements AutoCloseable {
             }
         }
         List<DropEntry> remove = new ArrayList<>();
-        int ended = 0;
-        for (Map.Entry<DropEntry, Pushed> e : new ArrayList<>(pushed.entrySet())) {
-            if (plan.entries().containsKey(e.getKey())) {
+        for (Map.Entry<DropEntry, Pushed> e : pushed.entrySet()) {
+            Judgement j = plan.entries().get(e.getKey());
+            if (j != null && (j.permanent() || j.untilMillis() > now)) {
                 continue;
             }
             if (e.getValue().kernelEndMillis() > now) {
                 remove.add(e.getKey());
             } else {
                 pushed.remove(e.getKey()); // the kernel has let it go by itself
-                ended++;
             }
         }
-        if (put.isEmpty() && remove.isEmpty()) {
-            if (ended > 0) {
-                publishListing(now);
+        if (!put.isEmpty() || !remove.isEmpty()) {
+            long start = System.nanoTime();
+            try {
+                backend.apply(put, remove);
+            } catch (FirewallException e) {
+                failed("apply", e.getMessage());
+                needsInstall = true; // rebuild from the plan next cycle: the mirror may have drifted
+                wanted = installed;
+                return;
             }
-            return;
+            pushTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (woken != 0) {
+                decisionTimer.record(System.nanoTime() - woken, TimeUnit.NANOSECONDS);
+            }
+            for (DropEntry e : remove) {
+                pushed.remove(e);
+            }
+            pushed.putAll(written);
+            for (Map.Entry<String, Integer> r : newByReason.entrySet()) {
+                String text = r.getValue() + (r.getValue() == 1 ? " source" : " sources") + " dropped in the kernel (" + r.getKey() + ")";
+                LOG.info("firewall: {}", text);
+                timeline.accept(text);
+            }
+            if (!remove.isEmpty()) {
+                String text = remove.size() + (remove.size() == 1 ? " source" : " sources")
+                        + " taken out of the kernel (their decision ended or was withdrawn)";
+                LOG.info("firewall: {}", text);
+                timeline.accept(text);
+            }
+            succeeded();
         }
-        long start = System.nanoTime();
-        try {
-            backend.apply(put, remove);
-        } catch (FirewallException e) {
-            failed("apply", e.getMessage());
-            needsInstall = true; // rebuild from the plan next cycle: the mirror may have drifted
-            return;
+        recount(now);
+    }
+
+    /** Counts each set's elements and finds when the next one falls due (a renewal or an end). */
+    private void recount(long now) {
+        long[] counts = new long[NftScript.DROP_SETS.size()];
+        long due = now + REFRESH_MILLIS;
+        long renewAt = config.permanentTimeout().toMillis() / 2;
+        for (Map.Entry<DropEntry, Pushed> e : pushed.entrySet()) {
+            counts[NftScript.DROP_SETS.indexOf(NftScript.setOf(e.getKey()))]++;
+            Pushed p = e.getValue();
+            long at = p.judgement().permanent() ? p.kernelEndMillis() - renewAt + 1 : p.kernelEndMillis();
+            due = Math.min(due, at);
         }
-        long took = System.nanoTime() - start;
-        pushTimer.record(took, TimeUnit.NANOSECONDS);
-        if (woken != 0) {
-            decisionTimer.record(System.nanoTime() - woken, TimeUnit.NANOSECONDS);
+        for (int i = 0; i < counts.length; i++) {
+            perSet.get(NftScript.DROP_SETS.get(i)).set(counts[i]);
         }
-        for (DropEntry e : remove) {
-            pushed.remove(e);
-        }
-        pushed.putAll(written);
-        for (Map.Entry<String, Integer> r : newByReason.entrySet()) {
-            String text = r.getValue() + (r.getValue() == 1 ? " source" : " sources") + " dropped in the kernel (" + r.getKey() + ")";
-            LOG.info("firewall: {}", text);
-            timeline.accept(text);
-        }
-        if (!remove.isEmpty()) {
-            String text = remove.size() + (remove.size() == 1 ? " source" : " sources")
-                    + " taken out of the kernel (their decision ended or was withdrawn)";
-            LOG.info("firewall: {}", text);
-            timeline.accept(text);
-        }
-        succeeded();
-        publishListing(now);
+        nextDueMillis = due;
     }
 
     private void readCounters() {
@@ -406,6 +456,7 @@ public final class KernelFirewall implements AutoCloseable {
             if (!needsInstall) {
                 failed("read", e.getMessage());
                 needsInstall = true;
+                wanted = installed;
             }
             return;
         }
@@ -432,10 +483,12 @@ public final class KernelFirewall implements AutoCloseable {
             if (!backend.intact()) {
                 failed("changed", "table " + config.table() + " was changed or removed by someone else; making it anew");
                 needsInstall = true;
+                wanted = installed;
             }
         } catch (FirewallException e) {
             failed("read", e.getMessage());
             needsInstall = true;
+            wanted = installed;
         }
     }
 
@@ -449,17 +502,6 @@ public final class KernelFirewall implements AutoCloseable {
     private static List<DropEntry> allowEntries(List<DropEntry> never) {
         List<DropEntry> out = new ArrayList<>(new java.util.TreeSet<>(never));
         return out;
-    }
-
-    private void publishListing(long now) {
-        List<Listed> out = new ArrayList<>(pushed.size());
-        for (Map.Entry<DropEntry, Pushed> e : new TreeMap<>(pushed).entrySet()) {
-            Judgement j = e.getValue().judgement();
-            out.add(new Listed(e.getKey().toString(), NftScript.setOf(e.getKey()), j.kind().id(), j.reason(),
-                    j.permanent() ? null : Instant.ofEpochMilli(j.untilMillis()),
-                    Math.max(0, (e.getValue().kernelEndMillis() - now) / 1000)));
-        }
-        listing = List.copyOf(out);
     }
 
     private void failed(String kind, String message) {

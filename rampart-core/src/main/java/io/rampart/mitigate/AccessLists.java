@@ -26,6 +26,7 @@ public final class AccessLists {
     private volatile IpSet allow;
     private volatile IpSet deny;
     private volatile Runnable onChange = () -> { };
+    private volatile int version;
 
     public AccessLists(List<String> configAllow, List<String> configDeny) {
         this.configAllow = List.copyOf(configAllow);
@@ -140,6 +141,11 @@ public final class AccessLists {
         this.onChange = r == null ? () -> { } : r;
     }
 
+    /** Changes whenever either list does. */
+    public int version() {
+        return version;
+    }
+
     /** Every deny entry in force, the configuration's and the run-time ones. */
     public synchronized List<String> denyEntries() {
         List<String> d = new ArrayList<>(configDeny);
@@ -161,6 +167,7 @@ public final class AccessLists {
         d.addAll(runtimeDeny.keySet());
         allow = IpSet.parse(a);
         deny = IpSet.parse(d);
+        version++;
         onChange.run();
     }
 }

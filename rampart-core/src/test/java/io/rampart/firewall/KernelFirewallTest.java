@@ -30,16 +30,23 @@ class KernelFirewallTest {
     private final List<DropEntry> never = new CopyOnWriteArrayList<>();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<String> timeline = new CopyOnWriteArrayList<>();
+    private final AtomicLong plans = new AtomicLong();
 
     private final DropSources sources = new DropSources() {
         @Override
         public List<Judgement> judgements(long nowMillis) {
+            plans.incrementAndGet();
             return new ArrayList<>(judged);
         }
 
         @Override
         public List<DropEntry> neverDrop() {
             return new ArrayList<>(never);
+        }
+
+        @Override
+        public long version() {
+            return judged.hashCode() * 31L + never.hashCode();
         }
 
         @Override
@@ -103,6 +110,28 @@ class KernelFirewallTest {
     }
 
     @Test
+    void whileNothingChangesACycleNeitherPlansNorWrites() throws Exception {
+        KernelFirewall fw = firewall(1000);
+        for (int i = 0; i < 1000; i++) {
+            judged.add(judgement("10.1." + (i / 256) + "." + (i % 256), Judgement.FOREVER, Judgement.Kind.DENY_LIST));
+        }
+        fw.cycle();
+        long planned = plans.get();
+        long pushes = registry.get("rampart.firewall.push").timer().count();
+        for (int i = 0; i < 40; i++) { // four seconds of cycles
+            now.addAndGet(KernelFirewall.CYCLE_MILLIS);
+            fw.cycle();
+        }
+        assertThat(plans.get()).isEqualTo(planned);
+        assertThat(registry.get("rampart.firewall.push").timer().count()).isEqualTo(pushes);
+        judged.add(judgement("192.0.2.1", now.get() + 60_000, Judgement.Kind.OFFENDER));
+        now.addAndGet(KernelFirewall.CYCLE_MILLIS);
+        fw.cycle();
+        assertThat(plans.get()).as("a change is planned at once when the last plan is old enough").isEqualTo(planned + 1);
+        assertThat(kernel()).containsKey(DropEntry.parse("192.0.2.1"));
+    }
+
+    @Test
     void aWithdrawnDecisionLeavesTheKernelAtTheNextCycle() throws Exception {
         KernelFirewall fw = firewall(1000);
         Judgement deny = judgement("203.0.113.0/24", Judgement.FOREVER, Judgement.Kind.DENY_LIST);
@@ -111,7 +140,7 @@ class KernelFirewallTest {
         fw.cycle();
         assertThat(kernel()).hasSize(2);
         judged.remove(deny);
-        now.addAndGet(100);
+        now.addAndGet(KernelFirewall.REPLAN_MILLIS);
         fw.cycle();
         assertThat(kernel()).containsOnlyKeys(DropEntry.parse("203.0.114.9"));
         assertThat(timeline).anyMatch(l -> l.contains("taken out of the kernel"));
@@ -167,7 +196,7 @@ class KernelFirewallTest {
         // someone else slips an element the firewall does not know into its interval set
         Netns.output(ns.inGateway("nft", "add", "element", "inet", "rampart", "net4", "{ 10.8.5.0/24 timeout 1h }"));
         judged.add(judgement("10.8.0.0/16", now.get() + 60_000, Judgement.Kind.RULE)); // overlaps it: the kernel refuses
-        now.addAndGet(100);
+        now.addAndGet(KernelFirewall.REPLAN_MILLIS);
         fw.cycle();
         assertThat(fw.up()).isFalse();
         now.addAndGet(2_100);

@@ -327,18 +327,17 @@ final class AdminApi {
         if (limit < 1 || limit > 100_000) {
             return Reply.error(HttpResponseStatus.BAD_REQUEST, "limit: expected a number from 1 to 100000, got " + limit);
         }
-        List<KernelFirewall.Listed> all = fw.listing();
         m.put("backend", fw.describe());
         m.put("table", fw.config().table());
         m.put("hook", fw.config().hook());
         m.put("inStep", fw.up());
         m.put("lastError", fw.lastError());
-        m.put("elements", all.size());
+        m.put("elements", fw.elementCount());
         m.put("leftOut", fw.judgedLeftOut());
         m.put("droppedPackets", fw.droppedPackets());
         m.put("droppedBytes", fw.droppedBytes());
         m.put("neverDropped", fw.adminAddresses().stream().map(Object::toString).toList());
-        m.put("entries", all.subList(0, Math.min(limit, all.size())));
+        m.put("entries", fw.listing(limit));
         return Reply.ok(m);
     }
 
