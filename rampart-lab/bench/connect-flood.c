@@ -6,8 +6,10 @@
  * is exactly one SYN. Runs DURATION seconds; prints "attempts answered refused timedout".
  * Only ever connects to the address it is given (the benchmark's own network namespace).
  *
+ * RATE, when not 0, caps new attempts per second (an offered load the same for every gateway).
+ *
  * cc -O2 -o connect-flood connect-flood.c
- * connect-flood HOST PORT DURATION_S CONCURRENCY TIMEOUT_MS SRC1 [SRC2 ...]
+ * connect-flood HOST PORT DURATION_S CONCURRENCY TIMEOUT_MS RATE SRC1 [SRC2 ...]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,14 +31,14 @@ static long long now_ms(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 7) { fprintf(stderr, "usage: %s HOST PORT DURATION_S CONCURRENCY TIMEOUT_MS SRC...\n", argv[0]); return 2; }
+    if (argc < 8) { fprintf(stderr, "usage: %s HOST PORT DURATION_S CONCURRENCY TIMEOUT_MS RATE SRC...\n", argv[0]); return 2; }
     struct sockaddr_in dst = {0};
     dst.sin_family = AF_INET; dst.sin_port = htons(atoi(argv[2]));
     if (inet_pton(AF_INET, argv[1], &dst.sin_addr) != 1) { fprintf(stderr, "bad host\n"); return 2; }
-    long long end = now_ms() + atoll(argv[3]) * 1000LL;
-    int conc = atoi(argv[4]); int timeout = atoi(argv[5]);
-    int nsrc = argc - 6; struct sockaddr_in *src = calloc(nsrc, sizeof *src);
-    for (int i = 0; i < nsrc; i++) { src[i].sin_family = AF_INET; inet_pton(AF_INET, argv[6 + i], &src[i].sin_addr); }
+    long long begin = now_ms(), end = begin + atoll(argv[3]) * 1000LL;
+    int conc = atoi(argv[4]); int timeout = atoi(argv[5]); long long rate = atoll(argv[6]);
+    int nsrc = argc - 7; struct sockaddr_in *src = calloc(nsrc, sizeof *src);
+    for (int i = 0; i < nsrc; i++) { src[i].sin_family = AF_INET; inet_pton(AF_INET, argv[7 + i], &src[i].sin_addr); }
     const char *req = "GET /bench.html HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n";
     int ep = epoll_create1(0);
     struct slot *slots = calloc(conc, sizeof *slots);
@@ -53,7 +55,7 @@ int main(int argc, char **argv) {
                 if (s->sent) refused++; else timedout++;   /* connected but unanswered in time: refused; no SYN-ACK: timed out */
                 close(s->fd); s->fd = -1;
             }
-            if (s->fd < 0 && running) {
+            if (s->fd < 0 && running && (rate == 0 || attempts < rate * (t - begin) / 1000 + 1)) {
                 int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
                 if (fd < 0) continue;
                 int one = 1; setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -68,7 +70,7 @@ int main(int argc, char **argv) {
         }
         if (!running && open == 0) break;
         struct epoll_event evs[512];
-        int n = epoll_wait(ep, evs, 512, 5);
+        int n = epoll_wait(ep, evs, 512, 1);
         for (int k = 0; k < n; k++) {
             struct slot *s = &slots[evs[k].data.u32];
             if (s->fd < 0) continue;

@@ -13,11 +13,14 @@
 # softirq: the kernel's receive path included) over the attempts the flood made. Needs root; only
 # its own namespaces see traffic; every process it starts is stopped at the end.
 #
-# Usage: rampart-lab/bench/firewall-compare.sh [DURATION_SECONDS=10] [CONCURRENCY=2048]
-# (attempts in flight: a dropped one waits 300 ms for a SYN-ACK, so this bounds the drop rate)
+# Usage: rampart-lab/bench/firewall-compare.sh [DURATION_SECONDS=10] [ATTEMPTS_PER_SECOND=5000]
+# The same offered load for every gateway, below what the slowest can refuse on one core, so that
+# CPU per attempt compares like with like (a saturated gateway's backlog overflows, and dropped
+# SYNs are cheap whoever drops them).
 set -euo pipefail
 DURATION=${1:-10}
-CONC=${2:-2048}
+RATE=${2:-5000}
+CONC=8192
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 [ "$(id -u)" = 0 ] || { echo "firewall-compare.sh needs root (network namespaces, nftables)" >&2; exit 1; }
 . "$ROOT/rampart-lab/bench/lib.sh"
@@ -45,7 +48,7 @@ INGW="ip netns exec $GW"; INCL="ip netns exec $CL"
 
 cc -O2 -o "$WORK/connect-flood" "$ROOT/rampart-lab/bench/connect-flood.c"
 flood() { # seconds -> "attempts answered refused timedout"
-  $INCL taskset -c 0 "$WORK/connect-flood" $GWA $PORT "$1" "$CONC" 100 "${SOURCES[@]}"
+  $INCL taskset -c 0 "$WORK/connect-flood" $GWA $PORT "$1" "$CONC" 300 "${2:-$RATE}" "${SOURCES[@]}"
 }
 cpu1() { awk '$1 == "cpu1" {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 
@@ -71,13 +74,14 @@ start_rampart() {
   GPID=$!; PIDS+=($GPID)
 }
 
-measure() { # label -> a result line; the gateway is $GPID
+measure() { # label [rate] -> a result line; the gateway is $GPID
   echo "measuring: $1" >&2
-  flood 3 > /dev/null   # warm-up (the JIT, nginx's and HAProxy's caches)
+  local r=${2:-$RATE}
+  flood 3 "$r" > /dev/null   # warm-up (the JIT, nginx's and HAProxy's caches)
   sleep 1
   local i0 i1 c0 g0 out c1 g1 idle; i0=$(cpu1); sleep 5; i1=$(cpu1)   # CPU 1 idle with this gateway up, per 5 s
   c0=$(cpu1); g0=$(cpu_ticks "$GPID")
-  out=$(flood "$DURATION"); c1=$(cpu1); g1=$(cpu_ticks "$GPID")
+  out=$(flood "$DURATION" "$r"); c1=$(cpu1); g1=$(cpu_ticks "$GPID")
   read -r n ans ref tmo <<<"$out"
   idle=$(awk -v a="$i0" -v b="$i1" -v d="$DURATION" 'BEGIN {printf "%d", (b - a) * d / 5}')
   echo "$1|$n|$ans|$ref|$tmo|$(cpu_us_per_request $((c1 - c0)) "$n")|$(cpu_us_per_request $((c1 - c0 - idle)) "$n")|$(cpu_us_per_request $((g1 - g0)) "$n")"
@@ -108,9 +112,16 @@ rampart_config "limits: {perClient: {rate: 1, burst: 1}, perPrefix: {rate: 1, bu
 start_rampart; wait_gateway
 results+=("$(measure "Rampart 429, user space")"); stop $GPID
 
+rampart_config "deny: ['10.203.100.0/24']" "firewall: {enabled: true, hook: ingress, interfaces: [$VG], table: rampart_ingress}"
+start_rampart; wait_gateway
+results+=("$(measure "Rampart kernel drop (firewall, ingress hook)")")
+results+=("$(measure "Rampart kernel drop (firewall, ingress hook) at 4x the rate" $((RATE * 4)))"); stop $GPID
+$INGW nft delete table netdev rampart_ingress
+
 rampart_config "deny: ['10.203.100.0/24']" "firewall: {enabled: true}"
 start_rampart; wait_gateway
-results+=("$(measure "Rampart kernel drop (firewall)")")
+results+=("$(measure "Rampart kernel drop (firewall, prerouting hook)")")
+results+=("$(measure "Rampart kernel drop (firewall, prerouting hook) at 4x the rate" $((RATE * 4)))")
 KDROP=$($INCL curl -s "http://$GWA:$ADMIN/metrics" | awk '/^rampart_firewall_dropped_packets_total/ {s += $2} END {printf "%d", s}')
 
 # decision -> element in the kernel, 50 operator denies through the API
@@ -130,9 +141,6 @@ stop $GPID
 # limits raised so that it measures the path, not the 429 page; every defence stays on)
 OPEN="limits: {perClient: {rate: 1000000, burst: 1000000}, perPrefix: {rate: 1000000, burst: 1000000}}"
 bystander() { $INCL taskset -c 0 wrk -t1 -c1 -d"${1}s" --latency "http://$GWA:$PORT/bench.html" | awk '/^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print p50 " / " p99}'; }
-rampart_config "$OPEN" "firewall: {enabled: true}"
-start_rampart; wait_gateway; sleep 2
-B0=$(bystander 8); stop $GPID
 python3 - "$WORK/deny.yml" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
@@ -140,18 +148,21 @@ with open(sys.argv[1], "w") as f:
     for i in range(100000):
         f.write("  - '10.%d.%d.%d'\n" % (60 + i // 65536, (i // 256) % 256, i % 256))
 PY
+rampart_config "$OPEN" "$(cat "$WORK/deny.yml")"
+start_rampart; wait_gateway; sleep 2
+B0=$(bystander 8); stop $GPID
 rampart_config "$OPEN" "$(cat "$WORK/deny.yml")" "firewall: {enabled: true}"
 start_rampart; wait_gateway
 for _ in $(seq 300); do grep -q 'made at the' "$WORK/rampart.log" && break; sleep 0.1; done
 PUSH=$(grep -o 'made at the [a-z]* hook.*' "$WORK/rampart.log" | head -1 || true)
 sleep 2
 B1=$(bystander 8)
-flood $((DURATION + 4)) > /dev/null &
+flood $((DURATION + 4)) $((RATE * 4)) > /dev/null &
 FPID=$!; sleep 2
 B2=$(bystander 8); wait $FPID || true; stop $GPID
 
 echo
-echo "refused connection attempts: connect-flood from 256 sources, $CONC in flight, ${DURATION}s, gateway and its receive path on CPU 1, $(date -u +%Y-%m-%dT%H:%MZ), commit $(commit_id), kernel $(uname -r)"
+echo "refused connection attempts: connect-flood from 256 sources, $RATE attempts/s offered, ${DURATION}s, gateway and its receive path on CPU 1, $(date -u +%Y-%m-%dT%H:%MZ), commit $(commit_id), kernel $(uname -r)"
 echo
 echo "| gateway | attempts/s | answered | closed/reset | dropped (no SYN-ACK) | CPU 1 µs/attempt | CPU 1 µs/attempt above idle | gateway process µs/attempt |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -161,10 +172,11 @@ for r in "${results[@]}"; do
 done
 ud=$(printf '%s\n' "${results[@]}" | awk -F'|' '/Rampart deny, user/ {print $7}')
 u4=$(printf '%s\n' "${results[@]}" | awk -F'|' '/Rampart 429/ {print $7}')
-kd=$(printf '%s\n' "${results[@]}" | awk -F'|' '/kernel drop/ {print $7}')
+kd=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1 ~ /prerouting hook\)$/ {print $7}')
+ki=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1 ~ /ingress hook\)$/ {print $7}')
 echo
-echo "kernel drop vs user space, CPU 1 per attempt above idle: $(awk -v a="$ud" -v b="$kd" 'BEGIN {printf "%.1f", a/b}')x cheaper than Rampart's deny at accept, $(awk -v a="$u4" -v b="$kd" 'BEGIN {printf "%.1f", a/b}')x cheaper than its 429"
+echo "kernel drop vs user space, CPU 1 per attempt above idle: prerouting $(awk -v a="$ud" -v b="$kd" 'BEGIN {printf "%.1f", a/b}')x cheaper than Rampart's deny at accept and $(awk -v a="$u4" -v b="$kd" 'BEGIN {printf "%.1f", a/b}')x than its 429; ingress $(awk -v a="$ud" -v b="$ki" 'BEGIN {printf "%.1f", a/b}')x and $(awk -v a="$u4" -v b="$ki" 'BEGIN {printf "%.1f", a/b}')x"
 echo "packets the kernel dropped (rampart_firewall_dropped_packets_total): $KDROP"
 echo "operator deny -> element in the kernel (API call to nft listing it): $DEC"
 echo "first transaction: $PUSH"
-echo "bystander p50 / p99 (wrk -c1 on CPU 0, one connection kept alive): one element $B0; 100,001 elements $B1; 100,001 elements while the flood is dropped (and shares CPU 0 with wrk) $B2"
+echo "bystander p50 / p99 (wrk -c1 on CPU 0, one connection kept alive; the same 100,001-entry deny list each time): firewall off $B0; firewall on, 100,001 elements in the kernel $B1; the same while a $((RATE * 4))/s flood is dropped (sharing CPU 0 with wrk) $B2"

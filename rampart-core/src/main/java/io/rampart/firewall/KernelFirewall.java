@@ -29,9 +29,12 @@ import org.slf4j.LoggerFactory;
  * operator's deny): plan ({@link DropPlan}) from every judgement in force, diff against what was
  * pushed, and send the difference as one transaction. Planning costs about 20 ms per 100,000
  * judgements, so the loop plans only when it must: woken, a source's version changed (at most every
- * {@value #REPLAN_MILLIS} ms), or {@value #REFRESH_MILLIS} ms since the last plan (to follow time:
- * a rule's end moving); between plans it only pushes when an element falls due (a renewal, an
- * end), so a gateway holding 100,000 deny entries spends nothing per cycle. Each element carries its decision's
+ * {@value #REPLAN_MILLIS} ms; a version covers a rule's end to 5 s), or, as a safety net,
+ * {@value #REFRESH_MILLIS} ms since the last plan; between plans it only pushes when an element
+ * falls due (a renewal, an end), so a gateway holding 100,000 deny entries spends nothing per
+ * cycle. Entries without an end get a kernel timeout between three quarters of
+ * {@code permanentTimeout} and all of it, by a hash of the entry, so that their renewals (at half
+ * their timeout) spread over minutes instead of arriving as one transaction of every entry. Each element carries its decision's
  * remaining time as its kernel timeout, so the kernel forgets it by itself if Rampart dies; an
  * entry without an end (the deny list) is held {@code permanentTimeout} at a time and renewed at
  * half of it. What was pushed mirrors the kernel; any failed transaction makes the next cycle
@@ -47,7 +50,7 @@ public final class KernelFirewall implements AutoCloseable {
     static final long CYCLE_MILLIS = 100;
     static final long CHECK_MILLIS = 5_000;
     static final long REPLAN_MILLIS = 250;
-    static final long REFRESH_MILLIS = 5_000;
+    static final long REFRESH_MILLIS = 60_000;
     private static final long COUNT_MILLIS = 1_000;
     private static final long RETRY_MILLIS = 2_000;
     private static final int MAX_ADMIN_ADDRESSES = 64;
@@ -374,7 +377,7 @@ public final class KernelFirewall implements AutoCloseable {
                 write = true;
                 newByReason.merge(j.reason(), 1, Integer::sum);
             } else if (j.permanent()) {
-                write = p.kernelEndMillis() - now < config.permanentTimeout().toMillis() / 2;
+                write = p.kernelEndMillis() - now < timeoutSeconds(j, now) * 500;
             } else {
                 write = Math.abs(j.untilMillis() - p.kernelEndMillis()) > 1_000;
             }
@@ -434,11 +437,10 @@ public final class KernelFirewall implements AutoCloseable {
     private void recount(long now) {
         long[] counts = new long[NftScript.DROP_SETS.size()];
         long due = now + REFRESH_MILLIS;
-        long renewAt = config.permanentTimeout().toMillis() / 2;
         for (Map.Entry<DropEntry, Pushed> e : pushed.entrySet()) {
             counts[NftScript.DROP_SETS.indexOf(NftScript.setOf(e.getKey()))]++;
             Pushed p = e.getValue();
-            long at = p.judgement().permanent() ? p.kernelEndMillis() - renewAt + 1 : p.kernelEndMillis();
+            long at = p.judgement().permanent() ? p.kernelEndMillis() - timeoutSeconds(p.judgement(), now) * 500 + 1 : p.kernelEndMillis();
             due = Math.min(due, at);
         }
         for (int i = 0; i < counts.length; i++) {
@@ -494,7 +496,8 @@ public final class KernelFirewall implements AutoCloseable {
 
     private long timeoutSeconds(Judgement j, long now) {
         if (j.permanent()) {
-            return Math.max(1, config.permanentTimeout().toSeconds());
+            long full = Math.max(1, config.permanentTimeout().toSeconds());
+            return full - Math.floorMod(j.entry().hashCode(), Math.max(1, full / 4 + 1));
         }
         return Math.max(1, (j.untilMillis() - now + 999) / 1000);
     }

@@ -86,8 +86,11 @@ final class GatewayDropSources implements DropSources {
     public long version() {
         long h = lists.version() * 1_000_003L + offenders.version();
         if (control != null) {
+            long now = System.currentTimeMillis();
             for (ControlPlane.SourceRule r : control.sourceRules()) {
-                h = h * 31 + r.id().hashCode() * 17L + r.step().hashCode() + r.sources().hashCode();
+                // a rule's end, to 5 s: it moves when hits extend the rule, and the kernel's timeout should follow
+                long end = r.millisLeft() < 0 ? -1 : (now + r.millisLeft()) / 5_000;
+                h = h * 31 + r.id().hashCode() * 17L + r.step().hashCode() + r.sources().hashCode() + end;
             }
         }
         return h * 31 + trustedProxies.get().hashCode();
