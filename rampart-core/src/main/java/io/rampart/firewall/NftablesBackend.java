@@ -10,15 +10,28 @@ import java.util.Map;
 
 /**
  * {@link DropBackend} over nftables: the table's text from {@link NftScript}, run through
- * libnftables in-process when it loads, else through {@code nft -f -}; listings read as JSON.
+ * libnftables in-process when it loads, else through {@code nft -f -}; the every-second reads
+ * (counters, the table's rules) straight over netlink ({@link NfNetlink}), whose cost does not grow
+ * with the sets; the rare full listing (elements, at start) as nft's JSON.
  */
 public final class NftablesBackend implements DropBackend {
     private final NftRunner nft;
+    private final NfNetlink netlink;
     private final ObjectMapper json = new ObjectMapper();
     private Layout layout;
 
-    NftablesBackend(NftRunner nft) {
+    /** @param netlink the reads over netlink in this process's namespace, or null to read through nft */
+    NftablesBackend(NftRunner nft, NfNetlink netlink) {
         this.nft = nft;
+        this.netlink = netlink;
+    }
+
+    private static NfNetlink netlinkOrNull() {
+        try {
+            return NfNetlink.open();
+        } catch (FirewallException | RuntimeException | UnsatisfiedLinkError e) {
+            return null; // reads go through nft instead (slower with large sets)
+        }
     }
 
     /**
@@ -28,13 +41,13 @@ public final class NftablesBackend implements DropBackend {
      */
     public static NftablesBackend open() throws FirewallException {
         try {
-            return new NftablesBackend(LibNftables.load());
+            return new NftablesBackend(LibNftables.load(), netlinkOrNull());
         } catch (FirewallException e) {
             String path = NftProcess.find();
             if (path == null) {
                 throw new FirewallException("neither libnftables nor the nft program is installed (Debian: apt-get install nftables)", e);
             }
-            return new NftablesBackend(new NftProcess(java.util.List.of(path)));
+            return new NftablesBackend(new NftProcess(java.util.List.of(path)), netlinkOrNull());
         }
     }
 
@@ -44,12 +57,12 @@ public final class NftablesBackend implements DropBackend {
         if (path == null) {
             throw new FirewallException("the nft program is not installed (Debian: apt-get install nftables)");
         }
-        return new NftablesBackend(new NftProcess(java.util.List.of(path)));
+        return new NftablesBackend(new NftProcess(java.util.List.of(path)), netlinkOrNull());
     }
 
     @Override
     public String describe() {
-        return "nftables via " + nft.describe();
+        return "nftables via " + nft.describe() + (netlink != null ? ", counters over netlink" : ", counters through nft");
     }
 
     @Override
@@ -69,6 +82,18 @@ public final class NftablesBackend implements DropBackend {
     @Override
     public Map<String, Count> counters() throws FirewallException {
         Layout l = required();
+        if (netlink != null) {
+            Map<String, Count> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Count> c : netlink.counters(NftScript.family(l), l.table()).entrySet()) {
+                if (c.getKey().startsWith("c_")) {
+                    out.put(c.getKey().substring(2), c.getValue());
+                }
+            }
+            if (out.isEmpty()) {
+                throw new FirewallException("table " + l.table() + " has no counters: it was removed or changed");
+            }
+            return out;
+        }
         JsonNode root = read("list counters table " + NftScript.family(l) + " " + l.table());
         Map<String, Count> out = new LinkedHashMap<>();
         for (JsonNode item : root.path("nftables")) {
@@ -119,6 +144,19 @@ public final class NftablesBackend implements DropBackend {
     @Override
     public boolean intact() throws FirewallException {
         Layout l = required();
+        if (netlink != null) {
+            try {
+                for (String chain : NftScript.chains(l)) {
+                    if (netlink.rules(NftScript.family(l), l.table(), chain) != NftScript.rulesIn(l, chain)) {
+                        return false;
+                    }
+                }
+                return netlink.counters(NftScript.family(l), l.table()).keySet()
+                        .containsAll(NftScript.counterNames(l).stream().map(c -> "c_" + c).toList());
+            } catch (FirewallException e) {
+                return false; // the table or a chain is gone
+            }
+        }
         for (String chain : NftScript.chains(l)) {
             JsonNode root;
             try {
@@ -171,5 +209,8 @@ public final class NftablesBackend implements DropBackend {
     @Override
     public void close() {
         nft.close();
+        if (netlink != null) {
+            netlink.close();
+        }
     }
 }

@@ -74,7 +74,7 @@ class KernelFirewallTest {
     }
 
     private static NftablesBackend nftIn(Netns ns) {
-        return new NftablesBackend(new NftProcess(ns.inGateway("nft")));
+        return new NftablesBackend(new NftProcess(ns.inGateway("nft")), null);
     }
 
     private KernelFirewall firewall(int maxEntries) {

@@ -124,7 +124,8 @@ class FirewallNetnsTest {
             assertThat(metric("rampart_connections_rejected_total", null) + metric("rampart_requests_total", null))
                     .as("the gateway's own counters: the denied SYNs never reached a socket").isEqualTo(gatewaySaw);
             assertThat(ns.get(bystander, GATEWAY, 2000)).isEqualTo("200");
-            assertThat(api("GET", "/api/firewall", null)).contains("\"entry\" : \"" + denied + "\"", "\"kind\" : \"deny-list\"");
+            assertThat(api("GET", "/api/firewall", null)).contains("\"entry\" : \"" + denied + "\"", "\"kind\" : \"deny-list\"",
+                    "nftables via libnftables, counters over netlink");
             await().atMost(Duration.ofSeconds(5)).until(() -> api("GET", "/api/status", null)
                     .matches("(?s).*\"droppedInKernelPerSecond\" : \\[[^\\]]*[1-9][^\\]]*\\].*")); // the dashboard's series
         }
