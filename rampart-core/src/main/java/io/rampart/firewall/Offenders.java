@@ -12,6 +12,10 @@ import java.util.function.LongSupplier;
  * Clients that keep earning {@code close}: {@code closesBeforeDrop} closed requests within
  * {@code window} make a client a repeat offender, dropped in the kernel for {@code dropFor}.
  *
+ * <p>An address where two or more people were seen (an office, a carrier's NAT: see
+ * {@code AddressCrowds}) is never judged: one bot behind it would take every person there out of
+ * reach of the site for {@code dropFor}, where user space refuses the bot's requests alone.
+ *
  * <p>Called only on the close path (a request already being refused), never for an allowed one.
  * Bounded: at most {@code maxTracked} clients counted and {@code maxOffenders} judged; past the
  * first bound, clients whose window has ended are forgotten, and if none has, a newcomer is not
@@ -37,8 +41,15 @@ public final class Offenders {
         this.clock = clock;
     }
 
-    /** One request of {@code client} was closed; true when that made it a repeat offender. */
-    public synchronized boolean closed(ClientAddress client) {
+    /**
+     * One request of {@code client} was closed; true when that made it a repeat offender.
+     *
+     * @param peopleAtAddress the people seen at the client's address (more than one: never judged)
+     */
+    public synchronized boolean closed(ClientAddress client, int peopleAtAddress) {
+        if (peopleAtAddress > 1) {
+            return false;
+        }
         long now = clock.getAsLong();
         if (judged.containsKey(client) && judged.get(client) > now) {
             return false;

@@ -39,7 +39,7 @@ final class Rules implements Step {
         x.decision.rule(rule, verdict, wait);
         x.site.recorder().record(x.features, TrafficRecorder.REFUSED | (x.standing.known() ? TrafficRecorder.KNOWN : 0));
         x.count(verdict);
-        if (verdict == Verdict.CLOSE && x.rt.offenders != null && x.rt.offenders.closed(x.client)) {
+        if (verdict == Verdict.CLOSE && x.rt.offenders != null && x.rt.offenders.closed(x.client, x.rt.crowds.users(x.addressId))) {
             KernelFirewall fw = x.rt.shared.firewall;
             if (fw != null) {
                 fw.wake();
