@@ -22,6 +22,8 @@ import java.util.List;
  * @param offenderDrop     how long a repeat offender stays dropped (then it is judged afresh)
  * @param permanentTimeout the kernel timeout of entries without an end (deny-list entries), renewed while they last,
  *                         so that nothing outlives a Rampart that died
+ * @param automaticRules   push the sources of the control plane's own rules too, not only the operator's (the kernel
+ *                         cannot tell a signed-in user on such a network from the bots there, as user space does)
  * @param synRatePerNetwork L4 guard: new TCP connections per second per source /24 (IPv6 /48) to the listener ports
  *                         above which SYNs are dropped in the kernel; 0 (the default) is off
  * @param connectionsPerSource L4 guard: concurrent connections per source address to the listener ports above which
@@ -29,9 +31,10 @@ import java.util.List;
  */
 public record FirewallConfig(Boolean enabled, String backend, String table, String hook, List<String> interfaces,
                              Integer maxEntries, Integer closesBeforeDrop, Duration offenderWindow, Duration offenderDrop,
-                             Duration permanentTimeout, Integer synRatePerNetwork, Integer connectionsPerSource) {
+                             Duration permanentTimeout, Boolean automaticRules, Integer synRatePerNetwork,
+                             Integer connectionsPerSource) {
     public static final FirewallConfig DEFAULT = new FirewallConfig(null, null, null, null, null, null, null, null, null,
-            null, null, null);
+            null, null, null, null);
     public static final String PREROUTING = "prerouting";
     public static final String INGRESS = "ingress";
 
@@ -46,6 +49,7 @@ public record FirewallConfig(Boolean enabled, String backend, String table, Stri
         offenderWindow = offenderWindow == null ? Duration.ofSeconds(30) : offenderWindow;
         offenderDrop = offenderDrop == null ? Duration.ofMinutes(10) : offenderDrop;
         permanentTimeout = permanentTimeout == null ? Duration.ofMinutes(10) : permanentTimeout;
+        automaticRules = automaticRules == null || automaticRules;
         synRatePerNetwork = synRatePerNetwork == null ? 0 : synRatePerNetwork;
         connectionsPerSource = connectionsPerSource == null ? 0 : connectionsPerSource;
     }

@@ -319,9 +319,9 @@ public final class ControlPlane implements AutoCloseable {
     /**
      * A rule at {@code block} or {@code close} that matches on its source alone, for the kernel
      * firewall: its sources as written ({@code 198.51.100.0/24}, an address) and the milliseconds it
-     * has left ({@code -1}: until an operator removes it).
+     * has left ({@code -1}: until an operator removes it), and whether an operator added it.
      */
-    public record SourceRule(String site, String id, String step, List<String> sources, long millisLeft) {
+    public record SourceRule(String site, String id, String step, List<String> sources, long millisLeft, boolean byOperator) {
     }
 
     /** The enforced rules whose match is their source alone, every site's. */

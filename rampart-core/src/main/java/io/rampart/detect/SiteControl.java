@@ -232,14 +232,14 @@ final class SiteControl {
             List<String> sources = sourcesOf(r);
             if (sources != null && !r.shadow()) {
                 long left = o.until() == null ? -1 : Math.max(0, o.until().toEpochMilli() - now.toEpochMilli());
-                out.add(new ControlPlane.SourceRule(name, r.id(), r.step().id(), sources, left));
+                out.add(new ControlPlane.SourceRule(name, r.id(), r.step().id(), sources, left, true));
             }
         }
         for (RuleBook.Live l : book.live()) {
             List<String> sources = sourcesOf(l.rule);
             if (sources != null && !l.rule.shadow()) {
                 long left = Math.round(Math.max(0, book.ttlTicks() - l.idleTicks) * tickSeconds * 1000);
-                out.add(new ControlPlane.SourceRule(name, l.id, l.step.id(), sources, left));
+                out.add(new ControlPlane.SourceRule(name, l.id, l.step.id(), sources, left, false));
             }
         }
     }

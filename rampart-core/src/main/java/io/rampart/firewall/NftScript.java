@@ -147,12 +147,18 @@ final class NftScript {
         return out;
     }
 
-    private static List<String> guard(DropBackend.Layout l) {
+    /** What every chain lets through first: all but TCP to the listener ports, and the allow sets. */
+    private static List<String> passes() {
         List<String> r = new ArrayList<>();
         r.add("meta l4proto != tcp accept");
         r.add("tcp dport != @ports accept");
         r.add("ip saddr @allow4 accept");
         r.add("ip6 saddr @allow6 accept");
+        return r;
+    }
+
+    private static List<String> guard(DropBackend.Layout l) {
+        List<String> r = passes();
         r.add("ip saddr @addr4 counter name c_addr4 drop");
         r.add("ip saddr @net4 counter name c_net4 drop");
         r.add("ip6 saddr @addr6 counter name c_addr6 drop");
@@ -167,11 +173,7 @@ final class NftScript {
     }
 
     private static List<String> conns(DropBackend.Layout l) {
-        List<String> r = new ArrayList<>();
-        r.add("meta l4proto != tcp accept");
-        r.add("tcp dport != @ports accept");
-        r.add("ip saddr @allow4 accept");
-        r.add("ip6 saddr @allow6 accept");
+        List<String> r = passes();
         r.add("ct state new add @conn4 { ip saddr ct count over " + l.connectionsPerSource() + " } counter name c_conn drop");
         r.add("ct state new add @conn6 { ip6 saddr ct count over " + l.connectionsPerSource() + " } counter name c_conn drop");
         return r;

@@ -138,7 +138,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         GatewayDropSources sources = new GatewayDropSources(shared.lists, shared.control, shared.offenders,
-                () -> rt.config.trustedProxies(), () -> ports);
+                () -> rt.config.trustedProxies(), () -> ports, config.firewall().automaticRules());
         KernelFirewall fw = new KernelFirewall(config.firewall(), backend, why, sources, System::currentTimeMillis,
                 shared.metrics.registry());
         if (shared.incidents != null) {

@@ -23,13 +23,15 @@ final class GatewayDropSources implements DropSources {
     private final Offenders offenders;
     private final Supplier<List<String>> trustedProxies;
     private final Supplier<List<Integer>> ports;
+    private final boolean automaticRules;
     /** The deny list's judgements, parsed once per version of the lists (100,000 entries take 60 ms to parse). */
     private int denyVersion = -1;
     private List<Judgement> denyJudgements = List.of();
     private List<DropEntry> allowEntries = List.of();
 
     GatewayDropSources(AccessLists lists, ControlPlane control, Offenders offenders, Supplier<List<String>> trustedProxies,
-                       Supplier<List<Integer>> ports) {
+                       Supplier<List<Integer>> ports, boolean automaticRules) {
+        this.automaticRules = automaticRules;
         this.lists = lists;
         this.control = control;
         this.offenders = offenders;
@@ -43,6 +45,9 @@ final class GatewayDropSources implements DropSources {
         List<Judgement> out = new ArrayList<>(denyJudgements);
         if (control != null) {
             for (ControlPlane.SourceRule r : control.sourceRules()) {
+                if (!r.byOperator() && !automaticRules) {
+                    continue;
+                }
                 long until = r.millisLeft() < 0 ? Judgement.FOREVER : nowMillis + r.millisLeft();
                 if (until <= nowMillis) {
                     continue;

@@ -79,7 +79,7 @@ class KernelFirewallTest {
 
     private KernelFirewall firewall(int maxEntries) {
         FirewallConfig c = new FirewallConfig(true, null, "rampart", null, null, maxEntries, null, null, null,
-                Duration.ofMinutes(10), null, null);
+                Duration.ofMinutes(10), null, null, null);
         KernelFirewall fw = new KernelFirewall(c, backend, null, sources, now::get, registry);
         fw.timeline(timeline::add);
         return fw;

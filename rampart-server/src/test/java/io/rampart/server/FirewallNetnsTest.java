@@ -152,6 +152,26 @@ class FirewallNetnsTest {
     }
 
     @Test
+    void anOpenIncidentNotesWhatTheKernelDroppedAndCountsIt() throws Exception {
+        String target = ns.addClient("10.203.14.1");
+        try (GatewayProcess g = gateway("", "", Map.of())) {
+            String opened = api("POST", "/api/incidents", "{\"site\": \"www\", \"note\": \"ISP reports a flood\"}");
+            Matcher id = Pattern.compile("\"id\" : \"([^\"]+)\"").matcher(opened);
+            assertThat(id.find()).as(opened).isTrue();
+            api("POST", "/api/lists/deny", "{\"cidr\": \"" + target + "\"}");
+            await().atMost(Duration.ofSeconds(2)).until(() -> nft("list", "set", "inet", "rampart", "addr4").contains(target));
+            for (int i = 0; i < 3; i++) {
+                assertThat(ns.get(target, GATEWAY, 300)).isEqualTo("000");
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api("GET", "/api/incidents/" + id.group(1), null))
+                    .contains("1 source dropped in the kernel (deny list)")
+                    .containsPattern("\"packetsDroppedInKernel\" : [1-9]"));
+            assertThat(api("GET", "/api/incidents/" + id.group(1) + "/report?format=md", null))
+                    .containsPattern("Packets of judged sources dropped in the kernel: [1-9]");
+        }
+    }
+
+    @Test
     void theAllowListWinsOverADenyAroundIt() throws Exception {
         String allowed = ns.addClient("10.203.5.5");
         String other = ns.addClient("10.203.5.6");
