@@ -12,6 +12,9 @@ public record AccessLogConfig(String path, Integer rejectedPerSecond) {
 
     public AccessLogConfig {
         path = path == null ? "-" : path;
+        if ("false".equals(path)) {
+            path = "off"; // YAML 1.1 reads an unquoted `off` as false, which arrives here as the text "false"
+        }
         rejectedPerSecond = rejectedPerSecond == null ? 20 : rejectedPerSecond;
     }
 }

@@ -119,6 +119,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnquotedOffTurnsTheAccessLogOff_notIntoAFileNamedFalse() throws Exception {
+        RampartConfig c = loader.parse("accessLog: {path: off}\nsites:\n  - {name: a, hosts: ['*'], upstreams: [http://127.0.0.1:9000]}\n",
+                "rampart.yml");
+        assertThat(c.accessLog().path()).isEqualTo("off");
+    }
+
+    @Test
     void theFirewallIsOffUnlessAsked() throws Exception {
         RampartConfig c = loader.parse("sites:\n  - {name: a, hosts: ['*'], upstreams: [http://127.0.0.1:9000]}\n", "rampart.yml");
         assertThat(c.firewall().enabled()).isFalse();
