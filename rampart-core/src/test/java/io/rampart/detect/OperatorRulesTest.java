@@ -32,6 +32,26 @@ class OperatorRulesTest {
     }
 
     @Test
+    void onlyEnforcedRulesOnASourceAlone_atBlockOrClose_areOfferedToTheKernel() throws Exception {
+        ControlPlane plane = plane();
+        String network = plane.addRule("s", Map.of("network", "100.64.3.0/24"), MitigationStep.BLOCK, Duration.ofSeconds(30), "o");
+        String address = plane.addRule("s", Map.of("address", "198.51.100.7"), MitigationStep.CLOSE, null, "o");
+        plane.addRule("s", Map.of("network", "100.64.4.0/24", "path", "/login"), MitigationStep.BLOCK, null, "o"); // not the source alone
+        plane.addRule("s", Map.of("network", "100.64.5.0/24"), MitigationStep.CHALLENGE, null, "o"); // a challenge passes people
+        assertThat(plane.sourceRules()).extracting(ControlPlane.SourceRule::id).containsExactlyInAnyOrder(network, address);
+        ControlPlane.SourceRule net = plane.sourceRules().stream().filter(r -> r.id().equals(network)).findFirst().orElseThrow();
+        assertThat(net.sources()).containsExactly("100.64.3.0/24");
+        assertThat(net.millisLeft()).isEqualTo(30_000);
+        assertThat(net.byOperator()).isTrue();
+        assertThat(plane.sourceRules().stream().filter(r -> r.id().equals(address)).findFirst().orElseThrow().millisLeft())
+                .as("no end: until the operator removes it").isEqualTo(-1);
+        clock.advance(Duration.ofSeconds(31));
+        plane.tick();
+        assertThat(plane.sourceRules()).extracting(ControlPlane.SourceRule::id).containsExactly(address);
+        plane.close();
+    }
+
+    @Test
     void aRuleOnNetworkPathAndMethod_matchesThoseRequestsOnly_andLapsesAfterItsTtl() throws Exception {
         ControlPlane plane = plane();
         String id = plane.addRule("s", Map.of("network", "100.64.3.0/24", "path", "/login/123", "method", "post"),

@@ -12,14 +12,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Two network namespaces of the test's own joined by a veth pair: a gateway side
- * ({@value #GATEWAY}/16) and a client side ({@value #CLIENT}/16, plus as many client addresses as
- * a test asks for, 10.203.1.x and up). Nothing touches the host's own network or firewall; closing
+ * ({@value #GATEWAY}/16 and {@value #GATEWAY6}/64) and a client side ({@value #CLIENT}/16 and
+ * fd00:203::2/64, plus as many client addresses as a test asks for). Nothing touches the host's own network or firewall; closing
  * deletes both namespaces (and the veth with them). Needs root, {@code ip} and {@code nft}:
  * {@link #whyNot()} says what is missing.
  */
 public final class Netns implements AutoCloseable {
     public static final String GATEWAY = "10.203.0.1";
     public static final String CLIENT = "10.203.0.2";
+    /** The gateway side's IPv6 address (fd00:203::/64, on the link, without duplicate-address detection). */
+    public static final String GATEWAY6 = "fd00:203::1";
     private static final AtomicInteger SEQ = new AtomicInteger();
     private final String gw;
     private final String cl;
@@ -41,6 +43,8 @@ public final class Netns implements AutoCloseable {
             run("ip", "-n", cl, "link", "set", "lo", "up");
             run("ip", "-n", gw, "addr", "add", GATEWAY + "/16", "dev", vg);
             run("ip", "-n", cl, "addr", "add", CLIENT + "/16", "dev", vc);
+            run("ip", "-n", gw, "addr", "add", GATEWAY6 + "/64", "dev", vg, "nodad");
+            run("ip", "-n", cl, "addr", "add", "fd00:203::2/64", "dev", vc, "nodad");
             run("ip", "-n", gw, "link", "set", vg, "up");
             run("ip", "-n", cl, "link", "set", vc, "up");
         } catch (IOException e) {
@@ -97,9 +101,13 @@ public final class Netns implements AutoCloseable {
         return out;
     }
 
-    /** Adds this client address (10.203.x.y) on the clients' side. */
+    /** Adds this client address (10.203.x.y, or fd00:203::x) on the clients' side. */
     public String addClient(String address) throws IOException {
-        run("ip", "-n", cl, "addr", "add", address + "/16", "dev", clientInterface);
+        if (address.indexOf(':') >= 0) {
+            run("ip", "-n", cl, "addr", "add", address + "/64", "dev", clientInterface, "nodad");
+        } else {
+            run("ip", "-n", cl, "addr", "add", address + "/16", "dev", clientInterface);
+        }
         return address;
     }
 

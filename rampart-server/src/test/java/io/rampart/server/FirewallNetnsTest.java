@@ -62,7 +62,7 @@ class FirewallNetnsTest {
         Path data = Files.createDirectories(dir.resolve("data"));
         Path config = dir.resolve("rampart.yml");
         Files.writeString(config, String.join("\n",
-                "listeners: [{address: \"" + Netns.GATEWAY + ":8000\"}]",
+                "listeners: [{address: \"" + Netns.GATEWAY + ":8000\"}, {address: \"[" + Netns.GATEWAY6 + "]:8000\"}]",
                 "admin: {address: \"" + Netns.GATEWAY + ":9090\"}",
                 "dataDir: " + data,
                 "accessLog: {path: off}",
@@ -168,6 +168,23 @@ class FirewallNetnsTest {
                     .containsPattern("\"packetsDroppedInKernel\" : [1-9]"));
             assertThat(api("GET", "/api/incidents/" + id.group(1) + "/report?format=md", null))
                     .containsPattern("Packets of judged sources dropped in the kernel: [1-9]");
+        }
+    }
+
+    @Test
+    void ipv6SourcesAndPrefixesAreDroppedToo() throws Exception {
+        String denied = ns.addClient("fd00:203::10");
+        String inPrefix = ns.addClient("fd00:203::105");
+        String bystander = ns.addClient("fd00:203::11");
+        String url = "http://[" + Netns.GATEWAY6 + "]:8000/";
+        try (GatewayProcess g = gateway("", "deny: [\"" + denied + "\", \"fd00:203::100/120\"]", Map.of())) {
+            assertThat(nft("list", "set", "inet", "rampart", "addr6")).contains(denied);
+            assertThat(nft("list", "set", "inet", "rampart", "net6")).contains("fd00:203::100/120");
+            assertThat(ns.get(bystander, url, 2000)).isEqualTo("200");
+            assertThat(ns.get(denied, url, 500)).isEqualTo("000");
+            assertThat(ns.get(inPrefix, url, 500)).isEqualTo("000");
+            await().atMost(Duration.ofSeconds(5)).until(() -> metric("rampart_firewall_dropped_packets_total", "set=\"addr6\"") >= 1
+                    && metric("rampart_firewall_dropped_packets_total", "set=\"net6\"") >= 1);
         }
     }
 
