@@ -126,6 +126,20 @@ class SitesReloadTest {
     }
 
     @Test
+    void turningTheKernelFirewallOnNeedsARestart_theReloadSaysSo() throws Exception {
+        try (TestOrigin news = new TestOrigin();
+             GatewayFixture gw = GatewayFixture.start((HEAD + "sites:\n" + NEWS).replace("NEWS", news.url()), news.url())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> gw.gateway.reload(new ConfigLoader().parse(
+                            (HEAD + "firewall: {enabled: true}\nsites:\n" + NEWS).replace("NEWS", news.url()), "next.yml")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("firewall");
+            assertThat(gw.gateway.firewall()).isNull();
+            try (RawHttp c = new RawHttp(gw.port())) {
+                assertThat(c.get("news.test", "/still").status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void detectionAndAdmissionTuning_reloadInPlace_butTheDetectorsTickNeedsARestart() throws Exception {
         try (TestOrigin news = new TestOrigin(); TestOrigin shop = new TestOrigin();
              GatewayFixture gw = GatewayFixture.start((HEAD + "sites:\n" + NEWS).replace("NEWS", news.url()), news.url())) {
