@@ -3,7 +3,7 @@
 #   wrk -> origin (nginx serving a ~1 KB static file)
 #   wrk -> nginx (reverse proxy)   -> origin
 #   wrk -> HAProxy                 -> origin
-#   wrk -> Rampart                 -> origin   (access log off, then on)
+#   wrk -> Rampart                 -> origin   (access log off, then on; and with RAMPART_TRANSPORT=nio)
 # Prints a Markdown table with requests/s and p99 latency, and ratios to HAProxy.
 # Installs nginx, haproxy and wrk from Debian packages if missing (needs root).
 # Every process it starts is stopped at the end, also on Ctrl-C or failure. Loopback only.
@@ -23,7 +23,7 @@ CONNS=${2:-50}
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$ROOT/rampart-lab/bench/lib.sh"
 
-ORIGIN=18101; NGINXP=18102; HAP=18103; RAMP=18104; RAMPLOG=18105
+ORIGIN=18101; NGINXP=18102; HAP=18103; RAMP=18104; RAMPLOG=18105; RAMPNIO=18106
 mkdir -p "$WORK/ngx-proxy"
 
 cat > "$WORK/ngx-proxy/nginx.conf" <<NGX
@@ -75,15 +75,17 @@ YML
 }
 rampart_config $RAMP off > "$WORK/rampart.yml"
 rampart_config $RAMPLOG "$WORK/access.log" > "$WORK/rampart-log.yml"
+rampart_config $RAMPNIO off > "$WORK/rampart-nio.yml"
 
 start_origin $ORIGIN
 $ON_PROXY "$NGINX" -c "$WORK/ngx-proxy/nginx.conf" & NGX_PID=$!; PIDS+=($!)
 $ON_PROXY "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & HAP_PID=$!; PIDS+=($!)
 $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart.yml" --data-dir "$WORK/data" >/dev/null 2>&1 & R_PID=$!; PIDS+=($!)
 $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart-log.yml" >/dev/null 2>&1 & RLOG_PID=$!; PIDS+=($!)
+RAMPART_TRANSPORT=nio $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart-nio.yml" --data-dir "$WORK/data-nio" >/dev/null 2>&1 & RNIO_PID=$!; PIDS+=($!)
 
 
-for p in $ORIGIN $NGINXP $HAP $RAMP $RAMPLOG; do wait_port $p; done
+for p in $ORIGIN $NGINXP $HAP $RAMP $RAMPLOG $RAMPNIO; do wait_port $p; done
 
 measure() { # $1 label, $2 port, $3 pid under test -> "label|rps|p99ms|errors|cpu us per request"
   $ON_LOAD wrk -t2 -c"$CONNS" -d"${WARMUP:-8}s" "http://127.0.0.1:$2/bench.html" >/dev/null 2>&1   # warm-up, same for all (JIT, pools)
@@ -105,7 +107,7 @@ check_ok() { # every target must serve the file with 200 before anything is meas
   local code; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/bench.html")
   [ "$code" = 200 ] || { echo "target on port $1 answers $code, not 200: not measuring" >&2; exit 1; }
 }
-for p in $ORIGIN $NGINXP $HAP $RAMP $RAMPLOG; do check_ok $p; done
+for p in $ORIGIN $NGINXP $HAP $RAMP $RAMPLOG $RAMPNIO; do check_ok $p; done
 
 results=()
 results+=("$(measure "origin (nginx, direct)" $ORIGIN $ORIGIN_PID)")
@@ -113,6 +115,7 @@ results+=("$(measure "nginx proxy" $NGINXP $NGX_PID)")
 results+=("$(measure "HAProxy" $HAP $HAP_PID)")
 results+=("$(measure "Rampart (access log off)" $RAMP $R_PID)")
 results+=("$(measure "Rampart (JSON access log on)" $RAMPLOG $RLOG_PID)")
+results+=("$(measure "Rampart (access log off, NIO transport)" $RAMPNIO $RNIO_PID)")
 
 hap_rps=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $2}')
 hap_p99=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $3}')

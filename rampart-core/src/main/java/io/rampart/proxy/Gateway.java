@@ -9,8 +9,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.rampart.config.HostPort;
@@ -28,6 +26,7 @@ import io.rampart.incident.Incidents;
 import io.rampart.metrics.GatewayMetrics;
 import io.rampart.mitigate.AccessLists;
 import io.rampart.mitigate.RefLedger;
+import io.rampart.net.Transport;
 import io.rampart.shield.SnapshotRefresher;
 import io.rampart.tls.AcmeManager;
 import io.rampart.tls.AcmeService;
@@ -67,8 +66,8 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayRuntime rt, int threads) {
         this.rt = rt;
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.boss = new MultiThreadIoEventLoopGroup(1, Transport.CURRENT.handlers());
+        this.workers = new MultiThreadIoEventLoopGroup(threads, Transport.CURRENT.handlers());
     }
 
     /** Starts a gateway with its own metrics registry and access log, on one event loop per core. */
@@ -196,7 +195,7 @@ public final class Gateway implements AutoCloseable {
         AcceptThrottle throttle = new AcceptThrottle();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transport.CURRENT.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -208,8 +207,8 @@ public final class Gateway implements AutoCloseable {
             Channel ch = b.bind(hp.toSocketAddress()).syncUninterruptibly().channel();
             listeners.add(ch);
             InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
-            LOG.info("listening on {}{}", new HostPort(bound.getAddress().getHostAddress(), bound.getPort()),
-                    l.proxyProtocol() ? " (PROXY protocol)" : "");
+            LOG.info("listening on {}{}, {} transport: {}", new HostPort(bound.getAddress().getHostAddress(), bound.getPort()),
+                    l.proxyProtocol() ? " (PROXY protocol)" : "", Transport.CURRENT.name(), Transport.CURRENT.why());
         } catch (Exception e) {
             throw new IOException("cannot listen on " + hp + ": " + e.getMessage(), e);
         }

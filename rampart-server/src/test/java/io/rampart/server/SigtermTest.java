@@ -153,7 +153,7 @@ class SigtermTest {
             int port = CommandLineTest.freePort();
             try (GatewayProcess gw = new GatewayProcess(java.util.Map.of("RAMPART_LOG_FORMAT", "json"), "run", "--upstream", origin.url(),
                     "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:0", "--data-dir", dir.toString())) {
-                gw.awaitLine("\"formattedMessage\":\"listening on 127.0.0.1:" + port + "\"");
+                gw.awaitLine("\"formattedMessage\":\"listening on 127.0.0.1:" + port + ", " + io.rampart.net.Transport.CURRENT.name() + " transport: ");
                 String line = gw.seen.stream().filter(l -> l.contains("listening on")).findFirst().orElseThrow();
                 com.fasterxml.jackson.databind.JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
                 assertThat(event.path("level").asText()).isEqualTo("INFO");
