@@ -9,6 +9,8 @@
 # Every process it starts is stopped at the end, also on Ctrl-C or failure. Loopback only.
 #
 # Usage: rampart-lab/bench/proxy-compare.sh [DURATION_SECONDS=10] [CONNECTIONS=50]
+#   RAMPART_JAVA_B=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java adds a row: Rampart (access log off) on that
+#   JVM, with RAMPART_JAVA_B_OPTS (for instance -XX:+UseZGC), to compare runtimes in the same run.
 #   RAMPART_EXTRA_YAML='shield: {enabled: false}' appends top-level YAML to Rampart's configuration
 #   (to measure what one feature costs); RAMPART_JAVA_OPTS adds JVM options.
 #   Detection runs in shadow mode unless RAMPART_EXTRA_YAML sets it: wrk is one address sending
@@ -23,7 +25,7 @@ CONNS=${2:-50}
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$ROOT/rampart-lab/bench/lib.sh"
 
-ORIGIN=18101; NGINXP=18102; HAP=18103; RAMP=18104; RAMPLOG=18105; RAMPNIO=18106
+ORIGIN=18101; NGINXP=18102; HAP=18103; RAMP=18104; RAMPLOG=18105; RAMPNIO=18106; RAMPB=18107
 mkdir -p "$WORK/ngx-proxy"
 
 cat > "$WORK/ngx-proxy/nginx.conf" <<NGX
@@ -76,16 +78,22 @@ YML
 rampart_config $RAMP off > "$WORK/rampart.yml"
 rampart_config $RAMPLOG "$WORK/access.log" > "$WORK/rampart-log.yml"
 rampart_config $RAMPNIO off > "$WORK/rampart-nio.yml"
+rampart_config $RAMPB off > "$WORK/rampart-b.yml"
 
 start_origin $ORIGIN
 $ON_PROXY "$NGINX" -c "$WORK/ngx-proxy/nginx.conf" & NGX_PID=$!; PIDS+=($!)
 $ON_PROXY "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & HAP_PID=$!; PIDS+=($!)
 $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart.yml" --data-dir "$WORK/data" >/dev/null 2>&1 & R_PID=$!; PIDS+=($!)
 $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart-log.yml" >/dev/null 2>&1 & RLOG_PID=$!; PIDS+=($!)
+PORTS="$ORIGIN $NGINXP $HAP $RAMP $RAMPLOG $RAMPNIO"
+if [ -n "${RAMPART_JAVA_B:-}" ]; then
+  $ON_PROXY "$RAMPART_JAVA_B" -Xms512m -Xmx512m ${RAMPART_JAVA_B_OPTS:-} -jar "$JAR" run --config "$WORK/rampart-b.yml" --data-dir "$WORK/data-b" >/dev/null 2>&1 & RB_PID=$!; PIDS+=($!)
+  PORTS="$PORTS $RAMPB"
+fi
 RAMPART_TRANSPORT=nio $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart-nio.yml" --data-dir "$WORK/data-nio" >/dev/null 2>&1 & RNIO_PID=$!; PIDS+=($!)
 
 
-for p in $ORIGIN $NGINXP $HAP $RAMP $RAMPLOG $RAMPNIO; do wait_port $p; done
+for p in $PORTS; do wait_port $p; done
 
 measure() { # $1 label, $2 port, $3 pid under test -> "label|rps|p99ms|errors|cpu us per request"
   $ON_LOAD wrk -t2 -c"$CONNS" -d"${WARMUP:-8}s" "http://127.0.0.1:$2/bench.html" >/dev/null 2>&1   # warm-up, same for all (JIT, pools)
@@ -107,7 +115,7 @@ check_ok() { # every target must serve the file with 200 before anything is meas
   local code; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/bench.html")
   [ "$code" = 200 ] || { echo "target on port $1 answers $code, not 200: not measuring" >&2; exit 1; }
 }
-for p in $ORIGIN $NGINXP $HAP $RAMP $RAMPLOG $RAMPNIO; do check_ok $p; done
+for p in $PORTS; do check_ok $p; done
 
 results=()
 results+=("$(measure "origin (nginx, direct)" $ORIGIN $ORIGIN_PID)")
@@ -116,6 +124,9 @@ results+=("$(measure "HAProxy" $HAP $HAP_PID)")
 results+=("$(measure "Rampart (access log off)" $RAMP $R_PID)")
 results+=("$(measure "Rampart (JSON access log on)" $RAMPLOG $RLOG_PID)")
 results+=("$(measure "Rampart (access log off, NIO transport)" $RAMPNIO $RNIO_PID)")
+if [ -n "${RAMPART_JAVA_B:-}" ]; then
+  results+=("$(measure "Rampart (access log off, $("$RAMPART_JAVA_B" -version 2>&1 | head -1 | cut -d'"' -f2) ${RAMPART_JAVA_B_OPTS:-})" $RAMPB $RB_PID)")
+fi
 
 hap_rps=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $2}')
 hap_p99=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $3}')
