@@ -189,6 +189,33 @@ class FirewallNetnsTest {
     }
 
     @Test
+    void whenTheSetsAreFullTheRestIsStillRefusedInUserSpace() throws Exception {
+        StringBuilder deny = new StringBuilder("deny: [");
+        for (int i = 0; i < 40; i++) { // forty /24s, one address each: nothing to fold
+            deny.append(i == 0 ? "" : ", ").append("\"10.203.").append(100 + i).append(".9\"");
+        }
+        String inKernel = "10.203.99.9";
+        deny.append(", \"").append(inKernel).append("\"]");
+        String leftOut = ns.addClient("10.203.139.9"); // the plan keeps 16 of the 41 (ties: the lowest addresses)
+        ns.addClient(inKernel);
+        try (GatewayProcess g = gateway("maxEntries: 16", deny.toString(), Map.of())) {
+            String firewall = api("GET", "/api/firewall", null);
+            assertThat(firewall).contains("\"elements\" : 16", "\"leftOut\" : 25");
+            String kernelSet = nft("list", "set", "inet", "rampart", "addr4");
+            String outside = kernelSet.contains(leftOut) ? inKernel : leftOut;
+            String inside = kernelSet.contains(leftOut) ? leftOut : inKernel;
+            assertThat(kernelSet).contains(inside).doesNotContain(outside);
+            double refusedBefore = metric("rampart_connections_rejected_total", "reason=\"deny_list\"");
+            assertThat(ns.get(outside, GATEWAY, 1000)).as("left out of the kernel: closed at accept").isEqualTo("000");
+            await().atMost(Duration.ofSeconds(5)).until(() -> metric("rampart_connections_rejected_total", "reason=\"deny_list\"") > refusedBefore);
+            double refusedNow = metric("rampart_connections_rejected_total", "reason=\"deny_list\"");
+            assertThat(ns.get(inside, GATEWAY, 500)).as("in the kernel: dropped").isEqualTo("000");
+            assertThat(metric("rampart_connections_rejected_total", "reason=\"deny_list\"")).isEqualTo(refusedNow);
+            assertThat(metric("rampart_firewall_left_out", null)).isEqualTo(25);
+        }
+    }
+
+    @Test
     void theAllowListWinsOverADenyAroundIt() throws Exception {
         String allowed = ns.addClient("10.203.5.5");
         String other = ns.addClient("10.203.5.6");
