@@ -9,7 +9,6 @@ import io.rampart.traffic.ClientAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -72,8 +71,7 @@ public final class KernelFirewall implements AutoCloseable {
     private final Map<DropEntry, Pushed> pushed = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> perSet = new ConcurrentHashMap<>();
     private final Map<ClientAddress, Long> adminAddresses = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong[]> totals = new LinkedHashMap<>();
-    private final Map<String, DropBackend.Count> lastRead = new HashMap<>();
+    private final DropCounters counters;
     private final AtomicLong errors = new AtomicLong();
     private final Timer pushTimer;
     private final Timer decisionTimer;
@@ -107,18 +105,9 @@ public final class KernelFirewall implements AutoCloseable {
         this.unavailable = unavailable;
         this.sources = sources;
         this.wallMillis = wallMillis;
-        for (String c : List.of("addr4", "net4", "addr6", "net6", "syn", "conn")) {
-            totals.put(c, new AtomicLong[] {new AtomicLong(), new AtomicLong()});
-        }
+        this.counters = new DropCounters(registry);
         Gauge.builder("rampart.firewall.up", () -> up ? 1 : 0)
                 .description("1 while the kernel's drop sets are in step with Rampart's decisions (firewall.enabled)").register(registry);
-        for (Map.Entry<String, AtomicLong[]> t : totals.entrySet()) {
-            AtomicLong[] v = t.getValue();
-            FunctionCounter.builder("rampart.firewall.dropped.packets", v[0], AtomicLong::get).tag("set", t.getKey())
-                    .description("Packets the kernel dropped for Rampart, by drop set (or L4 guard)").register(registry);
-            FunctionCounter.builder("rampart.firewall.dropped.bytes", v[1], AtomicLong::get).tag("set", t.getKey())
-                    .description("Bytes the kernel dropped for Rampart, by drop set (or L4 guard)").register(registry);
-        }
         for (String set : NftScript.DROP_SETS) {
             AtomicLong n = new AtomicLong();
             perSet.put(set, n);
@@ -234,20 +223,12 @@ public final class KernelFirewall implements AutoCloseable {
 
     /** Packets dropped in the kernel so far, every set and guard together. */
     public long droppedPackets() {
-        long n = 0;
-        for (AtomicLong[] v : totals.values()) {
-            n += v[0].get();
-        }
-        return n;
+        return counters.packets();
     }
 
     /** Bytes dropped in the kernel so far. */
     public long droppedBytes() {
-        long n = 0;
-        for (AtomicLong[] v : totals.values()) {
-            n += v[1].get();
-        }
-        return n;
+        return counters.bytes();
     }
 
     public int judgedLeftOut() {
@@ -344,10 +325,7 @@ public final class KernelFirewall implements AutoCloseable {
         }
         long took = System.nanoTime() - start;
         pushTimer.record(took, TimeUnit.NANOSECONDS);
-        for (Map.Entry<String, DropBackend.Count> c : lastRead.entrySet()) {
-            // the table (and its counters) were made anew: keep what was counted before
-            lastRead.put(c.getKey(), new DropBackend.Count(0, 0));
-        }
+        counters.reset(); // the table and its counters were made anew; the totals stay
         pushed.clear();
         pushed.putAll(next);
         recount(now);
@@ -462,22 +440,7 @@ public final class KernelFirewall implements AutoCloseable {
             }
             return;
         }
-        for (Map.Entry<String, DropBackend.Count> c : now.entrySet()) {
-            AtomicLong[] t = totals.get(c.getKey());
-            if (t == null) {
-                continue;
-            }
-            DropBackend.Count before = lastRead.getOrDefault(c.getKey(), new DropBackend.Count(0, 0));
-            long dp = c.getValue().packets() - before.packets();
-            long db = c.getValue().bytes() - before.bytes();
-            if (dp < 0 || db < 0) { // counters were reset by someone else
-                dp = c.getValue().packets();
-                db = c.getValue().bytes();
-            }
-            t[0].addAndGet(dp);
-            t[1].addAndGet(db);
-            lastRead.put(c.getKey(), c.getValue());
-        }
+        counters.read(now);
     }
 
     private void check() {
