@@ -60,6 +60,7 @@ class FirewallNetnsTest {
     /** The gateway in its namespace with {@code firewall} settings and top-level extras in YAML. */
     private static GatewayProcess gateway(String firewall, String extra, Map<String, String> env) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
+        Files.deleteIfExists(data.resolve("lists.json")); // no test inherits another's run-time allow and deny entries
         Path config = dir.resolve("rampart.yml");
         Files.writeString(config, String.join("\n",
                 "listeners: [{address: \"" + Netns.GATEWAY + ":8000\"}, {address: \"[" + Netns.GATEWAY6 + "]:8000\"}]",
