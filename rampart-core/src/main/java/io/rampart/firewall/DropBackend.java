@@ -43,9 +43,6 @@ public interface DropBackend extends AutoCloseable {
     /** Whether the table is there with the rules {@link #install} made (nobody changed it). */
     boolean intact() throws FirewallException;
 
-    /** Removes the table (on a clean stop, so nothing of Rampart's stays in the kernel). */
-    void remove() throws FirewallException;
-
     @Override
     void close();
 

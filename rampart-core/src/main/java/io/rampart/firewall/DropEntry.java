@@ -1,7 +1,9 @@
 package io.rampart.firewall;
 
+import io.netty.util.NetUtil;
 import io.rampart.traffic.Cidr;
 import io.rampart.traffic.ClientAddress;
+import java.nio.ByteBuffer;
 
 /**
  * One element of a drop or allow set: an address or a prefix, canonical (host bits cleared,
@@ -63,51 +65,14 @@ public record DropEntry(boolean ipv6, long hi, long lo, int bits) implements Com
         return c != 0 ? c : Integer.compare(bits, o.bits);
     }
 
-    /** As nftables writes it: {@code 192.0.2.7}, {@code 198.51.100.0/24}, {@code 2001:db8::/48}. */
+    /** As nftables writes it: {@code 192.0.2.7}, {@code 198.51.100.0/24}, {@code 2001:db8::/48} (RFC 5952, as {@link ClientAddress}). */
     @Override
     public String toString() {
-        String addr = ipv6 ? compressV6(hi, lo)
-                : ((lo >>> 24) & 0xff) + "." + ((lo >>> 16) & 0xff) + "." + ((lo >>> 8) & 0xff) + "." + (lo & 0xff);
+        byte[] bytes = ipv6
+                ? ByteBuffer.allocate(16).putLong(hi).putLong(lo).array()
+                : ByteBuffer.allocate(4).putInt((int) lo).array();
+        String addr = NetUtil.bytesToIpAddress(bytes);
         return isAddress() ? addr : addr + "/" + bits;
-    }
-
-    /** RFC 5952 text of a 128-bit address (the longest run of zero groups, two or more, as {@code ::}). */
-    static String compressV6(long hi, long lo) {
-        int[] g = new int[8];
-        for (int i = 0; i < 4; i++) {
-            g[i] = (int) ((hi >>> (48 - 16 * i)) & 0xffff);
-            g[i + 4] = (int) ((lo >>> (48 - 16 * i)) & 0xffff);
-        }
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
     }
 
     private static int prefixBits(Cidr c) {

@@ -182,14 +182,6 @@ public final class NftablesBackend implements DropBackend {
         return true;
     }
 
-    @Override
-    public void remove() throws FirewallException {
-        if (layout != null) {
-            String f = NftScript.family(layout);
-            nft.run("add table " + f + " " + layout.table() + "\ndelete table " + f + " " + layout.table() + "\n");
-        }
-    }
-
     private Layout required() throws FirewallException {
         if (layout == null) {
             throw new FirewallException("the table is not installed yet");

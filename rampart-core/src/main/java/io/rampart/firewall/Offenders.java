@@ -51,7 +51,8 @@ public final class Offenders {
             return false;
         }
         long now = clock.getAsLong();
-        if (judged.containsKey(client) && judged.get(client) > now) {
+        Long judgedUntil = judged.get(client);
+        if (judgedUntil != null && judgedUntil > now) {
             return false;
         }
         long[] c = counting.get(client);

@@ -27,7 +27,8 @@ public final class Main implements Runnable {
 
     /**
      * What is wrong with {@code RAMPART_LOG_FORMAT} or {@code RAMPART_LOG_LEVEL} (read by
-     * logback.xml), or null: a typo there would otherwise silence every log line.
+     * logback.xml), {@code RAMPART_TRANSPORT} or {@code RAMPART_NFT}, or null: a typo there would
+     * otherwise silence every log line, or be taken silently for the default.
      */
     static String logSettingsProblem(java.util.Map<String, String> env) {
         String format = env.get("RAMPART_LOG_FORMAT");
@@ -37,6 +38,14 @@ public final class Main implements Runnable {
         String level = env.get("RAMPART_LOG_LEVEL");
         if (level != null && !java.util.List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(level.toUpperCase(java.util.Locale.ROOT))) {
             return "RAMPART_LOG_LEVEL must be one of trace, debug, info, warn, error, off, got '" + level + "'";
+        }
+        String transport = env.get("RAMPART_TRANSPORT");
+        if (transport != null && !java.util.List.of("", "epoll", "nio").contains(transport.trim().toLowerCase(java.util.Locale.ROOT))) {
+            return "RAMPART_TRANSPORT must be epoll (the default where it loads) or nio, got '" + transport + "'";
+        }
+        String nft = env.get("RAMPART_NFT");
+        if (nft != null && !nft.isEmpty() && !"program".equals(nft)) {
+            return "RAMPART_NFT must be program (write through the nft program instead of libnftables) or unset, got '" + nft + "'";
         }
         return null;
     }

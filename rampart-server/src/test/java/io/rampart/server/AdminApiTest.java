@@ -150,6 +150,10 @@ class AdminApiTest {
     void garbage_getsAPreciseAnswer_andChangesNothing() throws Exception {
         assertThat(json(api("POST", "/api/rules", "{not json")).get("error").asText()).startsWith("the body is not JSON");
         assertThat(api("POST", "/api/rules", "[1,2]").statusCode()).isEqualTo(400);
+        assertThat(json(api("GET", "/api/firewall?limit=lots", null)).get("error").asText()).contains("limit", "'lots'");
+        assertThat(api("GET", "/api/firewall?limit=0", null).statusCode()).isEqualTo(400);
+        assertThat(api("POST", "/api/firewall", "{}").statusCode()).isEqualTo(405);
+        assertThat(json(api("GET", "/api/firewall", null)).get("enabled").asBoolean()).as("off by default").isFalse();
         assertThat(json(api("POST", "/api/rules", "{\"site\":\"campaign\",\"step\":\"block\"}")).get("error").asText())
                 .isEqualTo("expected site, step and a match object");
         assertThat(json(api("POST", "/api/rules", "{\"site\":\"campaign\",\"step\":\"smite\",\"match\":{\"path\":\"/\"}}")).get("error").asText())

@@ -167,5 +167,8 @@ class SigtermTest {
         assertThat(Main.logSettingsProblem(java.util.Map.of("RAMPART_LOG_FORMAT", "jsno"))).contains("text, json or journald").contains("'jsno'");
         assertThat(Main.logSettingsProblem(java.util.Map.of("RAMPART_LOG_LEVEL", "loud"))).contains("'loud'");
         assertThat(Main.logSettingsProblem(java.util.Map.of("RAMPART_LOG_FORMAT", "journald", "RAMPART_LOG_LEVEL", "warn"))).isNull();
+        assertThat(Main.logSettingsProblem(java.util.Map.of("RAMPART_TRANSPORT", "iouring"))).contains("epoll", "nio", "'iouring'");
+        assertThat(Main.logSettingsProblem(java.util.Map.of("RAMPART_TRANSPORT", "NIO"))).isNull();
+        assertThat(Main.logSettingsProblem(java.util.Map.of("RAMPART_NFT", "yes"))).contains("program", "'yes'");
     }
 }

@@ -311,13 +311,6 @@ final class AdminApi {
 
     /** What the kernel drops now and why ({@code ?limit=N}, 1000 by default, at most 100000). */
     private Reply firewall(Map<String, List<String>> query) {
-        KernelFirewall fw = gateway.firewall();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enabled", fw != null);
-        if (fw == null) {
-            m.put("note", "firewall.enabled is off: refusals happen in user space only");
-            return Reply.ok(m);
-        }
         int limit;
         try {
             limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit").get(0)) : 1000;
@@ -326,6 +319,13 @@ final class AdminApi {
         }
         if (limit < 1 || limit > 100_000) {
             return Reply.error(HttpResponseStatus.BAD_REQUEST, "limit: expected a number from 1 to 100000, got " + limit);
+        }
+        KernelFirewall fw = gateway.firewall();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", fw != null);
+        if (fw == null) {
+            m.put("note", "firewall.enabled is off: refusals happen in user space only");
+            return Reply.ok(m);
         }
         m.put("backend", fw.describe());
         m.put("table", fw.config().table());
