@@ -151,7 +151,35 @@ public final class Tickets {
 
     private Check markSpent(byte[] t) {
         Nonce n = new Nonce(readLong(t, 14), readLong(t, 22));
-        return spent.asMap().putIfAbsent(n, Boolean.TRUE) == null ? Check.VALID : Check.REPLAYED;
+        if (spent.asMap().putIfAbsent(n, Boolean.TRUE) != null) {
+            return Check.REPLAYED;
+        }
+        decisions.publish(io.rampart.cluster.SharedDecision.Kind.SPENT, "",
+                java.util.Map.of("nonce", Long.toHexString(n.a()) + "." + Long.toHexString(n.b())),
+                System.currentTimeMillis() + (REDEEM_SECONDS + 60) * 1000L, "");
+        return Check.VALID;
+    }
+
+    private volatile io.rampart.cluster.Decisions decisions = io.rampart.cluster.Decisions.NONE;
+
+    /** Where redeemed nonces go out to the other nodes of a cluster (so a ticket is single-use cluster-wide). */
+    public void decisions(io.rampart.cluster.Decisions d) {
+        this.decisions = d == null ? io.rampart.cluster.Decisions.NONE : d;
+    }
+
+    /** Marks a nonce another node redeemed ({@code hex.hex}) as spent here; false when malformed. */
+    public boolean spend(String nonce) {
+        int dot = nonce == null ? -1 : nonce.indexOf('.');
+        if (dot <= 0) {
+            return false;
+        }
+        try {
+            spent.put(new Nonce(Long.parseUnsignedLong(nonce.substring(0, dot), 16),
+                    Long.parseUnsignedLong(nonce.substring(dot + 1), 16)), Boolean.TRUE);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private String mint(char kind, long time, int param, ClientAddress client, CharSequence ua, String extra) {

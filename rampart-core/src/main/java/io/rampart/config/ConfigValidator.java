@@ -99,6 +99,7 @@ final class ConfigValidator {
         incidents(c.incidents());
         alerts(c.alerts());
         firewall(c.firewall());
+        cluster(c.cluster());
         if (c.dataDir() != null && c.dataDir().isBlank()) {
             error("dataDir", "expected a directory, or leave it out to keep nothing on disk");
         }
@@ -147,6 +148,36 @@ final class ConfigValidator {
         between(p + ".permanentTimeout", f.permanentTimeout(), Duration.ofMinutes(1), Duration.ofDays(1));
         count(p + ".synRatePerNetwork", f.synRatePerNetwork(), 0, 10_000_000);
         count(p + ".connectionsPerSource", f.connectionsPerSource(), 0, 1_000_000);
+    }
+
+    private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern STORE = Pattern.compile(
+            "(redis|rediss)://([^@/]+@)?[A-Za-z0-9_.:\\[\\]-]+(/[0-9]{1,2})?|redis-sentinel://([^@/]+@)?[A-Za-z0-9_.:,\\[\\]-]+(/[0-9]{1,2})?#[A-Za-z0-9_.-]+");
+
+    private void cluster(ClusterConfig k) {
+        String p = "cluster";
+        if (!k.enabled()) {
+            if (k.node() != null || k.passwordEnv() != null) {
+                error(p + ".store", "cluster settings without a store: give store: redis://HOST:6379/0, or leave cluster out");
+            }
+            return;
+        }
+        if (!STORE.matcher(k.store()).matches()) {
+            error(p + ".store", "expected redis://HOST:PORT/DB, rediss://HOST:PORT/DB or redis-sentinel://HOST:26379,HOST2:26379/DB#MASTER, got '"
+                    + k.store() + "'");
+        }
+        if (k.node() != null && !CLUSTER_NAME.matcher(k.node()).matches()) {
+            error(p + ".node", "expected a node name of letters, digits, '.', '_' or '-' (up to 64), got '" + k.node() + "'");
+        }
+        if (!CLUSTER_NAME.matcher(k.name()).matches()) {
+            error(p + ".name", "expected a cluster name of letters, digits, '.', '_' or '-' (up to 64), got '" + k.name() + "'");
+        }
+        if (k.passwordEnv() != null && !k.passwordEnv().matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
+            error(p + ".passwordEnv", "expected the name of an environment variable, got '" + k.passwordEnv() + "'");
+        }
+        between(p + ".syncInterval", k.syncInterval(), Duration.ofMillis(20), Duration.ofSeconds(5));
+        between(p + ".timeout", k.timeout(), Duration.ofMillis(10), Duration.ofSeconds(30));
+        count(p + ".maxSyncKeys", k.maxSyncKeys(), 16, 1_000_000);
     }
 
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");

@@ -30,6 +30,7 @@ public record RampartConfig(
         AlertsConfig alerts,
         AcmeConfig acme,
         FirewallConfig firewall,
+        ClusterConfig cluster,
         List<SiteConfig> sites) {
 
     public RampartConfig {
@@ -54,6 +55,7 @@ public record RampartConfig(
         alerts = alerts == null ? AlertsConfig.DEFAULT : alerts;
         acme = acme == null ? AcmeConfig.DEFAULT : acme;
         firewall = firewall == null ? FirewallConfig.DEFAULT : firewall;
+        cluster = cluster == null ? ClusterConfig.DEFAULT : cluster;
         sites = sites == null ? List.of() : List.copyOf(sites);
     }
 
@@ -62,20 +64,20 @@ public record RampartConfig(
         return new RampartConfig(
                 List.of(new ListenerConfig(listen, false)),
                 adminListen == null ? null : new AdminConfig(adminListen, true),
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 List.of(new SiteConfig("default", List.of("*"), List.of(upstreamUrl), null, null, null, null, null)));
     }
 
     /** This configuration with other front listeners and admin listener. */
     public RampartConfig withListeners(List<ListenerConfig> newListeners, AdminConfig newAdmin) {
         return new RampartConfig(newListeners, newAdmin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, firewall, sites);
+                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, firewall, cluster, sites);
     }
 
     /** This configuration keeping its state (detection, incidents, the admin token) in {@code dir}. */
     public RampartConfig withDataDir(String dir) {
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dir, incidents, alerts, acme, firewall, sites);
+                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dir, incidents, alerts, acme, firewall, cluster, sites);
     }
 
     /** The directory detection keeps its state in: {@code detection.stateDir}, else {@code dataDir}, else none. */
@@ -86,7 +88,7 @@ public record RampartConfig(
     /** This configuration with another access log. */
     public RampartConfig withAccessLog(AccessLogConfig newAccessLog) {
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, http2, limiter, newAccessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, firewall, sites);
+                http, http2, limiter, newAccessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, firewall, cluster, sites);
     }
 
     /** This configuration with every site under attack: every unknown client is challenged ({@code --under-attack}). */
@@ -96,6 +98,6 @@ public record RampartConfig(
             marked.add(s == null ? null : s.underAttack(true));
         }
         return new RampartConfig(listeners, admin, trustedProxies, allow, deny, limits, timeouts, connections,
-                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, firewall, marked);
+                http, http2, limiter, accessLog, challenge, knownUsers, admission, shield, detection, dataDir, incidents, alerts, acme, firewall, cluster, marked);
     }
 }

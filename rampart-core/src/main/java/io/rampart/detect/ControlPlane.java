@@ -46,6 +46,7 @@ public final class ControlPlane implements AutoCloseable {
     private ScheduledExecutorService executor;
     private long lastSave;
     private long operatorRuleCount;
+    private volatile io.rampart.cluster.Decisions decisions = io.rampart.cluster.Decisions.NONE;
 
     /**
      * One site as the control plane needs it.
@@ -83,6 +84,15 @@ public final class ControlPlane implements AutoCloseable {
                 ControlListener l = listener;
                 if (l != null) {
                     l.event(site, e);
+                }
+            }
+
+            @Override
+            public void deployed(String site, Signature s) {
+                io.rampart.cluster.Decisions d = decisions;
+                if (d.enabled()) {
+                    d.publish(io.rampart.cluster.SharedDecision.Kind.AUTO_RULE, site, SharedRules.encode(s, store.hashKey()),
+                            clock.millis() + ControlPlane.this.config.ruleTtl().toMillis(), "detection");
                 }
             }
         };
@@ -220,6 +230,8 @@ public final class ControlPlane implements AutoCloseable {
                 s.pin = step;
                 SiteControl.log(site, step == null ? "pin removed: mitigation is automatic again" : "pinned by the operator at " + step);
                 publish();
+                decisions.publish(io.rampart.cluster.SharedDecision.Kind.PIN, site,
+                        java.util.Map.of("step", step == null ? "auto" : step.id()), 0, "operator");
                 return true;
             }
         }
@@ -235,7 +247,31 @@ public final class ControlPlane implements AutoCloseable {
             if (s.book.shadow(ruleId, on)) {
                 s.book.takeChanged();
                 publish();
+                if (decisions.enabled()) {
+                    for (RuleBook.Live l : s.book.live()) {
+                        if (l.id.equals(ruleId)) { // the other nodes know the rule by its conditions, not this node's id
+                            java.util.Map<String, String> args = new java.util.HashMap<>(SharedRules.encode(l.signature, store.hashKey()));
+                            args.put("on", Boolean.toString(on));
+                            decisions.publish(io.rampart.cluster.SharedDecision.Kind.RULE_SHADOW, s.name, args, 0, "operator");
+                        }
+                    }
+                }
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /** Shadows (or enforces again) the automatic rule of {@code site} with the conditions another node named. */
+    public synchronized boolean shadowSharedRule(String site, java.util.Map<String, String> args) {
+        SiteControl s = site(site);
+        Signature sig = SharedRules.decode(args, store.hashKey());
+        if (s == null || sig == null) {
+            return false;
+        }
+        for (RuleBook.Live l : s.book.live()) {
+            if (l.signature.conditions().equals(sig.conditions())) {
+                return shadowRule(l.id, Boolean.parseBoolean(args.get("on")));
             }
         }
         return false;
@@ -257,6 +293,55 @@ public final class ControlPlane implements AutoCloseable {
 
     public synchronized String addRule(String site, java.util.Map<String, String> match, MitigationStep step,
                                        java.time.Duration ttl, String by) {
+        String id = "op-" + Long.toString(++operatorRuleCount, 36) + "-" + Long.toString(clock.millis() % 1_000_000, 36)
+                + (decisions.enabled() ? "-" + decisions.node() : "");
+        Instant until = ttl == null ? null : clock.instant().plus(ttl);
+        addRule(id, site, match, step, until, by);
+        java.util.Map<String, String> args = new java.util.HashMap<>();
+        args.put("id", id);
+        args.put("step", step.id());
+        match.forEach((k, v) -> args.put("match." + k, v));
+        decisions.publish(io.rampart.cluster.SharedDecision.Kind.RULE_ADD, site, args, until == null ? 0 : until.toEpochMilli(), by);
+        return id;
+    }
+
+    /**
+     * Adds an operator's rule another node of the cluster added (same id, same end); nothing when a
+     * rule with that id is already here or its end has passed.
+     */
+    public synchronized void addSharedRule(String id, String site, java.util.Map<String, String> match, MitigationStep step,
+                                           Instant until, String by) {
+        if (until != null && !until.isAfter(clock.instant())) {
+            return;
+        }
+        for (SiteControl s : sites) {
+            for (SiteControl.OperatorRule r : s.operatorRules) {
+                if (r.rule().id().equals(id)) {
+                    return;
+                }
+            }
+        }
+        addRule(id, site, match, step, until, by);
+    }
+
+    /**
+     * Deploys an automatic rule another node found, when its feature key is this node's (else the
+     * rule's hashes mean other requests here, and it is ignored). Returns whether it was deployed.
+     */
+    public synchronized boolean deploySharedRule(String site, java.util.Map<String, String> args, String fromNode) {
+        SiteControl s = site(site);
+        Signature sig = SharedRules.decode(args, store.hashKey());
+        if (s == null || sig == null) {
+            return false;
+        }
+        boolean deployed = s.deployShared(sig, fromNode);
+        if (deployed && s.book.takeChanged()) {
+            publish();
+        }
+        return deployed;
+    }
+
+    private void addRule(String id, String site, java.util.Map<String, String> match, MitigationStep step, Instant until, String by) {
         SiteControl s = site(site);
         if (s == null) {
             throw new IllegalArgumentException("site: no site named '" + site + "'");
@@ -265,15 +350,14 @@ public final class ControlPlane implements AutoCloseable {
             throw new IllegalArgumentException("step: expected limit, challenge, block or close");
         }
         java.util.List<io.rampart.mitigate.Condition> conditions = OperatorRules.conditions(match, store.hasher(), geo.enabled());
-        String id = "op-" + Long.toString(++operatorRuleCount, 36) + "-" + Long.toString(clock.millis() % 1_000_000, 36);
         io.rampart.mitigate.Rule rule = new io.rampart.mitigate.Rule(id, conditions, step, false,
                 new java.util.concurrent.atomic.LongAdder(), true);
         Instant now = clock.instant();
-        s.operatorRules.add(new SiteControl.OperatorRule(rule, ttl == null ? null : now.plus(ttl), by, now));
+        s.operatorRules.add(new SiteControl.OperatorRule(rule, until, by, now));
         s.operatorEvent("rule " + id + " added by " + by + " at " + step + ": " + rule.describe()
-                + (ttl == null ? "" : " for " + io.rampart.config.Durations.format(ttl)));
+                + (until == null ? "" : " for " + io.rampart.config.Durations.format(java.time.Duration.between(now, until)))
+                + (io.rampart.cluster.Decisions.remote() ? " (on another node of the cluster)" : ""));
         publish();
-        return id;
     }
 
     /** Removes an operator's rule; false when no site has one with that id (automatic rules expire by themselves). */
@@ -285,11 +369,17 @@ public final class ControlPlane implements AutoCloseable {
                     it.remove();
                     s.operatorEvent("rule " + id + " removed by " + by);
                     publish();
+                    decisions.publish(io.rampart.cluster.SharedDecision.Kind.RULE_REMOVE, s.name, java.util.Map.of("id", id), 0, by);
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /** Where this node's pins, operator rules and automatic rules go out to the other nodes of a cluster. */
+    public void decisions(io.rampart.cluster.Decisions d) {
+        this.decisions = d == null ? io.rampart.cluster.Decisions.NONE : d;
     }
 
     /** Publishes every watched site's policy at its slot (slots of no watched site stay quiet). */

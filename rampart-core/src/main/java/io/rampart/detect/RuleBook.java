@@ -81,6 +81,11 @@ final class RuleBook {
 
     /** Puts a rule in force for {@code s}, unless one with the same conditions already is. */
     Live deploy(Signature s, MitigationStep pin, String recalledFrom) {
+        return deploy(s, pin, recalledFrom, null);
+    }
+
+    /** As {@link #deploy(Signature, MitigationStep, String)}, for a rule {@code sharedBy} another node found (or null). */
+    Live deploy(Signature s, MitigationStep pin, String recalledFrom, String sharedBy) {
         for (Live l : live) {
             if (l.signature.conditions().equals(s.conditions())) {
                 return null;
@@ -95,8 +100,9 @@ final class RuleBook {
         strainedTicks = 0; // give the new rule its chance before widening
         boolean inShadow = shadow || first == MitigationStep.OBSERVE;
         events.accept(new RuleEvent(inShadow ? RuleEvent.Kind.DEPLOYED_IN_SHADOW : RuleEvent.Kind.DEPLOYED,
-                String.format(Locale.ROOT, "rule %s deployed at %s%s: %s%s", l.id, first, inShadow ? " (shadow)" : "", s,
-                        recalledFrom == null ? "" : " - a repeat of " + recalledFrom)));
+                String.format(Locale.ROOT, "rule %s deployed at %s%s: %s%s%s", l.id, first, inShadow ? " (shadow)" : "", s,
+                        recalledFrom == null ? "" : " - a repeat of " + recalledFrom,
+                        sharedBy == null ? "" : " - found by node " + sharedBy)));
         changed = true;
         return l;
     }

@@ -53,6 +53,10 @@ final class SiteControl {
         void transition(Transition t);
 
         void event(String site, RuleEvent e);
+
+        /** An automatic rule this node's own detection deployed (the cluster shares it). */
+        default void deployed(String site, Signature s) {
+        }
     }
 
     SiteControl(String name, int slot, TrafficRecorder recorder, BooleanSupplier saturated, MitigationStep pin, DetectionConfig c,
@@ -155,7 +159,22 @@ final class SiteControl {
         RuleBook.Live l = book.deploy(s, pin, recalledFrom);
         if (l != null) {
             memory.remember(l.id, s.conditions(), l.step, now);
+            sink.deployed(name, s);
         }
+    }
+
+    /**
+     * Deploys an automatic rule another node of the cluster found (nothing when a rule with the same
+     * conditions is already in force here: two nodes that find one attack keep one rule). Returns
+     * whether it was deployed.
+     */
+    boolean deployShared(Signature s, String fromNode) {
+        RuleBook.Live l = book.deploy(s, pin, null, fromNode);
+        if (l != null) {
+            memory.remember(l.id, s.conditions(), l.step, Instant.EPOCH.equals(now) ? Instant.now() : now);
+            return true;
+        }
+        return false;
     }
 
     /** Requests per second this tick that no rule in force matches. */

@@ -67,6 +67,21 @@ public final class StateStore {
         return new StateStore(file, new SecureRandom().nextLong(), null);
     }
 
+    /**
+     * This store under another feature key (a cluster's): what was learned under the old key hashes
+     * requests differently, so it is not restored, and the next save writes the new key.
+     */
+    public StateStore withKey(long key) {
+        if (key == hashKey) {
+            return this;
+        }
+        if (loaded != null) {
+            org.slf4j.LoggerFactory.getLogger(StateStore.class).warn(
+                    "detection state {} was learned under another feature key than the cluster's; learning afresh with the cluster's", file);
+        }
+        return new StateStore(file, key, null);
+    }
+
     public boolean enabled() {
         return file != null;
     }

@@ -404,6 +404,11 @@ public final class GatewayMetrics {
                 .description(description).tag("site", site).tag("lane", lane).register(registry);
     }
 
+    /** Registers a counter read from {@code source} at scrape time (held weakly: it must live as long as the gateway). */
+    public <T> void counter(String name, String description, T source, java.util.function.ToDoubleFunction<T> value) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, source, value).description(description).register(registry);
+    }
+
     /** How the shield handled an eligible request: hit, stale, coalesced, miss, stale-if-error, snapshot. */
     public void shield(String result) {
         counter(shieldResults, SHIELD, SHIELD_HELP, "result", result).increment();

@@ -27,6 +27,7 @@ public final class AccessLists {
     private volatile IpSet deny;
     private volatile Runnable onChange = () -> { };
     private volatile int version;
+    private volatile io.rampart.cluster.Decisions decisions = io.rampart.cluster.Decisions.NONE;
 
     public AccessLists(List<String> configAllow, List<String> configDeny) {
         this.configAllow = List.copyOf(configAllow);
@@ -85,6 +86,8 @@ public final class AccessLists {
         Entry e = new Entry(parsed.toString(), list, at, by, note);
         map(list).put(e.cidr(), e);
         publish();
+        decisions.publish(io.rampart.cluster.SharedDecision.Kind.LIST_ADD, "",
+                Map.of("list", list, "cidr", e.cidr(), "note", note == null ? "" : note), 0, by);
         return e;
     }
 
@@ -99,6 +102,7 @@ public final class AccessLists {
         boolean removed = map(list).remove(key) != null;
         if (removed) {
             publish();
+            decisions.publish(io.rampart.cluster.SharedDecision.Kind.LIST_REMOVE, "", Map.of("list", list, "cidr", key), 0, "");
         }
         return removed;
     }
@@ -134,6 +138,11 @@ public final class AccessLists {
             return runtimeDeny;
         }
         throw new IllegalArgumentException("expected list allow or deny, got '" + list + "'");
+    }
+
+    /** Where run-time entries added or removed here go out to the other nodes of a cluster. */
+    public void decisions(io.rampart.cluster.Decisions d) {
+        this.decisions = d == null ? io.rampart.cluster.Decisions.NONE : d;
     }
 
     /** Called after every change of either list (the kernel firewall pushes a new deny at once). */

@@ -27,6 +27,12 @@ import java.lang.invoke.VarHandle;
  * Keys are mixed with a per-process random seed ({@link KeyHash}) so an attacker cannot aim keys
  * at one window to evict a victim's state.
  *
+ * <p><b>In a cluster.</b> Limits marked shared ({@link #admitShared}) are reconciled with the other
+ * nodes by {@link LimitExchange}: every sync interval each node reports what it admitted per busy
+ * key and receives the cluster's backlog for it, which becomes this bucket's ({@link #align}). A
+ * bucket found full starts with this node's share of the burst until then, so that N nodes meeting
+ * a new client at once admit one burst between them, not N.
+ *
  * <p><b>Races.</b> Two event loops may race on the same key: the TAT update is a CAS loop and is
  * exact. Claiming a slot is a CAS on the key; in the rare race where two threads claim different
  * slots for the same new key at once, that key briefly has two entries (more lenient, never
@@ -39,6 +45,7 @@ public final class GcraTable {
     private final long[] keys;
     private final long[] tats;
     private final int mask;
+    private volatile int share = 1;
 
     /** @param capacity slots; rounded up to a power of two, at least {@value #PROBE} */
     public GcraTable(int capacity) {
@@ -73,13 +80,71 @@ public final class GcraTable {
      * @return &gt; 0: denied, wait this long; ≤ 0: admitted, with this negated backlog
      */
     public long admit(long key, RateLimit limit, long now) {
+        return admit(key, limit, now, 0);
+    }
+
+    /**
+     * As {@link #admit(long, RateLimit, long)}, for a limit the cluster shares: a bucket that is
+     * full here starts with only this node's share of the burst ({@code burst / share}, see
+     * {@link #share(int)}) until the cluster's reconciliation ({@link #align}) says how much the
+     * other nodes left. Without a cluster ({@code share == 1}) it is {@code admit} exactly.
+     */
+    public long admitShared(long key, RateLimit limit, long now) {
+        int n = share;
+        if (n <= 1) {
+            return admit(key, limit, now, 0);
+        }
+        long tolerance = limit.toleranceNanos();
+        long reserve = Math.min(tolerance - tolerance / n, tolerance - limit.emissionIntervalNanos());
+        return admit(key, limit, now, Math.max(0, reserve));
+    }
+
+    /**
+     * Sets how many nodes share each shared limit's burst (the live members of the cluster; 1
+     * without one). See {@link #admitShared}.
+     */
+    public void share(int nodes) {
+        this.share = Math.max(1, nodes);
+    }
+
+    /** How many nodes share a shared limit's burst. */
+    public int share() {
+        return share;
+    }
+
+    /**
+     * Aligns {@code key}'s bucket under {@code limit} with the cluster's: its backlog becomes the
+     * cluster's {@code clusterBacklogNanos} (what every node together admitted, less what time has
+     * paid back). A bucket held empty beyond its tolerance by a local penalty ({@link #exhaust})
+     * keeps the later of the two. A key with no state here is left alone (it has no traffic here).
+     */
+    public void align(long key, RateLimit limit, long clusterBacklogNanos, long now) {
+        long k = KeyHash.mix(limit.id(), key, 0x5bd1e995L);
+        int start = (int) (k ^ (k >>> 32)) & mask;
+        long target = now + Math.max(0, clusterBacklogNanos);
+        long tolerance = limit.toleranceNanos();
+        for (int i = 0; i < PROBE; i++) {
+            int s = (start + i) & mask;
+            if ((long) LONGS.getVolatile(keys, s) == k) {
+                for (;;) {
+                    long tat = (long) LONGS.getVolatile(tats, s);
+                    long next = tat - now > tolerance && tat - target > 0 ? tat : target;
+                    if (next == tat || LONGS.compareAndSet(tats, s, tat, next)) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private long admit(long key, RateLimit limit, long now, long reserve) {
         long k = KeyHash.mix(limit.id(), key, 0x5bd1e995L);
         int slot = findOrClaim(k, now);
         long t = limit.emissionIntervalNanos();
         long tolerance = limit.toleranceNanos();
         for (;;) {
             long tat = (long) LONGS.getVolatile(tats, slot);
-            long base = tat - now > 0 ? tat : now;
+            long base = tat - now > 0 ? tat : now + reserve;
             long next = base + t;
             long excess = next - now - tolerance;
             if (excess > 0) {

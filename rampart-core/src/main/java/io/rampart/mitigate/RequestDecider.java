@@ -17,6 +17,7 @@ public final class RequestDecider {
 
     private final AccessLists lists;
     private final GcraTable table;
+    private volatile LimitExchange exchange = LimitExchange.OFF;
 
     public RequestDecider(IpSet allow, IpSet deny, GcraTable table) {
         this(AccessLists.of(allow, deny), table);
@@ -34,6 +35,11 @@ public final class RequestDecider {
 
     public GcraTable table() {
         return table;
+    }
+
+    /** Counts admitted requests for the cluster's reconciliation of per-client and per-prefix limits. */
+    public void exchange(LimitExchange e) {
+        this.exchange = e == null ? LimitExchange.OFF : e;
     }
 
     public IpSet allowList() {
@@ -93,7 +99,10 @@ public final class RequestDecider {
         if (perClient != null) {
             boolean shared = person != 0 && limits.sharedAddress() != null;
             long wait = shared ? table.admit(KeyHash.mix(PERSON, client.key(), person), perClient, now)
-                    : table.admit(client.key(), perClient, now);
+                    : table.admitShared(client.key(), perClient, now);
+            if (!shared && wait <= 0) {
+                exchange.admittedClient(client, perClient);
+            }
             if (shared && wait <= 0) {
                 long addressWait = table.acquire(client.key(), limits.sharedAddress(), now);
                 if (addressWait > 0) {
@@ -110,11 +119,12 @@ public final class RequestDecider {
         }
         RateLimit perPrefix = limits.perPrefix();
         if (perPrefix != null) {
-            long wait = table.acquire(client.prefixKey(), perPrefix, now);
+            long wait = table.admitShared(client.prefixKey(), perPrefix, now);
             if (wait > 0) {
                 over(limits, Reason.PREFIX_RATE, wait, out);
                 return;
             }
+            exchange.admittedPrefix(client, perPrefix);
         }
         out.set(Verdict.ALLOW, Reason.NONE, 0, 0);
         out.suspect = suspect;

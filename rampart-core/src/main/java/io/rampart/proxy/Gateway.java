@@ -12,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.rampart.config.HostPort;
+import io.rampart.cluster.ClusterLink;
 import io.rampart.config.ListenerConfig;
 import io.rampart.config.RampartConfig;
 import io.rampart.config.SiteConfig;
@@ -72,18 +73,28 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts a gateway with its own metrics registry and access log, on one event loop per core. */
     public static Gateway start(RampartConfig config) throws IOException {
+        return start(config, (ClusterJoin) null);
+    }
+
+    /** Starts a gateway that joins {@code join}'s cluster (null: none). */
+    public static Gateway start(RampartConfig config, ClusterJoin join) throws IOException {
         List<String> names = config.sites().stream().map(SiteConfig::name).collect(Collectors.toList());
         GatewayMetrics metrics = new GatewayMetrics(names);
         AccessLog log = AccessLog.open(config.accessLog().path(), config.accessLog().rejectedPerSecond(), metrics);
-        return start(config, metrics, log, System::nanoTime, Runtime.getRuntime().availableProcessors());
+        return start(config, metrics, log, System::nanoTime, Runtime.getRuntime().availableProcessors(), join);
     }
 
     static Gateway start(RampartConfig config, GatewayMetrics metrics, AccessLog log, LongSupplier ticker, int threads)
             throws IOException {
+        return start(config, metrics, log, ticker, threads, null);
+    }
+
+    static Gateway start(RampartConfig config, GatewayMetrics metrics, AccessLog log, LongSupplier ticker, int threads,
+                         ClusterJoin join) throws IOException {
         if (config.firewall().enabled() && !Capabilities.hasNetAdmin()) {
             throw new IOException(Capabilities.missingMessage());
         }
-        SharedState shared = new SharedState(config, metrics, ticker);
+        SharedState shared = new SharedState(config, metrics, ticker, join);
         GatewayRuntime rt = GatewayRuntime.first(config, shared, log);
         if (shared.control != null) {
             shared.control.sites(rt.controlSpecs());
@@ -116,7 +127,17 @@ public final class Gateway implements AutoCloseable {
         if (shared.control != null) {
             shared.control.start();
         }
+        if (join != null) {
+            g.cluster = join.start(new GatewayMember(g, shared));
+        }
         return g;
+    }
+
+    private volatile ClusterLink cluster;
+
+    /** The cluster this node is part of, or null. */
+    public ClusterLink cluster() {
+        return cluster;
     }
 
     private AcmeManager acme;
@@ -363,6 +384,8 @@ public final class Gateway implements AutoCloseable {
         for (Site s : rt.sites) {
             if (s.name().equals(site)) {
                 s.underAttack(on);
+                rt.shared.decisions.publish(io.rampart.cluster.SharedDecision.Kind.UNDER_ATTACK, site,
+                        java.util.Map.of("on", Boolean.toString(on)), 0, "operator");
                 return true;
             }
         }
@@ -438,6 +461,10 @@ public final class Gateway implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (acme != null) {
             acme.close();
+        }
+        ClusterLink link = cluster;
+        if (link != null) {
+            link.close();
         }
         rt.shared.close();
         rt.accessLog.close();

@@ -137,6 +137,7 @@ final class GatewayRuntime {
         this.shield = shield;
         this.trustedProxies = IpSet.parse(config.trustedProxies());
         this.decider = new RequestDecider(lists, shared.limiterTable);
+        decider.exchange(shared.limitExchange);
         this.upstreamConnectMillis = config.timeouts().upstreamConnect().toMillis();
         this.upstreamResponseNanos = config.timeouts().upstreamResponse().toNanos();
         this.upstreamDownNanos = 10_000_000_000L;

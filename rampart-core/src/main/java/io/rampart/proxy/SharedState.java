@@ -1,6 +1,8 @@
 package io.rampart.proxy;
 
 import io.rampart.challenge.TicketKeys;
+import io.rampart.cluster.ClusterSecrets;
+import io.rampart.cluster.Decisions;
 import io.rampart.challenge.Tickets;
 import io.rampart.config.FirewallConfig;
 import io.rampart.config.RampartConfig;
@@ -18,6 +20,7 @@ import io.rampart.metrics.GatewayMetrics;
 import io.rampart.mitigate.AccessLists;
 import io.rampart.mitigate.AddressCrowds;
 import io.rampart.mitigate.GcraTable;
+import io.rampart.mitigate.LimitExchange;
 import io.rampart.mitigate.Policy;
 import io.rampart.mitigate.PolicyHolder;
 import io.rampart.mitigate.RefIds;
@@ -82,7 +85,17 @@ final class SharedState {
     /** The kernel firewall, or null when off; made by the gateway once its listeners are bound (it guards their ports). */
     volatile KernelFirewall firewall;
 
+    /** Where this node's decisions go out to a cluster ({@link Decisions#NONE} without one). */
+    final Decisions decisions;
+    /** What this node admitted per shared limit key, for the cluster's reconciliation ({@link LimitExchange#OFF} without one). */
+    final LimitExchange limitExchange;
+
     SharedState(RampartConfig config, GatewayMetrics metrics, LongSupplier ticker) {
+        this(config, metrics, ticker, null);
+    }
+
+    /** @param join the cluster this node joins, or null */
+    SharedState(RampartConfig config, GatewayMetrics metrics, LongSupplier ticker, ClusterJoin join) {
         this.metrics = metrics;
         this.ticker = ticker;
         this.geo = GeoLookup.open(config.incidents().geoDatabases());
@@ -90,9 +103,18 @@ final class SharedState {
         this.limiterTable = new GcraTable(config.limiter().tableSize());
         this.policy = new PolicyHolder(Policy.quiet(config.sites().size()));
         this.snapshots = new Snapshots(ticker);
-        this.tickets = new Tickets(new TicketKeys(config.challenge().secret(), config.challenge().keyRotation(),
-                System::currentTimeMillis), 1_000_000, ticker::getAsLong);
         StateStore store = openState(config.effectiveStateDir());
+        ClusterSecrets secrets = join == null ? ClusterSecrets.NONE : join.secrets(store.hashKey());
+        if (secrets.featureKey() != null) {
+            store = store.withKey(secrets.featureKey());
+        }
+        String challengeSecret = config.challenge().secret() != null ? config.challenge().secret() : secrets.challengeSecret();
+        this.tickets = new Tickets(new TicketKeys(challengeSecret, config.challenge().keyRotation(),
+                System::currentTimeMillis), 1_000_000, ticker::getAsLong);
+        this.decisions = join == null ? Decisions.NONE : new Decisions(join.sink(), join.node());
+        this.limitExchange = join == null ? LimitExchange.OFF : new LimitExchange(store.hashKey());
+        lists.decisions(decisions);
+        tickets.decisions(decisions);
         this.hasher = store.hasher();
         this.crowds = new AddressCrowds(Math.min(config.knownUsers().usersPerAddress(), SiteLimits.SHARED_MAX),
                 System::currentTimeMillis);
@@ -112,6 +134,7 @@ final class SharedState {
         if (config.detection().enabled()) {
             this.control = new ControlPlane(config.detection(), List.of(), policy, Clock.systemDefaultZone(), store, metrics);
             control.geo(geo);
+            control.decisions(decisions);
             if (incidents != null) {
                 control.listen(incidents);
             }

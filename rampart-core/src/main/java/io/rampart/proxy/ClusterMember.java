@@ -1,0 +1,28 @@
+package io.rampart.proxy;
+
+import io.rampart.cluster.SharedDecision;
+import io.rampart.mitigate.LimitExchange;
+
+/**
+ * The gateway as its cluster link sees it: where decisions heard from other nodes are applied,
+ * what was admitted per rate-limit key, and where the cluster's backlogs land.
+ */
+public interface ClusterMember {
+    /** Applies a decision another node took (without publishing it again). Unknown sites and ended decisions are ignored. */
+    void apply(SharedDecision d);
+
+    /** What this node admitted per shared limit key since the last drain. */
+    LimitExchange limits();
+
+    /** Makes the local bucket of {@code charge}'s key carry the cluster's backlog for it. */
+    void align(LimitExchange.Charge charge, long clusterBacklogNanos);
+
+    /** How many nodes are live (shared bursts are split between them). */
+    void nodes(int live);
+
+    /** Where the link's own meters go ({@code rampart_cluster_*}). */
+    io.rampart.metrics.GatewayMetrics metrics();
+
+    /** Requests this node answered in all (for the heartbeat's rate). */
+    long requestsAnswered();
+}
