@@ -353,7 +353,7 @@ public final class ControlPlane implements AutoCloseable {
         io.rampart.mitigate.Rule rule = new io.rampart.mitigate.Rule(id, conditions, step, false,
                 new java.util.concurrent.atomic.LongAdder(), true);
         Instant now = clock.instant();
-        s.operatorRules.add(new SiteControl.OperatorRule(rule, until, by, now));
+        s.operatorRules.add(new SiteControl.OperatorRule(rule, until, by, now, java.util.Map.copyOf(match)));
         s.operatorEvent("rule " + id + " added by " + by + " at " + step + ": " + rule.describe()
                 + (until == null ? "" : " for " + io.rampart.config.Durations.format(java.time.Duration.between(now, until)))
                 + (io.rampart.cluster.Decisions.remote() ? " (on another node of the cluster)" : ""));
@@ -375,6 +375,35 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * What this node has decided and still holds, as decisions the cluster can replay: operator
+     * rules (with their remaining time), pins, automatic rules. For a store that lost its log.
+     */
+    public synchronized List<io.rampart.cluster.SharedDecision> standing() {
+        List<io.rampart.cluster.SharedDecision> out = new ArrayList<>();
+        long now = clock.millis();
+        for (SiteControl s : sites) {
+            for (SiteControl.OperatorRule r : s.operatorRules) {
+                java.util.Map<String, String> args = new java.util.HashMap<>();
+                args.put("id", r.rule().id());
+                args.put("step", r.rule().step().id());
+                r.match().forEach((k, v) -> args.put("match." + k, v));
+                out.add(new io.rampart.cluster.SharedDecision(io.rampart.cluster.SharedDecision.Kind.RULE_ADD, s.name, args,
+                        r.until() == null ? 0 : r.until().toEpochMilli(), r.by(), decisions.node()));
+            }
+            if (s.pin != null) {
+                out.add(new io.rampart.cluster.SharedDecision(io.rampart.cluster.SharedDecision.Kind.PIN, s.name,
+                        java.util.Map.of("step", s.pin.id()), 0, "operator", decisions.node()));
+            }
+            for (RuleBook.Live l : s.book.live()) {
+                long left = Math.round(Math.max(0, s.book.ttlTicks() - l.idleTicks) * tickSeconds * 1000);
+                out.add(new io.rampart.cluster.SharedDecision(io.rampart.cluster.SharedDecision.Kind.AUTO_RULE, s.name,
+                        SharedRules.encode(l.signature, store.hashKey()), now + Math.max(1, left), "detection", decisions.node()));
+            }
+        }
+        return out;
     }
 
     /** Where this node's pins, operator rules and automatic rules go out to the other nodes of a cluster. */

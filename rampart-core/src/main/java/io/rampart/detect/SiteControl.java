@@ -220,7 +220,7 @@ final class SiteControl {
     }
 
     /** A rule the operator added: enforced as given (no ladder) until it lapses or is removed. */
-    record OperatorRule(Rule rule, Instant until, String by, Instant added) {
+    record OperatorRule(Rule rule, Instant until, String by, Instant added, java.util.Map<String, String> match) {
     }
 
     /** Rules added by operators, checked before the automatic ones. */

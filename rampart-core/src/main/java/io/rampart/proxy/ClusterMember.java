@@ -20,6 +20,12 @@ public interface ClusterMember {
     /** How many nodes are live (shared bursts are split between them). */
     void nodes(int live);
 
+    /**
+     * What this node has decided and still holds (run-time list entries, operator rules, pins,
+     * under-attack switches, automatic rules), to write into a store that lost its log.
+     */
+    java.util.List<SharedDecision> standing();
+
     /** Where the link's own meters go ({@code rampart_cluster_*}). */
     io.rampart.metrics.GatewayMetrics metrics();
 

@@ -111,6 +111,25 @@ final class GatewayMember implements ClusterMember {
     }
 
     @Override
+    public java.util.List<SharedDecision> standing() {
+        java.util.List<SharedDecision> out = new java.util.ArrayList<>();
+        String node = shared.decisions.node();
+        for (io.rampart.mitigate.AccessLists.Entry e : shared.lists.runtimeEntries()) {
+            out.add(new SharedDecision(SharedDecision.Kind.LIST_ADD, "", Map.of("list", e.list(), "cidr", e.cidr(),
+                    "note", e.note() == null ? "" : e.note()), 0, e.by(), node));
+        }
+        for (Gateway.SiteStatus s : gateway.sites()) {
+            if (s.underAttack()) {
+                out.add(new SharedDecision(SharedDecision.Kind.UNDER_ATTACK, s.name(), Map.of("on", "true"), 0, "operator", node));
+            }
+        }
+        if (shared.control != null) {
+            out.addAll(shared.control.standing());
+        }
+        return out;
+    }
+
+    @Override
     public GatewayMetrics metrics() {
         return shared.metrics;
     }

@@ -51,6 +51,10 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisConnection<String, String> reader;
     private volatile String refused;
+    private volatile ClusterSecrets secrets;
+    /** Whether the gateway already runs on {@link #secrets} (after {@link #start}): they can no longer change. */
+    private volatile boolean secretsInUse;
+    private volatile boolean agreed;
     private volatile boolean closed;
     private long lastConnectTry;
     private Thread loop;
@@ -105,35 +109,51 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
 
     @Override
     public ClusterSecrets secrets(long localFeatureKey) {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        ClusterSecrets mine = new ClusterSecrets(Base64.getEncoder().encodeToString(random), localFeatureKey);
+        secrets = mine;
         RedisCommands<String, String> redis = commands();
         if (redis == null) {
-            LOG.warn("cluster store {} unreachable at start ({}): this node starts with its own secrets (its clearances and "
+            LOG.warn("cluster store {} unreachable at start ({}): this node starts with secrets of its own (its clearances and "
                     + "automatic rules are its own until it restarts with the store up)", storeText, health.lastError());
-            return ClusterSecrets.NONE;
+            return mine;
         }
+        ClusterSecrets got = agree(redis, mine);
+        agreed = got != null;
+        return got == null ? mine : got;
+    }
+
+    /** Offers {@code mine} as the cluster's secrets and returns the cluster's (the first node's), or null when the store failed. */
+    private ClusterSecrets agree(RedisCommands<String, String> redis, ClusterSecrets mine) {
         long t0 = System.nanoTime();
         try {
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            redis.hsetnx(keys.secrets(), "challenge", Base64.getEncoder().encodeToString(secret));
-            redis.hsetnx(keys.secrets(), "featureKey", Long.toString(localFeatureKey));
+            redis.hsetnx(keys.secrets(), "challenge", mine.challengeSecret());
+            redis.hsetnx(keys.secrets(), "featureKey", Long.toString(mine.featureKey()));
             Map<String, String> s = redis.hgetall(keys.secrets());
             health.ok(System.nanoTime() - t0, 3);
             String challenge = s.get("challenge");
-            Long feature = null;
+            Long feature = mine.featureKey();
             try {
                 feature = Long.parseLong(s.get("featureKey"));
             } catch (NumberFormatException e) {
-                LOG.warn("cluster store {}: {}featureKey is not a number; this node keeps its own", storeText, keys.secrets());
+                LOG.warn("cluster store {}: {} featureKey is not a number; this node keeps its own", storeText, keys.secrets());
             }
             if (challenge == null || challenge.length() < 16) {
-                LOG.warn("cluster store {}: {}challenge is missing or short; this node keeps its own", storeText, keys.secrets());
-                challenge = null;
+                LOG.warn("cluster store {}: {} challenge is missing or short; this node keeps its own", storeText, keys.secrets());
+                challenge = mine.challengeSecret();
             }
-            return new ClusterSecrets(challenge, feature);
+            ClusterSecrets got = new ClusterSecrets(challenge, feature);
+            if (secretsInUse && !got.equals(secrets)) {
+                LOG.warn("cluster store {} answers now, but this node started without it: its clearances and automatic rules stay "
+                        + "its own until it restarts (decisions and limits are shared from now on)", storeText);
+            } else {
+                secrets = got;
+            }
+            return got;
         } catch (RuntimeException e) {
             health.failed(e);
-            return ClusterSecrets.NONE;
+            return null;
         }
     }
 
@@ -145,6 +165,7 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
     @Override
     public synchronized ClusterLink start(ClusterMember m) {
         this.member = m;
+        this.secretsInUse = true;
         GatewayMetrics metrics = m.metrics();
         StoreHealth h = health;
         metrics.gauge("rampart.cluster.store.up", "Whether the cluster store answers (1) or this node runs on its own state (0)",
@@ -180,6 +201,10 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
                 log.flush(redis);
                 if (start - nextBeat >= 0) {
                     nextBeat = start + BEAT_NANOS;
+                    if (!agreed) {
+                        agreed = agree(redis, secrets) != null;
+                    }
+                    checkStore(redis);
                     List<String> live = membership.beat(redis, member.requestsAnswered(), BuildInfo.version());
                     if (live != null) {
                         member.nodes(Math.max(1, live.size()));
@@ -197,6 +222,36 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * Each second: is the database still this cluster's? A store that came back empty (restarted
+     * without persistence, flushed) gets the marker, this node's secrets and every decision this node
+     * still holds again, so a node that joins later learns them; a database another cluster took
+     * is left.
+     */
+    private void checkStore(RedisCommands<String, String> redis) {
+        long t0 = System.nanoTime();
+        try {
+            boolean reset = redis.setnx(Keys.OWNER, config.name());
+            String owner = reset ? config.name() : redis.get(Keys.OWNER);
+            health.ok(System.nanoTime() - t0, reset ? 1 : 2);
+            if (!config.name().equals(owner)) {
+                refused = "the database now belongs to cluster '" + owner + "' (rampart:owner)";
+                LOG.error("cluster store {} refused: {}. This node runs on its own state.", storeText, refused);
+                return;
+            }
+            if (reset) {
+                LOG.warn("cluster store {} came back without this cluster's data: writing this node's secrets and standing "
+                        + "decisions into it again", storeText);
+                agree(redis, secrets);
+                for (SharedDecision d : member.standing()) {
+                    log.offer(d);
+                }
+            }
+        } catch (RuntimeException e) {
+            health.failed(e);
         }
     }
 
@@ -330,6 +385,17 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
     @Override
     public boolean storeUp() {
         return health.up();
+    }
+
+    /** Stops the link's threads as a crash would: no goodbye, so the others drop this node only when its heartbeat expires. */
+    void halt() {
+        closed = true;
+        for (Thread t : new Thread[] {loop, logReader}) {
+            if (t != null) {
+                t.interrupt();
+                join(t);
+            }
+        }
     }
 
     @Override

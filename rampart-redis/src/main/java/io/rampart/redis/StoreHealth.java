@@ -65,12 +65,16 @@ final class StoreHealth {
         return lastOkMillis;
     }
 
+    /** The failure and its root cause, in one line ("Unable to connect to …: WRONGPASS invalid username-password pair"). */
     static String describe(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t.getMessage().isBlank())) {
-            t = t.getCause();
+        Throwable root = e;
+        for (int i = 0; i < 10 && root.getCause() != null && root.getCause() != root; i++) {
+            root = root.getCause();
         }
-        String m = t.getMessage();
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        String top = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        if (root == e) {
+            return top;
+        }
+        return top + " (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
     }
 }

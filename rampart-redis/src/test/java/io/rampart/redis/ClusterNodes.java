@@ -22,11 +22,21 @@ final class ClusterNodes implements AutoCloseable {
                 + "sites:\n  - name: campaign\n    hosts: ['*']\n    upstreams: [" + originUrl + "]\n";
     }
 
+    final java.util.Map<Gateway, RedisCluster> links = new java.util.HashMap<>();
+
     Gateway start(String store, String node, String originUrl, String extra) throws Exception {
         RampartConfig config = new ConfigLoader().parse(yaml(store, node, originUrl, extra), node + ".yml");
-        Gateway g = Gateway.start(config, RedisCluster.of(config.cluster()));
+        RedisCluster link = RedisCluster.of(config.cluster());
+        Gateway g = Gateway.start(config, link);
         nodes.add(g);
+        links.put(g, link);
         return g;
+    }
+
+    @SuppressWarnings("unchecked")
+    static int liveNodes(Gateway g) {
+        Object n = g.cluster().describe().get("nodes");
+        return n instanceof java.util.List<?> l ? l.size() : 0;
     }
 
     static int port(Gateway g) {

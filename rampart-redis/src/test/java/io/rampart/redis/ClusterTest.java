@@ -130,6 +130,7 @@ class ClusterTest {
                 h.close();
             }
             double allowed = 20 + 20 * seconds;
+            System.out.println("admitted " + admitted + " of allowed " + allowed);
             assertThat(admitted).as("one limit (20 + 20/s for %.1f s), not three", seconds)
                     .isBetween((int) (allowed * 0.85), (int) (allowed * 1.15));
         }

@@ -89,7 +89,8 @@ final class RedisServer implements AutoCloseable {
 
     private boolean answers() {
         try {
-            return "+PONG".equals(command("PING"));
+            String reply = command("PING");
+            return "+PONG".equals(reply) || reply.startsWith("-NOAUTH"); // up, and asking for the password
         } catch (IOException e) {
             return false;
         }
