@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Listeners (their addresses and protocols; certificate files reload in place) and the admin
  * listener are bound sockets; the on/off switches of admission, detection and incidents, the
  * challenge's secret and key rotation, known users per address, the limiter table's size, the
- * geo databases, the firewall section and the detector's tick, half-life and state directory shape state that was built
+ * geo databases, the firewall and cluster sections and the detector's tick, half-life and state directory shape state that was built
  * for them (signing keys, shared-address learning, baselines learned at that tick), and ACME sites
  * need the certificate manager built at start. Everything else applies in place
  * (configuration.md, "Reloading", lists it); the access log is opened again on every reload, so a
@@ -135,6 +135,7 @@ final class Reload {
         same(out, "incidents.geoDatabases", running.incidents().geoDatabases(), next.incidents().geoDatabases());
         same(out, "acme", running.acme(), next.acme());
         same(out, "firewall", running.firewall(), next.firewall());
+        same(out, "cluster", running.cluster(), next.cluster());
         same(out, "sites[].acme", acmeSites(running.sites()), acmeSites(next.sites()));
         return out;
     }

@@ -33,6 +33,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "where incidents and the admin token are kept (default ./rampart-data)")
     String dataDir;
 
+    @Option(names = "--cluster", paramLabel = "N", description = "run N gateway nodes as one cluster (2 to 9) through a redis-server started for the demo "
+            + "(installed from Debian if missing): node i listens on the gateway port + i, its admin on the admin port + i")
+    int cluster;
+
+    @Option(names = "--redis", paramLabel = "URL", description = "with --cluster: use this store instead of starting one (redis://HOST:6379/0)")
+    String redis;
+
     @Option(names = "--exit-after", paramLabel = "DURATION", hidden = true, description = "stop by itself after this long (tests)")
     String exitAfter;
 
@@ -85,6 +92,20 @@ final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
         }
+        if (cluster != 0 && (cluster < 2 || cluster > 9)) {
+            demo.close();
+            spec.commandLine().getErr().println("--cluster: expected 2 to 9 nodes, got " + cluster);
+            return 2;
+        }
+        if (cluster >= 2) {
+            try {
+                return runCluster(config, demo, originUrl, maxRun);
+            } catch (java.io.IOException | RuntimeException e) {
+                demo.close();
+                spec.commandLine().getErr().println("--cluster: " + e.getMessage());
+                return 2;
+            }
+        }
         GatewayRunner runner;
         try {
             runner = GatewayRunner.start(config);
@@ -124,6 +145,78 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.flush();
             runner.awaitShutdown(maxRun);
+        }
+        return 0;
+    }
+
+    private static int seen(GatewayRunner n) {
+        Object v = n.gateway().cluster().describe().get("nodes");
+        return v instanceof java.util.List<?> l ? l.size() : 0;
+    }
+
+    /** N nodes in this process, one store, one origin: the first node's runner owns the others, the store and the origin. */
+    private int runCluster(RampartConfig config, AutoCloseable demo, String originUrl, Duration maxRun) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        io.rampart.server.demo.DemoRedis store = redis == null ? io.rampart.server.demo.DemoRedis.start(out) : null;
+        String url = redis != null ? redis : store.url();
+        HostPort gw = HostPort.parse(listen);
+        HostPort adm = HostPort.parse(admin);
+        java.util.List<GatewayRunner> nodes = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < cluster; i++) {
+                String name = "node-" + (char) ('a' + i);
+                RampartConfig c = new RampartConfig(
+                        java.util.List.of(new io.rampart.config.ListenerConfig(gw.host() + ":" + (gw.port() + i), false)),
+                        new io.rampart.config.AdminConfig(adm.host() + ":" + (adm.port() + i), true),
+                        config.trustedProxies(), config.allow(), config.deny(), config.limits(), config.timeouts(), config.connections(),
+                        config.http(), config.http2(), config.limiter(), config.accessLog(), config.challenge(), config.knownUsers(),
+                        config.admission(), config.shield(), config.detection(),
+                        java.nio.file.Path.of(config.dataDir(), name).toString(), config.incidents(), config.alerts(), config.acme(),
+                        config.firewall(), new io.rampart.config.ClusterConfig(url, name, null, null, null, null, null), config.sites());
+                nodes.add(GatewayRunner.start(ConfigLoader.validated(c, "demo " + name)));
+            }
+        } catch (Exception e) {
+            for (GatewayRunner n : nodes) {
+                n.close();
+            }
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
+        GatewayRunner first = nodes.get(0);
+        for (int i = nodes.size() - 1; i >= 1; i--) {
+            first.alsoClose(nodes.get(i));
+        }
+        first.alsoClose(demo);
+        if (store != null) {
+            first.alsoClose(store);
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L; // until every node sees every other (each beats once a second)
+        while (System.nanoTime() < deadline && !nodes.stream().allMatch(n -> seen(n) >= cluster)) {
+            Thread.sleep(100);
+        }
+        try (first) {
+            out.println("Rampart demo: a cluster of " + cluster + " nodes through " + url);
+            out.println("  origin:   " + originUrl + "/  (unprotected, for comparison)");
+            for (int i = 0; i < nodes.size(); i++) {
+                out.println("node-" + (char) ('a' + i) + ":");
+                nodes.get(i).printUrls(out);
+            }
+            String base = "http://" + GatewayRunner.hostPort(nodes.get(0).adminAddress());
+            out.println();
+            out.println("Try it:");
+            out.println("  curl -s -H \"Authorization: Bearer $(cat " + config.dataDir() + "/node-a/admin-token)\" " + base + "/api/cluster");
+            out.println("  for p in " + java.util.stream.IntStream.range(0, cluster).mapToObj(i -> Integer.toString(gw.port() + i))
+                    .collect(java.util.stream.Collectors.joining(" ")) + "; do curl -s -o /dev/null -w '%{http_code}\\n' \"http://"
+                    + gw.host() + ":$p/?n=[1-150]\"; done | sort | uniq -c");
+            out.println("      (150 requests to each node in turn: one burst of 100 for the whole cluster, a third of a burst more for each node");
+            out.println("       that meets the client before hearing of it, and 50/s while they run, about 180 in all; three separate gateways");
+            out.println("       would let about 330 through)");
+            out.println("  deny a network on one node (POST /api/lists on node-a) and watch the others refuse it within a second");
+            out.println("Ctrl-C stops every node and the store.");
+            out.flush();
+            first.awaitShutdown(maxRun);
         }
         return 0;
     }

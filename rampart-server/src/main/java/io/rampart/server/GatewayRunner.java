@@ -53,7 +53,8 @@ final class GatewayRunner implements AutoCloseable {
      * @param overrides  what the command line changes in every configuration read from the file
      */
     static GatewayRunner start(RampartConfig config, Path configFile, UnaryOperator<RampartConfig> overrides) throws IOException {
-        Gateway g = Gateway.start(config);
+        Gateway g = config.cluster().enabled() ? Gateway.start(config, io.rampart.redis.RedisCluster.of(config.cluster()))
+                : Gateway.start(config);
         g.metrics().bindRuntime(); // jvm_*, process_*, rampart_build_info: for the running gateway, not every test's
         ListFile lists = config.dataDir() == null ? null : new ListFile(Path.of(config.dataDir()));
         if (lists != null) {

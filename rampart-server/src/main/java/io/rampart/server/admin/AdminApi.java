@@ -101,6 +101,8 @@ final class AdminApi {
                 return only(post, p.length == 2, path, () -> reload(who));
             case "firewall":
                 return only(get, p.length == 2, path, () -> firewall(query));
+            case "cluster":
+                return only(get, p.length == 2, path, this::cluster);
             default:
                 return notFound(path);
         }
@@ -305,6 +307,22 @@ final class AdminApi {
         }
         audit(null, who, "rule " + id + (Boolean.parseBoolean(on) ? " put in shadow" : " enforced again"));
         return Reply.ok(Map.of("rule", id, "shadow", Boolean.parseBoolean(on)));
+    }
+
+    // ---------------------------------------------------------------- cluster
+
+    private Reply cluster() {
+        io.rampart.cluster.ClusterLink link = gateway.cluster();
+        if (link == null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("enabled", false);
+            m.put("note", "no cluster: give cluster.store (redis://HOST:6379/0) to share limits and decisions with other nodes");
+            return Reply.ok(m);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", true);
+        m.putAll(link.describe());
+        return Reply.ok(m);
     }
 
     // ---------------------------------------------------------------- firewall
@@ -567,7 +585,7 @@ final class AdminApi {
 
     static Reply notFound(String path) {
         return Reply.error(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path + " (see docs/admin-api.md: /api/status, /api/sites, "
-                + "/api/rules, /api/lists, /api/incidents, /api/refs/ID, /api/reload, /api/firewall)");
+                + "/api/rules, /api/lists, /api/incidents, /api/refs/ID, /api/reload, /api/firewall, /api/cluster)");
     }
 
     private static JsonNode object(String body) {
