@@ -166,8 +166,8 @@ final class DemoCommand implements Callable<Integer> {
             for (int i = 0; i < cluster; i++) {
                 String name = "node-" + (char) ('a' + i);
                 RampartConfig c = new RampartConfig(
-                        java.util.List.of(new io.rampart.config.ListenerConfig(gw.host() + ":" + (gw.port() + i), false)),
-                        new io.rampart.config.AdminConfig(adm.host() + ":" + (adm.port() + i), true),
+                        java.util.List.of(new io.rampart.config.ListenerConfig(gw.host() + ":" + (gw.port() == 0 ? 0 : gw.port() + i), false)),
+                        new io.rampart.config.AdminConfig(adm.host() + ":" + (adm.port() == 0 ? 0 : adm.port() + i), true),
                         config.trustedProxies(), config.allow(), config.deny(), config.limits(), config.timeouts(), config.connections(),
                         config.http(), config.http2(), config.limiter(), config.accessLog(), config.challenge(), config.knownUsers(),
                         config.admission(), config.shield(), config.detection(),

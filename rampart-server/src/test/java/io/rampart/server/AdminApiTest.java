@@ -153,6 +153,9 @@ class AdminApiTest {
         assertThat(json(api("GET", "/api/firewall?limit=lots", null)).get("error").asText()).contains("limit", "'lots'");
         assertThat(api("GET", "/api/firewall?limit=0", null).statusCode()).isEqualTo(400);
         assertThat(api("POST", "/api/firewall", "{}").statusCode()).isEqualTo(405);
+        assertThat(api("POST", "/api/cluster", "{}").statusCode()).isEqualTo(405);
+        assertThat(api("GET", "/api/cluster/nodes", null).statusCode()).isEqualTo(404);
+        assertThat(json(api("GET", "/api/cluster", null)).get("enabled").asBoolean()).as("no cluster by default").isFalse();
         assertThat(json(api("GET", "/api/firewall", null)).get("enabled").asBoolean()).as("off by default").isFalse();
         assertThat(json(api("POST", "/api/rules", "{\"site\":\"campaign\",\"step\":\"block\"}")).get("error").asText())
                 .isEqualTo("expected site, step and a match object");

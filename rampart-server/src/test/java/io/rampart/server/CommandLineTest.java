@@ -301,6 +301,40 @@ class CommandLineTest {
         assertThat(exit.get()).isZero();
     }
 
+    @Test
+    void demoCluster_startsAStoreAndNodesThatShareWhatOneDecides() throws Exception {
+        assertThat(run("demo", "--cluster", "1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--cluster: expected 2 to 9 nodes, got 1");
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("demo", "--cluster", "2", "--listen", "127.0.0.1:0",
+                "--origin", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--data-dir", data.toString(), "--exit-after", "10s"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> out.toString().contains("Ctrl-C"));
+        String text = out.toString();
+        assertThat(text).contains("a cluster of 2 nodes through redis://127.0.0.1:", "node-a:", "node-b:");
+        Matcher gw = Pattern.compile("gateway:\\s+http://127.0.0.1:(\\d+)/").matcher(text);
+        Matcher admin = Pattern.compile("admin API: http://127.0.0.1:(\\d+)/").matcher(text);
+        int[] gateways = new int[2];
+        int[] admins = new int[2];
+        for (int i = 0; i < 2; i++) {
+            assertThat(gw.find() && admin.find()).isTrue();
+            gateways[i] = Integer.parseInt(gw.group(1));
+            admins[i] = Integer.parseInt(admin.group(1));
+        }
+        String token = java.nio.file.Files.readString(data.resolve("node-a/admin-token")).trim();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> added = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + admins[0] + "/api/lists/deny"))
+                .header("Authorization", "Bearer " + token)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"cidr\":\"127.0.52.0/24\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(added.statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(5)).until(() -> RawHttp.turnedAway("127.0.52.1", gateways[1], 2000));
+        String tokenB = java.nio.file.Files.readString(data.resolve("node-b/admin-token")).trim();
+        String cluster = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + admins[1] + "/api/cluster"))
+                .header("Authorization", "Bearer " + tokenB).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(cluster).contains("\"storeUp\" : true", "\"name\" : \"node-a\"", "\"name\" : \"node-b\"");
+        assertThat(exit.get()).isZero();
+    }
+
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
