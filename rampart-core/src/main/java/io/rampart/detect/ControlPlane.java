@@ -334,7 +334,7 @@ public final class ControlPlane implements AutoCloseable {
         if (s == null || sig == null) {
             return false;
         }
-        boolean deployed = s.deployShared(sig, fromNode);
+        boolean deployed = s.deployShared(sig, fromNode, decisions.node());
         if (deployed && s.book.takeChanged()) {
             publish();
         }

@@ -69,6 +69,8 @@ final class RuleBook {
         final String recalledFrom;
         /** Put in shadow by the operator: counted, not enforced. */
         boolean shadowed;
+        /** The node of the cluster whose detection found it; null for this node. */
+        String foundBy;
 
         Live(String id, Signature signature, MitigationStep step, MitigationStep highest, String recalledFrom) {
             this.id = id;
@@ -82,6 +84,52 @@ final class RuleBook {
     /** Puts a rule in force for {@code s}, unless one with the same conditions already is. */
     Live deploy(Signature s, MitigationStep pin, String recalledFrom) {
         return deploy(s, pin, recalledFrom, null);
+    }
+
+    /**
+     * Deploys a rule another node of the cluster found ({@code fromNode}), converging with this
+     * node's own: nothing when a rule with the same conditions is in force; when one in force
+     * overlaps it (the same attack described a little differently, found by two nodes in the same
+     * tick), the rule found by the node whose name sorts first stays, on every node alike, and the
+     * other is retired. Returns the rule deployed, or null.
+     */
+    Live deployShared(Signature s, MitigationStep pin, String fromNode, String selfNode) {
+        for (Iterator<Live> it = live.iterator(); it.hasNext(); ) {
+            Live l = it.next();
+            if (l.signature.conditions().equals(s.conditions())) {
+                return null;
+            }
+            if (overlap(l.signature.conditions(), s.conditions())) {
+                String holder = l.foundBy == null ? selfNode : l.foundBy;
+                if (fromNode.compareTo(holder) >= 0) {
+                    return null; // ours stays: the other node retires its own when it hears of ours
+                }
+                it.remove();
+                changed = true;
+                events.accept(new RuleEvent(RuleEvent.Kind.EXPIRED, String.format(Locale.ROOT,
+                        "rule %s retired: node %s found the same attack (one rule for the cluster)", l.id, fromNode)));
+            }
+        }
+        Live l = deploy(s, pin, null, fromNode);
+        if (l != null) {
+            l.foundBy = fromNode;
+        }
+        return l;
+    }
+
+    /** Whether two rules describe the same requests but for one term (rules of three terms or more). */
+    static boolean overlap(List<Condition> a, List<Condition> b) {
+        int min = Math.min(a.size(), b.size());
+        if (min < 3) {
+            return false;
+        }
+        int shared = 0;
+        for (Condition c : a) {
+            if (b.contains(c)) {
+                shared++;
+            }
+        }
+        return shared >= min - 1;
     }
 
     /** As {@link #deploy(Signature, MitigationStep, String)}, for a rule {@code sharedBy} another node found (or null). */

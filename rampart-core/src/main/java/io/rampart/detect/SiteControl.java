@@ -146,8 +146,12 @@ final class SiteControl {
             memory.update(l.signature.conditions(), l.step, at);
         }
         // while the baseline cannot judge, a surge against what it has learned so far is not learned:
-        // a flood at cold start must not become the normal it is then compared with
-        boolean coldSurge = !learned && baseline.ticks() >= 3 && rate >= Math.max(minRate, 10 * baseline.expectedRate(hour));
+        // a flood at cold start must not become the normal it is then compared with. A baseline that
+        // has seen next to nothing (a gateway started before its site had visitors) calls nothing a
+        // surge, or the site's first real traffic would never be learned at all
+        double learnedRate = baseline.expectedRate(hour);
+        boolean coldSurge = !learned && baseline.ticks() >= 3 && 10 * learnedRate >= minRate
+                && rate >= Math.max(minRate, 10 * learnedRate);
         if (after == SiteState.NORMAL && before == SiteState.NORMAL && !coldSurge) {
             baseline.learn(tick, rate, hour);
         }
@@ -168,8 +172,8 @@ final class SiteControl {
      * conditions is already in force here: two nodes that find one attack keep one rule). Returns
      * whether it was deployed.
      */
-    boolean deployShared(Signature s, String fromNode) {
-        RuleBook.Live l = book.deploy(s, pin, null, fromNode);
+    boolean deployShared(Signature s, String fromNode, String selfNode) {
+        RuleBook.Live l = book.deployShared(s, pin, fromNode, selfNode);
         if (l != null) {
             memory.remember(l.id, s.conditions(), l.step, Instant.EPOCH.equals(now) ? Instant.now() : now);
             return true;

@@ -42,6 +42,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Incidents.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final long SAVE_EVERY_MILLIS = 5_000;
+    private static final long SHARE_EVERY_MILLIS = 1_000;
     private static final long ESCALATION_ALERT_GAP_MILLIS = 60_000;
 
     /** Replaced by a reload ({@link #config(IncidentsConfig)}); read under this object's lock and by the purge. */
@@ -63,6 +64,9 @@ public final class Incidents implements ControlListener, AutoCloseable {
         /** The site's slot in the gateway's counters. */
         int index;
         Incident open;
+        long lastSharedMillis;
+        /** Whether this node opened {@link #open} (in a cluster, only the opener sends its alerts). */
+        boolean leader = true;
         long ticks;
         final Ewma rps = new Ewma();
         final Ewma knownErrorRate = new Ewma();
@@ -317,6 +321,9 @@ public final class Incidents implements ControlListener, AutoCloseable {
     }
 
     private void escalated(SiteBook b, Instant at, String why) {
+        if (!b.leader) {
+            return; // the node that opened the cluster's incident sends its alerts
+        }
         long now = at.toEpochMilli();
         if (now - b.lastEscalationAlert < ESCALATION_ALERT_GAP_MILLIS) {
             return;
@@ -420,7 +427,24 @@ public final class Incidents implements ControlListener, AutoCloseable {
     // ------------------------------------------------------------------ reading
 
     /** The incident, fresh from memory while open, else from the store. */
-    public synchronized Optional<IncidentRecord> find(String id) {
+    public Optional<IncidentRecord> find(String id) {
+        Optional<IncidentRecord> mine = findHere(id);
+        List<IncidentRecord> others = registry.others(id);
+        if (others.isEmpty()) {
+            return mine;
+        }
+        List<IncidentRecord> all = new ArrayList<>();
+        mine.ifPresent(all::add);
+        for (IncidentRecord o : others) {
+            if (mine.isEmpty() || !o.node().equals(mine.get().node())) {
+                all.add(o);
+            }
+        }
+        return Optional.of(IncidentMerge.merge(all));
+    }
+
+    /** This node's own record of the incident (without the other nodes' of a cluster). */
+    public synchronized Optional<IncidentRecord> findHere(String id) {
         for (SiteBook b : sites.values()) {
             if (b.open != null && b.open.id.equals(id)) {
                 return Optional.of(b.open.toRecord());
@@ -486,18 +510,33 @@ public final class Incidents implements ControlListener, AutoCloseable {
         return b;
     }
 
+    private volatile IncidentRegistry registry = IncidentRegistry.LOCAL;
+
+    /** Where the nodes of a cluster agree on one incident per attack ({@link IncidentRegistry#LOCAL} without one). */
+    public void registry(IncidentRegistry r) {
+        this.registry = r == null ? IncidentRegistry.LOCAL : r;
+    }
+
     private Incident open(SiteBook b, Instant at, String by, boolean manual, String why) {
-        String id = b.name + "-" + ID_TIME.format(at);
+        IncidentRegistry.Claim claim = registry.claim(b.name, b.name + "-" + ID_TIME.format(at));
+        String id = claim.id();
+        b.leader = claim.leader();
         Incident.Before before = new Incident.Before(b.rps.known(), b.knownErrorRate.known(), b.knownLatencyMs.known(),
                 b.anonymousBytesPerSecond.known());
         Incident i = new Incident(id, b.name, at, by, manual, before, node, counters, b.index, config.bulkResponse().bytes(), geo);
         i.note(at, "incident", "opened by " + by + (why == null || why.isBlank() ? "" : ": " + why)
                 + (before.requestsPerSecond() == null ? "" : String.format(java.util.Locale.ROOT, " (normal rate %.1f requests/s)", before.requestsPerSecond())));
+        if (!claim.leader()) {
+            i.note(at, "incident", "joined the cluster's incident, opened by node " + claim.openedBy());
+        }
         b.open = i;
         b.dirty = true;
-        LOG.warn("incident {} opened on site {} by {}", id, b.name, by);
+        LOG.warn("incident {} opened on site {} by {}{}", id, b.name, by, claim.leader() ? "" : " (the cluster's, opened by node "
+                + claim.openedBy() + ": its alerts come from there)");
         saveIfDue(b, true);
-        alert(Alert.Kind.OPENED, i, why == null ? "opened by " + by : why);
+        if (claim.leader()) {
+            alert(Alert.Kind.OPENED, i, why == null ? "opened by " + by : why);
+        }
         return i;
     }
 
@@ -509,8 +548,11 @@ public final class Incidents implements ControlListener, AutoCloseable {
         b.open = null;
         IncidentRecord r = i.toRecord();
         persist(r);
+        registry.release(b.name, i.id);
         LOG.info("incident {} on site {} closed ({})", i.id, b.name, text);
-        alert(Alert.Kind.CLOSED, r, text);
+        if (b.leader) {
+            alert(Alert.Kind.CLOSED, r, text);
+        }
         return r;
     }
 
@@ -529,6 +571,11 @@ public final class Incidents implements ControlListener, AutoCloseable {
             return;
         }
         long millis = clock.millis();
+        IncidentRegistry cluster = registry;
+        if (cluster != IncidentRegistry.LOCAL && millis - b.lastSharedMillis >= SHARE_EVERY_MILLIS) {
+            b.lastSharedMillis = millis; // the other nodes' reports read this node's figures at most a second old
+            cluster.contribute(b.open.toRecord());
+        }
         if (!now && millis - b.lastSavedMillis < SAVE_EVERY_MILLIS) {
             return;
         }
@@ -545,6 +592,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
     private void persist(IncidentRecord r) {
         unsaved.put(r.id(), r);
         writer.execute(() -> save(r));
+        registry.contribute(r);
     }
 
     private void save(IncidentRecord r) {

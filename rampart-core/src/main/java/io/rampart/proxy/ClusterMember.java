@@ -26,6 +26,9 @@ public interface ClusterMember {
      */
     java.util.List<SharedDecision> standing();
 
+    /** Where incidents agree across the cluster (nothing when incidents are off). */
+    void incidentRegistry(io.rampart.incident.IncidentRegistry registry);
+
     /** Where the link's own meters go ({@code rampart_cluster_*}). */
     io.rampart.metrics.GatewayMetrics metrics();
 

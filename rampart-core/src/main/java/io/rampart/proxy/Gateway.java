@@ -462,11 +462,11 @@ public final class Gateway implements AutoCloseable {
         if (acme != null) {
             acme.close();
         }
+        rt.shared.close(); // first: open incidents hand their last records to the link, which sends them as it closes
         ClusterLink link = cluster;
         if (link != null) {
             link.close();
         }
-        rt.shared.close();
         rt.accessLog.close();
     }
 }

@@ -130,6 +130,13 @@ final class GatewayMember implements ClusterMember {
     }
 
     @Override
+    public void incidentRegistry(io.rampart.incident.IncidentRegistry registry) {
+        if (shared.incidents != null) {
+            shared.incidents.registry(registry);
+        }
+    }
+
+    @Override
     public GatewayMetrics metrics() {
         return shared.metrics;
     }

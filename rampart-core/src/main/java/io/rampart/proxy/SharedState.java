@@ -126,7 +126,8 @@ final class SharedState {
             this.incidentStore = config.dataDir() == null ? SqliteIncidentStore.inMemory()
                     : SqliteIncidentStore.open(Path.of(config.dataDir()));
             this.incidents = new Incidents(config.incidents(), List.of(), incidentStore, Alerts.of(config.alerts()).metered(metrics::alertDelivery),
-                    Clock.systemUTC(), countersOf(metrics, () -> firewall), RefLedger.nodeOf(RefIds.node() << 48), geo);
+                    Clock.systemUTC(), countersOf(metrics, () -> firewall),
+                    decisions.enabled() ? decisions.node() : RefLedger.nodeOf(RefIds.node() << 48), geo);
         } else {
             this.incidentStore = null;
             this.incidents = null;

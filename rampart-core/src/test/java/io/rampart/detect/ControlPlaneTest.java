@@ -344,6 +344,18 @@ class ControlPlaneTest {
         assertThat(site().signals()).contains("still learning");
     }
 
+    @Test
+    void aGatewayStartedBeforeItsSiteHadVisitors_learnsTheFirstRealTraffic() throws Exception {
+        plane("learnFor: 10s");
+        for (int s = 0; s < 5; s++) {
+            tick(); // no visitors yet
+        }
+        normalSeconds(15);
+        assertThat(site().baselineTicks()).as("the quiet start is no normal to call the first readers a surge against")
+                .isEqualTo(20);
+        assertThat(site().signals()).doesNotContain("still learning");
+    }
+
     /** The origin saturated; readers' own traffic at 20x plus a few novel bots: an attack, but no rule cheap enough for all of it. */
     private void strainedAttackSeconds(int n) {
         saturated.set(true);

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Incident records for report, store and alert tests, with values an attacker controls. */
-final class Samples {
+public final class Samples {
     static final String HOSTILE_UA = "<script>alert('x')</script> \"bot\" | \\ ' ";
     /** A browser the flood imitated, which the site's real visitors use too. */
     static final String COMMON_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
@@ -14,7 +14,7 @@ final class Samples {
     private Samples() {
     }
 
-    static IncidentRecord closed(String id, boolean bulk) {
+    public static IncidentRecord closed(String id, boolean bulk) {
         Instant opened = Instant.parse("2026-11-20T19:00:01.250Z");
         Map<String, Long> byVerdict = new LinkedHashMap<>();
         byVerdict.put("allow", 12_000L);

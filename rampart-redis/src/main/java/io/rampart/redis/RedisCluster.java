@@ -47,6 +47,7 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
     private final Membership membership;
     private final DecisionLog log;
     private final LimitSync limits;
+    private final RedisIncidents incidents;
     private final RedisClient client;
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisConnection<String, String> reader;
@@ -87,6 +88,7 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
         this.log = new DecisionLog(keys.decisions(), node, Base64.getUrlEncoder().withoutPadding().encodeToString(run), health,
                 membership::offsetMillis);
         this.limits = new LimitSync(keys, health, config.maxSyncKeys());
+        this.incidents = new RedisIncidents(keys, node, health, this::commands);
         this.client = RedisClient.create(uri);
         Duration t = config.timeout();
         client.setOptions(ClientOptions.builder()
@@ -182,6 +184,7 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
         metrics.gauge("rampart.cluster.decisions.queued", "Decisions of this node waiting for the store", dl::queued);
         LimitSync ls = limits;
         metrics.gauge("rampart.cluster.limit.keys", "Rate-limit keys reconciled with the store in the last interval", ls::lastKeys);
+        m.incidentRegistry(incidents);
         loop = new Thread(this::runLoop, "rampart-cluster");
         loop.setDaemon(true);
         loop.start();
@@ -205,6 +208,7 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
                         agreed = agree(redis, secrets) != null;
                     }
                     checkStore(redis);
+                    incidents.flush(redis);
                     List<String> live = membership.beat(redis, member.requestsAnswered(), BuildInfo.version());
                     if (live != null) {
                         member.nodes(Math.max(1, live.size()));
@@ -412,6 +416,7 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
         RedisCommands<String, String> redis = health.up() ? commands() : null;
         if (redis != null) {
             log.flush(redis);
+            incidents.flush(redis);
             membership.leave(redis);
         }
         Thread r = logReader;
