@@ -25,7 +25,7 @@ public record ClusterConfig(String store, String node, String name, String passw
         name = name == null ? "rampart" : name;
         syncInterval = syncInterval == null ? Duration.ofMillis(100) : syncInterval;
         maxSyncKeys = maxSyncKeys == null ? 1024 : maxSyncKeys;
-        timeout = timeout == null ? Duration.ofMillis(500) : timeout;
+        timeout = timeout == null ? Duration.ofSeconds(2) : timeout;
     }
 
     public boolean enabled() {

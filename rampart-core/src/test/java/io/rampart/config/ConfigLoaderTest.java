@@ -119,6 +119,40 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aClusterSectionThatCannotWork_isRefusedWithEveryReason() {
+        ConfigException e = errorsOf("""
+                cluster:
+                  store: "http://127.0.0.1:6379"
+                  node: "gw a; rm -rf"
+                  name: ""
+                  passwordEnv: "1 not a variable"
+                  syncInterval: 1ms
+                  maxSyncKeys: 3
+                  timeout: 1h
+                sites:
+                  - {name: www, hosts: ['*'], upstreams: [http://127.0.0.1:8080]}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactlyInAnyOrder("cluster.store", "cluster.node", "cluster.name",
+                "cluster.passwordEnv", "cluster.syncInterval", "cluster.maxSyncKeys", "cluster.timeout");
+        assertThat(e.getMessage()).contains("expected redis://HOST:PORT/DB", "expected a node name", "the name of an environment variable");
+        assertThat(errorsOf("cluster: {node: gw-a}\nsites:\n  - {name: www, hosts: ['*'], upstreams: [http://127.0.0.1:8080]}\n")
+                .errors()).singleElement().satisfies(err -> assertThat(err.path()).isEqualTo("cluster.store"));
+    }
+
+    @Test
+    void aClusterIsOffUnlessAStoreIsNamed_andItsStoreFormsAreAccepted() throws Exception {
+        String site = "sites:\n  - {name: a, hosts: ['*'], upstreams: [http://127.0.0.1:9000]}\n";
+        assertThat(loader.parse(site, "rampart.yml").cluster().enabled()).isFalse();
+        for (String store : new String[] {"redis://127.0.0.1:6379/0", "rediss://rampart:pw@redis.example.org:6380/2",
+                "redis-sentinel://10.0.0.1:26379,10.0.0.2:26379/0#mymaster", "redis://[::1]:6379"}) {
+            RampartConfig c = ConfigLoader.validated(loader.parse("cluster: {store: '" + store + "', node: gw-a}\n" + site, "rampart.yml"),
+                    "rampart.yml");
+            assertThat(c.cluster().store()).isEqualTo(store);
+            assertThat(c.cluster().syncInterval()).isEqualTo(java.time.Duration.ofMillis(100));
+        }
+    }
+
+    @Test
     void anUnquotedOffTurnsTheAccessLogOff_notIntoAFileNamedFalse() throws Exception {
         RampartConfig c = loader.parse("accessLog: {path: off}\nsites:\n  - {name: a, hosts: ['*'], upstreams: [http://127.0.0.1:9000]}\n",
                 "rampart.yml");

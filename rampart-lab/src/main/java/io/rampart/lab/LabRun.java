@@ -68,8 +68,9 @@ public final class LabRun {
         this.options = options;
         this.progress = progress;
         for (String t : options.targets()) {
-            if (!Targets.NAMES.contains(t)) {
-                throw new IllegalArgumentException("unknown target '" + t + "'; expected some of " + String.join(",", Targets.NAMES));
+            if (!Targets.NAMES.contains(t) && !Targets.ON_REQUEST.contains(t)) {
+                throw new IllegalArgumentException("unknown target '" + t + "'; expected some of " + String.join(",", Targets.NAMES)
+                        + " (or " + String.join(",", Targets.ON_REQUEST) + ")");
             }
         }
     }
@@ -125,7 +126,11 @@ public final class LabRun {
             }
             Tally tally;
             try {
-                tally = generator.run(scenario, LoopbackOnly.require(address), "campaign.test", clock);
+                List<InetSocketAddress> all = new ArrayList<>(List.of(LoopbackOnly.require(address)));
+                for (InetSocketAddress more : target.moreAddresses()) {
+                    all.add(LoopbackOnly.require(more));
+                }
+                tally = generator.run(scenario, all, "campaign.test", clock);
             } finally {
                 if (sampler != null) {
                     sampler.stop();

@@ -332,6 +332,9 @@ class CommandLineTest {
         String cluster = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + admins[1] + "/api/cluster"))
                 .header("Authorization", "Bearer " + tokenB).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(cluster).contains("\"storeUp\" : true", "\"name\" : \"node-a\"", "\"name\" : \"node-b\"");
+        String status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + admins[1] + "/api/status"))
+                .header("Authorization", "Bearer " + tokenB).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(status).as("the dashboard's cluster panel reads it here").contains("\"node\" : \"node-b\"", "\"cluster\" : {");
         assertThat(exit.get()).isZero();
     }
 

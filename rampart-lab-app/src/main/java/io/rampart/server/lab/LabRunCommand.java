@@ -64,8 +64,9 @@ final class LabRunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--duration: at least 2s");
             }
             for (String t : targets) {
-                if (!Targets.NAMES.contains(t)) {
-                    throw new IllegalArgumentException("--targets: unknown target '" + t + "'; expected some of " + String.join(",", Targets.NAMES));
+                if (!Targets.NAMES.contains(t) && !Targets.ON_REQUEST.contains(t)) {
+                    throw new IllegalArgumentException("--targets: unknown target '" + t + "'; expected some of " + String.join(",", Targets.NAMES)
+                            + " (or " + String.join(",", Targets.ON_REQUEST) + ": three Rampart nodes through a redis-server)");
                 }
             }
             for (String name : scenarios) {

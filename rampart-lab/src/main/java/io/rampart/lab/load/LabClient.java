@@ -73,7 +73,7 @@ final class LabClient {
                     }
                 })
                 .localAddress(source)
-                .connect(run.target);
+                .connect(run.target());
         channel = connect.channel();
         run.channels.add(channel);
         connect.addListener(f -> {

@@ -49,6 +49,11 @@ public final class LoadGenerator implements AutoCloseable {
         return run(scenario, target, host, clock, 0, t -> { });
     }
 
+    /** As {@link #run(Scenario, InetSocketAddress, String, RunClock)} against several nodes: each new connection goes to the next. */
+    public Tally run(Scenario scenario, java.util.List<InetSocketAddress> targets, String host, RunClock clock) throws InterruptedException {
+        return run(scenario, targets, host, clock, 0, t -> { });
+    }
+
     /** As {@link #run(Scenario, InetSocketAddress, String, RunClock)}, handing the live tally to {@code observer} first. */
     public Tally run(Scenario scenario, InetSocketAddress target, String host, RunClock clock,
                      java.util.function.Consumer<Tally> observer) throws InterruptedException {
@@ -69,6 +74,11 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     private Tally run(Scenario scenario, InetSocketAddress target, String host, RunClock clock, int addressOffset,
+                      java.util.function.Consumer<Tally> observer) throws InterruptedException {
+        return run(scenario, java.util.List.of(target), host, clock, addressOffset, observer);
+    }
+
+    private Tally run(Scenario scenario, java.util.List<InetSocketAddress> target, String host, RunClock clock, int addressOffset,
                       java.util.function.Consumer<Tally> observer) throws InterruptedException {
         int[] window = scenario.window();
         Tally tally = new Tally(scenario.seconds() + 1, window[0], window[1]);

@@ -16,17 +16,21 @@ import java.time.Duration;
 final class RunContext {
     final RunClock clock;
     final Tally tally;
-    final InetSocketAddress target;
+    private final InetSocketAddress[] targets;
+    private final java.util.concurrent.atomic.AtomicInteger nextTarget = new java.util.concurrent.atomic.AtomicInteger();
     final String host;
     final long timeoutNanos;
     final Bootstrap bootstrap;
     final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile boolean stopped;
 
-    RunContext(EventLoopGroup group, RunClock clock, Tally tally, InetSocketAddress target, String host, Duration timeout) {
+    RunContext(EventLoopGroup group, RunClock clock, Tally tally, java.util.List<InetSocketAddress> targets, String host, Duration timeout) {
         this.clock = clock;
         this.tally = tally;
-        this.target = LoopbackOnly.require(target);
+        this.targets = targets.stream().map(LoopbackOnly::require).toArray(InetSocketAddress[]::new);
+        if (this.targets.length == 0) {
+            throw new IllegalArgumentException("no target");
+        }
         this.host = host;
         this.timeoutNanos = timeout.toNanos();
         this.bootstrap = new Bootstrap()
@@ -34,6 +38,12 @@ final class RunContext {
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(timeout.toMillis(), 10_000));
+    }
+
+    /** Where the next connection goes: the target, or each node of a cluster in turn. */
+    InetSocketAddress target() {
+        InetSocketAddress[] t = targets;
+        return t.length == 1 ? t[0] : t[Math.floorMod(nextTarget.getAndIncrement(), t.length)];
     }
 
     boolean stopped() {

@@ -61,7 +61,7 @@ final class SlowConnection extends Simulated {
             b.option(ChannelOption.SO_RCVBUF, 4096).option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(256).maxMessagesPerRead(1));
         }
-        ChannelFuture f = b.connect(run.target);
+        ChannelFuture f = b.connect(run.target());
         channel = f.channel();
         run.channels.add(channel);
         f.addListener(done -> {

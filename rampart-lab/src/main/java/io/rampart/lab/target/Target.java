@@ -11,6 +11,11 @@ public interface Target extends AutoCloseable {
     /** Starts the target in front of {@code origin}; returns where clients connect, once it answers. */
     InetSocketAddress start(Path workDir, InetSocketAddress origin, InetSocketAddress listen) throws IOException, InterruptedException;
 
+    /** Further addresses of the same target (the other nodes of a cluster): clients spread their connections over all of them. */
+    default java.util.List<InetSocketAddress> moreAddresses() {
+        return java.util.List.of();
+    }
+
     /** The gateway process to measure, or null for {@code none}. */
     ProcessHandle process();
 

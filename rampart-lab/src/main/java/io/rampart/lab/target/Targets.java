@@ -15,6 +15,8 @@ import java.util.function.Supplier;
 /** Target names, config templates and the readiness check shared by the gateway targets. */
 public final class Targets {
     public static final List<String> NAMES = List.of("none", "nginx", "haproxy", "rampart");
+    /** Targets run only when named ({@code --targets …,cluster}): three Rampart nodes and a redis-server. */
+    public static final List<String> ON_REQUEST = List.of("cluster");
 
     private Targets() {
     }
@@ -29,7 +31,9 @@ public final class Targets {
             case "nginx": return new NginxTarget(policy);
             case "haproxy": return new HaproxyTarget(policy);
             case "rampart": return new RampartTarget(policy, rampartCommand.get());
-            default: throw new IllegalArgumentException("unknown target '" + name + "'; expected some of " + String.join(",", NAMES));
+            case "cluster": return new ClusterTarget(policy, rampartCommand.get());
+            default: throw new IllegalArgumentException("unknown target '" + name + "'; expected some of " + String.join(",", NAMES)
+                    + " (or " + String.join(",", ON_REQUEST) + ")");
         }
     }
 

@@ -112,7 +112,8 @@ final class AdminApi {
 
     private Reply status() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("node", RefLedger.nodeOf(RefIds.node() << 48));
+        io.rampart.cluster.ClusterLink cluster = gateway.cluster();
+        out.put("node", cluster != null ? cluster.describe().get("node") : RefLedger.nodeOf(RefIds.node() << 48));
         out.put("startedAt", started);
         out.put("uptimeSeconds", Duration.between(started, Instant.now()).getSeconds());
         out.put("connections", gateway.openConnections());
@@ -152,6 +153,10 @@ final class AdminApi {
             }
         }
         out.put("incidents", open);
+        io.rampart.cluster.ClusterLink link = gateway.cluster();
+        if (link != null) {
+            out.put("cluster", link.describe());
+        }
         return Reply.ok(out);
     }
 

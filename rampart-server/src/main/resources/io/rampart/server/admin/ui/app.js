@@ -134,6 +134,19 @@
     }), "no incident recorded", 9);
   }
 
+  function renderCluster(c) {
+    var section = document.getElementById("cluster");
+    if (!c) { section.hidden = true; return; }
+    section.hidden = false;
+    section.querySelector(".store").textContent = "cluster " + c.cluster + " · store " + c.store + " · "
+      + (c.storeUp ? "answering in " + fmt(c.storeRoundTripMillis) + " ms" : "NOT answering: this node runs on its own state ("
+      + (c.refused || c.storeError || "no answer") + ")") + " · decisions applied " + fmt(c.decisionsApplied)
+      + (c.decisionsQueued ? " · " + c.decisionsQueued + " waiting for the store" : "");
+    fillRows(section.querySelector("tbody"), (c.nodes || []).map(function (n) {
+      return [n.name + (n.self ? " (this node)" : ""), fmt(n.lastHeartbeatMillisAgo / 1000) + " s ago", fmt(n.requestsPerSecond), n.version];
+    }), c.storeUp ? "no node has beaten yet" : "unknown while the store does not answer", 4);
+  }
+
   function toggle(site, on) {
     fetch("/api/sites/" + encodeURIComponent(site) + "/under-attack?on=" + on, {
       method: "POST", credentials: "same-origin", headers: { "X-Rampart-Csrf": "1" }
@@ -150,6 +163,7 @@
       st.sites.forEach(renderSite);
       dropRemovedSites(st.sites);
       renderIncidents(st.incidents || []);
+      renderCluster(st.cluster);
       document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString("en-GB");
       document.body.setAttribute("data-ready", "true");
     }).catch(function (e) {
