@@ -406,6 +406,16 @@ public final class ControlPlane implements AutoCloseable {
         return out;
     }
 
+    /**
+     * This node's share of the cluster's requests (from the heartbeats; 1 alone):
+     * {@code detection.minRate} is then the cluster's rate, each node judging against its share.
+     */
+    public synchronized void share(double s) {
+        for (SiteControl sc : sites) {
+            sc.share(s);
+        }
+    }
+
     /** Where this node's pins, operator rules and automatic rules go out to the other nodes of a cluster. */
     public void decisions(io.rampart.cluster.Decisions d) {
         this.decisions = d == null ? io.rampart.cluster.Decisions.NONE : d;

@@ -39,6 +39,9 @@ final class SiteControl {
     private final SignatureSearch search;
     private int learnTicks;
     private double minRate;
+    /** This node's share of the cluster's requests (1 alone): {@code detection.minRate} is the cluster's. */
+    private double share = 1;
+    private DetectionConfig tuned;
     final TrafficRecorder.Tick tick = new TrafficRecorder.Tick();
     final Deque<Transition> transitions = new ArrayDeque<>();
     final Deque<String> events = new ArrayDeque<>();
@@ -71,6 +74,7 @@ final class SiteControl {
         this.baseline = new Baseline(c.baselineHalfLife().toNanos() / 1e9 / tickSeconds, seed);
         this.learnTicks = ticks(c.learnFor(), tickSeconds);
         this.minRate = c.minRate();
+        this.tuned = c;
         this.detector = new Detector(c.surgeFactor(), c.minRate(), c.novelty(), Math.max(2, ticks(java.time.Duration.ofSeconds(5), tickSeconds)),
                 ticks(c.recoverFor(), tickSeconds));
         this.search = new SignatureSearch(c.maxCollateral(), c.challengeCollateral());
@@ -85,8 +89,9 @@ final class SiteControl {
     void tune(DetectionConfig c) {
         double tickSeconds = c.tick().toNanos() / 1e9;
         this.learnTicks = ticks(c.learnFor(), tickSeconds);
-        this.minRate = c.minRate();
-        detector.tune(c.surgeFactor(), c.minRate(), c.novelty(), ticks(c.recoverFor(), tickSeconds));
+        this.minRate = c.minRate() * share;
+        detector.tune(c.surgeFactor(), minRate, c.novelty(), ticks(c.recoverFor(), tickSeconds));
+        this.tuned = c;
         search.tune(c.maxCollateral(), c.challengeCollateral());
         book.tune(ticks(c.escalateAfter(), tickSeconds), ticks(c.stepDownAfter(), tickSeconds), ticks(c.ruleTtl(), tickSeconds),
                 ticks(c.widenAfter(), tickSeconds), c.maxStep(), c.shadow());
@@ -94,6 +99,19 @@ final class SiteControl {
 
     private static int ticks(java.time.Duration d, double tickSeconds) {
         return (int) Math.max(1, Math.round(d.toNanos() / 1e9 / tickSeconds));
+    }
+
+    /**
+     * This node's share of the cluster's requests: {@code detection.minRate} is a rate for the whole
+     * cluster, so a node seeing a third of the traffic judges against a third of it (a flood spread
+     * thinly over the nodes is as visible as on one node).
+     */
+    void share(double s) {
+        double next = Math.max(0.05, Math.min(1, s));
+        if (next != share && tuned != null) {
+            share = next;
+            tune(tuned);
+        }
     }
 
     /** One tick of {@code seconds} ending at {@code at} ({@code hour}: 0-23, local). Returns whether the site's policy changed. */

@@ -20,6 +20,9 @@ public interface ClusterMember {
     /** How many nodes are live (shared bursts are split between them). */
     void nodes(int live);
 
+    /** This node's share of the cluster's requests, 0 to 1 (detection's minRate is the cluster's). */
+    void share(double share);
+
     /**
      * What this node has decided and still holds (run-time list entries, operator rules, pins,
      * under-attack switches, automatic rules), to write into a store that lost its log.

@@ -142,6 +142,13 @@ final class GatewayMember implements ClusterMember {
     }
 
     @Override
+    public void share(double share) {
+        if (shared.control != null) {
+            shared.control.share(share);
+        }
+    }
+
+    @Override
     public long requestsAnswered() {
         GatewayMetrics m = shared.metrics;
         long sum = 0;

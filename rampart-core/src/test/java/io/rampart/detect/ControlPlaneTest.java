@@ -345,6 +345,26 @@ class ControlPlaneTest {
     }
 
     @Test
+    void inACluster_minRateIsTheClusters_soAFloodSpreadThinlyOverThreeNodesIsSeenOnEach() throws Exception {
+        for (double share : new double[] {1.0, 1.0 / 3}) {
+            plane("minRate: 20\nsurgeFactor: 1.5\nlearnFor: 10s");
+            plane.share(share); // this node sees a third of the cluster's requests
+            for (int s = 0; s < 20; s++) {
+                traffic.normalSecond(recorder, 0); // the API's 10 polls a second
+                tick();
+            }
+            for (int s = 0; s < 4; s++) {
+                traffic.normalSecond(recorder, 0);
+                traffic.floodSecond(recorder, 4, false); // 8/s: a third of a 24/s flood; 18/s with the polls, under 20/s
+                tick();
+            }
+            assertThat(site().state()).as("share %.2f: %s", share, site().signals()).isEqualTo(share == 1.0 ? "normal" : "attack");
+            plane.close();
+            plane = null;
+        }
+    }
+
+    @Test
     void aGatewayStartedBeforeItsSiteHadVisitors_learnsTheFirstRealTraffic() throws Exception {
         plane("learnFor: 10s");
         for (int s = 0; s < 5; s++) {

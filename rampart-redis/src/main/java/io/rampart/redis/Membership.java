@@ -90,6 +90,38 @@ final class Membership {
         return out;
     }
 
+    /**
+     * This node's share of the live nodes' request rates, from their last beats (1 when alone, or
+     * while the cluster answers nothing). Rounded to tenths of a per cent, so that noise does not
+     * retune detection every second.
+     */
+    double share(RedisCommands<String, String> redis) {
+        List<String> nodes = live;
+        if (nodes.size() < 2) {
+            return 1;
+        }
+        double sum = 0;
+        double mine = 0;
+        for (String n : nodes) {
+            String r = redis.hget(keys.node(n), "rate");
+            double v;
+            try {
+                v = r == null ? 0 : Double.parseDouble(r);
+            } catch (NumberFormatException e) {
+                v = 0; // a garbled beat counts for nothing
+            }
+            if (!(v >= 0) || Double.isInfinite(v)) {
+                v = 0;
+            }
+            sum += v;
+            if (n.equals(node)) {
+                mine = v;
+            }
+        }
+        health.ok(0, nodes.size());
+        return sum < 1 ? 1.0 / nodes.size() : Math.round(mine / sum * 1000) / 1000.0;
+    }
+
     /** The store's clock minus this node's, in milliseconds. */
     long offsetMillis() {
         return offsetMillis;

@@ -65,20 +65,7 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
     private RedisCluster(ClusterConfig config) {
         this.config = config;
         this.node = config.nodeName();
-        RedisURI uri = RedisURI.create(config.store());
-        if (config.passwordEnv() != null) {
-            String pw = System.getenv(config.passwordEnv());
-            if (pw == null) {
-                throw new IllegalArgumentException("cluster.passwordEnv: the environment variable " + config.passwordEnv() + " is not set");
-            }
-            String user = userOf(config.store());
-            if (user == null) {
-                uri.setAuthentication(pw.toCharArray());
-            } else {
-                uri.setAuthentication(user, pw.toCharArray());
-            }
-        }
-        uri.setTimeout(config.timeout());
+        RedisURI uri = uri(config);
         this.storeText = redact(config.store());
         this.keys = new Keys(config.name());
         this.health = new StoreHealth(storeText);
@@ -97,6 +84,25 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
                 .socketOptions(SocketOptions.builder().connectTimeout(t).build())
                 .timeoutOptions(TimeoutOptions.enabled(t))
                 .build());
+    }
+
+    /** The store's address with the password from {@code cluster.passwordEnv} and the command timeout. */
+    static RedisURI uri(ClusterConfig config) {
+        RedisURI uri = RedisURI.create(config.store());
+        if (config.passwordEnv() != null) {
+            String pw = System.getenv(config.passwordEnv());
+            if (pw == null) {
+                throw new IllegalArgumentException("cluster.passwordEnv: the environment variable " + config.passwordEnv() + " is not set");
+            }
+            String user = userOf(config.store());
+            if (user == null) {
+                uri.setAuthentication(pw.toCharArray());
+            } else {
+                uri.setAuthentication(user, pw.toCharArray());
+            }
+        }
+        uri.setTimeout(config.timeout());
+        return uri;
     }
 
     /** A link for {@code config.cluster()}; nothing is connected until {@link #secrets}. */
@@ -212,6 +218,11 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
                     List<String> live = membership.beat(redis, member.requestsAnswered(), BuildInfo.version());
                     if (live != null) {
                         member.nodes(Math.max(1, live.size()));
+                        try {
+                            member.share(membership.share(redis));
+                        } catch (RuntimeException e) {
+                            health.failed(e);
+                        }
                     }
                 }
                 limits.sync(redis, member);

@@ -12,8 +12,15 @@ final class IncidentStoreOption {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "the gateway's data directory (default ./rampart-data)")
     Path dataDir;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "read the data directory from this configuration")
+    @Option(names = "--config", paramLabel = "FILE", description = "read the data directory from this configuration (and, in cluster mode, the store that holds the other nodes' parts of an incident)")
     Path config;
+
+    private io.rampart.config.ClusterConfig cluster;
+
+    /** The configuration's cluster section, after {@link #open} read a {@code --config} (else null). */
+    io.rampart.config.ClusterConfig cluster() {
+        return cluster;
+    }
 
     /**
      * @throws ConfigException          for a broken configuration file
@@ -23,6 +30,7 @@ final class IncidentStoreOption {
         Path dir = dataDir;
         if (dir == null && config != null) {
             RampartConfig c = new ConfigLoader().load(config);
+            cluster = c.cluster();
             if (c.dataDir() == null) {
                 throw new IllegalArgumentException(config + " sets no dataDir: pass --data-dir");
             }

@@ -48,6 +48,21 @@ final class ReportCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
         }
+        io.rampart.config.ClusterConfig cluster = store.cluster();
+        if (cluster != null && cluster.enabled()) { // the whole cluster's incident: this node's part and every other node's
+            try {
+                java.util.List<IncidentRecord> all = new java.util.ArrayList<>();
+                r.ifPresent(all::add);
+                for (IncidentRecord o : io.rampart.redis.ClusterRecords.of(cluster, id)) {
+                    if (r.isEmpty() || !o.node().equals(r.get().node())) {
+                        all.add(o);
+                    }
+                }
+                r = all.isEmpty() ? Optional.empty() : Optional.of(io.rampart.incident.IncidentMerge.merge(all));
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                spec.commandLine().getErr().println(e.getMessage() + "; the report has this node's part only");
+            }
+        }
         if (r.isEmpty()) {
             spec.commandLine().getErr().println("no incident '" + id + "' (see: rampart incidents)");
             return 1;

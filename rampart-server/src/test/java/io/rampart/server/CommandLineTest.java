@@ -338,6 +338,37 @@ class CommandLineTest {
         assertThat(exit.get()).isZero();
     }
 
+    @Test
+    void reportWithAClusterConfiguration_mergesTheOtherNodesPartsFromTheStore() throws Exception {
+        io.rampart.incident.IncidentRecord mine = io.rampart.incident.Samples.closed("campaign-20261120-190001", false);
+        io.rampart.incident.IncidentRecord theirs = new io.rampart.incident.IncidentRecord(mine.id(), mine.site(), mine.status(),
+                mine.openedAt(), mine.openedBy(), mine.attackStartedAt(), mine.mitigatedAt(), mine.closedAt(), mine.closedBy(), "gw-b",
+                mine.vectors(), mine.profile(), mine.mitigation(), mine.impact(), mine.egress(), mine.rules(), mine.timeline(),
+                mine.timelineDropped());
+        try (io.rampart.incident.SqliteIncidentStore local = io.rampart.incident.SqliteIncidentStore.open(data)) {
+            local.save(mine);
+        }
+        try (io.rampart.server.demo.DemoRedis redis = io.rampart.server.demo.DemoRedis.start(new PrintWriter(new StringWriter()))) {
+            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.url());
+            try (var c = client.connect()) {
+                c.sync().hset("rampart:rampart:incident:" + mine.id(), "gw-b", io.rampart.incident.IncidentJson.MAPPER.writeValueAsString(theirs));
+            } finally {
+                client.shutdown();
+            }
+            Path conf = data.resolve("rampart.yml");
+            Files.writeString(conf, "dataDir: " + data + "\ncluster: {store: '" + redis.url() + "', node: gw-a}\n"
+                    + "sites:\n  - {name: campaign, hosts: ['*'], upstreams: ['http://127.0.0.1:9']}\n");
+            assertThat(run("report", mine.id(), "--config", conf.toString(), "--format", "json")).isZero();
+            assertThat(out.toString()).contains("\"node\" : \"" + mine.node() + ", gw-b\"")
+                    .contains("\"refused\" : " + 2 * mine.mitigation().refused());
+        }
+        Path down = data.resolve("down.yml");
+        Files.writeString(down, "dataDir: " + data + "\ncluster: {store: 'redis://127.0.0.1:1/0', node: gw-a}\n"
+                + "sites:\n  - {name: campaign, hosts: ['*'], upstreams: ['http://127.0.0.1:9']}\n");
+        assertThat(run("report", mine.id(), "--config", down.toString(), "--format", "md")).as("the store away: this node's part").isZero();
+        assertThat(err.toString()).contains("cluster store redis://127.0.0.1:1/0", "the report has this node's part only");
+    }
+
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
