@@ -42,6 +42,7 @@ final class SiteControl {
     /** This node's share of the cluster's requests (1 alone): {@code detection.minRate} is the cluster's. */
     private double share = 1;
     private DetectionConfig tuned;
+    private int coldSurgeTicks;
     final TrafficRecorder.Tick tick = new TrafficRecorder.Tick();
     final Deque<Transition> transitions = new ArrayDeque<>();
     final Deque<String> events = new ArrayDeque<>();
@@ -170,6 +171,12 @@ final class SiteControl {
         double learnedRate = baseline.expectedRate(hour);
         boolean coldSurge = !learned && baseline.ticks() >= 3 && 10 * learnedRate >= minRate
                 && rate >= Math.max(minRate, 10 * learnedRate);
+        // ... for at most learnFor: traffic that ramped up after a quiet start and stays there is the
+        // site's traffic, and a guard that never lets go would keep detection learning for ever
+        coldSurgeTicks = coldSurge ? coldSurgeTicks + 1 : 0;
+        if (coldSurgeTicks > learnTicks) {
+            coldSurge = false;
+        }
         if (after == SiteState.NORMAL && before == SiteState.NORMAL && !coldSurge) {
             baseline.learn(tick, rate, hour);
         }

@@ -365,6 +365,21 @@ class ControlPlaneTest {
     }
 
     @Test
+    void trafficThatRampsUpAfterAQuietStart_isLearnedOnceItHasLastedLearnFor() throws Exception {
+        plane("learnFor: 10s");
+        for (int s = 0; s < 4; s++) {
+            traffic.normalSecond(recorder, 1); // 12/s while the first readers arrive
+            tick();
+        }
+        for (int s = 0; s < 30; s++) {
+            traffic.normalSecond(recorder, 70); // then 150/s, and it stays
+            tick();
+        }
+        assertThat(site().signals()).as("not learning for ever").doesNotContain("still learning");
+        assertThat(site().normalRate()).isGreaterThan(100);
+    }
+
+    @Test
     void aGatewayStartedBeforeItsSiteHadVisitors_learnsTheFirstRealTraffic() throws Exception {
         plane("learnFor: 10s");
         for (int s = 0; s < 5; s++) {

@@ -26,7 +26,7 @@ class ClusterDetectionTest {
         List<LoopbackTraffic> traffic = new ArrayList<>();
         try (TestOrigin origin = new TestOrigin(); RedisServer redis = RedisServer.start(); ClusterNodes c = new ClusterNodes();
              AlertReceivers receivers = new AlertReceivers()) {
-            String detection = "detection:\n  tick: 250ms\n  learnFor: 2s\nalerts:\n  webhooks: [{url: '" + receivers.webhook(0) + "'}]\n";
+            String detection = "detection:\n  tick: 500ms\n  learnFor: 3s\nalerts:\n  webhooks: [{url: '" + receivers.webhook(0) + "'}]\n";
             Gateway[] g = {
                 c.start(redis.url(), "gw-a", origin.url(), detection),
                 c.start(redis.url(), "gw-b", origin.url(), detection),
@@ -41,16 +41,16 @@ class ClusterDetectionTest {
             }
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (Gateway node : g) {
-                    if (node.detection().view().get(0).baselineTicks() < 16) {
+                    if (node.detection().view().get(0).baselineTicks() < 10) {
                         return false;
                     }
                 }
                 return true;
             });
             for (LoopbackTraffic t : traffic) {
-                t.botnet(2);
+                t.botnet(3);
             }
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> {
                 for (Gateway node : g) {
                     if (node.detection().view().get(0).rules().isEmpty()) {
                         return false;
