@@ -117,8 +117,12 @@ public final class LabRun {
         try (LabOrigin origin = new LabOrigin(new InetSocketAddress(options.host(), 0), options.capacity(), clock, scenario.seconds() + 1);
              Target target = Targets.of(name, options.policy(), options.rampartCommand())) {
             InetSocketAddress address = target.start(dir, origin.address(), new InetSocketAddress(options.host(), Targets.freePort()));
+            List<InetSocketAddress> all = new ArrayList<>(List.of(LoopbackOnly.require(address)));
+            for (InetSocketAddress more : target.moreAddresses()) {
+                all.add(LoopbackOnly.require(more));
+            }
             if (!options.warmUp().isZero()) {
-                generator.warmUp(LoopbackOnly.require(address), "campaign.test", options.warmUp());
+                generator.warmUp(all, "campaign.test", options.warmUp()); // every node of a cluster alike
             }
             ResourceSampler sampler = target.process() == null ? null : new ResourceSampler(target.process());
             if (sampler != null) {
@@ -126,10 +130,6 @@ public final class LabRun {
             }
             Tally tally;
             try {
-                List<InetSocketAddress> all = new ArrayList<>(List.of(LoopbackOnly.require(address)));
-                for (InetSocketAddress more : target.moreAddresses()) {
-                    all.add(LoopbackOnly.require(more));
-                }
                 tally = generator.run(scenario, all, "campaign.test", clock);
             } finally {
                 if (sampler != null) {

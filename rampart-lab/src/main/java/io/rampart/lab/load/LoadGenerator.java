@@ -66,11 +66,16 @@ public final class LoadGenerator implements AutoCloseable {
      * nothing of it is scored.
      */
     public void warmUp(InetSocketAddress target, String host, Duration length) throws InterruptedException {
+        warmUp(List.of(target), host, length);
+    }
+
+    /** As {@link #warmUp(InetSocketAddress, String, Duration)}, over every node of a target (each new connection to the next). */
+    public void warmUp(List<InetSocketAddress> targets, String host, Duration length) throws InterruptedException {
         Scenario warm = new Scenario("warm-up", null, length,
                 List.of(new Group("visitor", 100, null, null, null, null, null, null, null,
                         new Group.Range(Duration.ofMillis(30), Duration.ofMillis(120)), null, null, null)),
                 List.of(), null);
-        run(warm, target, host, RunClock.system(), 9000, t -> { });
+        run(warm, targets, host, RunClock.system(), 9000, t -> { });
     }
 
     private Tally run(Scenario scenario, InetSocketAddress target, String host, RunClock clock, int addressOffset,
