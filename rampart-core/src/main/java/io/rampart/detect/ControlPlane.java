@@ -217,7 +217,7 @@ public final class ControlPlane implements AutoCloseable {
             publish();
         }
         long nanos = System.nanoTime();
-        if (store.enabled() && nanos - lastSave >= SAVE_EVERY_NANOS) {
+        if (store.keeps() && nanos - lastSave >= SAVE_EVERY_NANOS) {
             lastSave = nanos;
             save();
         }
@@ -486,7 +486,7 @@ public final class ControlPlane implements AutoCloseable {
             executor.shutdownNow();
             executor = null;
         }
-        if (store.enabled()) {
+        if (store.keeps()) {
             save();
         }
     }

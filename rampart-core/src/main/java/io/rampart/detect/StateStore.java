@@ -153,6 +153,59 @@ public final class StateStore {
     }
 
     void save(java.util.Collection<SiteControl> sites) throws IOException {
+        byte[] doc = document(sites);
+        if (file != null) {
+            PrivateFiles.replace(file, doc); // it holds the feature-hash key
+        }
+        java.util.function.Consumer<byte[]> m = mirror;
+        if (m != null) {
+            m.accept(doc);
+        }
+    }
+
+    private volatile java.util.function.Consumer<byte[]> mirror;
+
+    /** Also hands every saved document to {@code m} (a cluster keeps the latest in its store). */
+    public void mirror(java.util.function.Consumer<byte[]> m) {
+        this.mirror = m;
+    }
+
+    /** Whether this store, or its mirror, keeps anything. */
+    boolean keeps() {
+        return file != null || mirror != null;
+    }
+
+    /** Whether learned state was read (from the file, or adopted from a cluster). */
+    public boolean learned() {
+        return loaded != null;
+    }
+
+    /**
+     * This store with {@code document} (another node's saved state, from the cluster's store) as
+     * what is restored, when nothing was read locally and the document is readable and under this
+     * store's feature key; else this store. What is then learned is saved to this node's file.
+     */
+    public StateStore adopt(byte[] document) {
+        if (loaded != null || document == null || document.length == 0) {
+            return this;
+        }
+        try {
+            JsonNode root = JSON.readTree(document);
+            if (root == null || root.path("version").asInt() != VERSION || !root.has("hashKey")
+                    || root.get("hashKey").asLong() != hashKey) {
+                return this;
+            }
+            org.slf4j.LoggerFactory.getLogger(StateStore.class).info(
+                    "detection starts from the cluster's learned state (baselines and remembered attacks), not cold");
+            return new StateStore(file, hashKey, root);
+        } catch (IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(StateStore.class).warn("the cluster's detection state is unreadable ({}); learning afresh",
+                    e.getMessage());
+            return this;
+        }
+    }
+
+    private byte[] document(java.util.Collection<SiteControl> sites) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);
         root.put("hashKey", hashKey);
@@ -194,6 +247,6 @@ public final class StateStore {
                 }
             }
         }
-        PrivateFiles.replace(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)); // it holds the feature-hash key
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 }

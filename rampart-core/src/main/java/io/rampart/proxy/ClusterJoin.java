@@ -22,6 +22,16 @@ public interface ClusterJoin {
      */
     ClusterSecrets secrets(long localFeatureKey);
 
+    /**
+     * The cluster's latest saved detection state (a node's baselines and remembered attacks, as
+     * {@code detection-state.json} holds them), or null. Called once at start, for a node that has
+     * none of its own.
+     */
+    byte[] detectionState();
+
+    /** Where this node's saved detection state goes (queued; the latest wins). */
+    Consumer<byte[]> detectionStateSink();
+
     /** Where this node's decisions go (queued; never blocks). */
     Consumer<SharedDecision> sink();
 

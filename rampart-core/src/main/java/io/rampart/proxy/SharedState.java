@@ -108,6 +108,12 @@ final class SharedState {
         if (secrets.featureKey() != null) {
             store = store.withKey(secrets.featureKey());
         }
+        if (join != null) {
+            if (!store.learned()) { // a node joining (or replaced) starts from what the cluster learned, not cold
+                store = store.adopt(join.detectionState());
+            }
+            store.mirror(join.detectionStateSink());
+        }
         String challengeSecret = config.challenge().secret() != null ? config.challenge().secret() : secrets.challengeSecret();
         this.tickets = new Tickets(new TicketKeys(challengeSecret, config.challenge().keyRotation(),
                 System::currentTimeMillis), 1_000_000, ticker::getAsLong);

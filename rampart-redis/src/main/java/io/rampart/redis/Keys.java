@@ -15,6 +15,11 @@ final class Keys {
         return prefix + "secrets";
     }
 
+    /** The latest detection state any node saved (baselines, remembered attacks): one document, the latest wins. */
+    String detectionState() {
+        return prefix + "detection-state";
+    }
+
     String decisions() {
         return prefix + "decisions";
     }

@@ -53,6 +53,7 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
     private volatile StatefulRedisConnection<String, String> reader;
     private volatile String refused;
     private volatile ClusterSecrets secrets;
+    private volatile byte[] pendingState;
     /** Whether the gateway already runs on {@link #secrets} (after {@link #start}): they can no longer change. */
     private volatile boolean secretsInUse;
     private volatile boolean agreed;
@@ -166,6 +167,46 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
     }
 
     @Override
+    public byte[] detectionState() {
+        RedisCommands<String, String> redis = commands();
+        if (redis == null) {
+            return null;
+        }
+        long t0 = System.nanoTime();
+        try {
+            String doc = redis.get(keys.detectionState());
+            health.ok(System.nanoTime() - t0, 1);
+            return doc == null ? null : doc.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            health.failed(e);
+            return null;
+        }
+    }
+
+    @Override
+    public Consumer<byte[]> detectionStateSink() {
+        return doc -> pendingState = doc;
+    }
+
+    /** Sends the latest saved detection state, if one is waiting. */
+    private void flushState(RedisCommands<String, String> redis) {
+        byte[] doc = pendingState;
+        if (doc == null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            redis.set(keys.detectionState(), new String(doc, java.nio.charset.StandardCharsets.UTF_8));
+            health.ok(System.nanoTime() - t0, 1);
+            if (pendingState == doc) {
+                pendingState = null;
+            }
+        } catch (RuntimeException e) {
+            health.failed(e);
+        }
+    }
+
+    @Override
     public Consumer<SharedDecision> sink() {
         return log::offer;
     }
@@ -215,6 +256,7 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
                     }
                     checkStore(redis);
                     incidents.flush(redis);
+                    flushState(redis);
                     List<String> live = membership.beat(redis, member.requestsAnswered(), BuildInfo.version());
                     if (live != null) {
                         member.nodes(Math.max(1, live.size()));
@@ -428,6 +470,7 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
         if (redis != null) {
             log.flush(redis);
             incidents.flush(redis);
+            flushState(redis);
             membership.leave(redis);
         }
         Thread r = logReader;
