@@ -249,16 +249,7 @@ public final class Tickets {
     static long binding(ClientAddress client, CharSequence ua) {
         long prefix = client.isIpv6() ? client.hi() : (client.lo() & 0xFFFFFF00L) | 0x4_0000_0000L;
         long h = ua == null ? 0 : KeyHash.fnv1a(ua, ua.length());
-        return fmix(prefix * 0x9E3779B97F4A7C15L ^ h);
-    }
-
-    private static long fmix(long x) {
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        x *= 0xc4ceb9fe1a85ec53L;
-        x ^= x >>> 33;
-        return x;
+        return KeyHash.fmix64(prefix * 0x9E3779B97F4A7C15L ^ h);
     }
 
     private static void writeInt(byte[] b, int at, int v) {

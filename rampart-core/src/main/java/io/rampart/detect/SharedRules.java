@@ -74,12 +74,6 @@ final class SharedRules {
 
     /** A one-way check of the feature key: equal on nodes that share it, and telling nothing of it. */
     static String keyCheck(long featureKey) {
-        long x = featureKey ^ 0x5348_4152_4544L;
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        x *= 0xc4ceb9fe1a85ec53L;
-        x ^= x >>> 33;
-        return Long.toHexString(x);
+        return Long.toHexString(io.rampart.traffic.KeyHash.fmix64(featureKey ^ 0x5348_4152_4544L));
     }
 }

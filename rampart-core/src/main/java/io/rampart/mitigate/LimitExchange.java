@@ -1,6 +1,7 @@
 package io.rampart.mitigate;
 
 import io.rampart.traffic.ClientAddress;
+import io.rampart.traffic.KeyHash;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -73,18 +74,9 @@ public final class LimitExchange {
     }
 
     private long clusterKey(long id, long hi, long lo) {
-        long h = fmix(seed ^ (id * 0x9E3779B97F4A7C15L + hi));
-        h = fmix(h ^ lo ^ (seed >>> 7));
+        long h = KeyHash.fmix64(seed ^ (id * 0x9E3779B97F4A7C15L + hi));
+        h = KeyHash.fmix64(h ^ lo ^ (seed >>> 7));
         return h == 0 ? 1 : h;
-    }
-
-    private static long fmix(long x) {
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        x *= 0xc4ceb9fe1a85ec53L;
-        x ^= x >>> 33;
-        return x;
     }
 
     private void count(long ck, long localKey, RateLimit limit) {

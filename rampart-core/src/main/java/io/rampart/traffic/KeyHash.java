@@ -18,13 +18,22 @@ public final class KeyHash {
     }
 
     public static long mix(long x) {
-        x ^= SEED;
+        long h = fmix64(x ^ SEED);
+        return h == 0 ? 0x9E3779B97F4A7C15L : h;
+    }
+
+    /**
+     * The murmur3 finaliser, unseeded: a bijection with full avalanche. For values that must be the
+     * same on every node (client-bound tickets, a cluster's names for keys); never for keys of a
+     * table an attacker could aim at, which take {@link #mix(long)}.
+     */
+    public static long fmix64(long x) {
         x ^= x >>> 33;
         x *= 0xff51afd7ed558ccdL;
         x ^= x >>> 33;
         x *= 0xc4ceb9fe1a85ec53L;
         x ^= x >>> 33;
-        return x == 0 ? 0x9E3779B97F4A7C15L : x;
+        return x;
     }
 
     /**
