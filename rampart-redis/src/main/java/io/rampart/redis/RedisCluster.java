@@ -283,8 +283,8 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
     }
 
     /**
-     * Each second: is the database still this cluster's? A store that came back empty (restarted
-     * without persistence, flushed) gets the marker, this node's secrets and every decision this node
+     * Each second: is the database still this cluster's? A store that came back empty (restarted,
+     * seen by its new run id, or flushed, seen by its missing marker) gets the marker, this node's secrets and every decision this node
      * still holds again, so a node that joins later learns them; a database another cluster took
      * is left.
      */
@@ -293,7 +293,16 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
         try {
             boolean reset = redis.setnx(Keys.OWNER, config.name());
             String owner = reset ? config.name() : redis.get(Keys.OWNER);
-            health.ok(System.nanoTime() - t0, reset ? 1 : 2);
+            // a restarted server: its run id changes (a node that joined after the restart may have
+            // put the marker back before this node looked, so the marker alone cannot tell)
+            String runId = runIdOf(redis.info("server"));
+            if (runId != null && lastRunId != null && !runId.equals(lastRunId)) {
+                reset = true;
+            }
+            if (runId != null) {
+                lastRunId = runId;
+            }
+            health.ok(System.nanoTime() - t0, reset ? 2 : 3);
             if (!config.name().equals(owner)) {
                 refused = "the database now belongs to cluster '" + owner + "' (rampart:owner)";
                 LOG.error("cluster store {} refused: {}. This node runs on its own state.", storeText, refused);
@@ -310,6 +319,21 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
         } catch (RuntimeException e) {
             health.failed(e);
         }
+    }
+
+    private String lastRunId;
+
+    /** The server's run id from {@code INFO server}, or null. */
+    static String runIdOf(String info) {
+        if (info == null) {
+            return null;
+        }
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("run_id:")) {
+                return line.substring(7).trim();
+            }
+        }
+        return null;
     }
 
     private void runReader() {
