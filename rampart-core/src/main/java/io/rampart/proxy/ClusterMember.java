@@ -35,6 +35,9 @@ public interface ClusterMember {
     /** Where the link's own meters go ({@code rampart_cluster_*}). */
     io.rampart.metrics.GatewayMetrics metrics();
 
+    /** Where this node listens ({@code 10.0.0.5:443}), for the cluster's view. */
+    java.util.List<String> addresses();
+
     /** Requests this node answered in all (for the heartbeat's rate). */
     long requestsAnswered();
 }

@@ -149,6 +149,15 @@ final class GatewayMember implements ClusterMember {
     }
 
     @Override
+    public java.util.List<String> addresses() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (java.net.InetSocketAddress a : gateway.listenAddresses()) {
+            out.add(io.netty.util.NetUtil.toSocketAddressString(a));
+        }
+        return out;
+    }
+
+    @Override
     public long requestsAnswered() {
         GatewayMetrics m = shared.metrics;
         long sum = 0;

@@ -34,7 +34,7 @@ final class Membership {
     }
 
     /** One beat; returns the live nodes (this one included), or null when the store did not answer. */
-    List<String> beat(RedisCommands<String, String> redis, long requests, String version) {
+    List<String> beat(RedisCommands<String, String> redis, long requests, String version, List<String> addresses) {
         long t0 = System.nanoTime();
         try {
             List<String> time = redis.time();
@@ -50,6 +50,7 @@ final class Membership {
             Map<String, String> me = new LinkedHashMap<>();
             me.put("node", node);
             me.put("version", version);
+            me.put("addresses", String.join(" ", addresses));
             me.put("started", Long.toString(startedMillis + offsetMillis));
             me.put("beat", Long.toString(store));
             me.put("requests", Long.toString(requests));

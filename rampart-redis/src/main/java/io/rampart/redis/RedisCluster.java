@@ -257,7 +257,7 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
                     checkStore(redis);
                     incidents.flush(redis);
                     flushState(redis);
-                    List<String> live = membership.beat(redis, member.requestsAnswered(), BuildInfo.version());
+                    List<String> live = membership.beat(redis, member.requestsAnswered(), BuildInfo.version(), member.addresses());
                     if (live != null) {
                         member.nodes(Math.max(1, live.size()));
                         try {
@@ -446,7 +446,11 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("name", n.get("node"));
             v.put("version", n.get("version"));
-            v.put("lastHeartbeatMillisAgo", Math.max(0, now - parse(n.get("beat"))));
+            long ago = Math.max(0, now - parse(n.get("beat")));
+            v.put("addresses", n.get("addresses") == null || n.get("addresses").isBlank() ? List.of()
+                    : List.of(n.get("addresses").split(" ")));
+            v.put("lastHeartbeatMillisAgo", ago);
+            v.put("seesStore", ago < Membership.EXPIRY_MILLIS);
             v.put("requestsPerSecond", n.get("rate") == null ? 0 : Double.parseDouble(n.get("rate")));
             v.put("self", node.equals(n.get("node")));
             view.add(v);

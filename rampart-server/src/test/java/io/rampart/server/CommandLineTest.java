@@ -331,7 +331,8 @@ class CommandLineTest {
         String tokenB = java.nio.file.Files.readString(data.resolve("node-b/admin-token")).trim();
         String cluster = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + admins[1] + "/api/cluster"))
                 .header("Authorization", "Bearer " + tokenB).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(cluster).contains("\"storeUp\" : true", "\"name\" : \"node-a\"", "\"name\" : \"node-b\"");
+        assertThat(cluster).contains("\"storeUp\" : true", "\"name\" : \"node-a\"", "\"name\" : \"node-b\"", "\"seesStore\" : true",
+                "127.0.0.1:" + gateways[0], "127.0.0.1:" + gateways[1]);
         String status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + admins[1] + "/api/status"))
                 .header("Authorization", "Bearer " + tokenB).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(status).as("the dashboard's cluster panel reads it here").contains("\"node\" : \"node-b\"", "\"cluster\" : {");

@@ -143,8 +143,9 @@
       + (c.refused || c.storeError || "no answer") + ")") + " · decisions applied " + fmt(c.decisionsApplied)
       + (c.decisionsQueued ? " · " + c.decisionsQueued + " waiting for the store" : "");
     fillRows(section.querySelector("tbody"), (c.nodes || []).map(function (n) {
-      return [n.name + (n.self ? " (this node)" : ""), fmt(n.lastHeartbeatMillisAgo / 1000) + " s ago", fmt(n.requestsPerSecond), n.version];
-    }), c.storeUp ? "no node has beaten yet" : "unknown while the store does not answer", 4);
+      return [n.name + (n.self ? " (this node)" : ""), (n.addresses || []).join(" "), fmt(n.lastHeartbeatMillisAgo / 1000) + " s ago",
+        fmt(n.requestsPerSecond), n.version];
+    }), c.storeUp ? "no node has beaten yet" : "unknown while the store does not answer", 5);
   }
 
   function toggle(site, on) {
