@@ -25,6 +25,11 @@ final class Detector {
     private SiteState state = SiteState.NORMAL;
     private int calm;
 
+    /** The rate below which nothing is a surge, for the next ticks (a cluster node's share of the floor once it has learned). */
+    void floor(double rate) {
+        this.minRate = rate;
+    }
+
     /** Takes new thresholds (a reload changed {@code detection}); the state and its counts stay. */
     void tune(double surgeFactor, double minRate, double noveltyThreshold, int recoverTicks) {
         this.surgeFactor = surgeFactor;

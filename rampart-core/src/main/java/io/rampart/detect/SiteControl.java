@@ -39,6 +39,8 @@ final class SiteControl {
     private final SignatureSearch search;
     private int learnTicks;
     private double minRate;
+    /** {@code detection.minRate} itself: the floor while this node is still learning, whatever its share. */
+    private double fullMinRate;
     /** This node's share of the cluster's requests (1 alone): {@code detection.minRate} is the cluster's. */
     private double share = 1;
     private DetectionConfig tuned;
@@ -75,6 +77,7 @@ final class SiteControl {
         this.baseline = new Baseline(c.baselineHalfLife().toNanos() / 1e9 / tickSeconds, seed);
         this.learnTicks = ticks(c.learnFor(), tickSeconds);
         this.minRate = c.minRate();
+        this.fullMinRate = c.minRate();
         this.tuned = c;
         this.detector = new Detector(c.surgeFactor(), c.minRate(), c.novelty(), Math.max(2, ticks(java.time.Duration.ofSeconds(5), tickSeconds)),
                 ticks(c.recoverFor(), tickSeconds));
@@ -91,6 +94,7 @@ final class SiteControl {
         double tickSeconds = c.tick().toNanos() / 1e9;
         this.learnTicks = ticks(c.learnFor(), tickSeconds);
         this.minRate = c.minRate() * share;
+        this.fullMinRate = c.minRate();
         detector.tune(c.surgeFactor(), minRate, c.novelty(), ticks(c.recoverFor(), tickSeconds));
         this.tuned = c;
         search.tune(c.maxCollateral(), c.challengeCollateral());
@@ -121,6 +125,9 @@ final class SiteControl {
         ticks++;
         recorder.drain(tick);
         boolean learned = baseline.ticks() >= learnTicks && baseline.knowsEnough();
+        // a node still learning cannot judge ratios, so it keeps the whole floor: with a cluster's share
+        // of it, a cold node took any ramp of new traffic (a warm-up, a campaign's first visitors) for an attack
+        detector.floor(learned ? minRate : fullMinRate);
         signals.read(tick, seconds, baseline, hour, learned, saturated.getAsBoolean());
         double rate = signals.rate;
         // what legitimate traffic there is now: no more than normal, and no more than the part that is not novel
@@ -169,8 +176,8 @@ final class SiteControl {
         // has seen next to nothing (a gateway started before its site had visitors) calls nothing a
         // surge, or the site's first real traffic would never be learned at all
         double learnedRate = baseline.expectedRate(hour);
-        boolean coldSurge = !learned && baseline.ticks() >= 3 && 10 * learnedRate >= minRate
-                && rate >= Math.max(minRate, 10 * learnedRate);
+        boolean coldSurge = !learned && baseline.ticks() >= 3 && 10 * learnedRate >= fullMinRate
+                && rate >= Math.max(fullMinRate, 10 * learnedRate);
         // ... for at most learnFor: traffic that ramped up after a quiet start and stays there is the
         // site's traffic, and a guard that never lets go would keep detection learning for ever
         coldSurgeTicks = coldSurge ? coldSurgeTicks + 1 : 0;
