@@ -365,6 +365,19 @@ class ControlPlaneTest {
     }
 
     @Test
+    void inACluster_aNodeStillLearning_keepsTheWholeMinRate() throws Exception {
+        plane("minRate: 20\nlearnFor: 60s");
+        plane.share(1.0 / 3);
+        saturated.set(true); // the origin looks strained, as it does on a busy machine at start
+        for (int s = 0; s < 5; s++) {
+            traffic.normalSecond(recorder, 0);
+            traffic.floodSecond(recorder, 4, false); // 18/s, all of it new: under the whole floor, over a third of it
+            tick();
+        }
+        assertThat(site().state()).as(site().signals()).isEqualTo("normal");
+    }
+
+    @Test
     void trafficThatRampsUpAfterAQuietStart_isLearnedOnceItHasLastedLearnFor() throws Exception {
         plane("learnFor: 10s");
         for (int s = 0; s < 4; s++) {
