@@ -211,8 +211,8 @@ final class DemoCommand implements Callable<Integer> {
                     .collect(java.util.stream.Collectors.joining(" ")) + "; do curl -s -o /dev/null -w '%{http_code}\\n' \"http://"
                     + gw.host() + ":$p/?n=[1-150]\"; done | sort | uniq -c");
             out.println("      (150 requests to each node in turn: one burst of 100 for the whole cluster, a third of a burst more for each node");
-            out.println("       that meets the client before hearing of it, and 50/s while they run, about 180 in all; three separate gateways");
-            out.println("       would let about 330 through)");
+            out.println("       that meets the client before hearing of it, and 50/s while they run: about 170 in all, where three separate");
+            out.println("       gateways would each let their own burst of 100 through)");
             out.println("  deny a network on one node (POST /api/lists on node-a) and watch the others refuse it within a second");
             out.println("Ctrl-C stops every node and the store.");
             out.flush();
