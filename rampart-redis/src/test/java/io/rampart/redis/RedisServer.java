@@ -52,6 +52,9 @@ final class RedisServer implements AutoCloseable {
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning"));
         cmd.addAll(extra);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        Process started = process;
+        // a test JVM that is stopped before the test closes it (a timeout, Ctrl-C) takes its server along
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "redis-server-stop"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!answers()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
