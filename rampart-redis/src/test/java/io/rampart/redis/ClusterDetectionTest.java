@@ -35,20 +35,21 @@ class ClusterDetectionTest {
             for (Gateway node : g) {
                 LoopbackTraffic t = new LoopbackTraffic(ClusterNodes.port(node));
                 traffic.add(t);
-                for (int r = 0; r < 6; r++) {
+                for (int r = 0; r < 12; r++) { // a baseline knows enough from ten distinct clients on
                     t.reader(r);
                 }
             }
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (Gateway node : g) {
-                    if (node.detection().view().get(0).baselineTicks() < 10) {
+                    SiteView v = node.detection().view().get(0);
+                    if (v.baselineTicks() < 10 || v.signals().contains("still learning")) {
                         return false;
                     }
                 }
                 return true;
             });
             for (LoopbackTraffic t : traffic) {
-                t.botnet(3);
+                t.botnet(6);
             }
             Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> {
                 for (Gateway node : g) {
