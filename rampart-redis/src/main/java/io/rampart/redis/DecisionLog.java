@@ -130,15 +130,6 @@ final class DecisionLog {
         }
     }
 
-    /** Starts reading after the newest entry (a store that lost its data: nothing older to replay). */
-    void restartFrom(String id) {
-        cursor = id;
-    }
-
-    String cursor() {
-        return cursor;
-    }
-
     long dropped() {
         return dropped;
     }
