@@ -389,6 +389,7 @@ final class ConfigValidator {
         between("incidents.closeAfter", i.closeAfter(), Duration.ZERO, Duration.ofDays(7));
         between("incidents.retention", i.retention(), Duration.ofDays(1), Duration.ofDays(36500));
         range("incidents.bulkResponse", i.bulkResponse().bytes(), 1024, 1L << 40);
+        reporter(i.reporter());
         for (int n = 0; n < i.geoDatabases().size(); n++) {
             String file = i.geoDatabases().get(n);
             String p = "incidents.geoDatabases[" + n + "]";
@@ -402,6 +403,26 @@ final class ConfigValidator {
                     error(p, file + ": " + problem);
                 }
             }
+        }
+    }
+
+    private void reporter(ReporterConfig r) {
+        try {
+            io.rampart.incident.Tlp.parse(r.tlp());
+        } catch (IllegalArgumentException e) {
+            error("incidents.reporter.tlp", e.getMessage());
+        }
+        String[][] texts = {{"organisation", r.organisation()}, {"contact", r.contact()}, {"email", r.email()}, {"reference", r.reference()}};
+        for (String[] t : texts) {
+            if (t[1] != null && (t[1].length() > 200 || t[1].chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+                error("incidents.reporter." + t[0], "expected one line of at most 200 characters");
+            }
+        }
+        if (r.email() != null && !r.email().isBlank() && !r.email().matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            error("incidents.reporter.email", "expected an address such as soc@example.org, got '" + r.email() + "'");
+        }
+        if (r.reference() != null && !r.reference().isBlank() && !r.reference().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,39}")) {
+            error("incidents.reporter.reference", "expected a prefix of letters, digits, '.', '_' or '-' (at most 40), got '" + r.reference() + "'");
         }
     }
 

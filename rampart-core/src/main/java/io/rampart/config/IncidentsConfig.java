@@ -13,16 +13,22 @@ import java.util.List;
  * @param bulkResponse a response to an anonymous client this large is listed in the data-egress check
  * @param geoDatabases MaxMind-format databases (GeoLite2 ASN/Country, DB-IP Lite, IPinfo Lite) that
  *                     name the autonomous systems and countries of refused sources; none by default
+ * @param reporter     who reports (organisation, contact, reference) and the reports' TLP marking
  */
 public record IncidentsConfig(Boolean enabled, Duration closeAfter, Duration retention, ByteSize bulkResponse,
-                              List<String> geoDatabases) {
-    public static final IncidentsConfig DEFAULT = new IncidentsConfig(null, null, null, null, null);
+                              List<String> geoDatabases, ReporterConfig reporter) {
+    public static final IncidentsConfig DEFAULT = new IncidentsConfig(null, null, null, null, null, null);
+
+    public IncidentsConfig(Boolean enabled, Duration closeAfter, Duration retention, ByteSize bulkResponse, List<String> geoDatabases) {
+        this(enabled, closeAfter, retention, bulkResponse, geoDatabases, null);
+    }
 
     public IncidentsConfig {
         enabled = enabled == null || enabled;
         closeAfter = closeAfter == null ? Duration.ofMinutes(5) : closeAfter;
         retention = retention == null ? Duration.ofDays(400) : retention;
         bulkResponse = bulkResponse == null ? ByteSize.ofBytes(1L << 20) : bulkResponse;
+        reporter = reporter == null ? ReporterConfig.DEFAULT : reporter;
         geoDatabases = geoDatabases == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(geoDatabases));
     }
 }

@@ -60,6 +60,9 @@ final class Incident {
     final DistinctCounter refusedSources = new DistinctCounter();
     final TopCounts sources = new TopCounts(512);
     final TopCounts networks = new TopCounts(256);
+    /** Every sampled request's network, refused or not: what share of a network's traffic was refused. */
+    final TopCounts networkTraffic = new TopCounts(1024);
+    final IncidentSeries series = new IncidentSeries();
     final TopCounts userAgents = new TopCounts(256);
     /** Refused traffic's user agents that are common in normal traffic too (never indicators), at most 256. */
     final java.util.Set<String> commonUserAgents = new java.util.LinkedHashSet<>();
@@ -128,6 +131,21 @@ final class Incident {
         boolean test(Dimension d, long value, String text);
     }
 
+    /** Share of a network's sampled traffic that must have been refused for it to be an indicator. */
+    static final double INDICATOR_REFUSED_SHARE = 0.9;
+
+    /** Which of the refused {@code top} networks were also served a fair share of their traffic (not indicators). */
+    private List<String> mixed(List<IncidentRecord.Count> top) {
+        List<String> out = new ArrayList<>();
+        for (IncidentRecord.Count c : top) {
+            long all = networkTraffic.count(c.value());
+            if (all > 0 && c.requests() < INDICATOR_REFUSED_SHARE * all) {
+                out.add(c.value());
+            }
+        }
+        return out;
+    }
+
     /** Which of {@code top} real visitors send too. */
     private List<String> commonAmong(List<IncidentRecord.Count> top) {
         List<String> out = new ArrayList<>();
@@ -160,6 +178,8 @@ final class Incident {
             peakAt = at;
         }
         peakSources = Math.max(peakSources, t.distinctSources);
+        series.add(at.toEpochMilli(), Math.round(tickSeconds * 1000), t.requests, t.refused, t.known, t.knownRefused + t.knownErrors,
+                t.knownAnswers, t.knownMicros, t.distinctSources);
         if (mitigatedAt == null && attackStartedAt != null && t.requests > 0 && t.refused * 2 >= t.requests) {
             mitigatedAt = at;
         }
@@ -196,10 +216,12 @@ final class Incident {
         double scale = t.scale();
         int step = Math.max(1, t.sampled / DESCRIBED_PER_TICK);
         for (int i = 0; i < t.sampled; i += step) {
+            double w = scale * step;
             if ((t.flags(i) & TrafficRecorder.REFUSED) == 0) {
+                networkTraffic.add(t.describe(i, Dimension.NETWORK), w);
                 continue;
             }
-            double w = scale * step;
+            networkTraffic.add(t.describe(i, Dimension.NETWORK), w);
             refusedSources.add(t.value(i, Dimension.CLIENT.ordinal()));
             sources.add(t.describe(i, Dimension.CLIENT), w);
             networks.add(t.describe(i, Dimension.NETWORK), w);
@@ -261,7 +283,8 @@ final class Incident {
         long decided = served + refusedByVerdict;
         IncidentRecord.Profile profile = new IncidentRecord.Profile(requests, round1(peakRps), peakAt, peakSources,
                 refusedSources.estimate(), anonymousBytes + knownBytes, sources.top(20), networks.top(20), userAgents.top(10),
-                fingerprints.top(10), paths.top(15), autonomousSystems.top(15), countries.top(15), commonAmong(userAgents.top(10)));
+                fingerprints.top(10), paths.top(15), autonomousSystems.top(15), countries.top(15), commonAmong(userAgents.top(10)),
+                mixed(networks.top(20)));
         IncidentRecord.Mitigation mitigation = new IncidentRecord.Mitigation(byVerdict, refusedByVerdict, served,
                 decided == 0 ? 0 : round4((double) refusedByVerdict / decided), slowNow - slowAtOpen, connRefusedNow - connRefusedAtOpen,
                 kernelNow - kernelAtOpen);
@@ -272,7 +295,7 @@ final class Incident {
         vs.addAll(vectors);
         return new IncidentRecord(id, site, closedAt == null ? IncidentRecord.OPEN : IncidentRecord.CLOSED, openedAt, openedBy,
                 attackStartedAt, mitigatedAt, closedAt, closedBy, node, vs, profile, mitigation, impact(), egress(),
-                new ArrayList<>(rules.values()), new ArrayList<>(timeline), timelineDropped);
+                new ArrayList<>(rules.values()), new ArrayList<>(timeline), timelineDropped, series.snapshot());
     }
 
     private IncidentRecord.Impact impact() {

@@ -69,7 +69,56 @@ public final class IncidentMerge {
                 rs.stream().map(IncidentRecord::attackStartedAt).filter(java.util.Objects::nonNull).min(Comparator.naturalOrder()).orElse(null),
                 rs.stream().map(IncidentRecord::mitigatedAt).filter(java.util.Objects::nonNull).min(Comparator.naturalOrder()).orElse(null),
                 closedAt, open ? null : last.closedBy(), String.join(", ", nodes), vectors,
-                profile(rs), mitigation(rs), impact(rs), egress(rs), new ArrayList<>(rules.values()), timeline, dropped);
+                profile(rs), mitigation(rs), impact(rs), egress(rs), new ArrayList<>(rules.values()), timeline, dropped, series(rs));
+    }
+
+    /**
+     * The nodes' series on one time axis: points fall into buckets as wide as the coarsest node's
+     * points (at least a second), counts add up, sources add up (an upper bound, as above); the
+     * bucket width doubles until the merged series fits {@link IncidentSeries#MAX_POINTS}.
+     */
+    static IncidentRecord.Series series(List<IncidentRecord> rs) {
+        long width = 1000;
+        for (IncidentRecord r : rs) {
+            IncidentRecord.Series s = r.series();
+            for (int i = 0; i < s.size(); i++) {
+                width = Math.max(width, s.millis()[i]);
+            }
+        }
+        java.util.TreeMap<Long, long[]> buckets;
+        while (true) {
+            buckets = new java.util.TreeMap<>();
+            for (IncidentRecord r : rs) {
+                IncidentRecord.Series s = r.series();
+                for (int i = 0; i < s.size(); i++) {
+                    long key = Math.floorDiv(s.at()[i] - 1, width);
+                    long[] b = buckets.computeIfAbsent(key, k -> new long[8]);
+                    b[0] += s.requests()[i];
+                    b[1] += s.refused()[i];
+                    b[2] += s.known()[i];
+                    b[3] += s.knownFailed()[i];
+                    b[4] += s.knownAnswers()[i];
+                    b[5] += s.knownMicros()[i];
+                    b[6] += s.sources()[i];
+                }
+            }
+            if (buckets.size() <= IncidentSeries.MAX_POINTS) {
+                break;
+            }
+            width *= 2;
+        }
+        int n = buckets.size();
+        long[][] c = new long[9][n];
+        int i = 0;
+        for (Map.Entry<Long, long[]> e : buckets.entrySet()) {
+            c[0][i] = (e.getKey() + 1) * width;
+            c[1][i] = width;
+            for (int k = 0; k < 7; k++) {
+                c[k + 2][i] = e.getValue()[k];
+            }
+            i++;
+        }
+        return new IncidentRecord.Series(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
     }
 
     private static IncidentRecord.Profile profile(List<IncidentRecord> rs) {
@@ -80,6 +129,7 @@ public final class IncidentMerge {
         long refusedSources = 0;
         long bytes = 0;
         List<String> common = new ArrayList<>();
+        List<String> mixed = new ArrayList<>();
         for (IncidentRecord r : rs) {
             IncidentRecord.Profile p = r.profile();
             requests += p.requests();
@@ -95,11 +145,16 @@ public final class IncidentMerge {
                     common.add(ua);
                 }
             }
+            for (String net : p.mixedNetworks()) {
+                if (!mixed.contains(net)) {
+                    mixed.add(net); // served a fair share on any node: not specific to the attack
+                }
+            }
         }
         return new IncidentRecord.Profile(requests, peak, peakAt, peakSources, refusedSources, bytes,
                 counts(rs, p -> p.sources()), counts(rs, p -> p.networks()), counts(rs, p -> p.userAgents()),
                 counts(rs, p -> p.fingerprints()), counts(rs, p -> p.paths()), counts(rs, p -> p.autonomousSystems()),
-                counts(rs, p -> p.countries()), common);
+                counts(rs, p -> p.countries()), common, mixed);
     }
 
     private static List<IncidentRecord.Count> counts(List<IncidentRecord> rs, Function<IncidentRecord.Profile, List<IncidentRecord.Count>> of) {

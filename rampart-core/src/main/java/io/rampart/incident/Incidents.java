@@ -166,6 +166,11 @@ public final class Incidents implements ControlListener, AutoCloseable {
         this.config = next;
     }
 
+    /** Who reports this gateway's incidents and how reports are marked ({@code incidents.reporter}, reloadable). */
+    public Reporter reporter() {
+        return Reporter.of(config.reporter());
+    }
+
     /** An incident left open by a previous run is closed: its figures cannot be continued. */
     private void adoptOpenIncidents() {
         for (IncidentRecord r : store.list(200)) {
@@ -175,7 +180,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
                 t.add(new IncidentRecord.TimelineEntry(now, "incident", "closed at start-up: Rampart stopped while the incident was open"));
                 store.save(new IncidentRecord(r.id(), r.site(), IncidentRecord.CLOSED, r.openedAt(), r.openedBy(), r.attackStartedAt(),
                         r.mitigatedAt(), now, "restart", r.node(), r.vectors(), r.profile(), r.mitigation(), r.impact(), r.egress(),
-                        r.rules(), t, r.timelineDropped()));
+                        r.rules(), t, r.timelineDropped(), r.series()));
             }
         }
     }

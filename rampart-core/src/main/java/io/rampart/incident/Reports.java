@@ -31,15 +31,25 @@ public final class Reports {
      * @throws IllegalArgumentException for another format
      */
     public static String render(IncidentRecord r, String format, Instant now) {
+        return render(r, format, now, Reporter.NONE);
+    }
+
+    /**
+     * Renders {@code r} in {@code format} as {@code reporter} sends it: with its organisation,
+     * contact and reference, marked with its TLP level.
+     *
+     * @throws IllegalArgumentException for an unknown format
+     */
+    public static String render(IncidentRecord r, String format, Instant now, Reporter reporter) {
         switch (format) {
             case "md":
-                return markdown(r, now);
+                return markdown(r, now, reporter);
             case "html":
-                return html(r, now);
+                return html(r, now, reporter);
             case "json":
-                return json(r, now);
+                return json(r, now, reporter);
             case "stix":
-                return write(Stix.bundle(r, now));
+                return write(Stix.bundle(r, now, reporter));
             default:
                 throw new IllegalArgumentException("unknown format '" + format + "': expected md, html, json or stix");
         }
@@ -64,9 +74,61 @@ public final class Reports {
         return s.toString();
     }
 
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    /**
+     * What happened, for a reader who does not work with networks: when, what the attackers did
+     * and why, what the protection did, whether real visitors noticed, whether data left. Only
+     * figures the record holds; no jargon.
+     */
+    static String plain(IncidentRecord r, Instant now) {
+        Instant from = r.attackStartedAt() != null ? r.attackStartedAt() : r.openedAt();
+        Instant to = r.closedAt() == null ? now : r.closedAt();
+        StringBuilder s = new StringBuilder();
+        s.append("On ").append(DAY.format(from)).append(", from ").append(CLOCK.format(from)).append(" UTC ")
+                .append(r.closedAt() == null ? "until now (it is still going on)" : "to " + CLOCK.format(to) + " UTC")
+                .append(" (").append(duration(Duration.between(from, to))).append("), ");
+        long sources = r.profile().distinctRefusedSources();
+        if (r.attackStartedAt() == null && r.mitigation().refused() == 0) {
+            s.append("the site ").append(r.site()).append(" was watched closely after an operator opened this incident; no flood of requests was recorded. ");
+        } else {
+            s.append(sources > 1 ? String.format(Locale.ROOT, "computers at about %,d different internet addresses", sources) : "computers on the internet")
+                    .append(" sent the site ").append(r.site()).append(String.format(Locale.ROOT,
+                            " far more requests than usual, up to %,.0f a second, to make it slow or unreachable for its visitors. "
+                            + "This is called a denial-of-service attack. ", r.profile().peakRequestsPerSecond()));
+            s.append(String.format(Locale.ROOT, "Rampart, the protection in front of the site, turned away %.0f%% of the requests%s before they reached the site's servers. ",
+                    r.mitigation().shareKeptOffOrigin() * 100,
+                    r.secondsToMitigate() == null ? "" : String.format(Locale.ROOT, " (from %.0f second%s after the attack began)",
+                            Math.max(1, Math.ceil(r.secondsToMitigate())), Math.ceil(r.secondsToMitigate()) <= 1 ? "" : "s")));
+        }
+        IncidentRecord.Impact i = r.impact();
+        if (i.knownRequests() == 0) {
+            s.append("No regular visitors were seen during this time, so their experience cannot be measured. ");
+        } else {
+            double ok = 100 * (1 - i.knownErrorRate());
+            s.append(String.format(Locale.ROOT, "Regular visitors %s: %.2f%% of their requests succeeded. ",
+                    ok >= 99 ? "were barely affected" : ok >= 90 ? "noticed some failures" : "were seriously affected", ok));
+        }
+        s.append(r.egress().suspicious()
+                ? "Some unusually large answers went to unknown computers; they are listed under \"Data egress\" and should be checked."
+                : "Nothing suggests that any data was taken: the attack tried to overload the site, not to break into it.");
+        return s.toString();
+    }
+
     /** The table at the top of every rendering: what, where, when. */
-    private static List<String[]> headerRows(IncidentRecord r, Instant now) {
-        return List.of(
+    private static List<String[]> headerRows(IncidentRecord r, Instant now, Reporter reporter) {
+        List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {"Reference", reporter.referenceOf(r.id())});
+        rows.add(new String[] {"Marking", reporter.tlp().label() + " — " + reporter.tlp().meaning()});
+        if (reporter.organisation() != null) {
+            rows.add(new String[] {"Reporting organisation", reporter.organisation()});
+        }
+        if (reporter.contact() != null || reporter.email() != null) {
+            rows.add(new String[] {"Contact", String.join(", ", java.util.stream.Stream.of(reporter.contact(), reporter.email())
+                    .filter(java.util.Objects::nonNull).toList())});
+        }
+        rows.addAll(List.of(
                 new String[] {"Site", r.site()},
                 new String[] {"Status", r.status() + (r.closedBy() == null ? "" : " (closed by " + r.closedBy() + ")")},
                 new String[] {"Opened", time(r.openedAt()) + " by " + r.openedBy()},
@@ -74,7 +136,8 @@ public final class Reports {
                 new String[] {"Mitigated", r.mitigatedAt() == null ? "-" : time(r.mitigatedAt()) + String.format(Locale.ROOT, " (%.1f s after the attack began)", r.secondsToMitigate())},
                 new String[] {"Closed", r.closedAt() == null ? "still open" : time(r.closedAt())},
                 new String[] {"Duration", duration(r.duration(now))},
-                new String[] {"Reported", time(now) + " by Rampart node " + r.node()});
+                new String[] {"Reported", time(now) + " by Rampart node " + r.node()}));
+        return rows;
     }
 
     /** The size of the attack. */
@@ -116,10 +179,12 @@ public final class Reports {
 
     // ---------------------------------------------------------------- Markdown
 
-    static String markdown(IncidentRecord r, Instant now) {
+    static String markdown(IncidentRecord r, Instant now, Reporter reporter) {
         StringBuilder b = new StringBuilder();
-        b.append("# Incident report ").append(r.id()).append("\n\n");
-        mdTable(b, new String[] {"", ""}, headerRows(r, now));
+        b.append("**").append(reporter.tlp().label()).append("**\n\n");
+        b.append("# Incident report ").append(md(reporter.referenceOf(r.id()))).append("\n\n");
+        b.append("## What happened\n\n").append(md(plain(r, now))).append("\n\n");
+        mdTable(b, new String[] {"", ""}, headerRows(r, now, reporter));
         b.append("\n## Summary\n\n").append(summary(r, now)).append("\n\n");
         b.append("## Timeline\n\n");
         for (IncidentRecord.TimelineEntry e : r.timeline()) {
@@ -152,11 +217,18 @@ public final class Reports {
             mdTable(b, BULK_HEAD, e.bulk().stream().map(Reports::bulkRow).toList());
             b.append('\n');
         }
-        b.append("## Indicators\n\nSource networks and user agents of the refused traffic, for sharing (a STIX 2.1 bundle: `rampart report ")
-                .append(r.id()).append(" --format stix`).\n\n");
+        b.append("## Indicators\n\n").append(INDICATORS_NOTE).append(" The STIX 2.1 bundle: `rampart report ")
+                .append(r.id()).append(" --format stix`.\n\n");
         String indicators = indicators(r.profile());
         String fence = fence(indicators);
         b.append(fence).append('\n').append(indicators).append(fence).append('\n');
+        String observed = observed(r.profile());
+        if (!observed.isEmpty()) {
+            b.append("\n").append(OBSERVED_NOTE).append("\n\n");
+            String f2 = fence(observed);
+            b.append(f2).append('\n').append(observed).append(f2).append('\n');
+        }
+        b.append("\n**").append(reporter.tlp().label()).append("**\n");
         return b.toString();
     }
 
@@ -169,10 +241,33 @@ public final class Reports {
         return counts.stream().map(c -> new String[] {c.value(), String.format(Locale.ROOT, "%,d", c.requests())}).toList();
     }
 
+    private static final String INDICATORS_NOTE = "Specific to the attack: source networks whose traffic was almost all refused, and user "
+            + "agents the site's real visitors do not send.";
+    private static final String OBSERVED_NOTE = "Observed in the refused traffic but also used by real visitors (not indicators: "
+            + "blocking them would block people):";
+
+    /** What the refused traffic had in common that real visitors send too: listed, never shared as indicators. */
+    private static String observed(IncidentRecord.Profile p) {
+        StringBuilder b = new StringBuilder();
+        for (IncidentRecord.Count c : p.networks()) {
+            if (!p.mostlyRefused(c.value())) {
+                b.append("network ").append(c.value()).append(" (partly served)\n");
+            }
+        }
+        for (IncidentRecord.Count c : p.userAgents()) {
+            if (p.alsoUsedByRealVisitors(c.value())) {
+                b.append("user-agent ").append(c.value()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
     private static String indicators(IncidentRecord.Profile p) {
         StringBuilder b = new StringBuilder();
         for (IncidentRecord.Count c : p.networks()) {
-            b.append("network ").append(c.value()).append('\n');
+            if (p.mostlyRefused(c.value())) {
+                b.append("network ").append(c.value()).append('\n');
+            }
         }
         for (IncidentRecord.Count c : p.userAgents()) {
             if (!p.alsoUsedByRealVisitors(c.value())) {
@@ -253,19 +348,30 @@ public final class Reports {
 
     // ---------------------------------------------------------------- HTML
 
-    static String html(IncidentRecord r, Instant now) {
-        StringBuilder b = new StringBuilder(16_384);
-        b.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Incident report ").append(h(r.id()))
+    static String html(IncidentRecord r, Instant now, Reporter reporter) {
+        StringBuilder b = new StringBuilder(32_768);
+        String tlp = "<p class=\"tlp\"><span style=\"color:" + reporter.tlp().colour() + "\">" + h(reporter.tlp().label()) + "</span></p>";
+        b.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+                .append(h(reporter.tlp().label())).append(" Incident report ").append(h(reporter.referenceOf(r.id())))
                 .append("</title><style>body{font:14px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#111}"
                         + "h1{font-size:1.6em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:1.6em}"
                         + "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}"
                         + "th{background:#f3f3f3}.summary{background:#f6f8fa;border-left:4px solid #0a58ca;padding:.6em 1em}"
                         + ".warn{border-left-color:#b00}code,pre{font:12px ui-monospace,monospace}pre{background:#f6f8fa;padding:.6em;overflow-x:auto}"
+                        + ".tlp{text-align:right;margin:0}.tlp span{background:#000;font-weight:700;padding:.15em .5em;"
+                        + "-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+                        + ".plain{font-size:1.08em}.chart{width:100%;height:auto;margin:.4em 0 1em;break-inside:avoid}"
                         + "@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}}</style></head><body>");
-        b.append("<h1>Incident report ").append(h(r.id())).append("</h1>");
-        htmlTable(b, null, null, headerRows(r, now), true);
+        b.append(tlp);
+        b.append("<h1>Incident report ").append(h(reporter.referenceOf(r.id()))).append("</h1>");
+        b.append("<p class=\"plain\" id=\"plain\">").append(h(plain(r, now))).append("</p>");
+        htmlTable(b, "header", null, headerRows(r, now, reporter), true);
         b.append("<h2>Summary</h2><p class=\"summary").append(r.egress().suspicious() ? " warn" : "").append("\" id=\"summary\">")
                 .append(h(summary(r, now))).append("</p>");
+        b.append("<h2>Over time</h2>");
+        for (String svg : ReportCharts.render(r)) {
+            b.append(svg);
+        }
         b.append("<h2>Timeline</h2>");
         htmlTable(b, "timeline", new String[] {"Time", "Kind", "What"}, r.timeline().stream()
                 .map(e -> new String[] {time(e.at()), e.kind(), e.text()}).toList(), false);
@@ -290,8 +396,13 @@ public final class Reports {
         if (!e.bulk().isEmpty()) {
             htmlTable(b, null, BULK_HEAD, e.bulk().stream().map(Reports::bulkRow).toList(), false);
         }
-        b.append("<h2>Indicators</h2><p>Source networks and user agents of the refused traffic. The STIX 2.1 bundle: <code>rampart report ")
-                .append(h(r.id())).append(" --format stix</code>.</p><pre>").append(h(indicators(r.profile()))).append("</pre></body></html>\n");
+        b.append("<h2>Indicators</h2><p>").append(h(INDICATORS_NOTE)).append(" The STIX 2.1 bundle: <code>rampart report ")
+                .append(h(r.id())).append(" --format stix</code>.</p><pre id=\"indicators\">").append(h(indicators(r.profile()))).append("</pre>");
+        String observed = observed(r.profile());
+        if (!observed.isEmpty()) {
+            b.append("<p>").append(h(OBSERVED_NOTE)).append("</p><pre id=\"observed\">").append(h(observed)).append("</pre>");
+        }
+        b.append(tlp).append("</body></html>\n");
         return b.toString();
     }
 
@@ -323,12 +434,16 @@ public final class Reports {
 
     // ---------------------------------------------------------------- JSON
 
-    static String json(IncidentRecord r, Instant now) {
+    static String json(IncidentRecord r, Instant now, Reporter reporter) {
         ObjectNode o = IncidentJson.MAPPER.createObjectNode();
+        o.put("tlp", reporter.tlp().label());
+        o.put("reference", reporter.referenceOf(r.id()));
+        o.set("reporter", IncidentJson.MAPPER.valueToTree(reporter));
+        o.put("whatHappened", plain(r, now));
         o.put("summary", summary(r, now));
         o.put("reportedAt", now.toString());
         o.set("incident", IncidentJson.MAPPER.valueToTree(r));
-        o.set("stix", Stix.bundle(r, now));
+        o.set("stix", Stix.bundle(r, now, reporter));
         return write(o);
     }
 

@@ -47,6 +47,12 @@ final class TopCounts {
         counts.put(value, taken);
     }
 
+    /** The count kept for {@code value} (an overestimate by at most the smallest count), 0 when not kept. */
+    long count(String value) {
+        double[] c = counts.get(value);
+        return c == null ? 0 : Math.round(c[0]);
+    }
+
     /** The {@code n} heaviest, heaviest first. */
     List<IncidentRecord.Count> top(int n) {
         List<Map.Entry<String, double[]>> all = new ArrayList<>(counts.entrySet());

@@ -342,6 +342,28 @@ class ConfigLoaderTest {
                 .containsExactly("incidents.geoDatabases[0]", "incidents.geoDatabases[1]", "incidents.geoDatabases[2]");
         assertThat(e.getMessage()).contains("cannot read /nonexistent/GeoLite2-ASN.mmdb").contains("expected the path of a .mmdb file")
                 .contains("/etc/hostname: not a readable MaxMind database");
+        e = errorsOf("""
+                incidents: {reporter: {tlp: WHITE, email: 'not an address', reference: 'ACME DDOS', organisation: "two\\nlines"}}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactlyInAnyOrder("incidents.reporter.tlp",
+                "incidents.reporter.email", "incidents.reporter.reference", "incidents.reporter.organisation");
+        assertThat(e.getMessage()).contains("TLP 2.0 calls it CLEAR").contains("soc@example.org");
+    }
+
+    @Test
+    void theReporter_isRead_withTlpAmberByDefault(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("r.yaml");
+        Files.writeString(f, """
+                incidents: {reporter: {organisation: ACME Party HQ, contact: '+44 20 7946 0000', email: soc@acme.example, reference: ACME-DDOS}}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """);
+        RampartConfig c = new ConfigLoader().load(f);
+        assertThat(c.incidents().reporter().organisation()).isEqualTo("ACME Party HQ");
+        assertThat(io.rampart.incident.Reporter.of(c.incidents().reporter()).tlp()).isEqualTo(io.rampart.incident.Tlp.AMBER);
+        assertThat(io.rampart.incident.Reporter.of(c.incidents().reporter()).referenceOf("s-1")).isEqualTo("ACME-DDOS-s-1");
     }
 
     @Test

@@ -131,8 +131,13 @@ class IncidentLifecycleTest {
         // the flood carried the same browser user agents as the site's real visitors: observed, never indicators
         assertThat(open.profile().userAgents()).isNotEmpty();
         assertThat(open.profile().commonUserAgents()).containsAll(open.profile().userAgents().stream().map(IncidentRecord.Count::value).toList());
-        assertThat(io.rampart.incident.Reports.render(open, "stix", java.time.Instant.now())).contains("ipv4-addr:value")
-                .doesNotContain("'User-Agent'");
+        String stix = io.rampart.incident.Reports.render(open, "stix", java.time.Instant.now());
+        assertThat(stix).contains("ipv4-addr:value").doesNotContain("'User-Agent'");
+        assertThat(io.rampart.incident.StixRules.problems(io.rampart.incident.IncidentJson.MAPPER.readTree(stix))).isEmpty();
+        // the series holds every tick of the incident, and adds up to its totals
+        assertThat(open.series().size()).isBetween(3, 8);
+        assertThat(java.util.Arrays.stream(open.series().requests()).sum()).isEqualTo(open.profile().requests());
+        assertThat(java.util.Arrays.stream(open.series().refused()).max().orElse(0)).as("the flood refused in the series").isGreaterThan(1000);
         assertThat(open.impact().knownRequests()).as("ten a second while the incident was open").isBetween(40L, 60L);
         assertThat(open.impact().knownErrorRate()).as("known users were not refused").isZero();
         assertThat(open.impact().knownLatencyMsBefore()).isEqualTo(20.0);
@@ -147,6 +152,7 @@ class IncidentLifecycleTest {
         incidents.flush();
         IncidentRecord closed = store.find(id).orElseThrow();
         assertThat(closed.status()).isEqualTo("closed");
+        assertThat(closed.series().size()).as("kept through the store").isGreaterThan(open.series().size());
         assertThat(closed.closedBy()).isEqualTo("detector");
         assertThat(closed.closedAt()).isAfter(closed.openedAt());
         assertThat(closed.timeline()).extracting(IncidentRecord.TimelineEntry::text).anyMatch(t -> t.startsWith("closed: the site has been normal"));

@@ -16,6 +16,12 @@ final class IncidentStoreOption {
     Path config;
 
     private io.rampart.config.ClusterConfig cluster;
+    private io.rampart.incident.Reporter reporter = io.rampart.incident.Reporter.NONE;
+
+    /** Who reports and the marking ({@code incidents.reporter} of a {@code --config}; without one, none and TLP:AMBER). */
+    io.rampart.incident.Reporter reporter() {
+        return reporter;
+    }
 
     /** The configuration's cluster section, after {@link #open} read a {@code --config} (else null). */
     io.rampart.config.ClusterConfig cluster() {
@@ -31,6 +37,7 @@ final class IncidentStoreOption {
         if (dir == null && config != null) {
             RampartConfig c = new ConfigLoader().load(config);
             cluster = c.cluster();
+            reporter = io.rampart.incident.Reporter.of(c.incidents().reporter());
             if (c.dataDir() == null) {
                 throw new IllegalArgumentException(config + " sets no dataDir: pass --data-dir");
             }

@@ -67,7 +67,7 @@ final class ReportCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("no incident '" + id + "' (see: rampart incidents)");
             return 1;
         }
-        String text = Reports.render(r.get(), format, Instant.now());
+        String text = Reports.render(r.get(), format, Instant.now(), store.reporter());
         if (output == null) {
             spec.commandLine().getOut().print(text);
             spec.commandLine().getOut().flush();

@@ -467,7 +467,7 @@ final class AdminApi {
             }
             String type = "html".equals(format) ? "text/html; charset=utf-8"
                     : "md".equals(format) ? "text/markdown; charset=utf-8" : "application/json";
-            return Reply.text(HttpResponseStatus.OK, type, Reports.render(r.get(), format, Instant.now()));
+            return Reply.text(HttpResponseStatus.OK, type, Reports.render(r.get(), format, Instant.now(), incidents.reporter()));
         }
         if (p.length == 4 && method == HttpMethod.POST && "close".equals(p[3])) {
             String note = body == null || body.isBlank() ? null : textOrNull(body, "note");
