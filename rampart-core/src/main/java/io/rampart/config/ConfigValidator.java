@@ -96,7 +96,7 @@ final class ConfigValidator {
                 }
             }
         }
-        incidents(c.incidents());
+        incidents(c.incidents(), c.alerts());
         alerts(c.alerts());
         firewall(c.firewall());
         cluster(c.cluster());
@@ -106,6 +106,7 @@ final class ConfigValidator {
         if (c.admin().tokenFile() != null && c.admin().tokenFile().isBlank()) {
             error("admin.tokenFile", "expected a file holding the admin API token, or leave it out");
         }
+        adminUsers(c.admin());
         sites(c);
         return errors;
     }
@@ -385,7 +386,7 @@ final class ConfigValidator {
         }
     }
 
-    private void incidents(IncidentsConfig i) {
+    private void incidents(IncidentsConfig i, AlertsConfig alerts) {
         between("incidents.closeAfter", i.closeAfter(), Duration.ZERO, Duration.ofDays(7));
         between("incidents.retention", i.retention(), Duration.ofDays(1), Duration.ofDays(36500));
         range("incidents.bulkResponse", i.bulkResponse().bytes(), 1024, 1L << 40);
@@ -403,6 +404,67 @@ final class ConfigValidator {
                     error(p, file + ": " + problem);
                 }
             }
+        }
+        cert(i.cert(), alerts);
+    }
+
+    private void cert(CertConfig c, AlertsConfig alerts) {
+        for (int n = 0; n < c.to().size(); n++) {
+            String to = c.to().get(n);
+            if (to == null || !to.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+                error("incidents.cert.to[" + n + "]", "expected an address such as cert@ncsc.example, got " + (to == null ? "nothing" : "'" + to + "'"));
+            }
+        }
+        if (!c.to().isEmpty() && alerts.email() == null) {
+            error("incidents.cert.to", "mail to the CERT goes through alerts.email's SMTP server: configure alerts.email (server, from)");
+        }
+        if (c.url() != null) {
+            try {
+                java.net.URI u = new java.net.URI(c.url());
+                if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null) {
+                    error("incidents.cert.url", "expected an https:// or http:// address, got '" + c.url() + "'");
+                }
+            } catch (java.net.URISyntaxException e) {
+                error("incidents.cert.url", "not an address: " + e.getMessage());
+            }
+        }
+        if (c.tokenEnv() != null && !c.tokenEnv().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            error("incidents.cert.tokenEnv", "expected the name of an environment variable, got '" + c.tokenEnv() + "'");
+        }
+        if (c.tokenEnv() != null && c.url() == null) {
+            error("incidents.cert.tokenEnv", "a token is sent to incidents.cert.url, which is not set");
+        }
+    }
+
+    static final Pattern ADMIN_USER = Pattern.compile("[a-z0-9][a-z0-9._-]{0,31}");
+    static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    private void adminUsers(AdminConfig a) {
+        Set<String> names = new HashSet<>();
+        names.add("admin");
+        for (int i = 0; i < a.users().size(); i++) {
+            AdminConfig.UserConfig u = a.users().get(i);
+            String p = "admin.users[" + i + "]";
+            if (u == null) {
+                error(p, "expected {name, role, tokenSha256}");
+                continue;
+            }
+            if (u.name() == null || !ADMIN_USER.matcher(u.name()).matches()) {
+                error(p + ".name", "expected a lower-case name of letters, digits, '.', '_' or '-' (at most 32), got "
+                        + (u.name() == null ? "nothing" : "'" + u.name() + "'"));
+            } else if (!names.add(u.name())) {
+                error(p + ".name", "'" + u.name() + "' is taken" + ("admin".equals(u.name()) ? " (by whoever holds the admin token)" : " by another user"));
+            }
+            if (!AdminConfig.VIEWER.equals(u.role()) && !AdminConfig.OPERATOR.equals(u.role())) {
+                error(p + ".role", "expected viewer or operator, got " + (u.role() == null ? "nothing" : "'" + u.role() + "'"));
+            }
+            if (u.tokenSha256() == null || !SHA256_HEX.matcher(u.tokenSha256()).matches()) {
+                error(p + ".tokenSha256", "expected the SHA-256 of the user's token as 64 lower-case hex digits "
+                        + "(printf %s \"$TOKEN\" | sha256sum)");
+            }
+        }
+        if (a.usersFile() != null && a.usersFile().isBlank()) {
+            error("admin.usersFile", "expected a file of NAME ROLE SHA256 lines, or leave it out");
         }
     }
 

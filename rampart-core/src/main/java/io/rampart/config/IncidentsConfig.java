@@ -14,13 +14,14 @@ import java.util.List;
  * @param geoDatabases MaxMind-format databases (GeoLite2 ASN/Country, DB-IP Lite, IPinfo Lite) that
  *                     name the autonomous systems and countries of refused sources; none by default
  * @param reporter     who reports (organisation, contact, reference) and the reports' TLP marking
+ * @param cert         where reports go when sent to the national CERT
  */
 public record IncidentsConfig(Boolean enabled, Duration closeAfter, Duration retention, ByteSize bulkResponse,
-                              List<String> geoDatabases, ReporterConfig reporter) {
-    public static final IncidentsConfig DEFAULT = new IncidentsConfig(null, null, null, null, null, null);
+                              List<String> geoDatabases, ReporterConfig reporter, CertConfig cert) {
+    public static final IncidentsConfig DEFAULT = new IncidentsConfig(null, null, null, null, null, null, null);
 
     public IncidentsConfig(Boolean enabled, Duration closeAfter, Duration retention, ByteSize bulkResponse, List<String> geoDatabases) {
-        this(enabled, closeAfter, retention, bulkResponse, geoDatabases, null);
+        this(enabled, closeAfter, retention, bulkResponse, geoDatabases, null, null);
     }
 
     public IncidentsConfig {
@@ -29,6 +30,7 @@ public record IncidentsConfig(Boolean enabled, Duration closeAfter, Duration ret
         retention = retention == null ? Duration.ofDays(400) : retention;
         bulkResponse = bulkResponse == null ? ByteSize.ofBytes(1L << 20) : bulkResponse;
         reporter = reporter == null ? ReporterConfig.DEFAULT : reporter;
+        cert = cert == null ? CertConfig.NONE : cert;
         geoDatabases = geoDatabases == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(geoDatabases));
     }
 }

@@ -5,10 +5,19 @@ import java.util.Locale;
 /** One announcement of an incident: it opened, got worse, or closed. */
 public record Alert(Kind kind, IncidentRecord incident, String why) {
     public enum Kind {
-        OPENED, ESCALATED, CLOSED;
+        OPENED, ESCALATED, CLOSED,
+        /** The report, sent to the national CERT by an operator. */
+        REPORT,
+        /** The report again, when an incident already reported closes. */
+        UPDATE;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** How a delivery of this kind is named in the timeline and logs. */
+        public String label() {
+            return this == REPORT ? "CERT report" : this == UPDATE ? "CERT update" : id() + " alert";
         }
     }
 

@@ -63,6 +63,26 @@ public final class Alerts implements AutoCloseable {
         return new Alerts(n, config.maxAttempts(), config.firstRetry());
     }
 
+    /**
+     * The CERT's destinations ({@code incidents.cert}): mail through {@code alerts.email}'s server,
+     * a POST to an endpoint, or both; reports are rendered as {@code reporter} says at each send.
+     */
+    public static Alerts cert(io.rampart.config.CertConfig cert, AlertsConfig alerts, java.util.function.Supplier<Reporter> reporter) {
+        List<Notifier> n = new ArrayList<>();
+        if (!cert.to().isEmpty() && alerts.email() != null) {
+            n.add(new CertMail(alerts.email(), cert.to(), reporter));
+        }
+        if (cert.url() != null) {
+            n.add(new CertPost(cert.url(), cert.tokenEnv(), reporter));
+        }
+        return new Alerts(n, alerts.maxAttempts(), alerts.firstRetry());
+    }
+
+    /** The destinations' names ({@code email cert@…}, {@code endpoint https://…}). */
+    public List<String> names() {
+        return notifiers.stream().map(Notifier::name).toList();
+    }
+
     public boolean any() {
         return !notifiers.isEmpty();
     }
@@ -91,7 +111,7 @@ public final class Alerts implements AutoCloseable {
             n.send(alert);
             done();
             meter.accept("sent");
-            outcome.accept(alert.incident().id(), alert.kind().id() + " alert sent to " + n.name()
+            outcome.accept(alert.incident().id(), alert.kind().label() + " sent to " + n.name()
                     + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
         } catch (Exception e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -100,7 +120,7 @@ public final class Alerts implements AutoCloseable {
                 meter.accept("failed");
                 LOG.error("{} alert for incident {} to {} given up after {} attempts: {}", alert.kind().id(),
                         alert.incident().id(), n.name(), attempt, why);
-                outcome.accept(alert.incident().id(), alert.kind().id() + " alert to " + n.name() + " FAILED after "
+                outcome.accept(alert.incident().id(), alert.kind().label() + " to " + n.name() + " FAILED after "
                         + attempt + " attempts: " + why);
                 return;
             }

@@ -31,6 +31,15 @@ final class EmailNotifier implements Notifier {
 
     @Override
     public void send(Alert alert) throws Exception {
+        MimeMessage m = message();
+        m.setSubject(alert.subject(), "UTF-8");
+        m.setText(alert.text(), "UTF-8");
+        m.setHeader("X-Rampart-Incident", alert.incident().id());
+        transmit(m);
+    }
+
+    /** A message from {@code from} to {@code to}, dated now, to be filled in and given to {@link #transmit}. */
+    MimeMessage message() throws jakarta.mail.MessagingException {
         Properties p = new Properties();
         p.put("mail.smtp.host", server.host());
         p.put("mail.smtp.port", Integer.toString(server.port()));
@@ -49,10 +58,13 @@ final class EmailNotifier implements Notifier {
         for (String to : config.to()) {
             m.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
         }
-        m.setSubject(alert.subject(), "UTF-8");
-        m.setText(alert.text(), "UTF-8");
         m.setSentDate(new Date());
-        m.setHeader("X-Rampart-Incident", alert.incident().id());
+        return m;
+    }
+
+    /** Sends {@code m} through the server, logging in when a username is configured. */
+    void transmit(MimeMessage m) throws Exception {
+        boolean auth = config.username() != null;
         if (auth) {
             String password = config.passwordEnv() == null ? "" : System.getenv(config.passwordEnv());
             if (password == null) {

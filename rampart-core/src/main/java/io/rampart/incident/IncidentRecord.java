@@ -43,6 +43,14 @@ public record IncidentRecord(
                 mitigation, impact, egress, rules, timeline, timelineDropped, Series.EMPTY);
     }
 
+    /** The same record with {@code e} at the end of its timeline (a note on a closed incident). */
+    public IncidentRecord withNote(TimelineEntry e) {
+        List<TimelineEntry> t = new java.util.ArrayList<>(timeline);
+        t.add(e);
+        return new IncidentRecord(id, site, status, openedAt, openedBy, attackStartedAt, mitigatedAt, closedAt, closedBy, node,
+                vectors, profile, mitigation, impact, egress, rules, t, timelineDropped, series);
+    }
+
     /** The same record with another series. */
     public IncidentRecord withSeries(Series s) {
         return new IncidentRecord(id, site, status, openedAt, openedBy, attackStartedAt, mitigatedAt, closedAt, closedBy, node,

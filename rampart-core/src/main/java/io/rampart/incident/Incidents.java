@@ -50,6 +50,8 @@ public final class Incidents implements ControlListener, AutoCloseable {
     private final IncidentStore store;
     /** Replaced by a reload that changes {@code alerts}; read by the control-plane thread. */
     private volatile Alerts alerts;
+    /** Where reports go when sent to the national CERT ({@code incidents.cert}); none by default. */
+    private volatile Alerts cert = new Alerts(List.of(), 1, Duration.ofSeconds(1));
     private final Clock clock;
     private final GatewayCounters counters;
     private final String node;
@@ -357,6 +359,61 @@ public final class Incidents implements ControlListener, AutoCloseable {
         }
     }
 
+    /** Sends the next reports to the CERT through {@code next} (at start, and when a reload changes them). */
+    public void cert(Alerts next) {
+        Alerts before = cert;
+        cert = next;
+        if (before != null) {
+            before.retire();
+        }
+    }
+
+    /** The CERT's destinations, empty when {@code incidents.cert} names none. */
+    public List<String> certDestinations() {
+        return cert.names();
+    }
+
+    /**
+     * Queues incident {@code id}'s report (the whole cluster's figures so far) for the CERT's
+     * destinations and notes it in the timeline with {@code who}; each delivery, or its failure
+     * after the retries, is noted there too. Works on open and closed incidents.
+     *
+     * @return the destinations
+     * @throws IllegalStateException   when no destination is configured
+     * @throws java.util.NoSuchElementException for an unknown incident
+     */
+    public List<String> sendToCert(String id, String who) {
+        Alerts to = cert;
+        if (!to.any()) {
+            throw new IllegalStateException("no CERT destination: set incidents.cert.to (mail through alerts.email) or incidents.cert.url");
+        }
+        IncidentRecord r = find(id).orElseThrow(() -> new java.util.NoSuchElementException("no incident '" + id + "'"));
+        noteAnywhere(id, "cert", "report to the CERT queued by " + who + " for " + String.join(", ", to.names())
+                + (r.open() ? " (figures so far)" : ""));
+        to.send(new Alert(Alert.Kind.REPORT, r, "sent by " + who), (incident, text) -> noteAnywhere(incident, "cert", text));
+        return to.names();
+    }
+
+    /** A note on incident {@code id}, open (in memory) or closed (its stored record is rewritten). */
+    private synchronized void noteAnywhere(String id, String kind, String text) {
+        Instant now = clock.instant();
+        for (SiteBook b : sites.values()) {
+            if (b.open != null && b.open.id.equals(id)) {
+                b.open.note(now, kind, text);
+                b.dirty = true;
+                saveIfDue(b, true);
+                return;
+            }
+        }
+        IncidentRecord pending = unsaved.get(id);
+        Optional<IncidentRecord> stored = pending != null ? Optional.of(pending) : store.find(id);
+        if (stored.isPresent()) {
+            persist(stored.get().withNote(new IncidentRecord.TimelineEntry(now, kind, text)));
+        } else {
+            LOG.info("incident {}: {}", id, text);
+        }
+    }
+
     public synchronized IncidentRecord openByOperator(String site, String who, String why) {
         SiteBook b = book(site);
         Instant at = clock.instant();
@@ -557,6 +614,15 @@ public final class Incidents implements ControlListener, AutoCloseable {
         LOG.info("incident {} on site {} closed ({})", i.id, b.name, text);
         if (b.leader) {
             alert(Alert.Kind.CLOSED, r, text);
+            Alerts to = cert;
+            boolean reported = r.timeline().stream().anyMatch(e -> "cert".equals(e.kind()) && e.text().startsWith("CERT report sent to"));
+            if (reported && to.any() && config.cert().updateOnClose()) {
+                writer.execute(() -> { // the cluster's whole record, read off this lock
+                    IncidentRecord whole = find(r.id()).orElse(r);
+                    noteAnywhere(r.id(), "cert", "update to the CERT queued for " + String.join(", ", to.names()) + ": the incident is over");
+                    to.send(new Alert(Alert.Kind.UPDATE, whole, "closed"), (incident, t) -> noteAnywhere(incident, "cert", t));
+                });
+            }
         }
         return r;
     }
@@ -635,6 +701,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
         }
         flush();
         writer.shutdown();
+        cert.close();
         if (alerts != null) {
             alerts.close();
         }

@@ -110,9 +110,11 @@ public final class Reports {
             s.append(String.format(Locale.ROOT, "Regular visitors %s: %.2f%% of their requests succeeded. ",
                     ok >= 99 ? "were barely affected" : ok >= 90 ? "noticed some failures" : "were seriously affected", ok));
         }
+        boolean attacked = r.attackStartedAt() != null || r.mitigation().refused() > 0;
         s.append(r.egress().suspicious()
                 ? "Some unusually large answers went to unknown computers; they are listed under \"Data egress\" and should be checked."
-                : "Nothing suggests that any data was taken: the attack tried to overload the site, not to break into it.");
+                : attacked ? "Nothing suggests that any data was taken: the attack tried to overload the site, not to break into it."
+                : "Nothing suggests that any data was taken.");
         return s.toString();
     }
 

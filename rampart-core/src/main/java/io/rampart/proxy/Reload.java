@@ -84,6 +84,9 @@ final class Reload {
                 LOG.info("alert receivers reconfigured: {} webhooks, email {}", next.alerts().webhooks().size(),
                         next.alerts().email() == null ? "off" : "on");
             }
+            if (!old.config.alerts().equals(next.alerts()) || !old.config.incidents().cert().equals(next.incidents().cert())) {
+                incidents.cert(Alerts.cert(next.incidents().cert(), next.alerts(), incidents::reporter));
+            }
         }
         return fresh;
     }

@@ -134,6 +134,8 @@ final class SharedState {
             this.incidents = new Incidents(config.incidents(), List.of(), incidentStore, Alerts.of(config.alerts()).metered(metrics::alertDelivery),
                     Clock.systemUTC(), countersOf(metrics, () -> firewall),
                     decisions.enabled() ? decisions.node() : RefLedger.nodeOf(RefIds.node() << 48), geo);
+            Incidents reporting = this.incidents;
+            this.incidents.cert(Alerts.cert(config.incidents().cert(), config.alerts(), reporting::reporter));
         } else {
             this.incidentStore = null;
             this.incidents = null;

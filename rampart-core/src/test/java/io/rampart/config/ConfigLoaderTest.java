@@ -353,6 +353,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void adminUsersAndCertDestinations_mistakesAreNamedPrecisely() {
+        ConfigException e = errorsOf("""
+                admin:
+                  users:
+                    - {name: Alice, role: operator, tokenSha256: abc}
+                    - {name: admin, role: root, tokenSha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08}
+                incidents: {cert: {to: [not-an-address], url: 'ftp://x', tokenEnv: '1BAD'}}
+                sites:
+                  - {name: a, hosts: ['*'], upstreams: ['http://127.0.0.1:1']}
+                """);
+        assertThat(e.errors()).extracting(ConfigError::path).containsExactlyInAnyOrder("admin.users[0].name", "admin.users[0].tokenSha256",
+                "admin.users[1].name", "admin.users[1].role", "incidents.cert.to[0]", "incidents.cert.to", "incidents.cert.url",
+                "incidents.cert.tokenEnv");
+        assertThat(e.getMessage()).contains("sha256sum").contains("taken (by whoever holds the admin token)")
+                .contains("configure alerts.email");
+    }
+
+    @Test
     void theReporter_isRead_withTlpAmberByDefault(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("r.yaml");
         Files.writeString(f, """

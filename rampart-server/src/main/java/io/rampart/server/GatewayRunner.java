@@ -66,6 +66,7 @@ final class GatewayRunner implements AutoCloseable {
             if (config.admin().enabled()) {
                 AdminToken token = AdminToken.resolve(config.admin().tokenFile(), config.dataDir());
                 a = AdminServer.start(g, HostPort.parse(config.admin().address()), token,
+                        io.rampart.server.admin.Operators.of(token, config.admin()),
                         configFile == null ? null : () -> self[0].reload(),
                         lists == null ? null : () -> lists.save(g.lists()));
             }

@@ -93,6 +93,6 @@ final class RunCommand implements Callable<Integer> {
         }
         return c.withListeners(
                 listen == null ? c.listeners() : List.of(new ListenerConfig(listen, false)),
-                admin == null ? c.admin() : new AdminConfig(admin, true));
+                admin == null ? c.admin() : c.admin().withAddress(admin));
     }
 }

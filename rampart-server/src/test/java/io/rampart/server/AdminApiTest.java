@@ -259,7 +259,7 @@ class AdminApiTest {
         }
         assertThat(Files.readString(dir.resolve("data").resolve("lists.json"))).contains("127.0.0.77/32").contains("botnet C2 report");
         JsonNode lists = json(api("GET", "/api/lists", null));
-        assertThat(lists.at("/runtime/0/by").asText()).startsWith("operator@127.0.0.1");
+        assertThat(lists.at("/runtime/0/by").asText()).startsWith("admin@127.0.0.1");
         assertThat(api("DELETE", "/api/lists/deny?cidr=127.0.0.77/32", null).statusCode()).isEqualTo(200);
         try (RawHttp c = new RawHttp("127.0.0.77", port)) {
             assertThat(c.get("a", "/echo").status()).isEqualTo(200);
@@ -282,8 +282,8 @@ class AdminApiTest {
         HttpResponse<String> html = api("GET", "/api/incidents/" + id + "/report?format=html", null);
         assertThat(html.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
         assertThat(html.body()).contains("Incident report " + id).contains("under-attack switch turned on").contains("ISP informed")
-                .contains("closed by operator@127.0.0.1: all clear");
-        assertThat(api("GET", "/api/incidents/" + id + "/report?format=md", null).body()).startsWith("# Incident report " + id);
+                .contains("closed by admin@127.0.0.1: all clear");
+        assertThat(api("GET", "/api/incidents/" + id + "/report?format=md", null).body()).startsWith("**TLP:AMBER**").contains("# Incident report " + id);
         assertThat(json(api("GET", "/api/incidents/" + id + "/report?format=json", null)).at("/stix/type").asText()).isEqualTo("bundle");
         assertThat(json(api("GET", "/api/incidents/" + id + "/report?format=stix", null)).get("objects")).isNotEmpty();
         assertThat(json(api("GET", "/api/incidents", null)).get(0).get("id").asText()).isEqualTo(id);
@@ -291,7 +291,7 @@ class AdminApiTest {
 
         String data = dir.resolve("data").toString();
         assertThat(cli("incidents", "--data-dir", data)).contains(id).contains("closed");
-        assertThat(cli("report", id, "--data-dir", data, "--format", "md")).startsWith("# Incident report " + id);
+        assertThat(cli("report", id, "--data-dir", data, "--format", "md")).startsWith("**TLP:AMBER**").contains("# Incident report " + id);
         Path out = dir.resolve("report.html");
         assertThat(cli("report", id, "--data-dir", data, "--format", "html", "-o", out.toString())).contains("wrote");
         assertThat(Files.readString(out)).contains("<!doctype html>");

@@ -474,6 +474,20 @@ final class AdminApi {
             return incidents.closeByOperator(id, who, note).map(r -> Reply.ok(summary(r)))
                     .orElseGet(() -> Reply.error(HttpResponseStatus.NOT_FOUND, "no open incident '" + id + "'"));
         }
+        if (p.length == 4 && method == HttpMethod.POST && "send".equals(p[3])) {
+            try {
+                List<String> to = incidents.sendToCert(id, who);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("incident", id);
+                m.put("queued", to);
+                m.put("note", "each delivery, or its failure after the retries, is written to the incident's timeline");
+                return Reply.json(HttpResponseStatus.ACCEPTED, m);
+            } catch (IllegalStateException e) {
+                return Reply.error(HttpResponseStatus.CONFLICT, e.getMessage());
+            } catch (java.util.NoSuchElementException e) {
+                return Reply.error(HttpResponseStatus.NOT_FOUND, e.getMessage());
+            }
+        }
         if (p.length == 4 && method == HttpMethod.POST && "notes".equals(p[3])) {
             String text = body == null || body.isBlank() ? null : textOrNull(body, "text");
             if (text == null || text.isBlank()) {

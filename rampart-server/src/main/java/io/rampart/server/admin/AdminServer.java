@@ -49,15 +49,15 @@ public final class AdminServer implements AutoCloseable {
     private final SmallHttpServer server;
     private final AdminToken token;
 
-    private AdminServer(Gateway gateway, HostPort address, AdminToken token, AdminApi.Reloader reloader, Runnable listsChanged)
-            throws IOException {
+    private AdminServer(Gateway gateway, HostPort address, AdminToken token, Operators operators, AdminApi.Reloader reloader,
+                        Runnable listsChanged) throws IOException {
         this.token = token;
         LiveRates rates = new LiveRates(gateway.metrics(), gateway.firewall() == null ? null : gateway.firewall()::droppedPackets);
         AdminApi api = new AdminApi(gateway, reloader, rates, listsChanged);
         Dashboard dashboard = new Dashboard();
         AdminSessions sessions = new AdminSessions(System::currentTimeMillis);
         server = new SmallHttpServer("admin", address.toSocketAddress(), 64 * 1024,
-                () -> new Handler(gateway, token, sessions, api, dashboard));
+                () -> new Handler(gateway, operators, sessions, api, dashboard));
         rates.sample(System.currentTimeMillis());
         server.every(1000, () -> rates.sample(System.currentTimeMillis()));
     }
@@ -65,7 +65,13 @@ public final class AdminServer implements AutoCloseable {
     /** Starts the admin listener with a token and, if the gateway came from a file, a way to reload it. */
     public static AdminServer start(Gateway gateway, HostPort address, AdminToken token, AdminApi.Reloader reloader,
                                     Runnable listsChanged) throws IOException {
-        AdminServer admin = new AdminServer(gateway, address, token, reloader, listsChanged == null ? () -> { } : listsChanged);
+        return start(gateway, address, token, Operators.only(token), reloader, listsChanged);
+    }
+
+    /** Starts the admin listener for the admin token's holder and the named {@code operators}. */
+    public static AdminServer start(Gateway gateway, HostPort address, AdminToken token, Operators operators, AdminApi.Reloader reloader,
+                                    Runnable listsChanged) throws IOException {
+        AdminServer admin = new AdminServer(gateway, address, token, operators, reloader, listsChanged == null ? () -> { } : listsChanged);
         InetSocketAddress bound = admin.address();
         if (!bound.getAddress().isLoopbackAddress()) {
             LoggerFactory.getLogger(AdminServer.class).warn("the admin listener on {} is reachable from other machines: its "
@@ -90,14 +96,14 @@ public final class AdminServer implements AutoCloseable {
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Gateway gateway;
-        private final AdminToken token;
+        private final Operators operators;
         private final AdminSessions sessions;
         private final AdminApi api;
         private final Dashboard dashboard;
 
-        Handler(Gateway gateway, AdminToken token, AdminSessions sessions, AdminApi api, Dashboard dashboard) {
+        Handler(Gateway gateway, Operators operators, AdminSessions sessions, AdminApi api, Dashboard dashboard) {
             this.gateway = gateway;
-            this.token = token;
+            this.operators = operators;
             this.sessions = sessions;
             this.api = api;
             this.dashboard = dashboard;
@@ -125,17 +131,18 @@ public final class AdminServer implements AutoCloseable {
             }
             List<String> offered = query.parameters().get("token");
             if (get && offered != null && offered.size() == 1) {
-                if (!token.matches(offered.get(0))) {
+                Operator signedIn = operators.find(offered.get(0));
+                if (signedIn == null) {
                     send(ctx, req, Reply.text(HttpResponseStatus.UNAUTHORIZED, "text/html; charset=utf-8", Dashboard.denied("That token is not this gateway's.")), true);
                     return;
                 }
-                String cookie = COOKIE + "=" + sessions.open() + "; Path=/; HttpOnly; SameSite=Strict";
+                String cookie = COOKIE + "=" + sessions.open(signedIn) + "; Path=/; HttpOnly; SameSite=Strict";
                 send(ctx, req, Reply.text(HttpResponseStatus.SEE_OTHER, "text/plain", "signed in\n")
                         .with("Location", path).with("Set-Cookie", cookie), true);
                 return;
             }
             Auth auth = authenticate(req);
-            if (auth == Auth.NONE) {
+            if (auth == null) {
                 boolean browser = get && !path.startsWith("/api/") && !path.startsWith("/detection");
                 Reply r = browser
                         ? Reply.text(HttpResponseStatus.UNAUTHORIZED, "text/html; charset=utf-8",
@@ -145,11 +152,18 @@ public final class AdminServer implements AutoCloseable {
                 send(ctx, req, r.with("WWW-Authenticate", "Bearer realm=\"rampart-admin\""), true);
                 return;
             }
-            if (!get && auth == Auth.COOKIE && !"1".equals(req.headers().get("X-Rampart-Csrf"))) {
+            if (!get && auth.cookie() && !"1".equals(req.headers().get("X-Rampart-Csrf"))) {
                 send(ctx, req, Reply.error(HttpResponseStatus.FORBIDDEN, "a change made with the session cookie must carry X-Rampart-Csrf: 1"), true);
                 return;
             }
-            String who = "operator@" + remote(ctx);
+            if (!get && !auth.operator().mayAct()) {
+                LoggerFactory.getLogger(AdminServer.class).warn("admin: {}@{} (viewer) refused: {} {}", auth.operator().name(), remote(ctx),
+                        req.method(), path);
+                send(ctx, req, Reply.error(HttpResponseStatus.FORBIDDEN, "user " + auth.operator().name()
+                        + " has the viewer role: it reads everything and changes nothing (an operator's token is needed for " + req.method() + " " + path + ")"), true);
+                return;
+            }
+            String who = auth.operator().name() + "@" + remote(ctx);
             KernelFirewall fw = gateway.firewall();
             if (fw != null && ctx.channel().remoteAddress() instanceof InetSocketAddress) {
                 // the operator's own address is never dropped by the kernel (a deny of their own network cannot lock them out)
@@ -157,7 +171,8 @@ public final class AdminServer implements AutoCloseable {
             }
             if (path.startsWith("/api/")) {
                 String body = req.content().toString(StandardCharsets.UTF_8);
-                send(ctx, req, api.handle(req.method(), path, query.parameters(), body, who), true);
+                send(ctx, req, "/api/whoami".equals(path) && get ? Reply.ok(java.util.Map.of("name", auth.operator().name(),
+                        "role", auth.operator().role(), "from", remote(ctx))) : api.handle(req.method(), path, query.parameters(), body, who), true);
                 return;
             }
             if (path.equals("/detection") || path.startsWith("/detection/")) {
@@ -199,26 +214,33 @@ public final class AdminServer implements AutoCloseable {
                     + " (GET /detection, POST /detection/pin?site=S&step=" + MitigationStep.BLOCK.id() + ", POST /detection/shadow?rule=ID&on=true)");
         }
 
-        private enum Auth { NONE, BEARER, COOKIE }
+        /** Who the caller is, and whether they came with the browser's session cookie (then changes need the CSRF header). */
+        private record Auth(Operator operator, boolean cookie) {
+        }
 
+        /** The caller, or null when neither a known token nor a live session came with the request. */
         private Auth authenticate(FullHttpRequest req) {
             String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-            if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) && token.matches(h.substring(7).trim())) {
-                return Auth.BEARER;
+            if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                Operator o = operators.find(h.substring(7).trim());
+                if (o != null) {
+                    return new Auth(o, false);
+                }
             }
             String cookies = req.headers().get(HttpHeaderNames.COOKIE);
             if (cookies != null) {
                 try {
                     for (Cookie c : ServerCookieDecoder.STRICT.decodeAll(cookies)) {
-                        if (COOKIE.equals(c.name()) && sessions.valid(c.value())) {
-                            return Auth.COOKIE;
+                        Operator o = COOKIE.equals(c.name()) ? sessions.valid(c.value()) : null;
+                        if (o != null) {
+                            return new Auth(o, true);
                         }
                     }
                 } catch (IllegalArgumentException malformed) {
-                    return Auth.NONE;
+                    return null;
                 }
             }
-            return Auth.NONE;
+            return null;
         }
 
         private static String remote(ChannelHandlerContext ctx) {

@@ -23,15 +23,18 @@ final class AdminSessions {
 
     private final SecureRandom random = new SecureRandom();
     private final LongSupplier clock;
-    /** Session id to its expiry (epoch millis), oldest first. */
-    private final Map<String, Long> sessions = new LinkedHashMap<>();
+    /** Session id to its operator and expiry (epoch millis), oldest first. */
+    private final Map<String, Held> sessions = new LinkedHashMap<>();
+
+    private record Held(Operator operator, long expiry) {
+    }
 
     AdminSessions(LongSupplier clock) {
         this.clock = clock;
     }
 
-    /** A new session id, valid for {@link #LIFETIME_MILLIS}. */
-    synchronized String open() {
+    /** A new session id for {@code operator}, valid for {@link #LIFETIME_MILLIS}. */
+    synchronized String open(Operator operator) {
         byte[] b = new byte[32];
         random.nextBytes(b);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
@@ -40,18 +43,20 @@ final class AdminSessions {
             oldest.next();
             oldest.remove();
         }
-        sessions.put(id, clock.getAsLong() + LIFETIME_MILLIS);
+        sessions.put(id, new Held(operator, clock.getAsLong() + LIFETIME_MILLIS));
         return id;
     }
 
-    /** Whether {@code id} is a live session (compared in constant time against each). */
-    synchronized boolean valid(String id) {
+    /** The operator of live session {@code id}, or null (compared in constant time against each). */
+    synchronized Operator valid(String id) {
         long now = clock.getAsLong();
-        sessions.values().removeIf(expiry -> expiry <= now);
+        sessions.values().removeIf(h -> h.expiry() <= now);
         byte[] offered = id.getBytes(StandardCharsets.US_ASCII);
-        boolean found = false;
-        for (String s : sessions.keySet()) {
-            found |= MessageDigest.isEqual(offered, s.getBytes(StandardCharsets.US_ASCII));
+        Operator found = null;
+        for (Map.Entry<String, Held> s : sessions.entrySet()) {
+            if (MessageDigest.isEqual(offered, s.getKey().getBytes(StandardCharsets.US_ASCII)) && found == null) {
+                found = s.getValue().operator();
+            }
         }
         return found;
     }
