@@ -360,6 +360,33 @@ public final class ControlPlane implements AutoCloseable {
         publish();
     }
 
+    /**
+     * What an operator's rule matching {@code match} would cost before it is added: the share of
+     * the site's normal traffic (its baseline's sample of whole requests) it would have hit, and
+     * how many requests the sample holds. The same estimate the detector uses for its own rules'
+     * collateral, so an unknown value counts as a match (over, never under).
+     *
+     * @throws IllegalArgumentException for an unknown site or a malformed match
+     */
+    public synchronized RulePreview preview(String site, java.util.Map<String, String> match) {
+        SiteControl s = site(site);
+        if (s == null) {
+            throw new IllegalArgumentException("site: no site named '" + site + "'");
+        }
+        java.util.List<io.rampart.mitigate.Condition> conditions = OperatorRules.conditions(match, store.hasher(), geo.enabled());
+        int sample = s.baseline.sampleSize();
+        return new RulePreview(site, sample, sample == 0 ? null : s.baseline.share(SignatureSearch.rows(conditions)),
+                s.baseline.knowsEnough());
+    }
+
+    /**
+     * @param normalShare share of normal traffic the rule would hit (null: no normal traffic learned yet)
+     * @param sample      requests in the baseline's sample
+     * @param settled     whether the baseline knows enough to judge (else the share is a first guess)
+     */
+    public record RulePreview(String site, int sample, Double normalShare, boolean settled) {
+    }
+
     /** Removes an operator's rule; false when no site has one with that id (automatic rules expire by themselves). */
     public synchronized boolean removeRule(String id, String by) {
         for (SiteControl s : sites) {

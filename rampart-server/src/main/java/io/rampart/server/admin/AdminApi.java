@@ -78,6 +78,9 @@ final class AdminApi {
                 if (p.length == 2 && post) {
                     return addRule(body, who);
                 }
+                if (p.length == 3 && post && "preview".equals(p[2])) {
+                    return previewRule(body);
+                }
                 if (p.length == 3 && delete) {
                     return removeRule(p[2], who);
                 }
@@ -280,6 +283,37 @@ final class AdminApi {
             String id = control.addRule(site, m, parsed, ttl, who);
             audit(site, who, "rule " + id + " added at " + step + " matching " + m + (ttl == null ? "" : " for " + text(n, "ttl")));
             return Reply.json(HttpResponseStatus.CREATED, Map.of("id", id, "site", site, "step", parsed.id()));
+        } catch (IllegalArgumentException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    /** {@code POST /api/rules/preview}: the share of normal traffic a rule would hit, without adding it. */
+    private Reply previewRule(String body) {
+        ControlPlane control = gateway.detection();
+        if (control == null) {
+            return detectionOff();
+        }
+        JsonNode n;
+        try {
+            n = object(body);
+        } catch (IllegalArgumentException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "; expected {\"site\": \"S\", \"match\": {\"path\": \"/search\"}}");
+        }
+        JsonNode match = n.get("match");
+        if (text(n, "site") == null || match == null || !match.isObject()) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "expected site and a match object");
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = match.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                return Reply.error(HttpResponseStatus.BAD_REQUEST, "match." + e.getKey() + ": expected a string");
+            }
+            m.put(e.getKey(), e.getValue().asText());
+        }
+        try {
+            return Reply.ok(control.preview(text(n, "site"), m));
         } catch (IllegalArgumentException e) {
             return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         }

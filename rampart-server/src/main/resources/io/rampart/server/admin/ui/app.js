@@ -1,5 +1,10 @@
 // Rampart dashboard: polls /api/status once a second (the admin listener samples the counters
 // itself, so any number of open dashboards costs one sampler) and redraws charts and tables.
+// Operators act from it through the same admin API (session cookie + CSRF header): pin a site,
+// add or remove an operator rule (after a preview of the normal traffic it would hit), put an
+// automatic rule in shadow, edit the allow/deny lists, note, close or send an incident to the
+// CERT. Every action asks for confirmation and lands in the incident timeline with the signed-in
+// name. A viewer sees no actions (and the API refuses them anyway).
 (function () {
   "use strict";
   var VERDICT_COLOURS = { allow: "#2a9d5c", limit: "#e9a23b", challenge: "#3a7bd5", block: "#c0392b", close: "#6c3483", tarpit: "#7f8c8d", origin_busy: "#d35400" };
@@ -10,6 +15,91 @@
     if (attrs) { Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); }); }
     if (text !== undefined && text !== null) { e.textContent = String(text); }
     return e;
+  }
+
+  var STEPS = ["auto", "observe", "limit", "challenge", "block", "close", "under-attack"];
+  var RULE_STEPS = ["block", "challenge", "limit", "close"];
+  var MATCH_KEYS = ["network", "address", "path", "method", "userAgent", "hfp", "ja4", "h2", "asn", "country"];
+
+  function say(text, error) {
+    var m = document.getElementById("message");
+    m.hidden = false;
+    m.textContent = text;
+    m.className = error ? "error" : "";
+  }
+
+  // one call to the admin API: resolves with the JSON answer, rejects with the API's own error text
+  function api(method, path, body) {
+    var init = { method: method, credentials: "same-origin", headers: { "X-Rampart-Csrf": "1" } };
+    if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
+    return fetch(path, init).then(function (r) {
+      return r.text().then(function (t) {
+        var j = null;
+        try { j = t ? JSON.parse(t) : null; } catch (e) { j = null; }
+        if (!r.ok) { throw new Error((j && j.error) || (r.status + " " + t)); }
+        return j;
+      });
+    });
+  }
+
+  // asks, acts, reports the outcome and redraws
+  function act(question, method, path, body, done) {
+    if (!window.confirm(question)) { return; }
+    api(method, path, body).then(function (j) { say(done + "."); refresh(); }, function (e) { say(e.message, true); });
+  }
+
+  function options(select, values) {
+    values.forEach(function (v) { select.appendChild(el("option", { value: v }, v)); });
+    return select;
+  }
+
+  function actionPanel(site) {
+    var d = el("details", { "class": "act" });
+    d.appendChild(el("summary", null, "Act on " + site));
+    var pin = el("form", { "class": "act pin" });
+    pin.appendChild(el("span", null, "Mitigation:"));
+    var step = options(el("select", { name: "step", "aria-label": "pin step" }), STEPS);
+    pin.appendChild(step);
+    pin.appendChild(el("button", { type: "submit" }, "Pin"));
+    pin.addEventListener("submit", function (e) {
+      e.preventDefault();
+      act(step.value === "auto" ? "Let detection choose the mitigation of " + site + " again?" : "Pin " + site + " at " + step.value
+        + "? Detection will not step it down until you unpin.", "POST", "/api/sites/" + encodeURIComponent(site) + "/pin?step="
+        + encodeURIComponent(step.value), undefined, step.value === "auto" ? "Pin removed" : "Pinned at " + step.value);
+    });
+    d.appendChild(pin);
+    var rule = el("form", { "class": "act rule" });
+    rule.appendChild(el("span", null, "New rule:"));
+    var rstep = options(el("select", { name: "step", "aria-label": "rule step" }), RULE_STEPS);
+    var key = options(el("select", { name: "key", "aria-label": "match on" }), MATCH_KEYS);
+    var value = el("input", { name: "value", placeholder: "203.0.113.0/24", "aria-label": "value", required: "required" });
+    var ttl = el("input", { name: "ttl", value: "1h", size: "4", "aria-label": "for how long" });
+    var preview = el("span", { "class": "preview" });
+    [rstep, el("span", null, "where"), key, el("span", null, "="), value, el("span", null, "for"), ttl].forEach(function (x) { rule.appendChild(x); });
+    rule.appendChild(el("button", { type: "submit" }, "Add rule"));
+    rule.appendChild(preview);
+    rule.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var match = {}; match[key.value] = value.value;
+      api("POST", "/api/rules/preview", { site: site, match: match }).then(function (p) {
+        var share = p.normalShare === null ? null : (p.normalShare * 100).toFixed(2) + "%";
+        var cost = !p.settled ? "normal traffic is not learned yet, so its cost to real visitors is unknown"
+            + (share === null ? "" : " (first guess: " + share + ")")
+          : "it would have hit " + share + " of normal traffic (" + p.sample + " requests sampled)";
+        preview.textContent = cost;
+        act("Add a rule to " + rstep.value + " requests to " + site + " where " + key.value + " = " + value.value
+          + (ttl.value ? " for " + ttl.value : "") + "?\n\nPreview: " + cost + ".", "POST", "/api/rules",
+          { site: site, step: rstep.value, match: match, ttl: ttl.value || undefined }, "Rule added");
+      }, function (err) { say(err.message, true); });
+    });
+    d.appendChild(rule);
+    return d;
+  }
+
+  function actButton(text, onClick) {
+    var b = el("button", { type: "button", "class": "act" }, text);
+    b.addEventListener("click", onClick);
+    return b;
   }
 
   function fmt(n) { return n === null || n === undefined ? "-" : Number(n).toLocaleString("en-GB", { maximumFractionDigits: 1 }); }
@@ -24,10 +114,12 @@
     head.appendChild(el("span", { "class": "state" }));
     head.appendChild(el("span", { "class": "rate" }));
     var button = el("button", { "class": "switch", type: "button" });
+    button.classList.add("act");
     button.addEventListener("click", function () { toggle(site.name, !button.classList.contains("on")); });
     head.appendChild(button);
     head.appendChild(el("div", { "class": "signals" }));
     card.appendChild(head);
+    card.appendChild(actionPanel(site.name));
     var row = el("div", { "class": "charts" });
     var c1 = el("div", { "class": "chart requests" }); c1.appendChild(el("h3", null, "Requests per second by verdict"));
     var c2 = el("div", { "class": "chart origin" }); c2.appendChild(el("h3", null, "Origin latency (ms) and errors per second"));
@@ -36,7 +128,7 @@
     var tables = el("div", { "class": "tables" });
     var r = el("div"); r.appendChild(el("h3", null, "Rules in force"));
     var rt = el("table", { "class": "rules" });
-    rt.innerHTML = "<thead><tr><th>Rule</th><th>Step</th><th>Matching</th><th>/s</th><th>Matched</th></tr></thead><tbody></tbody>";
+    rt.innerHTML = "<thead><tr><th>Rule</th><th>Step</th><th>Matching</th><th>/s</th><th>Matched</th><th class=\"act\"></th></tr></thead><tbody></tbody>";
     r.appendChild(rt);
     var s = el("div"); s.appendChild(el("h3", null, "Top source networks (last seconds)"));
     var st = el("table", { "class": "sources" });
@@ -104,8 +196,15 @@
       [{}, { label: "latency ms", stroke: "#3a7bd5", width: 1.5, spanGaps: true }, { label: "errors/s", stroke: "#c0392b", width: 1.5 }],
       [s.time, s.originLatencyMs, s.originErrorsPerSecond]);
     fillRows(card.querySelector("table.rules tbody"), (site.rules || []).map(function (r) {
-      return [r.id + (r.shadow ? " (shadow)" : ""), r.step, r.conditions, r.matchingPerSecond, r.matchedTotal];
-    }), "no rule in force", 5);
+      var operators = r.id.indexOf("op-") === 0;
+      var b = operators
+        ? actButton("Remove", function () { act("Remove rule " + r.id + " (" + r.conditions + ")?", "DELETE", "/api/rules/" + encodeURIComponent(r.id), undefined, "Rule " + r.id + " removed"); })
+        : actButton(r.shadow ? "Enforce" : "Shadow", function () {
+          act((r.shadow ? "Enforce rule " : "Put rule ") + r.id + (r.shadow ? " again?" : " in shadow (counted, not enforced)?"), "POST",
+            "/api/rules/" + encodeURIComponent(r.id) + "/shadow?on=" + !r.shadow, undefined, "Rule " + r.id + (r.shadow ? " enforced" : " in shadow"));
+        });
+      return [r.id + (r.shadow ? " (shadow)" : ""), r.step, r.conditions, r.matchingPerSecond, r.matchedTotal, b];
+    }), "no rule in force", 6);
     fillRows(card.querySelector("table.sources tbody"), (site.topSources || []).map(function (c) {
       var origin = [c.autonomousSystem, c.country].filter(function (x) { return x; }).join(" · ");
       return [c.network, origin || "-", c.requestsPerSecond, Math.round(c.refusedShare * 100) + "%"];
@@ -129,9 +228,50 @@
   function renderIncidents(list) {
     fillRows(document.querySelector("#incidents tbody"), list.map(function (i) {
       var a = el("a", { href: "/api/incidents/" + encodeURIComponent(i.id) + "/report?format=html", target: "_blank", rel: "noopener" }, "report");
+      var path = "/api/incidents/" + encodeURIComponent(i.id);
+      var acts = el("span", { "class": "act" });
+      if (i.status === "open") {
+        acts.appendChild(actButton("Note", function () {
+          var text = window.prompt("Note for the timeline of " + i.id + ":");
+          if (text) { api("POST", path + "/notes", { text: text }).then(function () { say("Noted."); }, function (e) { say(e.message, true); }); }
+        }));
+        acts.appendChild(actButton("Close", function () { act("Close incident " + i.id + "?", "POST", path + "/close", { note: "closed from the dashboard" }, "Incident closed"); }));
+      }
+      acts.appendChild(actButton("Send to CERT", function () {
+        act("Send the report of " + i.id + (i.status === "open" ? " (figures so far)" : "") + " to the CERT?", "POST", path + "/send", undefined,
+          "Report queued for the CERT; the timeline will say when it went");
+      }));
       return [i.id, i.site, i.status, String(i.openedAt).replace("T", " ").slice(0, 19), i.requests, i.peakRequestsPerSecond,
-        (i.shareKeptOffOrigin * 100).toFixed(1) + "%", (i.vectors || []).join("; "), a];
-    }), "no incident recorded", 9);
+        (i.shareKeptOffOrigin * 100).toFixed(1) + "%", (i.vectors || []).join("; "), a, acts];
+    }), "no incident recorded", 10);
+  }
+
+  function renderLists(l) {
+    fillRows(document.querySelector("#lists tbody"), (l.runtime || []).map(function (e) {
+      return [e.list, e.cidr, e.by, e.note || "", actButton("Remove", function () {
+        act("Remove " + e.cidr + " from the " + e.list + " list?", "DELETE", "/api/lists/" + e.list + "?cidr=" + encodeURIComponent(e.cidr), undefined,
+          e.cidr + " removed from the " + e.list + " list");
+      })];
+    }), "no run-time entry (entries from the configuration file are changed there)", 5);
+  }
+
+  function listForm() {
+    var f = document.getElementById("list-form");
+    f.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var list = f.elements.list.value, cidr = f.elements.cidr.value.trim(), note = f.elements.note.value.trim();
+      act("Add " + cidr + " to the " + list + " list? " + (list === "deny" ? "Every request from it is refused at once." : "It bypasses every limit and rule."),
+        "POST", "/api/lists/" + list, { cidr: cidr, note: note || undefined }, cidr + " added to the " + list + " list");
+    });
+  }
+
+  function whoami() {
+    return fetch("/api/whoami", { credentials: "same-origin", cache: "no-store" }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (w) {
+        if (!w) { return; }
+        document.getElementById("who").textContent = "signed in as " + w.name + " (" + w.role + ")";
+        document.body.classList.toggle("viewer", w.role !== "operator");
+      });
   }
 
   function renderCluster(c) {
@@ -149,9 +289,9 @@
   }
 
   function toggle(site, on) {
-    fetch("/api/sites/" + encodeURIComponent(site) + "/under-attack?on=" + on, {
-      method: "POST", credentials: "same-origin", headers: { "X-Rampart-Csrf": "1" }
-    }).then(refresh);
+    act(on ? "Switch " + site + " to under-attack mode? Every unknown client is challenged (a real browser solves it in about a second)."
+      : "Switch under-attack mode off for " + site + "?", "POST", "/api/sites/" + encodeURIComponent(site) + "/under-attack?on=" + on, undefined,
+      "Under-attack mode " + (on ? "on" : "off") + " for " + site);
   }
 
   function refresh() {
@@ -165,6 +305,8 @@
       dropRemovedSites(st.sites);
       renderIncidents(st.incidents || []);
       renderCluster(st.cluster);
+      return fetch("/api/lists", { credentials: "same-origin", cache: "no-store" }).then(function (r) { return r.json(); }).then(renderLists);
+    }).then(function () {
       document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString("en-GB");
       document.body.setAttribute("data-ready", "true");
     }).catch(function (e) {
@@ -172,6 +314,8 @@
     });
   }
 
+  listForm();
+  whoami();
   refresh();
   setInterval(refresh, 1000);
 })();
