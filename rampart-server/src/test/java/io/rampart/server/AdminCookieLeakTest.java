@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * A real browser signs in to the dashboard, then visits a site behind the gateway on the same
@@ -40,7 +38,7 @@ class AdminCookieLeakTest {
                 String token = runner.adminToken().value();
                 String admin = "http://127.0.0.1:" + runner.adminAddress().getPort();
                 String site = "http://127.0.0.1:" + runner.gateway().listenAddresses().get(0).getPort();
-                ChromeDriver b = browser();
+                ChromeDriver b = Chromium.start();
                 try {
                     b.get(admin + "/?token=" + token);
                     await().atMost(Duration.ofSeconds(10)).until(() -> b.getTitle().contains("Rampart"));
@@ -61,15 +59,5 @@ class AdminCookieLeakTest {
                 }
             }
         }
-    }
-
-    private static ChromeDriver browser() {
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary("/usr/bin/chromium");
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--proxy-server=direct://", "--disable-background-networking", "--disable-component-update", "--disable-sync");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(service, o);
     }
 }

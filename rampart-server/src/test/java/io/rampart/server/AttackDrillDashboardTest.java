@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +25,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -71,7 +68,7 @@ class AttackDrillDashboardTest {
                 traffic.counting.set(true);
 
                 String admin = "http://127.0.0.1:" + runner.adminAddress().getPort();
-                ChromeDriver b = browser();
+                ChromeDriver b = Chromium.start();
                 try {
                     b.get(admin + "/?token=" + runner.adminToken().value());
                     WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(20));
@@ -81,10 +78,10 @@ class AttackDrillDashboardTest {
                     } catch (RuntimeException e) {
                         throw new AssertionError("dashboard not ready: " + b.getCurrentUrl() + "\n" + b.getPageSource(), e);
                     }
-                    wait.until(d -> rows(d, "#site-campaign table.rules tbody tr td").stream().anyMatch(t -> t.startsWith("campaign-")));
-                    wait.until(d -> rows(d, "#site-campaign table.sources tbody tr td").stream().anyMatch(t -> t.startsWith("127.31.")));
-                    wait.until(d -> rows(d, "#site-campaign table.sources tbody tr td").contains("AS64500 Botnet Hosting Ltd · ZZ"));
-                    wait.until(d -> rows(d, "#incidents tbody tr td").contains(id));
+                    wait.until(d -> Chromium.texts(d, "#site-campaign table.rules tbody tr td").stream().anyMatch(t -> t.startsWith("campaign-")));
+                    wait.until(d -> Chromium.texts(d, "#site-campaign table.sources tbody tr td").stream().anyMatch(t -> t.startsWith("127.31.")));
+                    wait.until(d -> Chromium.texts(d, "#site-campaign table.sources tbody tr td").contains("AS64500 Botnet Hosting Ltd · ZZ"));
+                    wait.until(d -> Chromium.texts(d, "#incidents tbody tr td").contains(id));
                     wait.until(d -> d.findElement(By.cssSelector("#site-campaign .state")).getText().equals("attack"));
                     Thread.sleep(3000); // a few seconds of flood in the charts
                     assertThat(b.findElements(By.cssSelector("#site-campaign .chart canvas"))).as("two uPlot charts").hasSize(2);
@@ -121,26 +118,5 @@ class AttackDrillDashboardTest {
                         .contains("opened alert sent to webhook").contains("closed: the site has been normal");
             }
         }
-    }
-
-    /**
-     * The texts of the cells matching {@code css}, read in one script call: the dashboard redraws
-     * its tables every second, and reading cell by cell over WebDriver (a round trip each) can
-     * take longer than that on a busy machine, so every attempt would meet a replaced, stale cell.
-     */
-    @SuppressWarnings("unchecked")
-    private static List<String> rows(org.openqa.selenium.WebDriver d, String css) {
-        return (List<String>) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
-                "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText.trim());", css);
-    }
-
-    private static ChromeDriver browser() {
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary("/usr/bin/chromium");
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1400",
-                "--proxy-server=direct://", "--disable-background-networking", "--disable-component-update", "--disable-sync");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(service, o);
     }
 }

@@ -18,18 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -65,7 +61,7 @@ class ConsoleActionsTest {
                 int port = runner.gateway().listenAddresses().get(0).getPort();
                 String admin = "http://127.0.0.1:" + runner.adminAddress().getPort();
                 assertThat(status(port, "127.0.0.77", "/")).isEqualTo(200);
-                ChromeDriver b = browser();
+                ChromeDriver b = Chromium.start();
                 try {
                     b.get(admin + "/?token=" + ALICE);
                     WebDriverWait wait = ready(b);
@@ -77,7 +73,7 @@ class ConsoleActionsTest {
                     form.findElement(By.name("note")).sendKeys("botnet seen in the access log");
                     form.findElement(By.cssSelector("button")).click();
                     accept(wait, "Add 127.0.0.77/32 to the deny list?");
-                    wait.until(d -> cells(d, "#lists tbody td").contains("127.0.0.77/32"));
+                    wait.until(d -> Chromium.texts(d, "#lists tbody td").contains("127.0.0.77/32"));
                     await("deny closes the connection at accept").atMost(Duration.ofSeconds(10))
                             .until(() -> status(port, "127.0.0.77", "/") == 0);
                     assertThat(status(port, "127.0.0.78", "/")).as("everyone else still served").isEqualTo(200);
@@ -94,10 +90,10 @@ class ConsoleActionsTest {
                     await().atMost(Duration.ofSeconds(10)).until(() -> status(port, "127.0.0.78", "/login") == 403);
                     assertThat(status(port, "127.0.0.78", "/about")).isEqualTo(200);
                     try {
-                        wait.until(d -> cells(d, "#site-campaign table.rules tbody td").stream().anyMatch(t -> t.startsWith("op-")));
+                        wait.until(d -> Chromium.texts(d, "#site-campaign table.rules tbody td").stream().anyMatch(t -> t.startsWith("op-")));
                     } catch (RuntimeException e) {
-                        throw new AssertionError("rules: " + cells(b, "#site-campaign table.rules tbody td") + " updated: "
-                                + cells(b, "#updated") + " message: " + cells(b, "#message"), e);
+                        throw new AssertionError("rules: " + Chromium.texts(b, "#site-campaign table.rules tbody td") + " updated: "
+                                + Chromium.texts(b, "#updated") + " message: " + Chromium.texts(b, "#message"), e);
                     }
                     clickInRow(b, wait, "#site-campaign table.rules tbody tr", "op-", "Remove");
                     accept(wait, "Remove rule op-");
@@ -108,7 +104,7 @@ class ConsoleActionsTest {
                     accept(wait, "Switch campaign to under-attack mode?");
                     await().atMost(Duration.ofSeconds(10)).until(() -> runner.gateway().incidents().openIncident("campaign") != null);
                     String id = runner.gateway().incidents().openIncident("campaign");
-                    wait.until(d -> cells(d, "#incidents tbody td").contains(id));
+                    wait.until(d -> Chromium.texts(d, "#incidents tbody td").contains(id));
                     clickInRow(b, wait, "#incidents tbody tr", id, "Send to CERT");
                     accept(wait, "Send the report of " + id + " (figures so far) to the CERT?");
                     await().atMost(Duration.ofSeconds(20)).until(() -> receivers.webhookBodies.size() == 1);
@@ -122,7 +118,7 @@ class ConsoleActionsTest {
                     b.quit();
                 }
 
-                ChromeDriver wall = browser();
+                ChromeDriver wall = Chromium.start();
                 try {
                     wall.get(admin + "/?token=" + WALL);
                     WebDriverWait wait = ready(wall);
@@ -167,12 +163,6 @@ class ConsoleActionsTest {
                 + "} return false;", rows, first, label));
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> cells(WebDriver d, String css) {
-        return (List<String>) ((JavascriptExecutor) d).executeScript(
-                "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText.trim());", css);
-    }
-
     /** The status of one GET sent from loopback address {@code from} (0 when the connection was refused or cut). */
     private static int status(int port, String from, String path) {
         try (Socket s = new Socket()) {
@@ -190,15 +180,5 @@ class ConsoleActionsTest {
         } catch (Exception e) {
             return 0;
         }
-    }
-
-    private static ChromeDriver browser() {
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary("/usr/bin/chromium");
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1400",
-                "--proxy-server=direct://", "--disable-background-networking", "--disable-component-update", "--disable-sync");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(service, o);
     }
 }

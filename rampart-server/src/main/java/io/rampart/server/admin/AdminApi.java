@@ -266,13 +266,11 @@ final class AdminApi {
         if (site == null || step == null || match == null || !match.isObject()) {
             return Reply.error(HttpResponseStatus.BAD_REQUEST, "expected site, step and a match object");
         }
-        Map<String, String> m = new LinkedHashMap<>();
-        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = match.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isTextual()) {
-                return Reply.error(HttpResponseStatus.BAD_REQUEST, "match." + e.getKey() + ": expected a string");
-            }
-            m.put(e.getKey(), e.getValue().asText());
+        Map<String, String> m;
+        try {
+            m = matchOf(match);
+        } catch (IllegalArgumentException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         }
         try {
             MitigationStep parsed = MitigationStep.parse(step);
@@ -286,6 +284,19 @@ final class AdminApi {
         } catch (IllegalArgumentException e) {
             return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         }
+    }
+
+    /** A rule's match object as key to text; names the first value that is not a string. */
+    private static Map<String, String> matchOf(JsonNode match) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = match.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new IllegalArgumentException("match." + e.getKey() + ": expected a string");
+            }
+            m.put(e.getKey(), e.getValue().asText());
+        }
+        return m;
     }
 
     /** {@code POST /api/rules/preview}: the share of normal traffic a rule would hit, without adding it. */
@@ -304,13 +315,11 @@ final class AdminApi {
         if (text(n, "site") == null || match == null || !match.isObject()) {
             return Reply.error(HttpResponseStatus.BAD_REQUEST, "expected site and a match object");
         }
-        Map<String, String> m = new LinkedHashMap<>();
-        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = match.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isTextual()) {
-                return Reply.error(HttpResponseStatus.BAD_REQUEST, "match." + e.getKey() + ": expected a string");
-            }
-            m.put(e.getKey(), e.getValue().asText());
+        Map<String, String> m;
+        try {
+            m = matchOf(match);
+        } catch (IllegalArgumentException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         }
         try {
             return Reply.ok(control.preview(text(n, "site"), m));
