@@ -571,6 +571,10 @@ final class ConfigValidator {
             if (s.hosts().isEmpty()) {
                 error(p + ".hosts", "expected at least one host name, such as www.example.org, *.example.org or *");
             }
+            if (s.contact() != null && (s.contact().isBlank() || s.contact().length() > 200
+                    || s.contact().chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f))) {
+                error(p + ".contact", "expected one line of at most 200 characters, such as webmaster@example.org");
+            }
             for (int h = 0; h < s.hosts().size(); h++) {
                 String host = s.hosts().get(h);
                 String hp = p + ".hosts[" + h + "]";

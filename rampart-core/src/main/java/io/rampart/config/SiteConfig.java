@@ -19,10 +19,12 @@ import java.util.List;
  *                  {@code under-attack}) every automatic rule of this site is held at
  * @param https     redirect plain HTTP to HTTPS, and the {@code Strict-Transport-Security} header to send
  * @param acme      obtain and renew this site's certificate automatically (for its exact host names) through ACME
+ * @param contact   how a refused visitor reaches the site's people (an address or page), shown on Rampart's
+ *                  own 403, 429 and 503 pages; none by default
  */
 public record SiteConfig(String name, List<String> hosts, List<String> upstreams, LimitsConfig limits,
                          List<RouteConfig> routes, Boolean underAttack, List<String> snapshot, MitigationStep pin,
-                         HttpsConfig https, Boolean acme) {
+                         HttpsConfig https, Boolean acme, String contact) {
     public SiteConfig {
         snapshot = snapshot == null ? List.of() : List.copyOf(snapshot);
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
@@ -35,7 +37,17 @@ public record SiteConfig(String name, List<String> hosts, List<String> upstreams
 
     public SiteConfig(String name, List<String> hosts, List<String> upstreams, LimitsConfig limits,
                       List<RouteConfig> routes, Boolean underAttack, List<String> snapshot, MitigationStep pin) {
-        this(name, hosts, upstreams, limits, routes, underAttack, snapshot, pin, null, null);
+        this(name, hosts, upstreams, limits, routes, underAttack, snapshot, pin, null, null, null);
+    }
+
+    /** The name visitors know the site by: its first exact host name, else its name. */
+    public String title() {
+        for (String h : hosts) {
+            if (!h.contains("*")) {
+                return h;
+            }
+        }
+        return name;
     }
 
     /** Whether the operator pinned this site's mitigation to one step ({@code null}: automatic). */
@@ -45,6 +57,6 @@ public record SiteConfig(String name, List<String> hosts, List<String> upstreams
 
     /** This site with the under-attack switch set to {@code on}. */
     public SiteConfig underAttack(boolean on) {
-        return new SiteConfig(name, hosts, upstreams, limits, routes, on, snapshot, pin, https, acme);
+        return new SiteConfig(name, hosts, upstreams, limits, routes, on, snapshot, pin, https, acme, contact);
     }
 }

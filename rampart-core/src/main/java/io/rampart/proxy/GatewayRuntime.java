@@ -208,7 +208,8 @@ final class GatewayRuntime {
             limitIds += 3;
         }
         return new Site(sc.name(), slot, new UpstreamGroup(ups), siteLimits, prefixes, routeLimits,
-                underAttack, admissionGate(sc.name()), shared.memory.recorder(sc.name()).geo(geo)).https(sc.https());
+                underAttack, admissionGate(sc.name()), shared.memory.recorder(sc.name()).geo(geo)).https(sc.https())
+                .pages(ErrorResponses.forSite(sc.title(), sc.contact()));
     }
 
     /** The site's admission gate (made once per site name, kept across reloads), or null when admission is off. */

@@ -54,9 +54,12 @@ final class Responder {
             return;
         }
         boolean keep = x.mayKeep(close);
-        FullHttpResponse res = x.rt.errors.build(x.ctx.alloc(), code, x.ref, x.wantsJson(), !keep);
-        if (code == 429 || code == 503) {
-            res.headers().set(HttpHeaderNames.RETRY_AFTER, x.decision.retryAfterSeconds());
+        ErrorResponses pages = x.site == null || x.site.pages() == null ? x.rt.errors : x.site.pages();
+        boolean waits = code == 429 || code == 503;
+        long wait = waits ? x.decision.retryAfterSeconds() : 0;
+        FullHttpResponse res = pages.build(x.ctx.alloc(), code, x.ref, wait, x.wantsJson(), !keep);
+        if (waits) {
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, wait);
         }
         send(x, res, code, keep);
     }

@@ -21,6 +21,8 @@ final class Site {
     private final AdmissionGate admission;
     private final TrafficRecorder recorder;
     private io.rampart.config.HttpsConfig https = io.rampart.config.HttpsConfig.NONE;
+    /** Rampart's own pages with the site's name and contact (null: the generic ones). */
+    private ErrorResponses pages;
 
     Site(String name, int index, UpstreamGroup upstreams, SiteLimits limits, String[] routePrefixes, SiteLimits[] routeLimits,
          boolean underAttack, AdmissionGate admission, TrafficRecorder recorder) {
@@ -51,6 +53,16 @@ final class Site {
     /** The site's HTTPS policy: redirect plain HTTP, HSTS. */
     io.rampart.config.HttpsConfig https() {
         return https;
+    }
+
+    /** The site's own error pages, or null for the generic ones. */
+    ErrorResponses pages() {
+        return pages;
+    }
+
+    Site pages(ErrorResponses p) {
+        this.pages = p;
+        return this;
     }
 
     Site https(io.rampart.config.HttpsConfig h) {

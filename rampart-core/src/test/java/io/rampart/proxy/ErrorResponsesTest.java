@@ -44,4 +44,38 @@ class ErrorResponsesTest {
                 () -> pages.build(UnpooledByteBufAllocator.DEFAULT, 418, 1, false, false))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aSitesPages_nameTheSiteAndItsContact_andSayWhenToTryAgain_withACountdown() throws Exception {
+        ErrorResponses site = ErrorResponses.forSite("www.example.org", "webmaster@example.org <script>x</script>");
+        long ref = RefIds.next();
+        FullHttpResponse html = site.build(UnpooledByteBufAllocator.DEFAULT, 429, ref, 37, false, false);
+        try {
+            String body = html.content().toString(StandardCharsets.UTF_8);
+            assertThat(body).contains("<title>429 Too many requests — www.example.org</title>")
+                    .contains("<p id=\"when\">Please try again in <span id=\"wait\">   37</span> seconds.</p>")
+                    .contains("contact the site: webmaster@example.org &lt;script&gt;x&lt;/script&gt;")
+                    .contains("setInterval").doesNotContain("#####").doesNotContain("<script>x");
+            assertThat(html.headers().getInt("content-length")).isEqualTo(html.content().readableBytes());
+        } finally {
+            html.release();
+        }
+        FullHttpResponse json = site.build(UnpooledByteBufAllocator.DEFAULT, 503, ref, 123_456, true, false);
+        try {
+            com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(json.content().toString(StandardCharsets.UTF_8));
+            assertThat(j.get("retryAfter").asLong()).as("clamped to five digits").isEqualTo(99_999);
+            assertThat(j.get("site").asText()).isEqualTo("www.example.org");
+            assertThat(j.get("contact").asText()).isEqualTo("webmaster@example.org <script>x</script>");
+        } finally {
+            json.release();
+        }
+        FullHttpResponse notFound = site.build(UnpooledByteBufAllocator.DEFAULT, 404, ref, 5, false, false);
+        try {
+            assertThat(notFound.content().toString(StandardCharsets.UTF_8)).as("no countdown where there is nothing to wait for")
+                    .doesNotContain("id=\"wait\"").doesNotContain("<script");
+        } finally {
+            notFound.release();
+        }
+    }
 }

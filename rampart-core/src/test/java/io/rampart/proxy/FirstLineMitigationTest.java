@@ -21,6 +21,37 @@ class FirstLineMitigationTest {
     static final OriginExtension ORIGIN = new OriginExtension();
 
     @Test
+    void aLimitedVisitor_readsTheSitesNameItsContactAndHowLongToWait_asRetryAfterSays() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start("""
+                sites:
+                  - name: campaign
+                    hosts: ['*.campaign.example', 'www.campaign.example']
+                    upstreams: [ORIGIN]
+                    contact: 'press office, +44 20 7946 0000'
+                limits:
+                  perClient: {rate: 0.1, burst: 2}
+                """, ORIGIN.url());
+             RawHttp visitor = new RawHttp("127.0.1.7", gw.port())) {
+            Response limited = null;
+            for (int i = 0; i < 10 && limited == null; i++) {
+                Response r = visitor.get("www.campaign.example", "/");
+                limited = r.status() == 429 ? r : null;
+            }
+            assertThat(limited).as("limited after the burst").isNotNull();
+            String wait = limited.header("retry-after");
+            assertThat(Integer.parseInt(wait)).as("one request per ten seconds").isBetween(5, 10);
+            assertThat(limited.text()).contains("<title>429 Too many requests — www.campaign.example</title>")
+                    .containsPattern("Please try again in <span id=\"wait\"> *" + wait + "</span> seconds.")
+                    .contains("contact the site: press office, +44 20 7946 0000")
+                    .contains(limited.header("x-rampart-ref"));
+            // an unknown host reaches no site: the generic page, nobody's contact
+            Response misdirected = visitor.get("elsewhere.example", "/");
+            assertThat(misdirected.status()).isEqualTo(421);
+            assertThat(misdirected.text()).doesNotContain("press office").doesNotContain("campaign");
+        }
+    }
+
+    @Test
     void singleSourceFlood_gets429WithRetryAfterWithinASecond_whileAnotherClientIsServed() throws Exception {
         try (GatewayFixture gw = GatewayFixture.simple(ORIGIN.url(), """
                 limits:
