@@ -9,14 +9,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.rampart.config.MitigationStep;
 import io.rampart.proxy.Gateway;
+import io.rampart.testing.OriginExtension;
 import io.rampart.testing.RawHttp;
-import io.rampart.testing.TestOrigin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The store is a helper, never a single point of failure: killed, wrong, foreign, garbled or
@@ -24,23 +23,14 @@ import org.junit.jupiter.api.Test;
  * the store returns.
  */
 class ClusterFailureTest {
-    private static TestOrigin origin;
-
-    @BeforeAll
-    static void origin() {
-        origin = new TestOrigin();
-    }
-
-    @AfterAll
-    static void stopOrigin() {
-        origin.close();
-    }
+    @RegisterExtension
+    static final OriginExtension ORIGIN = new OriginExtension();
 
     @Test
     void storeKilled_nodesKeepServing_andWhenItReturnsEmpty_whatWasDecidedMeanwhileAndBeforeReachesEveryNode() throws Exception {
         try (RedisServer redis = RedisServer.start(); ClusterNodes c = new ClusterNodes()) {
-            Gateway a = c.start(redis.url(), "gw-a", origin.url(), "");
-            Gateway b = c.start(redis.url(), "gw-b", origin.url(), "");
+            Gateway a = c.start(redis.url(), "gw-a", ORIGIN.url(), "");
+            Gateway b = c.start(redis.url(), "gw-b", ORIGIN.url(), "");
             a.detection().addRule("campaign", Map.of("path", "/before"), MitigationStep.BLOCK, Duration.ofHours(1), "operator");
             await().atMost(Duration.ofSeconds(5)).until(() -> status("127.0.45.1", b, "/before") == 403);
 
@@ -55,7 +45,7 @@ class ClusterFailureTest {
             redis.startAgain(); // empty: no persistence
             await().atMost(Duration.ofSeconds(15)).until(() -> RawHttp.turnedAway("127.0.46.9", port(b), 2000));
 
-            Gateway late = c.start(redis.url(), "gw-late", origin.url(), "");
+            Gateway late = c.start(redis.url(), "gw-late", ORIGIN.url(), "");
             await().atMost(Duration.ofSeconds(10)).until(() -> status("127.0.45.3", late, "/before") == 403);
             await().atMost(Duration.ofSeconds(10)).until(() -> RawHttp.turnedAway("127.0.46.9", port(late), 2000));
             await().atMost(Duration.ofSeconds(10)).until(() -> liveNodes(a) == 3);
@@ -66,7 +56,7 @@ class ClusterFailureTest {
     void aDatabaseOfAnotherCluster_isRefused_andTheNodeServesOnItsOwn() throws Exception {
         try (RedisServer redis = RedisServer.start(); ClusterNodes c = new ClusterNodes()) {
             assertThat(redis.command("SET", "rampart:owner", "elections-2027")).isEqualTo("+OK");
-            Gateway a = c.start(redis.url(), "gw-a", origin.url(), "");
+            Gateway a = c.start(redis.url(), "gw-a", ORIGIN.url(), "");
             assertThat(status("127.0.47.1", a, "/news")).isEqualTo(200);
             Map<String, Object> d = a.cluster().describe();
             assertThat(d).containsEntry("storeUp", false);
@@ -80,11 +70,11 @@ class ClusterFailureTest {
     void aPortThatIsNotRedis_aWrongPassword_andNoServerAtAll_leaveTheNodeServingAlone() throws Exception {
         try (RedisServer locked = RedisServer.start("--requirepass", "the-right-one"); ClusterNodes c = new ClusterNodes()) {
             String[] stores = {
-                "redis://127.0.0.1:" + origin.port() + "/0", // an HTTP server
+                "redis://127.0.0.1:" + ORIGIN.origin().port() + "/0", // an HTTP server
                 "redis://:wrong@127.0.0.1:" + locked.port() + "/0",
                 "redis://127.0.0.1:1/0"};
             for (int i = 0; i < stores.length; i++) {
-                Gateway g = c.start(stores[i], "gw-" + i, origin.url(), "");
+                Gateway g = c.start(stores[i], "gw-" + i, ORIGIN.url(), "");
                 assertThat(status("127.0.48." + (i + 1), g, "/news")).as(stores[i]).isEqualTo(200);
                 assertThat(g.cluster().storeUp()).as(stores[i]).isFalse();
                 assertThat(g.cluster().describe().get("storeError")).as(stores[i]).isNotNull();
@@ -97,8 +87,8 @@ class ClusterFailureTest {
     @Test
     void garbageInTheDecisionLog_isSkipped_andTheDecisionsAfterItStillApply() throws Exception {
         try (RedisServer redis = RedisServer.start(); ClusterNodes c = new ClusterNodes()) {
-            Gateway a = c.start(redis.url(), "gw-a", origin.url(), "");
-            Gateway b = c.start(redis.url(), "gw-b", origin.url(), "");
+            Gateway a = c.start(redis.url(), "gw-a", ORIGIN.url(), "");
+            Gateway b = c.start(redis.url(), "gw-b", ORIGIN.url(), "");
             String log = "rampart:rampart:decisions";
             redis.command("XADD", log, "*", "kind", "NONSENSE", "args", "{}");
             redis.command("XADD", log, "*", "kind", "LIST_ADD", "args", "not json", "end", "x");
@@ -116,9 +106,9 @@ class ClusterFailureTest {
     @Test
     void aNodeThatStopsBeating_isDroppedFromTheView_andOneThatStopsCleanlyLeavesAtOnce() throws Exception {
         try (RedisServer redis = RedisServer.start(); ClusterNodes c = new ClusterNodes()) {
-            Gateway a = c.start(redis.url(), "gw-a", origin.url(), "");
-            Gateway b = c.start(redis.url(), "gw-b", origin.url(), "");
-            Gateway d = c.start(redis.url(), "gw-c", origin.url(), "");
+            Gateway a = c.start(redis.url(), "gw-a", ORIGIN.url(), "");
+            Gateway b = c.start(redis.url(), "gw-b", ORIGIN.url(), "");
+            Gateway d = c.start(redis.url(), "gw-c", ORIGIN.url(), "");
             await().atMost(Duration.ofSeconds(10)).until(() -> liveNodes(a) == 3 && a.metrics().scrape().contains("rampart_cluster_nodes 3.0"));
 
             c.links.get(d).halt(); // as if its process died: no goodbye

@@ -9,16 +9,15 @@ import static org.awaitility.Awaitility.await;
 import io.rampart.challenge.ProofOfWork;
 import io.rampart.config.MitigationStep;
 import io.rampart.proxy.Gateway;
+import io.rampart.testing.OriginExtension;
 import io.rampart.testing.RawHttp;
-import io.rampart.testing.TestOrigin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three gateways, one real {@code redis-server}: what one node decides, the others enforce; a
@@ -26,24 +25,15 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterTest {
     private static final Pattern TICKET = Pattern.compile("data-ticket=\"([A-Za-z0-9_-]+)\" data-bits=\"(\\d+)\"");
-    private static TestOrigin origin;
-
-    @BeforeAll
-    static void origin() {
-        origin = new TestOrigin();
-    }
-
-    @AfterAll
-    static void stopOrigin() {
-        origin.close();
-    }
+    @RegisterExtension
+    static final OriginExtension ORIGIN = new OriginExtension();
 
     @Test
     void aDenyEntryAnOperatorRuleAndTheUnderAttackSwitch_madeOnOneNode_areEnforcedByTheOthers() throws Exception {
         try (RedisServer redis = RedisServer.start(); ClusterNodes c = new ClusterNodes()) {
-            Gateway a = c.start(redis.url(), "gw-a", origin.url(), "");
-            Gateway b = c.start(redis.url(), "gw-b", origin.url(), "");
-            Gateway d = c.start(redis.url(), "gw-c", origin.url(), "");
+            Gateway a = c.start(redis.url(), "gw-a", ORIGIN.url(), "");
+            Gateway b = c.start(redis.url(), "gw-b", ORIGIN.url(), "");
+            Gateway d = c.start(redis.url(), "gw-c", ORIGIN.url(), "");
             assertThat(status("127.0.41.1", b, "/blocked")).isEqualTo(200);
 
             a.lists().add("deny", "127.0.42.0/24", "operator", "botnet", Instant.now());
@@ -73,8 +63,8 @@ class ClusterTest {
     @Test
     void aClearanceEarnedOnOneNode_passesOnAnother_andItsSolutionIsSpentThereToo() throws Exception {
         try (RedisServer redis = RedisServer.start(); ClusterNodes c = new ClusterNodes()) {
-            Gateway a = c.start(redis.url(), "gw-a", origin.url(), "");
-            Gateway b = c.start(redis.url(), "gw-b", origin.url(), "");
+            Gateway a = c.start(redis.url(), "gw-a", ORIGIN.url(), "");
+            Gateway b = c.start(redis.url(), "gw-b", ORIGIN.url(), "");
             a.underAttack("campaign", true);
             await().atMost(Duration.ofSeconds(5)).until(() -> status("127.0.43.1", b, "/x") == 403);
 
@@ -107,9 +97,9 @@ class ClusterTest {
         String limits = "limits:\n  perClient: {rate: 20, burst: 20}\n  perPrefix: {rate: 10000, burst: 10000}\n";
         try (RedisServer redis = RedisServer.start(); ClusterNodes c = new ClusterNodes()) {
             Gateway[] g = {
-                c.start(redis.url(), "gw-a", origin.url(), limits),
-                c.start(redis.url(), "gw-b", origin.url(), limits),
-                c.start(redis.url(), "gw-c", origin.url(), limits)};
+                c.start(redis.url(), "gw-a", ORIGIN.url(), limits),
+                c.start(redis.url(), "gw-b", ORIGIN.url(), limits),
+                c.start(redis.url(), "gw-c", ORIGIN.url(), limits)};
             await().atMost(Duration.ofSeconds(10)).until(() -> g[0].cluster().describe().get("nodes") instanceof java.util.List<?> l
                     && l.size() == 3);
             RawHttp[] conn = new RawHttp[3];
