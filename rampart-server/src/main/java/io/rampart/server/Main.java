@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Rampart: a self-hosted DDoS protection gateway.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, ConfigSchemaCommand.class, IncidentsCommand.class,
-                ReportCommand.class, SeedBaselineCommand.class, CommandLine.HelpCommand.class})
+                ReportCommand.class, SendReportCommand.class, SeedBaselineCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -156,6 +156,53 @@ class AdminRolesTest {
     }
 
     @Test
+    void sendReport_fromTheCommandLine_asksTheRunningGateway_andSaysWhatWentWrong() throws Exception {
+        String url = receivers.webhook(0);
+        int adminPort = AlertReceivers.freePort();
+        Path tokenFile = dir.resolve("admin.token");
+        Files.writeString(tokenFile, ALICE + "-admin\n");
+        start(", tokenFile: " + tokenFile, "incidents: {cert: {url: '" + url + "'}}\n");
+        // the same configuration with the admin port the CLI must find
+        runner.close();
+        runner = null;
+        Path file = dir.resolve("rampart.yml");
+        Files.writeString(file, Files.readString(file).replace("admin: {address: '127.0.0.1:0'", "admin: {address: '127.0.0.1:" + adminPort + "'"));
+        runner = GatewayRunner.start(ConfigLoader.validated(new ConfigLoader().load(file), file.toString()), file, UnaryOperator.identity());
+        admin = "http://127.0.0.1:" + adminPort;
+        String token = ALICE + "-admin";
+        String id = IncidentJson.MAPPER.readTree(as(token, "POST", "/api/incidents", "{\"site\": \"campaign\"}").body()).get("id").asText();
+
+        String[] out = cli("send-report", id, "--config", file.toString());
+        assertThat(out[0]).isEqualTo("0");
+        assertThat(out[1]).contains("queued for endpoint " + url);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receivers.webhookBodies.size() == 1);
+        await().untilAsserted(() -> assertThat(as(token, "GET", "/api/incidents/" + id, null).body())
+                .contains("report to the CERT queued by admin@127.0.0.1"));
+
+        out = cli("send-report", "nope", "--config", file.toString());
+        assertThat(out[0]).isEqualTo("1");
+        assertThat(out[1]).contains("the gateway answered 404: no incident 'nope'");
+        out = cli("send-report", "../../api/reload", "--config", file.toString());
+        assertThat(out[0]).isEqualTo("2");
+        assertThat(out[1]).contains("expected an incident id");
+        runner.close();
+        runner = null;
+        out = cli("send-report", id, "--config", file.toString());
+        assertThat(out[0]).isEqualTo("1");
+        assertThat(out[1]).contains("cannot reach the gateway's admin listener at 127.0.0.1:" + adminPort);
+    }
+
+    /** Runs the CLI: exit code, then what it printed. */
+    private static String[] cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = new picocli.CommandLine(new Main());
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(out, true));
+        int code = cl.execute(args);
+        return new String[] {Integer.toString(code), out.toString()};
+    }
+
+    @Test
     void sendToCert_withoutADestination_saysWhatToConfigure() throws Exception {
         start("", "");
         String token = runner.adminToken().value();
