@@ -127,6 +127,19 @@ public final class GatewayMetrics {
         return known == null ? -1 : known;
     }
 
+    /** The site name of {@code slot} (null for the unrouted slot or one that does not exist). */
+    public synchronized String siteOf(int slot) {
+        if (slot == unrouted) {
+            return null;
+        }
+        for (Map.Entry<String, Integer> e : slots.entrySet()) {
+            if (e.getValue() == slot) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     /** Slot for per-site meters of requests that matched no site. */
     public int unroutedIndex() {
         return unrouted;

@@ -67,6 +67,7 @@ final class GatewayRunner implements AutoCloseable {
                 AdminToken token = AdminToken.resolve(config.admin().tokenFile(), config.dataDir());
                 a = AdminServer.start(g, HostPort.parse(config.admin().address()), token,
                         io.rampart.server.admin.Operators.of(token, config.admin()),
+                        config.dataDir() == null ? null : java.nio.file.Path.of(config.dataDir()),
                         configFile == null ? null : () -> self[0].reload(),
                         lists == null ? null : () -> lists.save(g.lists()));
             }

@@ -300,6 +300,38 @@ class AdminApiTest {
         assertThat(cli("incidents", "--data-dir", dir.resolve("empty").toString())).contains("no incident store in");
     }
 
+    @Test
+    void theTrafficHistory_countsWhatWasServed_andSurvivesARestart() throws Exception {
+        try (RawHttp c = new RawHttp("127.0.0.61", port)) {
+            for (int i = 0; i < 7; i++) {
+                assertThat(c.get("campaign.example", "/history-" + i).status()).isEqualTo(200);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> allowed(json(api("GET", "/api/history?site=campaign&range=1h", null))) >= 7);
+        JsonNode before = json(api("GET", "/api/history?site=campaign&range=1h", null));
+        assertThat(before.get("pointSeconds").asInt()).isEqualTo(1);
+        assertThat(api("GET", "/api/history?site=campaign&range=1y", null).body()).contains("expected 1h, 24h or 30d");
+        assertThat(api("GET", "/api/history?site=nope", null).statusCode()).isEqualTo(404);
+
+        runner.close();
+        RampartConfig c = ConfigLoader.validated(new ConfigLoader().load(file), file.toString());
+        runner = GatewayRunner.start(c, file, UnaryOperator.identity());
+        admin = "http://127.0.0.1:" + runner.adminAddress().getPort();
+        token = runner.adminToken().value();
+        JsonNode after = json(api("GET", "/api/history?site=campaign&range=1h", null));
+        assertThat(allowed(after)).as("kept in the data directory's history.db").isGreaterThanOrEqualTo(7);
+        assertThat(allowed(json(api("GET", "/api/history?site=campaign&range=24h", null)))).as("the minutes too").isGreaterThanOrEqualTo(7);
+    }
+
+    /** Requests allowed over a history answer (rates times the point width). */
+    private static double allowed(JsonNode h) {
+        double sum = 0;
+        for (JsonNode v : h.at("/requestsPerSecond/allow")) {
+            sum += v.asDouble() * h.get("pointSeconds").asInt();
+        }
+        return sum;
+    }
+
     private static String cli(String... args) {
         StringWriter out = new StringWriter();
         CommandLine cl = new CommandLine(new Main());

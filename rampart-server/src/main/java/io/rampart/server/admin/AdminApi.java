@@ -106,6 +106,8 @@ final class AdminApi {
                 return only(get, p.length == 2, path, () -> firewall(query));
             case "cluster":
                 return only(get, p.length == 2, path, this::cluster);
+            case "history":
+                return only(get, p.length == 2, path, () -> history(query));
             default:
                 return notFound(path);
         }
@@ -355,6 +357,23 @@ final class AdminApi {
         }
         audit(null, who, "rule " + id + (Boolean.parseBoolean(on) ? " put in shadow" : " enforced again"));
         return Reply.ok(Map.of("rule", id, "shadow", Boolean.parseBoolean(on)));
+    }
+
+    // ---------------------------------------------------------------- history
+
+    /** {@code GET /api/history?site=S&range=1h|24h|30d}: the site's traffic over the range (see {@link History#read}). */
+    private Reply history(Map<String, List<String>> query) {
+        String site = one(query, "site");
+        String range = Optional.ofNullable(one(query, "range")).orElse("1h");
+        if (site == null || gateway.sites().stream().noneMatch(s -> s.name().equals(site))) {
+            return Reply.error(HttpResponseStatus.NOT_FOUND, site == null ? "expected one site=NAME"
+                    : "no site named '" + site + "'");
+        }
+        try {
+            return Reply.ok(rates.history().read(site, range, Instant.now().getEpochSecond()));
+        } catch (IllegalArgumentException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- cluster
@@ -647,7 +666,7 @@ final class AdminApi {
 
     static Reply notFound(String path) {
         return Reply.error(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path + " (see docs/admin-api.md: /api/status, /api/sites, "
-                + "/api/rules, /api/lists, /api/incidents, /api/refs/ID, /api/reload, /api/firewall, /api/cluster)");
+                + "/api/rules, /api/lists, /api/incidents, /api/refs/ID, /api/reload, /api/firewall, /api/cluster, /api/history)");
     }
 
     private static JsonNode object(String body) {

@@ -48,11 +48,13 @@ public final class AdminServer implements AutoCloseable {
     private static final Set<String> OPEN = Set.of("/metrics", "/healthz");
     private final SmallHttpServer server;
     private final AdminToken token;
+    private final History history;
 
-    private AdminServer(Gateway gateway, HostPort address, AdminToken token, Operators operators, AdminApi.Reloader reloader,
-                        Runnable listsChanged) throws IOException {
+    private AdminServer(Gateway gateway, HostPort address, AdminToken token, Operators operators, java.nio.file.Path historyDir,
+                        AdminApi.Reloader reloader, Runnable listsChanged) throws IOException {
         this.token = token;
-        LiveRates rates = new LiveRates(gateway.metrics(), gateway.firewall() == null ? null : gateway.firewall()::droppedPackets);
+        this.history = historyDir == null ? History.inMemory() : History.in(historyDir);
+        LiveRates rates = new LiveRates(gateway.metrics(), gateway.firewall() == null ? null : gateway.firewall()::droppedPackets, history);
         AdminApi api = new AdminApi(gateway, reloader, rates, listsChanged);
         Dashboard dashboard = new Dashboard();
         AdminSessions sessions = new AdminSessions(System::currentTimeMillis);
@@ -65,13 +67,17 @@ public final class AdminServer implements AutoCloseable {
     /** Starts the admin listener with a token and, if the gateway came from a file, a way to reload it. */
     public static AdminServer start(Gateway gateway, HostPort address, AdminToken token, AdminApi.Reloader reloader,
                                     Runnable listsChanged) throws IOException {
-        return start(gateway, address, token, Operators.only(token), reloader, listsChanged);
+        return start(gateway, address, token, Operators.only(token), null, reloader, listsChanged);
     }
 
-    /** Starts the admin listener for the admin token's holder and the named {@code operators}. */
-    public static AdminServer start(Gateway gateway, HostPort address, AdminToken token, Operators operators, AdminApi.Reloader reloader,
-                                    Runnable listsChanged) throws IOException {
-        AdminServer admin = new AdminServer(gateway, address, token, operators, reloader, listsChanged == null ? () -> { } : listsChanged);
+    /**
+     * Starts the admin listener for the admin token's holder and the named {@code operators}, keeping
+     * the traffic history in {@code historyDir} (null: in memory only).
+     */
+    public static AdminServer start(Gateway gateway, HostPort address, AdminToken token, Operators operators, java.nio.file.Path historyDir,
+                                    AdminApi.Reloader reloader, Runnable listsChanged) throws IOException {
+        AdminServer admin = new AdminServer(gateway, address, token, operators, historyDir, reloader,
+                listsChanged == null ? () -> { } : listsChanged);
         InetSocketAddress bound = admin.address();
         if (!bound.getAddress().isLoopbackAddress()) {
             LoggerFactory.getLogger(AdminServer.class).warn("the admin listener on {} is reachable from other machines: its "
@@ -92,6 +98,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        history.close();
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -22,6 +22,7 @@ final class LiveRates {
 
     private final GatewayMetrics metrics;
     private final LongSupplier kernelDropped;
+    private final History history;
     private final double[] kernelPerSecond = new double[POINTS];
     private long lastKernel = -1;
     private final long[] times = new long[POINTS];
@@ -41,8 +42,14 @@ final class LiveRates {
 
     /** @param kernelDropped packets dropped in the kernel so far, or null without the firewall */
     LiveRates(GatewayMetrics metrics, LongSupplier kernelDropped) {
+        this(metrics, kernelDropped, History.inMemory());
+    }
+
+    /** ... and each second's counts handed to {@code history} too. */
+    LiveRates(GatewayMetrics metrics, LongSupplier kernelDropped, History history) {
         this.metrics = metrics;
         this.kernelDropped = kernelDropped;
+        this.history = history;
     }
 
     /** Reads the counters now (the admin event loop calls this every second). */
@@ -63,6 +70,8 @@ final class LiveRates {
             }
             rings = grown;
         }
+        long kernelNow = kernelDropped == null ? 0 : kernelDropped.getAsLong();
+        double kernelDiff = kernelDropped == null || lastKernel < 0 ? 0 : kernelNow - lastKernel;
         for (int s = 0; s < slots; s++) {
             Ring r = rings[s];
             long[] v = new long[VERDICTS.length];
@@ -80,14 +89,25 @@ final class LiveRates {
                 r.latencyMs[slot] = Double.NaN;
             }
             r.errorsPerSecond[slot] = r.lastVerdicts == null ? 0 : (errors - r.lastErrors) / seconds;
+            String site = r.lastVerdicts == null ? null : metrics.siteOf(s);
+            if (site != null) { // the same differences, as counts, for the history
+                double[] counts = new double[History.COLUMNS_COUNT];
+                for (Verdict x : VERDICTS) {
+                    counts[x.ordinal()] = v[x.ordinal()] - r.lastVerdicts[x.ordinal()];
+                }
+                counts[VERDICTS.length] = up[0] - r.lastUpstream[0];
+                counts[VERDICTS.length + 1] = up[1] - r.lastUpstream[1];
+                counts[VERDICTS.length + 2] = errors - r.lastErrors;
+                counts[VERDICTS.length + 3] = kernelDiff;
+                history.add(site, nowMillis / 1000, counts);
+            }
             r.lastVerdicts = v;
             r.lastUpstream = up;
             r.lastErrors = errors;
         }
         if (kernelDropped != null) {
-            long k = kernelDropped.getAsLong();
-            kernelPerSecond[slot] = lastKernel < 0 ? 0 : (k - lastKernel) / seconds;
-            lastKernel = k;
+            kernelPerSecond[slot] = kernelDiff / seconds;
+            lastKernel = kernelNow;
         }
         times[slot] = nowMillis / 1000;
         lastMillis = nowMillis;
@@ -126,6 +146,10 @@ final class LiveRates {
             out.put("droppedInKernelPerSecond", kernel); // the whole node's: the kernel drops before any site is known
         }
         return out;
+    }
+
+    History history() {
+        return history;
     }
 
     /** The latest point of one site (by slot): requests per second by verdict. */

@@ -1,0 +1,112 @@
+package io.rampart.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The traffic history: seconds and minutes that agree, bounded, kept across a restart, garbage in its file skipped. */
+class HistoryTest {
+    /** A minute boundary ten minutes ago (loading keeps only the last hour of seconds, by the wall clock). */
+    private static final long T0 = System.currentTimeMillis() / 1000 / 60 * 60 - 600;
+
+    @TempDir
+    Path dir;
+
+    /** One second: {@code allow} requests allowed, {@code block} blocked, 10 origin answers of 20 ms each. */
+    private static double[] second(int allow, int block) {
+        double[] c = new double[History.COLUMNS_COUNT];
+        c[History.COLUMNS.indexOf("allow")] = allow;
+        c[History.COLUMNS.indexOf("block")] = block;
+        c[History.COLUMNS.indexOf("originAnswers")] = 10;
+        c[History.COLUMNS.indexOf("originNanos")] = 10 * 20_000_000L;
+        return c;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Double> verdict(Map<String, Object> h, String v) {
+        return ((Map<String, List<Double>>) h.get("requestsPerSecond")).get(v);
+    }
+
+    @Test
+    void secondsAndMinutes_agree_andSurviveARestart() {
+        History h = History.in(dir);
+        for (int i = 0; i < 150; i++) {
+            h.add("campaign", T0 + i, second(5, i > 60 ? 100 : 0));
+        }
+        Map<String, Object> hour = h.read("campaign", "1h", T0 + 150);
+        assertThat((List<?>) hour.get("time")).hasSize(150);
+        assertThat(verdict(hour, "block").get(100)).isEqualTo(100.0);
+        assertThat((List<?>) hour.get("originLatencyMs")).first().isEqualTo(20.0);
+        Map<String, Object> day = h.read("campaign", "24h", T0 + 150);
+        assertThat((List<?>) day.get("time")).as("two whole minutes (the third is still running)").hasSize(2);
+        assertThat(verdict(day, "allow")).containsExactly(5.0, 5.0);
+        assertThat(verdict(day, "block").get(1)).as("the second minute: seconds 60..119, 59 of them blocking 100").isCloseTo(98.33, org.assertj.core.data.Offset.offset(0.01));
+        assertThat((List<?>) day.get("time")).first().as("a point's time is its last second").isEqualTo(T0 + 59);
+        h.close();
+
+        History again = History.in(dir);
+        Map<String, Object> back = again.read("campaign", "1h", T0 + 150);
+        assertThat((List<?>) back.get("time")).hasSize(150);
+        assertThat(verdict(back, "block")).isEqualTo(verdict(hour, "block"));
+        assertThat((List<?>) again.read("campaign", "24h", T0 + 150).get("time")).as("and the running minute, as far as it got").hasSize(3);
+        assertThat((List<?>) again.read("campaign", "30d", T0 + 150).get("time")).as("one hour point").hasSize(1);
+        again.close();
+    }
+
+    @Test
+    void aMinuteARestartInterrupted_goesOnAddingUp() {
+        long now = System.currentTimeMillis() / 1000;
+        long minute = now / 60 * 60;
+        History h = History.in(dir, minute);
+        h.add("campaign", minute, second(4, 0));
+        h.close();
+        History again = History.in(dir, minute + 1);
+        again.add("campaign", minute + 1, second(6, 0));
+        again.add("campaign", minute + 60, second(1, 0)); // the next minute closes it
+        Map<String, Object> day = again.read("campaign", "24h", minute + 60);
+        assertThat(verdict(day, "allow")).as("4 + 6 requests in one minute, not two points").hasSize(1);
+        assertThat(verdict(day, "allow").get(0) * 60).isCloseTo(10.0, org.assertj.core.data.Offset.offset(0.01));
+        again.close();
+    }
+
+    @Test
+    void theSecondsRing_isBounded_toAnHour() {
+        History h = History.inMemory();
+        for (int i = 1; i <= History.SECONDS + 500; i++) {
+            h.add("campaign", T0 + i, second(1, 0));
+        }
+        assertThat((List<?>) h.read("campaign", "1h", T0 + History.SECONDS + 500).get("time")).hasSize(History.SECONDS);
+    }
+
+    @Test
+    void garbageInTheFile_isSkipped_andAnUnusableFile_leavesTheHistoryInMemory() throws Exception {
+        History h = History.in(dir);
+        h.add("campaign", T0 + 1, second(3, 0));
+        h.close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"));
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO second (site, t, v) VALUES ('campaign', " + (T0 + 2) + ", 'not,numbers')");
+            s.execute("INSERT INTO second (site, t, v) VALUES ('campaign', " + (T0 + 3) + ", '-1,0,0,0,0,0,0,0,0,0,0')");
+        }
+        History back = History.in(dir);
+        assertThat((List<?>) back.read("campaign", "1h", T0 + 10).get("time")).as("the good point only").hasSize(1);
+        back.close();
+
+        Path blocked = dir.resolve("blocked");
+        Files.createDirectories(blocked.resolve("history.db")); // a directory where the file should be
+        History memory = History.in(blocked);
+        memory.add("campaign", T0 + 1, second(3, 0));
+        assertThat((List<?>) memory.read("campaign", "1h", T0 + 10).get("time")).hasSize(1);
+        memory.close();
+        assertThatThrownBy(() -> memory.read("campaign", "1y", T0)).hasMessageContaining("expected 1h, 24h or 30d");
+    }
+}
