@@ -99,6 +99,18 @@ class ConsoleActionsTest {
                     accept(wait, "Remove rule op-");
                     await().atMost(Duration.ofSeconds(10)).until(() -> status(port, "127.0.0.78", "/login") == 200);
 
+                    // the charts over the last hour: the history, by the second, with the requests just made
+                    b.findElement(By.cssSelector("#site-campaign .ranges button[data-range='1h']")).click();
+                    wait.until(d -> "1h".equals(d.findElement(By.id("site-campaign")).getAttribute("data-range")));
+                    wait.until(d -> {
+                        String n = d.findElement(By.cssSelector("#site-campaign .chart.requests")).getAttribute("data-points");
+                        return n != null && Integer.parseInt(n) >= 3;
+                    });
+                    Object allowed = b.executeAsyncScript("var done = arguments[0]; fetch('/api/history?site=campaign&range=1h', "
+                            + "{credentials: 'same-origin'}).then(r => r.json()).then(h => done(h.requestsPerSecond.allow.reduce((a, x) => a + x, 0)));");
+                    assertThat(((Number) allowed).doubleValue()).as("the requests served so far are in the history").isPositive();
+                    b.findElement(By.cssSelector("#site-campaign .ranges button[data-range='live']")).click();
+
                     // under-attack mode opens an incident in the operator's name; then it goes to the CERT
                     b.findElement(By.cssSelector("#site-campaign button.switch")).click();
                     accept(wait, "Switch campaign to under-attack mode?");

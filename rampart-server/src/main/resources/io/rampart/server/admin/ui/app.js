@@ -9,6 +9,10 @@
   "use strict";
   var VERDICT_COLOURS = { allow: "#2a9d5c", limit: "#e9a23b", challenge: "#3a7bd5", block: "#c0392b", close: "#6c3483", tarpit: "#7f8c8d", origin_busy: "#d35400" };
   var charts = {};
+  // per site: which range the charts show ("live": the last two minutes, redrawn every second) and,
+  // for the others, the history last fetched from /api/history and when
+  var ranges = {};
+  var histories = {};
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -120,6 +124,20 @@
     head.appendChild(el("div", { "class": "signals" }));
     card.appendChild(head);
     card.appendChild(actionPanel(site.name));
+    var picker = el("div", { "class": "ranges", role: "group", "aria-label": "chart range" });
+    [["live", "2 min (live)"], ["1h", "1 hour"], ["24h", "24 hours"], ["30d", "30 days"]].forEach(function (r) {
+      var b = el("button", { type: "button", "data-range": r[0] }, r[1]);
+      b.addEventListener("click", function () {
+        ranges[site.name] = r[0];
+        delete histories[site.name];
+        Array.prototype.forEach.call(picker.querySelectorAll("button"), function (x) { x.classList.toggle("on", x === b); });
+        refresh();
+      });
+      if (r[0] === "live") { b.classList.add("on"); }
+      picker.appendChild(b);
+    });
+    picker.appendChild(el("span", { "class": "hint" }, "drag across a chart to zoom in, double-click to zoom out"));
+    card.appendChild(picker);
     var row = el("div", { "class": "charts" });
     var c1 = el("div", { "class": "chart requests" }); c1.appendChild(el("h3", null, "Requests per second by verdict"));
     var c2 = el("div", { "class": "chart origin" }); c2.appendChild(el("h3", null, "Origin latency (ms) and errors per second"));
@@ -140,16 +158,21 @@
     return card;
   }
 
-  function chart(key, container, series, data) {
+  // draws or updates one chart; {@code source} is the answer the data came from: the same answer
+  // again (a history between fetches) leaves the chart, and an operator's zoom, as it is
+  function chart(key, container, series, data, source) {
     var width = Math.max(300, container.clientWidth - 8);
     var c = charts[key];
+    if (c && c.series.length !== series.length) { c.destroy(); c = null; } // a series came or went (the kernel's)
     if (!c) {
       c = new uPlot({ width: width, height: 200, series: series, axes: [{}, { size: 60 }], legend: { show: true } }, data, container);
       charts[key] = c;
     } else {
       if (Math.abs(c.width - width) > 4) { c.setSize({ width: width, height: 200 }); }
-      c.setData(data);
+      if (c.source !== source) { c.setData(data); }
     }
+    c.source = source;
+    container.setAttribute("data-points", String(data[0].length));
   }
 
   function fillRows(tbody, rows, empty, cols) {
@@ -183,18 +206,39 @@
     card.querySelector(".signals").textContent = (site.signals || "") + " · origins: " + (site.origins || []).map(function (o) {
       return o.url + (o.up ? " (up)" : " (DOWN)");
     }).join(", ");
+    var range = ranges[site.name] || "live";
     var s = site.series;
+    if (range !== "live") {
+      var h = histories[site.name];
+      var due = !h || Date.now() - h.fetched > (range === "1h" ? 5000 : 60000);
+      if (due && !(h && h.loading)) {
+        histories[site.name] = { fetched: h ? h.fetched : 0, data: h ? h.data : null, loading: true };
+        fetch("/api/history?site=" + encodeURIComponent(site.name) + "&range=" + range, { credentials: "same-origin", cache: "no-store" })
+          .then(function (r) { return r.json(); })
+          .then(function (d) { histories[site.name] = { fetched: Date.now(), data: d, loading: false }; });
+      }
+      s = histories[site.name].data; // null until the first answer is in: the charts wait, the tables do not
+    }
+    card.setAttribute("data-range", range);
+    if (s) { drawCharts(site, card, s); }
+    fillTables(site, card);
+  }
+
+  function drawCharts(site, card, s) {
     var verdicts = Object.keys(s.requestsPerSecond);
     var series = [{}].concat(verdicts.map(function (v) { return { label: v, stroke: VERDICT_COLOURS[v] || "#333", width: 1.5 }; }));
     var columns = [s.time].concat(verdicts.map(function (v) { return s.requestsPerSecond[v]; }));
-    if (s.droppedInKernelPerSecond) { // the kernel firewall: packets, the whole node's (dropped before any site is known)
+    if (s.droppedInKernelPerSecond && s.droppedInKernelPerSecond.some(function (x) { return x > 0; })) { // the kernel firewall: packets, the whole node's (dropped before any site is known)
       series.push({ label: "dropped in kernel (packets/s, node)", stroke: "#555", width: 1.5, dash: [6, 4] });
       columns.push(s.droppedInKernelPerSecond);
     }
-    chart(site.name + "/requests", card.querySelector(".chart.requests"), series, columns);
+    chart(site.name + "/requests", card.querySelector(".chart.requests"), series, columns, s);
     chart(site.name + "/origin", card.querySelector(".chart.origin"),
       [{}, { label: "latency ms", stroke: "#3a7bd5", width: 1.5, spanGaps: true }, { label: "errors/s", stroke: "#c0392b", width: 1.5 }],
-      [s.time, s.originLatencyMs, s.originErrorsPerSecond]);
+      [s.time, s.originLatencyMs, s.originErrorsPerSecond], s);
+  }
+
+  function fillTables(site, card) {
     fillRows(card.querySelector("table.rules tbody"), (site.rules || []).map(function (r) {
       var operators = r.id.indexOf("op-") === 0;
       var b = operators
