@@ -78,6 +78,7 @@ public final class Incidents implements ControlListener, AutoCloseable {
         boolean dirty;
         long lastEscalationAlert;
         List<LiveSource> liveSources = List.of();
+        SourceGroups sourceGroups = SourceGroups.NONE;
 
         SiteBook(String name, int index) {
             this.name = name;
@@ -210,7 +211,9 @@ public final class Incidents implements ControlListener, AutoCloseable {
         TrafficRecorder.Tick t = f.traffic();
         Instant at = f.at();
         if (b.ticks % 4 == 0) {
-            b.liveSources = topSources(t, f.seconds(), geo);
+            Map<String, NetworkLoad> byNetwork = loadByNetwork(t, f.seconds());
+            b.liveSources = topSources(byNetwork, geo);
+            b.sourceGroups = SourceGroups.of(byNetwork, geo);
         }
         SiteState state = f.state();
         Incident open = b.open;
@@ -254,7 +257,8 @@ public final class Incidents implements ControlListener, AutoCloseable {
     }
 
     /** The busiest /24 (/64) networks of one tick, in requests per second, with the share refused. */
-    private static List<LiveSource> topSources(TrafficRecorder.Tick t, double seconds, GeoLookup geo) {
+    /** The tick's sampled requests per network: requests per second and refused per second (estimates). */
+    private static Map<String, NetworkLoad> loadByNetwork(TrafficRecorder.Tick t, double seconds) {
         Map<String, NetworkLoad> byNetwork = new java.util.HashMap<>();
         double weight = t.scale() / seconds;
         int step = Math.max(1, t.sampled / 1024);
@@ -266,6 +270,10 @@ public final class Incidents implements ControlListener, AutoCloseable {
                 c.refused += weight * step;
             }
         }
+        return byNetwork;
+    }
+
+    private static List<LiveSource> topSources(Map<String, NetworkLoad> byNetwork, GeoLookup geo) {
         List<LiveSource> out = new ArrayList<>();
         byNetwork.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue().total, a.getValue().total)).limit(10)
                 .forEach(e -> {
@@ -276,10 +284,16 @@ public final class Incidents implements ControlListener, AutoCloseable {
         return out;
     }
 
-    private static final class NetworkLoad {
+    static final class NetworkLoad {
         double total;
         double refused;
         io.rampart.traffic.ClientAddress sample;
+    }
+
+    /** The live sources grouped by autonomous system and by country, each with its heaviest networks (empty without geo databases). */
+    public synchronized SourceGroups sourceGroups(String site) {
+        SiteBook b = sites.get(site);
+        return b == null ? SourceGroups.NONE : b.sourceGroups;
     }
 
     /**

@@ -83,6 +83,15 @@ class AttackDrillDashboardTest {
                     wait.until(d -> Chromium.texts(d, "#site-campaign table.sources tbody tr td").contains("AS64500 Botnet Hosting Ltd · ZZ"));
                     wait.until(d -> Chromium.texts(d, "#incidents tbody tr td").contains(id));
                     wait.until(d -> d.findElement(By.cssSelector("#site-campaign .state")).getText().equals("attack"));
+                    // grouped by autonomous system, and drilled down into the botnet's networks
+                    new org.openqa.selenium.support.ui.Select(b.findElement(By.cssSelector("#site-campaign select.group-by")))
+                            .selectByValue("autonomous system");
+                    wait.until(d -> Chromium.texts(d, "#site-campaign table.sources tbody tr td").contains("▸ AS64500 Botnet Hosting Ltd"));
+                    b.executeScript("for (const x of document.querySelectorAll('#site-campaign button.drill')) {"
+                            + " if (x.innerText.includes('AS64500')) { x.click(); } }");
+                    wait.until(d -> Chromium.texts(d, "#site-campaign table.sources tbody tr td").stream().anyMatch(t -> t.startsWith("127.31.")));
+                    new org.openqa.selenium.support.ui.Select(b.findElement(By.cssSelector("#site-campaign select.group-by")))
+                            .selectByValue("network");
                     Thread.sleep(3000); // a few seconds of flood in the charts
                     assertThat(b.findElements(By.cssSelector("#site-campaign .chart canvas"))).as("two uPlot charts").hasSize(2);
                     assertThat(b.findElements(By.cssSelector("#site-campaign .u-legend"))).hasSize(2);

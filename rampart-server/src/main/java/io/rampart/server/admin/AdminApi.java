@@ -147,6 +147,7 @@ final class AdminApi {
             m.put("rules", v == null ? List.of() : v.rules());
             m.put("openIncident", incidents == null ? null : incidents.openIncident(s.name()));
             m.put("topSources", incidents == null ? List.of() : incidents.liveSources(s.name()));
+            m.put("sourceGroups", incidents == null ? null : incidents.sourceGroups(s.name()));
             m.put("series", rates.series(slot, 120));
             sites.add(m);
         }

@@ -13,6 +13,9 @@
   // for the others, the history last fetched from /api/history and when
   var ranges = {};
   var histories = {};
+  // per site: how the sources table is grouped, and which groups are opened to show their networks
+  var groupBy = {};
+  var opened = {};
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -148,9 +151,14 @@
     var rt = el("table", { "class": "rules" });
     rt.innerHTML = "<thead><tr><th>Rule</th><th>Step</th><th>Matching</th><th>/s</th><th>Matched</th><th class=\"act\"></th></tr></thead><tbody></tbody>";
     r.appendChild(rt);
-    var s = el("div"); s.appendChild(el("h3", null, "Top source networks (last seconds)"));
+    var s = el("div");
+    var sh = el("h3", null, "Top sources (last seconds), by ");
+    var by = options(el("select", { "class": "group-by", "aria-label": "group sources by" }), ["network", "autonomous system", "country"]);
+    by.addEventListener("change", function () { groupBy[site.name] = by.value; refresh(); });
+    sh.appendChild(by);
+    s.appendChild(sh);
     var st = el("table", { "class": "sources" });
-    st.innerHTML = "<thead><tr><th>Network</th><th>AS / country</th><th>Requests/s (est.)</th><th>Refused</th></tr></thead><tbody></tbody>";
+    st.innerHTML = "<thead><tr><th>Source</th><th>AS / country</th><th>Requests/s (est.)</th><th>Refused</th></tr></thead><tbody></tbody>";
     s.appendChild(st);
     tables.appendChild(r); tables.appendChild(s);
     card.appendChild(tables);
@@ -249,10 +257,27 @@
         });
       return [r.id + (r.shadow ? " (shadow)" : ""), r.step, r.conditions, r.matchingPerSecond, r.matchedTotal, b];
     }), "no rule in force", 6);
-    fillRows(card.querySelector("table.sources tbody"), (site.topSources || []).map(function (c) {
-      var origin = [c.autonomousSystem, c.country].filter(function (x) { return x; }).join(" · ");
-      return [c.network, origin || "-", c.requestsPerSecond, Math.round(c.refusedShare * 100) + "%"];
-    }), "no traffic yet", 4);
+    var mode = groupBy[site.name] || "network";
+    var tbody = card.querySelector("table.sources tbody");
+    if (mode === "network") {
+      fillRows(tbody, (site.topSources || []).map(function (c) {
+        var origin = [c.autonomousSystem, c.country].filter(function (x) { return x; }).join(" · ");
+        return [c.network, origin || "-", c.requestsPerSecond, Math.round(c.refusedShare * 100) + "%"];
+      }), "no traffic yet", 4);
+      return;
+    }
+    var groups = site.sourceGroups ? (mode === "country" ? site.sourceGroups.countries : site.sourceGroups.autonomousSystems) : [];
+    var rows = [];
+    groups.forEach(function (g) {
+      var key = site.name + "/" + mode + "/" + g.name;
+      var toggle = el("button", { type: "button", "class": "drill", "aria-expanded": String(!!opened[key]) }, (opened[key] ? "▾ " : "▸ ") + g.name);
+      toggle.addEventListener("click", function () { opened[key] = !opened[key]; refresh(); });
+      rows.push([toggle, g.networks.length + " network" + (g.networks.length === 1 ? "" : "s"), g.requestsPerSecond, Math.round(g.refusedShare * 100) + "%"]);
+      if (opened[key]) {
+        g.networks.forEach(function (n) { rows.push(["    " + n.network, "", n.requestsPerSecond, Math.round(n.refusedShare * 100) + "%"]); });
+      }
+    });
+    fillRows(tbody, rows, "no groups: configure incidents.geoDatabases to see autonomous systems and countries", 4);
   }
 
   // a reload can remove sites: their cards and charts go with them
