@@ -37,9 +37,9 @@ final class ReportCharts {
                 new SvgChart("chart-requests", "Requests per second", "req/s", s.at()).stacked()
                         .line("served", SERVED, served).line("refused", REFUSED, refused).render(),
                 new SvgChart("chart-latency", "Known users: origin response time", "ms", s.at())
-                        .line("during", KNOWN, latency).reference(impact.knownLatencyMsBefore(), "before").render(),
-                new SvgChart("chart-success", "Known users: requests that succeeded", "%", s.at())
-                        .line("during", KNOWN, success)
+                        .whenEmpty("no known user reached the origin during the incident").line("during", KNOWN, latency).reference(impact.knownLatencyMsBefore(), "before").render(),
+                new SvgChart("chart-success", "Known users: requests that succeeded", "%", s.at()).upTo(100)
+                        .whenEmpty("no known user was seen during the incident").line("during", KNOWN, success)
                         .reference(impact.knownErrorRateBefore() == null ? null : 100 * (1 - impact.knownErrorRateBefore()), "before").render(),
                 new SvgChart("chart-sources", "Distinct sources per tick", "sources", s.at())
                         .line("sources", SOURCES, sources).render());

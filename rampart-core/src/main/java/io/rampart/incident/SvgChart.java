@@ -37,6 +37,8 @@ final class SvgChart {
     private boolean stacked;
     private Double reference;
     private String referenceLabel;
+    private double fixedMax;
+    private String emptyText = "no data recorded";
 
     /** A chart with an id (for the page), a title, the unit of its y axis and the times of its points (epoch millis). */
     SvgChart(String id, String title, String unit, long[] at) {
@@ -57,6 +59,18 @@ final class SvgChart {
         return this;
     }
 
+    /** A y axis from 0 to {@code max} whatever the data (a percentage). */
+    SvgChart upTo(double max) {
+        this.fixedMax = max;
+        return this;
+    }
+
+    /** What the chart says when no point has a value. */
+    SvgChart whenEmpty(String text) {
+        this.emptyText = text;
+        return this;
+    }
+
     /** A dashed horizontal line at {@code value} (ignored when null). */
     SvgChart reference(Double value, String label) {
         this.reference = value;
@@ -71,9 +85,9 @@ final class SvgChart {
         b.append("<title id=\"").append(esc(id)).append("-t\">").append(esc(title)).append("</title>");
         b.append("<desc>").append(esc(describe())).append("</desc>");
         b.append("<text x=\"").append(LEFT).append("\" y=\"15\" font-size=\"13\" font-weight=\"600\">").append(esc(title)).append("</text>");
-        if (at.length == 0) {
+        if (at.length == 0 || !anyValue()) {
             b.append("<text x=\"").append(WIDTH / 2).append("\" y=\"").append(HEIGHT / 2)
-                    .append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"#666\">no data recorded</text></svg>");
+                    .append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"#666\">").append(esc(emptyText)).append("</text></svg>");
             return b.toString();
         }
         double[][] tops = tops();
@@ -85,7 +99,7 @@ final class SvgChart {
                 }
             }
         }
-        double yMax = niceCeiling(max);
+        double yMax = fixedMax > 0 ? fixedMax : niceCeiling(max);
         long t0 = at[0];
         long t1 = Math.max(at[at.length - 1], t0 + 1000);
         axes(b, yMax, t0, t1);
@@ -109,6 +123,17 @@ final class SvgChart {
         legend(b);
         b.append("</svg>");
         return b.toString();
+    }
+
+    private boolean anyValue() {
+        for (Line l : lines) {
+            for (int i = 0; i < l.values().length && i < at.length; i++) {
+                if (!Double.isNaN(l.values()[i])) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The drawn top of each line: its values, or for stacked areas the running sum. */

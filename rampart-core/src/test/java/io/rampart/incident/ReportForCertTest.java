@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rampart.config.ReporterConfig;
 import java.time.Instant;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,19 @@ class ReportForCertTest {
         assertThat(xAtMin).isCloseTo(expectedX, org.assertj.core.data.Offset.offset(0.2));
         assertThat(minY).as("the peak reaches near the top of a 1-2-5 axis").isBetween(26.0, 26.0 + 0.6 * (SvgChart.HEIGHT - 50));
         assertThat(svg).contains("<desc>Requests per second from 19:00:11 to 19:10:01 UTC.");
+    }
+
+    @Test
+    void chartsWithoutKnownUsers_sayWhy_andTheSuccessAxisIsAPercentage() {
+        IncidentRecord r = Samples.closed("campaign-1", false);
+        IncidentRecord.Series s = r.series();
+        long[] none = new long[s.size()];
+        IncidentRecord noKnown = r.withSeries(new IncidentRecord.Series(s.at(), s.millis(), s.requests(), s.refused(), none, none, none, none,
+                s.sources()));
+        List<String> charts = ReportCharts.render(noKnown);
+        assertThat(charts.get(1)).contains("no known user reached the origin during the incident").doesNotContain("<path");
+        assertThat(charts.get(2)).contains("no known user was seen during the incident");
+        assertThat(ReportCharts.render(r).get(2)).as("0 to 100 whatever the data").contains(">100</text>");
     }
 
     @Test

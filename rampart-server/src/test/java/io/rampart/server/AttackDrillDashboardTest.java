@@ -123,6 +123,7 @@ class AttackDrillDashboardTest {
                 HttpResponse<String> report = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(admin + "/api/incidents/" + id + "/report?format=html"))
                         .header("Authorization", "Bearer " + runner.adminToken().value()).build(), HttpResponse.BodyHandlers.ofString());
+                Files.writeString(Path.of("target", "drill-report.html"), report.body()); // for the docs' screenshot
                 assertThat(report.body()).contains("HTTP request flood").contains("127.31.").contains("Data egress").contains("AS64500 Botnet Hosting Ltd")
                         .contains("opened alert sent to webhook").contains("closed: the site has been normal");
             }
