@@ -119,7 +119,7 @@
     var head = el("div", { "class": "site-head" });
     head.appendChild(el("h2", null, site.name));
     head.appendChild(el("span", { "class": "state" }));
-    head.appendChild(el("span", { "class": "rate" }));
+    head.appendChild(el("span", { "class": "rate", title: "requests in the last second, the chart's last point (the detection signal below counts over its own tick)" }));
     var button = el("button", { "class": "switch", type: "button" });
     button.classList.add("act");
     button.addEventListener("click", function () { toggle(site.name, !button.classList.contains("on")); });
