@@ -166,7 +166,8 @@ final class History implements AutoCloseable {
 
     /**
      * A site's history over {@code range}: {@code 1h} by the second, {@code 24h} by the minute,
-     * {@code 30d} by the hour (minutes summed). Columns as the dashboard's live series: time (epoch
+     * {@code 30d} by the hour (minutes summed). The last minute or hour is the one still running,
+     * counted as far as it got (so its rate reads low until it is over). Columns as the dashboard's live series: time (epoch
      * seconds, the end of each point), requests per second by verdict, origin latency (ms, null
      * without answers), origin errors per second, kernel drops per second (the node's).
      *
@@ -180,15 +181,15 @@ final class History implements AutoCloseable {
         switch (range) {
             case "1h":
                 width = 1;
-                collect(h == null ? null : h.seconds, nowSecond - 3_600, 1, times, values);
+                collect(h == null ? null : h.seconds, null, nowSecond - 3_600, 1, times, values);
                 break;
             case "24h":
                 width = 60;
-                collect(h == null ? null : h.minutes, nowSecond - 86_400, 1, times, values);
+                collect(h == null ? null : h.minutes, running(h), nowSecond - 86_400, 1, times, values);
                 break;
             case "30d":
                 width = 3_600;
-                collect(h == null ? null : h.minutes, nowSecond - 30L * 86_400, 60, times, values);
+                collect(h == null ? null : h.minutes, running(h), nowSecond - 30L * 86_400, 60, times, values);
                 break;
             default:
                 throw new IllegalArgumentException("range: expected 1h, 24h or 30d, got '" + range + "'");
@@ -223,20 +224,31 @@ final class History implements AutoCloseable {
         return out;
     }
 
-    /** Points of {@code ring} after {@code from}, summed {@code group} at a time (each group's time: its last point's). */
-    private static void collect(Ring ring, long from, int group, List<long[]> times, List<double[]> values) {
+    /** The minute still being added up, as a point (time, counts), or null. */
+    private static Object[] running(SiteHistory h) {
+        return h == null || h.minuteSum == null ? null : new Object[] {h.minute + 59, h.minuteSum.clone()};
+    }
+
+    /**
+     * Points of {@code ring} after {@code from}, then {@code last} (the running minute, null for
+     * none), summed {@code group} at a time (each group's time: its last point's).
+     */
+    private static void collect(Ring ring, Object[] running, long from, int group, List<long[]> times, List<double[]> values) {
         if (ring == null) {
             return;
         }
+        int n = ring.size() + (running == null ? 0 : 1);
         double[] sum = null;
         long groupKey = Long.MIN_VALUE;
         long last = 0;
-        for (int k = 0; k < ring.size(); k++) {
-            int i = ring.index(k);
-            if (ring.t[i] <= from) {
+        for (int k = 0; k < n; k++) {
+            boolean isRunning = k == ring.size();
+            long at = isRunning ? (Long) running[0] : ring.t[ring.index(k)];
+            double[] point = isRunning ? (double[]) running[1] : ring.v[ring.index(k)];
+            if (at <= from) {
                 continue;
             }
-            long key = group == 1 ? ring.t[i] : ring.t[i] / (group * 60L);
+            long key = group == 1 ? at : at / (group * 60L);
             if (sum != null && key != groupKey) {
                 times.add(new long[] {last});
                 values.add(sum);
@@ -247,9 +259,9 @@ final class History implements AutoCloseable {
                 groupKey = key;
             }
             for (int c = 0; c < COLUMNS_COUNT; c++) {
-                sum[c] += ring.v[i][c];
+                sum[c] += point[c];
             }
-            last = ring.t[i];
+            last = at;
         }
         if (sum != null) {
             times.add(new long[] {last});

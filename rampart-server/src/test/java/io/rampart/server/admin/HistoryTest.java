@@ -47,8 +47,8 @@ class HistoryTest {
         assertThat(verdict(hour, "block").get(100)).isEqualTo(100.0);
         assertThat((List<?>) hour.get("originLatencyMs")).first().isEqualTo(20.0);
         Map<String, Object> day = h.read("campaign", "24h", T0 + 150);
-        assertThat((List<?>) day.get("time")).as("two whole minutes (the third is still running)").hasSize(2);
-        assertThat(verdict(day, "allow")).containsExactly(5.0, 5.0);
+        assertThat((List<?>) day.get("time")).as("two whole minutes and the one still running").hasSize(3);
+        assertThat(verdict(day, "allow")).as("the running minute as far as it got: 30 of its seconds").containsExactly(5.0, 5.0, 2.5);
         assertThat(verdict(day, "block").get(1)).as("the second minute: seconds 60..119, 59 of them blocking 100").isCloseTo(98.33, org.assertj.core.data.Offset.offset(0.01));
         assertThat((List<?>) day.get("time")).first().as("a point's time is its last second").isEqualTo(T0 + 59);
         h.close();
@@ -73,7 +73,7 @@ class HistoryTest {
         again.add("campaign", minute + 1, second(6, 0));
         again.add("campaign", minute + 60, second(1, 0)); // the next minute closes it
         Map<String, Object> day = again.read("campaign", "24h", minute + 60);
-        assertThat(verdict(day, "allow")).as("4 + 6 requests in one minute, not two points").hasSize(1);
+        assertThat(verdict(day, "allow")).as("4 + 6 requests in one minute, not two points; then the running one").hasSize(2);
         assertThat(verdict(day, "allow").get(0) * 60).isCloseTo(10.0, org.assertj.core.data.Offset.offset(0.01));
         again.close();
     }
