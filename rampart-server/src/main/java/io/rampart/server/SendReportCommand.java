@@ -11,8 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -57,7 +55,7 @@ final class SendReportCommand implements Callable<Integer> {
         String token;
         try {
             token = token(c);
-        } catch (IOException | IllegalStateException e) {
+        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
         }
@@ -88,18 +86,13 @@ final class SendReportCommand implements Callable<Integer> {
     }
 
     private static String token(RampartConfig c) throws IOException {
-        if (c.admin().tokenFile() != null) {
-            return Files.readString(Path.of(c.admin().tokenFile()), StandardCharsets.UTF_8).trim();
+        String dataDir = c.dataDir() == null ? RunCommand.DEFAULT_DATA_DIR : c.dataDir();
+        io.rampart.server.admin.AdminToken t = io.rampart.server.admin.AdminToken.existing(c.admin().tokenFile(), dataDir);
+        if (t == null) {
+            throw new IllegalStateException("no admin token: set admin.tokenFile or RAMPART_ADMIN_TOKEN, or run where "
+                    + Path.of(dataDir).resolve("admin-token") + " is readable");
         }
-        String env = System.getenv("RAMPART_ADMIN_TOKEN");
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        Path file = Path.of(c.dataDir() == null ? RunCommand.DEFAULT_DATA_DIR : c.dataDir()).resolve("admin-token");
-        if (!Files.isReadable(file)) {
-            throw new IllegalStateException("no admin token: set admin.tokenFile or RAMPART_ADMIN_TOKEN, or run where " + file + " is readable");
-        }
-        return Files.readString(file, StandardCharsets.UTF_8).trim();
+        return t.value();
     }
 
     private static JsonNode readOrNull(String text) {

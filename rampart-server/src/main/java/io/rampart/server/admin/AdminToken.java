@@ -35,13 +35,9 @@ public final class AdminToken {
      * @throws IllegalArgumentException when a token file is empty or too short
      */
     public static AdminToken resolve(String tokenFile, String dataDir) throws IOException {
-        if (tokenFile != null) {
-            return new AdminToken(read(Path.of(tokenFile), "admin.tokenFile"), "admin.tokenFile " + tokenFile, false);
-        }
-        String env = System.getenv("RAMPART_ADMIN_TOKEN");
-        if (env != null && !env.isBlank()) {
-            check(env.trim(), "RAMPART_ADMIN_TOKEN");
-            return new AdminToken(env.trim(), "RAMPART_ADMIN_TOKEN", false);
+        AdminToken existing = existing(tokenFile, dataDir);
+        if (existing != null) {
+            return existing;
         }
         byte[] b = new byte[32];
         new SecureRandom().nextBytes(b);
@@ -50,9 +46,6 @@ public final class AdminToken {
             return new AdminToken(fresh, "generated for this run (no dataDir to keep it in)", true);
         }
         Path file = Path.of(dataDir).resolve(FILE);
-        if (Files.exists(file)) {
-            return new AdminToken(read(file, file.toString()), file.toString(), false);
-        }
         PrivateFiles.directory(file.getParent());
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -61,6 +54,27 @@ public final class AdminToken {
         }
         Files.writeString(file, fresh + "\n", StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
         return new AdminToken(fresh, file.toString(), true);
+    }
+
+    /**
+     * The token that already exists, in the order {@link #resolve} looks ({@code admin.tokenFile},
+     * {@code RAMPART_ADMIN_TOKEN}, the data directory's file), or null: never generates one (the
+     * CLI asking a running gateway uses this).
+     *
+     * @throws IOException              when a configured token file cannot be read
+     * @throws IllegalArgumentException when a token found is empty or too short
+     */
+    public static AdminToken existing(String tokenFile, String dataDir) throws IOException {
+        if (tokenFile != null) {
+            return new AdminToken(read(Path.of(tokenFile), "admin.tokenFile"), "admin.tokenFile " + tokenFile, false);
+        }
+        String env = System.getenv("RAMPART_ADMIN_TOKEN");
+        if (env != null && !env.isBlank()) {
+            check(env.trim(), "RAMPART_ADMIN_TOKEN");
+            return new AdminToken(env.trim(), "RAMPART_ADMIN_TOKEN", false);
+        }
+        Path file = dataDir == null ? null : Path.of(dataDir).resolve(FILE);
+        return file != null && Files.exists(file) ? new AdminToken(read(file, file.toString()), file.toString(), false) : null;
     }
 
     /** A fixed token (tests, embedding). */
