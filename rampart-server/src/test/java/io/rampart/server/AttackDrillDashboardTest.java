@@ -83,6 +83,10 @@ class AttackDrillDashboardTest {
                     wait.until(d -> Chromium.texts(d, "#site-campaign table.sources tbody tr td").contains("AS64500 Botnet Hosting Ltd · ZZ"));
                     wait.until(d -> Chromium.texts(d, "#incidents tbody tr td").contains(id));
                     wait.until(d -> d.findElement(By.cssSelector("#site-campaign .state")).getText().equals("attack"));
+                    // each rule's matches over the last polls, drawn from the page's own readings
+                    wait.until(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                            "const s = document.querySelector('#site-campaign table.rules svg.spark');"
+                            + " return s !== null && Number(s.getAttribute('data-points')) >= 3;"));
                     // grouped by autonomous system, and drilled down into the botnet's networks
                     new org.openqa.selenium.support.ui.Select(b.findElement(By.cssSelector("#site-campaign select.group-by")))
                             .selectByValue("autonomous system");

@@ -16,6 +16,27 @@
   // per site: how the sources table is grouped, and which groups are opened to show their networks
   var groupBy = {};
   var opened = {};
+  // per rule: its matches per second at each poll, the last two minutes (kept by this page)
+  var ruleHits = {};
+
+  // a small inline chart of one rule's matches per second over the last polls
+  function sparkline(id, value) {
+    var h = ruleHits[id] || (ruleHits[id] = []);
+    h.push(value || 0);
+    if (h.length > 120) { h.shift(); }
+    var max = Math.max.apply(null, h.concat([1]));
+    var pts = h.map(function (v, i) { return (i * 100 / 119).toFixed(1) + "," + (20 - v / max * 18).toFixed(1); }).join(" ");
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 100 20");
+    svg.setAttribute("class", "spark");
+    svg.setAttribute("data-points", String(h.length));
+    svg.setAttribute("aria-label", "matches per second, last " + h.length + " s, highest " + fmt(max));
+    var line = document.createElementNS(ns, "polyline");
+    line.setAttribute("points", pts);
+    svg.appendChild(line);
+    return svg;
+  }
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -149,7 +170,7 @@
     var tables = el("div", { "class": "tables" });
     var r = el("div"); r.appendChild(el("h3", null, "Rules in force"));
     var rt = el("table", { "class": "rules" });
-    rt.innerHTML = "<thead><tr><th>Rule</th><th>Step</th><th>Matching</th><th>/s</th><th>Matched</th><th class=\"act\"></th></tr></thead><tbody></tbody>";
+    rt.innerHTML = "<thead><tr><th>Rule</th><th>Step</th><th>Matching</th><th>/s</th><th>Last 2 min</th><th>Matched</th><th class=\"act\"></th></tr></thead><tbody></tbody>";
     r.appendChild(rt);
     var s = el("div");
     var sh = el("h3", null, "Top sources (last seconds), by ");
@@ -247,6 +268,11 @@
   }
 
   function fillTables(site, card) {
+    var live = {};
+    (site.rules || []).forEach(function (r) { live[site.name + "/" + r.id] = true; });
+    Object.keys(ruleHits).forEach(function (k) { // a rule gone takes its line with it
+      if (k.indexOf(site.name + "/") === 0 && !live[k]) { delete ruleHits[k]; }
+    });
     fillRows(card.querySelector("table.rules tbody"), (site.rules || []).map(function (r) {
       var operators = r.id.indexOf("op-") === 0;
       var b = operators
@@ -255,8 +281,9 @@
           act((r.shadow ? "Enforce rule " : "Put rule ") + r.id + (r.shadow ? " again?" : " in shadow (counted, not enforced)?"), "POST",
             "/api/rules/" + encodeURIComponent(r.id) + "/shadow?on=" + !r.shadow, undefined, "Rule " + r.id + (r.shadow ? " enforced" : " in shadow"));
         });
-      return [r.id + (r.shadow ? " (shadow)" : ""), r.step, r.conditions, r.matchingPerSecond, r.matchedTotal, b];
-    }), "no rule in force", 6);
+      return [r.id + (r.shadow ? " (shadow)" : ""), r.step, r.conditions, r.matchingPerSecond, sparkline(site.name + "/" + r.id, r.matchingPerSecond),
+        r.matchedTotal, b];
+    }), "no rule in force", 7);
     var mode = groupBy[site.name] || "network";
     var tbody = card.querySelector("table.sources tbody");
     if (mode === "network") {
