@@ -97,6 +97,8 @@ final class History implements AutoCloseable {
     private final List<Object[]> pendingSeconds = new ArrayList<>();
     private final List<Object[]> pendingMinutes = new ArrayList<>();
     private long lastFlush;
+    /** The newest second added: what is older than the rings reach is pruned from it, not from the wall clock. */
+    private long newest;
 
     /** A history kept in memory only. */
     static History inMemory() {
@@ -142,6 +144,7 @@ final class History implements AutoCloseable {
     /** One second of one site's counts, ending at {@code epochSecond}. */
     synchronized void add(String site, long epochSecond, double[] counts) {
         SiteHistory h = sites.computeIfAbsent(site, k -> new SiteHistory());
+        newest = Math.max(newest, epochSecond);
         h.seconds.put(epochSecond, counts);
         long minute = epochSecond / 60 * 60;
         if (h.minute != minute) {
@@ -403,8 +406,9 @@ final class History implements AutoCloseable {
         }
         List<Object[]> seconds;
         List<Object[]> minutes;
-        long now = System.currentTimeMillis() / 1000;
+        long now;
         synchronized (this) {
+            now = newest > 0 ? newest : System.currentTimeMillis() / 1000;
             for (Map.Entry<String, SiteHistory> e : sites.entrySet()) {
                 if (e.getValue().minuteSum != null) {
                     pendingMinutes.add(new Object[] {e.getKey(), e.getValue().minute + 59, e.getValue().minuteSum.clone()});

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The traffic history: seconds and minutes that agree, bounded, kept across a restart, garbage in its file skipped. */
 class HistoryTest {
-    /** A minute boundary ten minutes ago (loading keeps only the last hour of seconds, by the wall clock). */
-    private static final long T0 = System.currentTimeMillis() / 1000 / 60 * 60 - 600;
+    /** An hour boundary (2026-12-04 12:00 UTC); every load below is told its time, so the wall clock plays no part. */
+    private static final long T0 = 1_796_400_000L;
 
     @TempDir
     Path dir;
@@ -38,7 +38,7 @@ class HistoryTest {
 
     @Test
     void secondsAndMinutes_agree_andSurviveARestart() {
-        History h = History.in(dir);
+        History h = History.in(dir, T0);
         for (int i = 0; i < 150; i++) {
             h.add("campaign", T0 + i, second(5, i > 60 ? 100 : 0));
         }
@@ -53,7 +53,7 @@ class HistoryTest {
         assertThat((List<?>) day.get("time")).first().as("a point's time is its last second").isEqualTo(T0 + 59);
         h.close();
 
-        History again = History.in(dir);
+        History again = History.in(dir, T0 + 150);
         Map<String, Object> back = again.read("campaign", "1h", T0 + 150);
         assertThat((List<?>) back.get("time")).hasSize(150);
         assertThat(verdict(back, "block")).isEqualTo(verdict(hour, "block"));
@@ -64,8 +64,7 @@ class HistoryTest {
 
     @Test
     void aMinuteARestartInterrupted_goesOnAddingUp() {
-        long now = System.currentTimeMillis() / 1000;
-        long minute = now / 60 * 60;
+        long minute = T0 + 600;
         History h = History.in(dir, minute);
         h.add("campaign", minute, second(4, 0));
         h.close();
@@ -89,7 +88,7 @@ class HistoryTest {
 
     @Test
     void garbageInTheFile_isSkipped_andAnUnusableFile_leavesTheHistoryInMemory() throws Exception {
-        History h = History.in(dir);
+        History h = History.in(dir, T0);
         h.add("campaign", T0 + 1, second(3, 0));
         h.close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"));
@@ -97,13 +96,13 @@ class HistoryTest {
             s.execute("INSERT INTO second (site, t, v) VALUES ('campaign', " + (T0 + 2) + ", 'not,numbers')");
             s.execute("INSERT INTO second (site, t, v) VALUES ('campaign', " + (T0 + 3) + ", '-1,0,0,0,0,0,0,0,0,0,0')");
         }
-        History back = History.in(dir);
+        History back = History.in(dir, T0 + 10);
         assertThat((List<?>) back.read("campaign", "1h", T0 + 10).get("time")).as("the good point only").hasSize(1);
         back.close();
 
         Path blocked = dir.resolve("blocked");
         Files.createDirectories(blocked.resolve("history.db")); // a directory where the file should be
-        History memory = History.in(blocked);
+        History memory = History.in(blocked, T0);
         memory.add("campaign", T0 + 1, second(3, 0));
         assertThat((List<?>) memory.read("campaign", "1h", T0 + 10).get("time")).hasSize(1);
         memory.close();

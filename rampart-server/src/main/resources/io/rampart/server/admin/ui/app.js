@@ -25,7 +25,7 @@
     h.push(value || 0);
     if (h.length > 120) { h.shift(); }
     var max = Math.max.apply(null, h.concat([1]));
-    var pts = h.map(function (v, i) { return (i * 100 / 119).toFixed(1) + "," + (20 - v / max * 18).toFixed(1); }).join(" ");
+    var pts = h.map(function (v, i) { return (i * 100 / Math.max(1, h.length - 1)).toFixed(1) + "," + (20 - v / max * 18).toFixed(1); }).join(" ");
     var ns = "http://www.w3.org/2000/svg";
     var svg = document.createElementNS(ns, "svg");
     svg.setAttribute("viewBox", "0 0 100 20");
