@@ -96,7 +96,8 @@ class AttackDrillDashboardTest {
                     wait.until(d -> Chromium.texts(d, "#site-campaign table.sources tbody tr td").stream().anyMatch(t -> t.startsWith("127.31.")));
                     new org.openqa.selenium.support.ui.Select(b.findElement(By.cssSelector("#site-campaign select.group-by")))
                             .selectByValue("network");
-                    Thread.sleep(3000); // a few seconds of flood in the charts
+                    // (the checks above take the few seconds of flood the charts below need: a longer flood
+                    // strains the origin long enough on a busy machine for protection to widen to the readers)
                     assertThat(b.findElements(By.cssSelector("#site-campaign .chart canvas"))).as("two uPlot charts").hasSize(2);
                     assertThat(b.findElements(By.cssSelector("#site-campaign .u-legend"))).hasSize(2);
                     Object refusedPoints = b.executeScript(
