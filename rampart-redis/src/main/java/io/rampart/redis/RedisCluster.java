@@ -494,7 +494,11 @@ public final class RedisCluster implements ClusterJoin, ClusterLink {
             l.interrupt();
             join(l);
         }
-        RedisCommands<String, String> redis = health.up() ? commands() : null;
+        // interrupting the loop above can break off its command, which marks the store down although
+        // the connection is fine: the last decisions and state still go out then (a store really
+        // down is not waited for at stop)
+        boolean usable = health.up() || String.valueOf(health.lastError()).contains("Interrupted");
+        RedisCommands<String, String> redis = usable ? commands() : null;
         if (redis != null) {
             log.flush(redis);
             incidents.flush(redis);
