@@ -490,6 +490,30 @@ public final class ControlPlane implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Each site's running totals for the traffic history: known users' requests and failures
+     * since start, the distinct sources of the last tick, and each rule's matches since it came
+     * (the history keeps their differences, as it does the gateway's counters).
+     */
+    public synchronized List<SiteTotals> totals() {
+        List<SiteTotals> out = new ArrayList<>(sites.size());
+        for (SiteControl s : sites) {
+            java.util.Map<String, Long> rules = new java.util.LinkedHashMap<>();
+            for (SiteControl.OperatorRule o : s.operatorRules) {
+                rules.put(o.rule().id(), o.rule().hits().sum());
+            }
+            for (RuleBook.Live l : s.book.live()) {
+                rules.put(l.id, l.totalHits);
+            }
+            out.add(new SiteTotals(s.name, s.knownTotal, s.knownFailedTotal, s.tick.distinctSources, rules));
+        }
+        return out;
+    }
+
+    /** One site's running totals ({@link #totals()}). */
+    public record SiteTotals(String site, long known, long knownFailed, long sources, java.util.Map<String, Long> ruleMatches) {
+    }
+
     /** What each site looks like now, for the admin API and tests. */
     public synchronized List<SiteView> view() {
         List<SiteView> out = new ArrayList<>();

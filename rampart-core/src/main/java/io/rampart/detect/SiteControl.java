@@ -53,6 +53,9 @@ final class SiteControl {
     String explanation = "no traffic seen yet";
     private String lastRefusal;
     long ticks;
+    /** Since start: known users' requests, and those of them refused or failed by the origin (the history's success line). */
+    long knownTotal;
+    long knownFailedTotal;
 
     /** Where transitions and rule changes go besides the site's own history (log, metrics, incidents). */
     interface EventSink {
@@ -124,6 +127,8 @@ final class SiteControl {
         now = at;
         ticks++;
         recorder.drain(tick);
+        knownTotal += tick.known;
+        knownFailedTotal += tick.knownRefused + tick.knownErrors;
         boolean learned = baseline.ticks() >= learnTicks && baseline.knowsEnough();
         // a node still learning cannot judge ratios, so it keeps the whole floor: with a cluster's share
         // of it, a cold node took any ramp of new traffic (a warm-up, a campaign's first visitors) for an attack

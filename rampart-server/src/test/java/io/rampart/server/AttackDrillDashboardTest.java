@@ -18,6 +18,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,8 +100,8 @@ class AttackDrillDashboardTest {
                             .selectByValue("network");
                     // (the checks above take the few seconds of flood the charts below need: a longer flood
                     // strains the origin long enough on a busy machine for protection to widen to the readers)
-                    assertThat(b.findElements(By.cssSelector("#site-campaign .chart canvas"))).as("two uPlot charts").hasSize(2);
-                    assertThat(b.findElements(By.cssSelector("#site-campaign .u-legend"))).hasSize(2);
+                    assertThat(b.findElements(By.cssSelector("#site-campaign .chart canvas"))).as("three uPlot charts").hasSize(3);
+                    assertThat(b.findElements(By.cssSelector("#site-campaign .u-legend"))).hasSize(3);
                     Object refusedPoints = b.executeScript(
                             "return document.querySelectorAll('#site-campaign .chart.requests .u-series').length");
                     assertThat(((Number) refusedPoints).intValue()).as("a series per verdict and the time").isGreaterThanOrEqualTo(7);
@@ -131,6 +133,44 @@ class AttackDrillDashboardTest {
                 Files.writeString(Path.of("target", "drill-report.html"), report.body()); // for the docs' screenshot
                 assertThat(report.body()).contains("HTTP request flood").contains("127.31.").contains("Data egress").contains("AS64500 Botnet Hosting Ltd")
                         .contains("opened alert sent to webhook").contains("closed: the site has been normal");
+
+                // after the attack: the incident's own page, and the hour's history with each rule's line
+                String rule = r.rules().stream().max(java.util.Comparator.comparingLong(IncidentRecord.RuleSummary::matched)).orElseThrow().id();
+                ChromeDriver after = Chromium.start();
+                try {
+                    after.get(admin + "/?token=" + runner.adminToken().value());
+                    WebDriverWait wait = new WebDriverWait(after, Duration.ofSeconds(20));
+                    wait.ignoring(WebDriverException.class);
+                    wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+                    after.findElement(By.cssSelector("#incidents a.incident-link")).click();
+                    wait.until(d -> id.equals(d.findElement(By.id("incident")).getAttribute("data-incident")));
+                    assertThat(after.findElement(By.id("sites")).isDisplayed()).as("the incident alone").isFalse();
+                    int points = r.series().size();
+                    assertThat(points).as("the incident kept a point per tick").isGreaterThan(10);
+                    for (String c : List.of("inc-requests", "inc-known", "inc-sources")) {
+                        assertThat(after.findElement(By.cssSelector("#incident .chart." + c)).getAttribute("data-points"))
+                                .as(c + " draws the incident's own series").isEqualTo(String.valueOf(points));
+                    }
+                    Object peakRefused = after.executeScript("return Math.max(...uPlotData('incident/requests')[2]);");
+                    assertThat(((Number) peakRefused).doubleValue()).as("refused per second at the flood's peak").isGreaterThan(20);
+                    List<String> timeline = Chromium.texts(after, "#incident ol.timeline li");
+                    assertThat(timeline).anyMatch(t -> t.contains("opened alert sent to webhook")).anyMatch(t -> t.contains("closed"));
+                    Files.write(Path.of("target", "incident.png"), after.getScreenshotAs(OutputType.BYTES));
+
+                    after.findElement(By.cssSelector("#incident a.back")).click();
+                    wait.until(d -> d.findElement(By.id("sites")).isDisplayed());
+                    after.findElement(By.cssSelector("#site-campaign .ranges button[data-range='1h']")).click();
+                    wait.until(d -> Arrays.asList(String.valueOf(d.findElement(By.cssSelector("#site-campaign .chart.rulehist")).getAttribute("data-rules"))
+                            .split(" ")).contains(rule));
+                    Object ruleMatches = after.executeScript("return uPlotData('campaign/rules')[1].reduce((a, b) => a + b, 0);");
+                    assertThat(((Number) ruleMatches).doubleValue()).as("the rule's matches in the hour's history").isGreaterThan(50);
+                    Object sources = after.executeScript("return Math.max(...uPlotData('campaign/known')[2]);");
+                    assertThat(((Number) sources).doubleValue()).as("the botnet's sources, second by second").isGreaterThan(20);
+                    Object success = after.executeScript("return uPlotData('campaign/known')[1].filter(x => x !== null).length;");
+                    assertThat(((Number) success).intValue()).as("the drill's readers keep no cookie: no known user, no success line").isZero();
+                } finally {
+                    after.quit();
+                }
             }
         }
     }

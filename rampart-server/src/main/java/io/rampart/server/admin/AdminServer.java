@@ -54,7 +54,8 @@ public final class AdminServer implements AutoCloseable {
                         AdminApi.Reloader reloader, Runnable listsChanged) throws IOException {
         this.token = token;
         this.history = historyDir == null ? History.inMemory() : History.in(historyDir);
-        LiveRates rates = new LiveRates(gateway.metrics(), gateway.firewall() == null ? null : gateway.firewall()::droppedPackets, history);
+        LiveRates rates = new LiveRates(gateway.metrics(), gateway.firewall() == null ? null : gateway.firewall()::droppedPackets, history,
+                () -> gateway.detection() == null ? List.of() : gateway.detection().totals());
         AdminApi api = new AdminApi(gateway, reloader, rates, listsChanged);
         Dashboard dashboard = new Dashboard();
         AdminSessions sessions = new AdminSessions(System::currentTimeMillis);

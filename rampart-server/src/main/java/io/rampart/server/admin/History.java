@@ -23,12 +23,13 @@ import org.slf4j.LoggerFactory;
  * Each site's traffic over the last hour by the second and the last 30 days by the minute, in
  * fixed memory and, with a data directory, in {@code DATA_DIR/history.db} (SQLite) so that a
  * restart keeps it. Fed once a second by {@link LiveRates} with the counts of that second (requests
- * by verdict, origin answers and their time, origin errors, the node's kernel drops); the minute
+ * by verdict, origin answers and their time, origin errors, the node's kernel drops, known users'
+ * requests and failures, distinct sources) and each rule's matches ({@link RuleLines}); the minute
  * rows are sums of their seconds, so both resolutions agree. Counts are stored, rates derived on
  * reading: a rate is a count over a point's width, one definition everywhere.
  *
  * <p>Memory: 3,600 second points and 43,200 minute points of {@value #COLUMNS_COUNT} numbers per
- * site (about 4 MB a site). The database is written from a thread of its own, every ten seconds
+ * site (about 6 MB a site), and {@link RuleLines} for the rules. The database is written from a thread of its own, every ten seconds
  * and at close; rows older than the rings are deleted as they are written. A database that cannot
  * be opened or written is logged once and the history stays in memory.
  */
@@ -37,7 +38,11 @@ final class History implements AutoCloseable {
     static final int SECONDS = 3_600;
     static final int MINUTES = 30 * 24 * 60;
     private static final Verdict[] VERDICTS = Verdict.values();
-    /** The columns of a point: one per verdict, then origin answers, their nanoseconds, origin errors, kernel drops (the node's). */
+    /**
+     * The columns of a point: one per verdict, then origin answers, their nanoseconds, origin
+     * errors, kernel drops (the node's), known users' requests and those that failed, and distinct
+     * sources (each second's count, so a point's sum over its width is the average).
+     */
     static final List<String> COLUMNS;
     static final int COLUMNS_COUNT;
 
@@ -46,7 +51,7 @@ final class History implements AutoCloseable {
         for (Verdict v : VERDICTS) {
             c.add(v.label());
         }
-        c.addAll(List.of("originAnswers", "originNanos", "originErrors", "kernelDropped"));
+        c.addAll(List.of("originAnswers", "originNanos", "originErrors", "kernelDropped", "known", "knownFailed", "sources"));
         COLUMNS = List.copyOf(c);
         COLUMNS_COUNT = c.size();
     }
@@ -55,6 +60,11 @@ final class History implements AutoCloseable {
     private static final int NANOS = ANSWERS + 1;
     private static final int ERRORS = ANSWERS + 2;
     private static final int KERNEL = ANSWERS + 3;
+    private static final int KNOWN = ANSWERS + 4;
+    private static final int KNOWN_FAILED = ANSWERS + 5;
+    private static final int SOURCES = ANSWERS + 6;
+    /** Points written before known users and sources were kept have this many columns; they read back with those at zero. */
+    static final int OLD_COLUMNS_COUNT = VERDICTS.length + 4;
 
     /** A ring of points {@code width} seconds wide, oldest overwritten. */
     private static final class Ring {
@@ -92,6 +102,9 @@ final class History implements AutoCloseable {
     }
 
     private final Map<String, SiteHistory> sites = new HashMap<>();
+    private final RuleLines rules = new RuleLines();
+    /** The newest second whose rule matches were handed to the writer. */
+    private long rulesWritten;
     private final Connection db;
     private final ExecutorService writer;
     private final List<Object[]> pendingSeconds = new ArrayList<>();
@@ -122,6 +135,7 @@ final class History implements AutoCloseable {
                 for (String table : List.of("second", "minute")) {
                     s.execute("CREATE TABLE IF NOT EXISTS " + table + " (site TEXT NOT NULL, t INTEGER NOT NULL, v TEXT NOT NULL, PRIMARY KEY (site, t))");
                 }
+                RuleLines.createTable(s);
             }
         } catch (Exception e) {
             LOG.error("traffic history: cannot use {} ({}); the dashboard's history is kept in memory only", dir.resolve("history.db"), e.getMessage());
@@ -167,12 +181,23 @@ final class History implements AutoCloseable {
         }
     }
 
+    /** The matches of each of a site's rules in the second ending at {@code epochSecond}. */
+    synchronized void addRules(String site, long epochSecond, Map<String, Double> matches) {
+        newest = Math.max(newest, epochSecond);
+        for (Map.Entry<String, Double> e : matches.entrySet()) {
+            rules.add(site, e.getKey(), epochSecond, e.getValue());
+        }
+    }
+
     /**
      * A site's history over {@code range}: {@code 1h} by the second, {@code 24h} by the minute,
      * {@code 30d} by the hour (minutes summed). The last minute or hour is the one still running,
      * counted as far as it got (so its rate reads low until it is over). Columns as the dashboard's live series: time (epoch
      * seconds, the end of each point), requests per second by verdict, origin latency (ms, null
-     * without answers), origin errors per second, kernel drops per second (the node's).
+     * without answers), origin errors per second, kernel drops per second (the node's), known
+     * users' success in percent (null without known users), distinct sources (average per second),
+     * and {@code rules}: each rule that matched in the range, its matches per second on a time
+     * axis of its own ({@code rules.time}, every point of the range, matched or not).
      *
      * @throws IllegalArgumentException for another range
      */
@@ -205,6 +230,8 @@ final class History implements AutoCloseable {
         List<Double> latency = new ArrayList<>();
         List<Double> errors = new ArrayList<>();
         List<Double> kernel = new ArrayList<>();
+        List<Double> knownSuccess = new ArrayList<>();
+        List<Double> sources = new ArrayList<>();
         for (int i = 0; i < times.size(); i++) {
             double[] v = values.get(i);
             t.add(times.get(i)[0]);
@@ -214,6 +241,8 @@ final class History implements AutoCloseable {
             latency.add(v[ANSWERS] > 0 ? round(v[NANOS] / v[ANSWERS] / 1e6) : null);
             errors.add(round(v[ERRORS] / width));
             kernel.add(round(v[KERNEL] / width));
+            knownSuccess.add(v[KNOWN] > 0 ? Math.round(1000 * (1 - Math.min(v[KNOWN], v[KNOWN_FAILED]) / v[KNOWN])) / 10.0 : null);
+            sources.add(round(v[SOURCES] / width));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("site", site);
@@ -224,6 +253,15 @@ final class History implements AutoCloseable {
         out.put("originLatencyMs", latency);
         out.put("originErrorsPerSecond", errors);
         out.put("droppedInKernelPerSecond", kernel);
+        out.put("knownSuccessPercent", knownSuccess);
+        out.put("sources", sources);
+        List<Long> ruleTimes = new ArrayList<>();
+        Map<String, List<Double>> ruleRates = rules.read(site, (int) width, nowSecond - ("1h".equals(range) ? 3_600 : "24h".equals(range) ? 86_400 : 30L * 86_400),
+                nowSecond, ruleTimes);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("time", ruleTimes);
+        r.put("matchesPerSecond", ruleRates);
+        out.put("rules", r);
         return out;
     }
 
@@ -275,20 +313,23 @@ final class History implements AutoCloseable {
     private void flushLater(long nowSecond) {
         List<Object[]> seconds = new ArrayList<>(pendingSeconds);
         List<Object[]> minutes = new ArrayList<>(pendingMinutes);
+        List<Object[]> ruleRows = rules.changedSince(rulesWritten);
+        rulesWritten = nowSecond - 1; // the last second may still be added to; it is written again next time
         pendingSeconds.clear();
         pendingMinutes.clear();
         try {
-            writer.execute(() -> write(seconds, minutes, nowSecond));
+            writer.execute(() -> write(seconds, minutes, ruleRows, nowSecond));
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             // closing: close() writes what is left
         }
     }
 
-    private void write(List<Object[]> seconds, List<Object[]> minutes, long nowSecond) {
+    private void write(List<Object[]> seconds, List<Object[]> minutes, List<Object[]> ruleRows, long nowSecond) {
         try {
             db.setAutoCommit(false);
             insert("second", seconds);
             insert("minute", minutes);
+            RuleLines.write(db, ruleRows, nowSecond);
             try (PreparedStatement s = db.prepareStatement("DELETE FROM second WHERE t <= ?");
                  PreparedStatement m = db.prepareStatement("DELETE FROM minute WHERE t <= ?")) {
                 s.setLong(1, nowSecond - SECONDS);
@@ -344,6 +385,11 @@ final class History implements AutoCloseable {
                 LOG.warn("traffic history: could not read the {} table: {}", table, e.getMessage());
             }
         }
+        try {
+            skipped += rules.load(db, nowSecond);
+        } catch (SQLException e) {
+            LOG.warn("traffic history: could not read the rule matches: {}", e.getMessage());
+        }
         if (skipped > 0) {
             LOG.warn("traffic history: {} stored points did not parse and were skipped", skipped);
         }
@@ -370,13 +416,16 @@ final class History implements AutoCloseable {
         return b.toString();
     }
 
-    /** The numbers of a stored point, or null when it is not {@link #COLUMNS_COUNT} finite non-negative numbers. */
+    /**
+     * The numbers of a stored point, or null when it is not {@link #COLUMNS_COUNT} (or, written by
+     * an older version, {@link #OLD_COLUMNS_COUNT}) finite non-negative numbers.
+     */
     static double[] decode(String s) {
         if (s == null) {
             return null;
         }
         String[] f = s.split(",", -1);
-        if (f.length != COLUMNS_COUNT) {
+        if (f.length != COLUMNS_COUNT && f.length != OLD_COLUMNS_COUNT) {
             return null;
         }
         double[] v = new double[COLUMNS_COUNT];
@@ -406,6 +455,7 @@ final class History implements AutoCloseable {
         }
         List<Object[]> seconds;
         List<Object[]> minutes;
+        List<Object[]> ruleRows;
         long now;
         synchronized (this) {
             now = newest > 0 ? newest : System.currentTimeMillis() / 1000;
@@ -416,6 +466,7 @@ final class History implements AutoCloseable {
             }
             seconds = new ArrayList<>(pendingSeconds);
             minutes = new ArrayList<>(pendingMinutes);
+            ruleRows = rules.changedSince(rulesWritten);
             pendingSeconds.clear();
             pendingMinutes.clear();
         }
@@ -425,7 +476,7 @@ final class History implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        write(seconds, minutes, now);
+        write(seconds, minutes, ruleRows, now);
         try {
             db.close();
         } catch (SQLException ignored) {

@@ -108,4 +108,74 @@ class HistoryTest {
         memory.close();
         assertThatThrownBy(() -> memory.read("campaign", "1y", T0)).hasMessageContaining("expected 1h, 24h or 30d");
     }
+
+    @Test
+    void knownUsersSuccess_andSources_areKept_andOldRowsReadWithoutThem() throws Exception {
+        History h = History.in(dir, T0);
+        for (int i = 0; i < 60; i++) {
+            double[] c = second(5, 0);
+            c[History.COLUMNS.indexOf("known")] = 10;
+            c[History.COLUMNS.indexOf("knownFailed")] = i < 30 ? 0 : 2; // 80% success in the second half
+            c[History.COLUMNS.indexOf("sources")] = i < 30 ? 4 : 400;
+            h.add("campaign", T0 + i, c);
+        }
+        Map<String, Object> hour = h.read("campaign", "1h", T0 + 60);
+        assertThat((List<?>) hour.get("knownSuccessPercent")).first().isEqualTo(100.0);
+        assertThat((List<?>) hour.get("knownSuccessPercent")).last().isEqualTo(80.0);
+        assertThat((List<?>) hour.get("sources")).last().isEqualTo(400.0);
+        Map<String, Object> day = h.read("campaign", "24h", T0 + 60);
+        assertThat((List<?>) day.get("knownSuccessPercent")).first().as("the minute's own share: 60 of 600 failed").isEqualTo(90.0);
+        assertThat((List<?>) day.get("sources")).first().as("the minute's average of its seconds").isEqualTo(202.0);
+        h.close();
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"));
+             Statement s = c.createStatement()) { // a point as an older version wrote it: no known users, no sources
+            s.execute("INSERT INTO second (site, t, v) VALUES ('campaign', " + (T0 + 60) + ", '7,0,0,0,0,0,0,0,0,0,0')");
+        }
+        History back = History.in(dir, T0 + 61);
+        Map<String, Object> after = back.read("campaign", "1h", T0 + 61);
+        assertThat((List<?>) after.get("time")).hasSize(61);
+        assertThat((List<?>) after.get("knownSuccessPercent")).last().as("no known users in that second").isNull();
+        back.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<Double>> rules(Map<String, Object> h) {
+        return (Map<String, List<Double>>) ((Map<String, Object>) h.get("rules")).get("matchesPerSecond");
+    }
+
+    @Test
+    void ruleMatches_areKeptPerRule_bySecondMinuteAndHour_andSurviveARestart() {
+        History h = History.in(dir, T0);
+        for (int i = 0; i < 125; i++) {
+            h.addRules("campaign", T0 + i, Map.of("auto-1", 50.0));
+            if (i >= 100) {
+                h.addRules("campaign", T0 + i, Map.of("op-2", 3.0));
+            }
+        }
+        Map<String, Object> hour = h.read("campaign", "1h", T0 + 124);
+        assertThat(rules(hour)).containsOnlyKeys("auto-1", "op-2");
+        assertThat(rules(hour).get("auto-1")).as("every second of the hour, matched or not").hasSize(3_600).last().isEqualTo(50.0);
+        assertThat(rules(hour).get("op-2").get(3_599 - 25)).as("before it came").isEqualTo(0.0);
+        assertThat(rules(hour).get("op-2").get(3_599)).isEqualTo(3.0);
+        Map<String, Object> day = h.read("campaign", "24h", T0 + 124);
+        assertThat(rules(day).get("auto-1")).as("a day of minutes").hasSize(1_440);
+        assertThat(rules(day).get("auto-1").get(1_437)).as("a whole minute of 50 a second").isEqualTo(50.0);
+        h.close();
+
+        History back = History.in(dir, T0 + 130);
+        assertThat(rules(back.read("campaign", "1h", T0 + 130)).get("auto-1").get(3_599 - 6)).isEqualTo(50.0);
+        assertThat(rules(back.read("campaign", "30d", T0 + 130)).get("op-2")).as("30 days of hours").hasSize(720).last().as("75 matches in the hour").isEqualTo(0.0208);
+        back.close();
+    }
+
+    @Test
+    void ruleLines_areBounded_theStalestRuleGivingWay() {
+        History h = History.inMemory();
+        for (int r = 0; r < RuleLines.MAX_RULES + 10; r++) {
+            h.addRules("campaign", T0 + r, Map.of("rule-" + r, 1.0));
+        }
+        Map<String, List<Double>> lines = rules(h.read("campaign", "1h", T0 + 100));
+        assertThat(lines).hasSize(RuleLines.MAX_RULES).doesNotContainKey("rule-0").containsKey("rule-" + (RuleLines.MAX_RULES + 9));
+    }
 }

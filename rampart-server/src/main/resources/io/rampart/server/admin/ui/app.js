@@ -165,7 +165,9 @@
     var row = el("div", { "class": "charts" });
     var c1 = el("div", { "class": "chart requests" }); c1.appendChild(el("h3", null, "Requests per second by verdict"));
     var c2 = el("div", { "class": "chart origin" }); c2.appendChild(el("h3", null, "Origin latency (ms) and errors per second"));
-    row.appendChild(c1); row.appendChild(c2);
+    var c3 = el("div", { "class": "chart known" }); c3.appendChild(el("h3", null, "Known users' success (%) and distinct sources"));
+    var c4 = el("div", { "class": "chart rulehist", hidden: "hidden" }); c4.appendChild(el("h3", null, "Matches per second of each rule"));
+    row.appendChild(c1); row.appendChild(c2); row.appendChild(c3); row.appendChild(c4);
     card.appendChild(row);
     var tables = el("div", { "class": "tables" });
     var r = el("div"); r.appendChild(el("h3", null, "Rules in force"));
@@ -189,12 +191,15 @@
 
   // draws or updates one chart; {@code source} is the answer the data came from: the same answer
   // again (a history between fetches) leaves the chart, and an operator's zoom, as it is
-  function chart(key, container, series, data, source) {
+  // {@code axes}, {@code scales}: uPlot's, for a chart with two units (default: one value axis)
+  function chart(key, container, series, data, source, axes, scales) {
     var width = Math.max(300, container.clientWidth - 8);
     var c = charts[key];
-    if (c && c.series.length !== series.length) { c.destroy(); c = null; } // a series came or went (the kernel's)
+    if (c && (c.series.length !== series.length || series.some(function (x, i) { return i > 0 && c.series[i].label !== x.label; }))) {
+      c.destroy(); c = null; // a series came or went (the kernel's, a rule's)
+    }
     if (!c) {
-      c = new uPlot({ width: width, height: 200, series: series, axes: [{}, { size: 60 }], legend: { show: true } }, data, container);
+      c = new uPlot({ width: width, height: 200, series: series, axes: axes || [{}, { size: 60 }], scales: scales || {}, legend: { show: true } }, data, container);
       charts[key] = c;
     } else {
       if (Math.abs(c.width - width) > 4) { c.setSize({ width: width, height: 200 }); }
@@ -265,6 +270,32 @@
     chart(site.name + "/origin", card.querySelector(".chart.origin"),
       [{}, { label: "latency ms", stroke: "#3a7bd5", width: 1.5, spanGaps: true }, { label: "errors/s", stroke: "#c0392b", width: 1.5 }],
       [s.time, s.originLatencyMs, s.originErrorsPerSecond], s);
+    if (s.knownSuccessPercent) {
+      chart(site.name + "/known", card.querySelector(".chart.known"), twoScales("success %", "#2a9d5c", "sources", "#7f8c8d"),
+        [s.time, s.knownSuccessPercent, s.sources], s, twoAxes(), { "%": { range: [0, 100] } });
+    }
+    var rh = card.querySelector(".chart.rulehist");
+    var names = s.rules ? Object.keys(s.rules.matchesPerSecond) : [];
+    rh.hidden = !s.rules; // the live view shows each rule's line in the table instead
+    if (s.rules) {
+      if (!names.length) { rh.setAttribute("data-points", "0"); rh.setAttribute("data-rules", ""); }
+      else {
+        chart(site.name + "/rules", rh, [{}].concat(names.map(function (n, i) { return { label: n, stroke: RULE_COLOURS[i % RULE_COLOURS.length], width: 1.5 }; })),
+          [s.rules.time].concat(names.map(function (n) { return s.rules.matchesPerSecond[n]; })), s);
+        rh.setAttribute("data-rules", names.join(" "));
+      }
+    }
+  }
+
+  var RULE_COLOURS = ["#c0392b", "#3a7bd5", "#e9a23b", "#6c3483", "#2a9d5c", "#d35400", "#555"];
+
+  // two lines on two scales: a percentage on the left, a count on the right
+  function twoScales(a, colourA, b, colourB) {
+    return [{}, { label: a, scale: "%", stroke: colourA, width: 1.5, spanGaps: true }, { label: b, scale: "n", stroke: colourB, width: 1.5 }];
+  }
+
+  function twoAxes() {
+    return [{}, { scale: "%", size: 50 }, { scale: "n", side: 1, size: 60, grid: { show: false } }];
   }
 
   function fillTables(site, card) {
@@ -314,7 +345,7 @@
     Array.prototype.slice.call(document.querySelectorAll("#sites article.site")).forEach(function (card) {
       var name = card.getAttribute("data-site");
       if (live[name]) { return; }
-      ["/requests", "/origin"].forEach(function (k) {
+      ["/requests", "/origin", "/known", "/rules"].forEach(function (k) {
         if (charts[name + k]) { charts[name + k].destroy(); delete charts[name + k]; }
       });
       card.parentNode.removeChild(card);
@@ -337,10 +368,98 @@
         act("Send the report of " + i.id + (i.status === "open" ? " (figures so far)" : "") + " to the CERT?", "POST", path + "/send", undefined,
           "Report queued for the CERT; the timeline will say when it went");
       }));
-      return [i.id, i.site, i.status, String(i.openedAt).replace("T", " ").slice(0, 19), i.requests, i.peakRequestsPerSecond,
+      var link = el("a", { href: "#incident/" + encodeURIComponent(i.id), "class": "incident-link" }, i.id);
+      return [link, i.site, i.status, String(i.openedAt).replace("T", " ").slice(0, 19), i.requests, i.peakRequestsPerSecond,
         (i.shareKeptOffOrigin * 100).toFixed(1) + "%", (i.vectors || []).join("; "), a, acts];
     }), "no incident recorded", 10);
   }
+
+  // ---------------------------------------------------------------- one incident's page
+  // #incident/ID shows the incident alone: its facts, its own charts from the series kept with it
+  // (one point per detection tick, merged two by two on long incidents), its timeline and actions.
+  var incidentShown = null;
+  var incidentFetched = 0;
+
+  function incidentFromHash() {
+    var m = /^#incident\/(.+)$/.exec(window.location.hash);
+    incidentShown = m ? decodeURIComponent(m[1]) : null;
+    incidentFetched = 0;
+    document.body.classList.toggle("incident-view", !!incidentShown);
+    document.getElementById("incident").hidden = !incidentShown;
+    if (incidentShown) { showIncident(); }
+  }
+
+  function showIncident() {
+    var id = incidentShown;
+    incidentFetched = Date.now();
+    return api("GET", "/api/incidents/" + encodeURIComponent(id)).then(function (r) {
+      if (id === incidentShown) { renderIncident(r); }
+    }, function (e) {
+      var sec = document.getElementById("incident");
+      sec.querySelector("h2").textContent = "Incident " + id;
+      sec.querySelector(".facts").textContent = e.message;
+    });
+  }
+
+  function renderIncident(r) {
+    var sec = document.getElementById("incident");
+    sec.setAttribute("data-incident", r.id);
+    sec.querySelector("h2").textContent = "Incident " + r.id + " · " + r.site;
+    var state = sec.querySelector(".state");
+    state.textContent = r.status;
+    state.className = "state " + (r.status === "open" ? "attack" : "");
+    sec.querySelector("a.report").href = "/api/incidents/" + encodeURIComponent(r.id) + "/report?format=html";
+    var m = r.mitigation || {}, p = r.profile || {}, imp = r.impact || {};
+    sec.querySelector(".facts").textContent = "Opened " + when(r.openedAt) + (r.closedAt ? ", closed " + when(r.closedAt) : ", still open")
+      + " · " + fmt(p.requests) + " requests, peak " + fmt(p.peakRequestsPerSecond) + "/s with up to " + fmt(p.peakSourcesPerTick) + " sources at once · "
+      + ((m.shareKeptOffOrigin || 0) * 100).toFixed(1) + "% kept off the origin · " + (imp.summary || "") + " · " + ((r.egress || {}).statement || "");
+    var acts = sec.querySelector(".incident-acts");
+    acts.textContent = "";
+    var path = "/api/incidents/" + encodeURIComponent(r.id);
+    acts.appendChild(actButton("Add a note", function () {
+      var text = window.prompt("Note for the timeline of " + r.id + ":");
+      if (text) { api("POST", path + "/notes", { text: text }).then(function () { say("Noted."); showIncident(); }, function (e) { say(e.message, true); }); }
+    }));
+    if (r.status === "open") {
+      acts.appendChild(actButton("Close", function () { act("Close incident " + r.id + "?", "POST", path + "/close", { note: "closed from the dashboard" }, "Incident closed"); }));
+    }
+    acts.appendChild(actButton("Send to CERT", function () {
+      act("Send the report of " + r.id + (r.status === "open" ? " (figures so far)" : "") + " to the CERT?", "POST", path + "/send", undefined,
+        "Report queued for the CERT; the timeline will say when it went");
+    }));
+    var s = r.series || { at: [] };
+    var t = [], served = [], refused = [], success = [], latency = [], sources = [];
+    for (var i = 0; i < s.at.length; i++) {
+      var secs = Math.max(0.001, s.millis[i] / 1000);
+      t.push(s.at[i] / 1000);
+      served.push(Math.round((s.requests[i] - s.refused[i]) / secs * 10) / 10);
+      refused.push(Math.round(s.refused[i] / secs * 10) / 10);
+      success.push(s.known[i] > 0 ? Math.round(1000 * (1 - Math.min(s.known[i], s.knownFailed[i]) / s.known[i])) / 10 : null);
+      latency.push(s.knownAnswers[i] > 0 ? Math.round(s.knownMicros[i] / s.knownAnswers[i] / 100) / 10 : null);
+      sources.push(s.sources[i]);
+    }
+    var key = "incident/" + r.id + "/" + s.at.length + "/" + (s.at.length ? s.at[s.at.length - 1] : 0); // redrawn when a point came
+    chart("incident/requests", sec.querySelector(".inc-requests"),
+      [{}, { label: "served/s", stroke: VERDICT_COLOURS.allow, width: 1.5 }, { label: "refused/s", stroke: VERDICT_COLOURS.block, width: 1.5 }],
+      [t, served, refused], key);
+    chart("incident/known", sec.querySelector(".inc-known"), twoScales("success %", "#2a9d5c", "origin ms", "#3a7bd5"),
+      [t, success, latency], key, twoAxes(), { "%": { range: [0, 100] } });
+    sec.querySelector(".inc-known h3").textContent = "Known users: success (%) and origin time (ms)"
+      + (success.some(function (x) { return x !== null; }) ? "" : " · no known user was seen during the incident");
+    chart("incident/sources", sec.querySelector(".inc-sources"), [{}, { label: "sources", stroke: "#7f8c8d", width: 1.5 }], [t, sources], key);
+    var ol = sec.querySelector("ol.timeline");
+    ol.textContent = "";
+    (r.timeline || []).forEach(function (e) {
+      var li = el("li");
+      li.appendChild(el("time", { datetime: e.at }, when(e.at)));
+      li.appendChild(el("span", { "class": "kind" }, e.kind));
+      li.appendChild(document.createTextNode(e.text));
+      ol.appendChild(li);
+    });
+    if (r.timelineDropped) { ol.appendChild(el("li", { "class": "empty" }, r.timelineDropped + " older entries not kept")); }
+  }
+
+  function when(iso) { return iso ? String(iso).replace("T", " ").replace(/\.\d+Z$|Z$/, "").slice(0, 19) + " UTC" : "-"; }
 
   function renderLists(l) {
     fillRows(document.querySelector("#lists tbody"), (l.runtime || []).map(function (e) {
@@ -400,6 +519,7 @@
       st.sites.forEach(renderSite);
       dropRemovedSites(st.sites);
       renderIncidents(st.incidents || []);
+      if (incidentShown && Date.now() - incidentFetched > 2000) { showIncident(); }
       renderCluster(st.cluster);
       return fetch("/api/lists", { credentials: "same-origin", cache: "no-store" }).then(function (r) { return r.json(); }).then(renderLists);
     }).then(function () {
@@ -410,8 +530,12 @@
     });
   }
 
+  // what a chart draws, by its key ("SITE/requests", "incident/known", ...): for tests and for the console's own checks
+  window.uPlotData = function (key) { return charts[key] ? charts[key].data : null; };
   listForm();
   whoami();
+  window.addEventListener("hashchange", incidentFromHash);
+  incidentFromHash();
   refresh();
   setInterval(refresh, 1000);
 })();
