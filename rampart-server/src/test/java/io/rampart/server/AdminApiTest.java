@@ -307,7 +307,14 @@ class AdminApiTest {
                 assertThat(c.get("campaign.example", "/history-" + i).status()).isEqualTo(200);
             }
         }
+        String rule = json(api("POST", "/api/rules", "{\"site\":\"campaign\",\"step\":\"block\",\"match\":{\"path\":\"/forbidden\"}}")).get("id").asText();
+        try (RawHttp c = new RawHttp("127.0.0.62", port)) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(c.get("campaign.example", "/forbidden").status()).isEqualTo(403);
+            }
+        }
         await().atMost(Duration.ofSeconds(10)).until(() -> allowed(json(api("GET", "/api/history?site=campaign&range=1h", null))) >= 7);
+        await().atMost(Duration.ofSeconds(10)).until(() -> matched(json(api("GET", "/api/history?site=campaign&range=1h", null)), rule) >= 5);
         JsonNode before = json(api("GET", "/api/history?site=campaign&range=1h", null));
         assertThat(before.get("pointSeconds").asInt()).isEqualTo(1);
         assertThat(api("GET", "/api/history?site=campaign&range=1y", null).body()).contains("expected 1h, 24h or 30d");
@@ -321,6 +328,18 @@ class AdminApiTest {
         JsonNode after = json(api("GET", "/api/history?site=campaign&range=1h", null));
         assertThat(allowed(after)).as("kept in the data directory's history.db").isGreaterThanOrEqualTo(7);
         assertThat(allowed(json(api("GET", "/api/history?site=campaign&range=24h", null)))).as("the minutes too").isGreaterThanOrEqualTo(7);
+        assertThat(matched(after, rule)).as("the rule's line too").isEqualTo(5.0);
+        assertThat(matched(json(api("GET", "/api/history?site=campaign&range=30d", null)), rule)).as("its hours").isCloseTo(5.0, org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    /** A rule's matches over a history answer. */
+    private static double matched(JsonNode h, String rule) {
+        double sum = 0;
+        int width = h.get("pointSeconds").asInt();
+        for (JsonNode v : h.at("/rules/matchesPerSecond").path(rule)) {
+            sum += v.asDouble() * width;
+        }
+        return Math.round(sum * 100) / 100.0;
     }
 
     /** Requests allowed over a history answer (rates times the point width). */

@@ -111,7 +111,7 @@ final class RuleLines {
             }
             List<Double> values = new ArrayList<>((int) (last - first + 1));
             for (long b = first; b <= last; b++) {
-                values.add(Math.round(e.getValue().get(r, b) / width * 10_000) / 10_000.0);
+                values.add(Math.round(e.getValue().get(r, b) / width * 1e6) / 1e6); // six decimals: a few matches in an hour still add up
             }
             out.put(e.getKey(), values);
         }

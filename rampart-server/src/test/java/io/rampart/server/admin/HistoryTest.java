@@ -165,7 +165,7 @@ class HistoryTest {
 
         History back = History.in(dir, T0 + 130);
         assertThat(rules(back.read("campaign", "1h", T0 + 130)).get("auto-1").get(3_599 - 6)).isEqualTo(50.0);
-        assertThat(rules(back.read("campaign", "30d", T0 + 130)).get("op-2")).as("30 days of hours").hasSize(720).last().as("75 matches in the hour").isEqualTo(0.0208);
+        assertThat(rules(back.read("campaign", "30d", T0 + 130)).get("op-2")).as("30 days of hours").hasSize(720).last().as("75 matches in the hour").isEqualTo(0.020833);
         back.close();
     }
 
