@@ -309,6 +309,7 @@ final class ConfigValidator {
         String p = "detection";
         between(p + ".tick", d.tick(), Duration.ofMillis(100), Duration.ofSeconds(10));
         between(p + ".learnFor", d.learnFor(), Duration.ZERO, Duration.ofDays(7));
+        between(p + ".learnDelay", d.learnDelay(), Duration.ZERO, Duration.ofMinutes(1));
         between(p + ".baselineHalfLife", d.baselineHalfLife(), Duration.ofSeconds(10), Duration.ofDays(30));
         between(p + ".escalateAfter", d.escalateAfter(), d.tick(), Duration.ofHours(1));
         between(p + ".stepDownAfter", d.stepDownAfter(), d.tick(), Duration.ofHours(1));

@@ -26,6 +26,10 @@ import java.time.Duration;
  * @param maxStep         the highest rung automatic rules may climb to ({@code limit} to {@code close})
  * @param shadow          every automatic rule is only counted and logged (observe the detector first)
  * @param ruleLimit       the per-client rate a {@code limit} rule allows
+ * @param learnDelay      how long a normal tick waits before it is learned: it is learned only if
+ *                        the ticks after it stayed normal too, so the first moments of a flood,
+ *                        before the detector calls it, never become part of the normal it is
+ *                        judged against (0s: learn at once)
  * @param closeHold       how long a request matching a {@code close} rule is held (reading nothing
  *                        more) before its connection is closed: a bot that waits for answers waits
  *                        instead of reconnecting at once (0s: close at once)
@@ -49,10 +53,11 @@ public record DetectionConfig(
         MitigationStep maxStep,
         Boolean shadow,
         RateConfig ruleLimit,
-        Duration closeHold) {
+        Duration closeHold,
+        Duration learnDelay) {
 
     public static final DetectionConfig DEFAULT = new DetectionConfig(null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null);
 
     public DetectionConfig {
         enabled = enabled == null || enabled;
@@ -73,5 +78,6 @@ public record DetectionConfig(
         shadow = shadow != null && shadow;
         ruleLimit = ruleLimit == null ? new RateConfig(1.0, 5) : ruleLimit;
         closeHold = closeHold == null ? Duration.ofSeconds(5) : closeHold;
+        learnDelay = learnDelay == null ? Duration.ofSeconds(2) : learnDelay;
     }
 }

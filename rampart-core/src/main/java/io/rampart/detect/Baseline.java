@@ -70,13 +70,39 @@ public final class Baseline {
         this.random = new SplittableRandom(seed);
     }
 
-    private double alpha() {
-        return Math.max(1.0 / (ticks + 1), alphaFloor);
-    }
-
     /** Learns one normal tick: {@code rate} requests per second at {@code hour} (0-23) of the day. */
     public void learn(TrafficRecorder.Tick t, double rate, int hour) {
-        double a = alpha();
+        learn(lesson(t, rate, hour, 0));
+    }
+
+    /**
+     * What one normal tick would teach, taken now and learned later ({@link SiteControl} holds a
+     * tick back until the ticks after it show it was not a flood's first moments). {@code ahead}
+     * is how many lessons will be learned before this one, so that its weight α is the one it will
+     * have then. The rows it will write into the reservoir are drawn now: {@code α × RESERVOIR} of
+     * them (with replacement when the tick had fewer), which is one or two rows on a mature
+     * baseline, so holding lessons costs next to nothing.
+     */
+    Lesson lesson(TrafficRecorder.Tick t, double rate, int hour, int ahead) {
+        double a = Math.max(1.0 / (ticks + ahead + 1), alphaFloor);
+        int n = t.sampled;
+        int take = n == 0 ? 0 : (int) Math.min(RESERVOIR, Math.ceil(RESERVOIR * a));
+        long[] drawn = new long[take * F];
+        for (int k = 0; k < take; k++) {
+            int from = take >= n && k < n ? k : random.nextInt(n); // every request once when there is room, then draws
+            System.arraycopy(t.samples, from * F, drawn, k * F, F);
+        }
+        return new Lesson(rate, hour, a, t.originAnswers, t.originMicros, t.originErrors, drawn, Math.min(n, take));
+    }
+
+    /** One tick's lesson ({@link #lesson}): its rate, origin figures and the rows it writes. {@code real}: how many rows are distinct requests. */
+    record Lesson(double rate, int hour, double alpha, long originAnswers, long originMicros, long originErrors, long[] rows, int real) {
+    }
+
+    /** Learns a lesson taken earlier (in order: each lesson's weight assumes the ones before it were learned). */
+    void learn(Lesson l) {
+        double a = l.alpha();
+        double rate = l.rate();
         double d = rate - rateMean;
         rateMean += a * d;
         rateVar = (1 - a) * (rateVar + a * d * d);
@@ -84,39 +110,35 @@ public final class Baseline {
         if (ticks < RECENT) {
             robustRecent(); // only a young baseline uses it
         }
-        long ht = hourTicks[hour]++;
-        hourMean[hour] += Math.max(1.0 / (ht + 1), alphaFloor) * (rate - hourMean[hour]);
-        if (t.originAnswers > 0) {
-            double lat = (double) t.originMicros / t.originAnswers;
+        long ht = hourTicks[l.hour()]++;
+        hourMean[l.hour()] += Math.max(1.0 / (ht + 1), alphaFloor) * (rate - hourMean[l.hour()]);
+        if (l.originAnswers() > 0) {
+            double lat = (double) l.originMicros() / l.originAnswers();
             latencyMicros = latencyMicros == 0 ? lat : latencyMicros + a * (lat - latencyMicros);
-            errorShare += a * ((double) t.originErrors / t.originAnswers - errorShare);
+            errorShare += a * ((double) l.originErrors() / l.originAnswers() - errorShare);
         }
-        sampleRows(t, a);
+        sampleRows(l);
         ticks++;
     }
 
     /**
-     * Gives this tick its weight {@code a} in the reservoir: {@code a × RESERVOIR} rows drawn from
-     * its sample (with replacement when the tick had fewer requests than that), each written to a
-     * free row or over a random one. Every tick weighs the same whatever its volume, so a burst in
-     * the first seconds does not fill the reservoir for good, and a steady small flow (an app
-     * polling every second) keeps its share across quiet and busy ticks alike.
+     * Gives a tick its weight {@code a} in the reservoir: the {@code a × RESERVOIR} rows its lesson
+     * drew, each written to a free row or over a random one. Every tick weighs the same whatever its
+     * volume, so a burst in the first seconds does not fill the reservoir for good, and a steady
+     * small flow (an app polling every second) keeps its share across quiet and busy ticks alike.
      */
-    private void sampleRows(TrafficRecorder.Tick t, double a) {
-        int n = t.sampled;
-        if (n == 0) {
+    private void sampleRows(Lesson l) {
+        int take = l.rows().length / F;
+        if (take == 0) {
             return;
         }
-        int take = (int) Math.min(RESERVOIR, Math.ceil(RESERVOIR * a));
-        int real = Math.min(n, take);
-        realRows += real;
-        for (int k = 0; k < real && distinctClients < MIN_CLIENTS; k++) {
-            noteClient(t.samples[k * F + Dimension.CLIENT.ordinal()]);
+        realRows += l.real();
+        for (int k = 0; k < l.real() && distinctClients < MIN_CLIENTS; k++) {
+            noteClient(l.rows()[k * F + Dimension.CLIENT.ordinal()]);
         }
         for (int k = 0; k < take; k++) {
-            int from = take == n ? k : random.nextInt(n);
             int to = filled < RESERVOIR ? filled++ : random.nextInt(RESERVOIR);
-            System.arraycopy(t.samples, from * F, rows, to * F, F);
+            System.arraycopy(l.rows(), k * F, rows, to * F, F);
         }
         countsStale = true;
     }

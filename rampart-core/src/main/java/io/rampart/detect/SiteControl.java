@@ -45,6 +45,9 @@ final class SiteControl {
     private double share = 1;
     private DetectionConfig tuned;
     private int coldSurgeTicks;
+    /** Normal ticks not learned yet, oldest first ({@code detection.learnDelay}). */
+    private final Deque<Baseline.Lesson> lessons = new ArrayDeque<>();
+    private int learnDelayTicks;
     final TrafficRecorder.Tick tick = new TrafficRecorder.Tick();
     final Deque<Transition> transitions = new ArrayDeque<>();
     final Deque<String> events = new ArrayDeque<>();
@@ -79,6 +82,7 @@ final class SiteControl {
         double tickSeconds = c.tick().toNanos() / 1e9;
         this.baseline = new Baseline(c.baselineHalfLife().toNanos() / 1e9 / tickSeconds, seed);
         this.learnTicks = ticks(c.learnFor(), tickSeconds);
+        this.learnDelayTicks = delayTicks(c, tickSeconds);
         this.minRate = c.minRate();
         this.fullMinRate = c.minRate();
         this.tuned = c;
@@ -96,6 +100,7 @@ final class SiteControl {
     void tune(DetectionConfig c) {
         double tickSeconds = c.tick().toNanos() / 1e9;
         this.learnTicks = ticks(c.learnFor(), tickSeconds);
+        this.learnDelayTicks = delayTicks(c, tickSeconds);
         this.minRate = c.minRate() * share;
         this.fullMinRate = c.minRate();
         detector.tune(c.surgeFactor(), minRate, c.novelty(), ticks(c.recoverFor(), tickSeconds));
@@ -103,6 +108,10 @@ final class SiteControl {
         search.tune(c.maxCollateral(), c.challengeCollateral());
         book.tune(ticks(c.escalateAfter(), tickSeconds), ticks(c.stepDownAfter(), tickSeconds), ticks(c.ruleTtl(), tickSeconds),
                 ticks(c.widenAfter(), tickSeconds), c.maxStep(), c.shadow());
+    }
+
+    private static int delayTicks(DetectionConfig c, double tickSeconds) {
+        return c.learnDelay().isZero() ? 0 : ticks(c.learnDelay(), tickSeconds);
     }
 
     private static int ticks(java.time.Duration d, double tickSeconds) {
@@ -190,7 +199,15 @@ final class SiteControl {
             coldSurge = false;
         }
         if (after == SiteState.NORMAL && before == SiteState.NORMAL && !coldSurge) {
-            baseline.learn(tick, rate, hour);
+            // learned only once the ticks after it have stayed normal too: a flood's first ticks,
+            // before the detector calls it, would otherwise become part of the normal it is judged
+            // against (and its signature would then look like real visitors' traffic)
+            lessons.addLast(baseline.lesson(tick, rate, hour, lessons.size()));
+            while (lessons.size() > learnDelayTicks) {
+                baseline.learn(lessons.removeFirst());
+            }
+        } else {
+            lessons.clear();
         }
         boolean lapsed = lapseOperatorRules(at);
         return book.takeChanged() || after != before || lapsed;

@@ -118,7 +118,7 @@ class ControlPlaneTest {
         plane("");
         normalSeconds(15);
         assertThat(site().state()).isEqualTo("normal");
-        assertThat(site().baselineTicks()).isEqualTo(15);
+        assertThat(site().baselineTicks()).as("the last 2 s wait for learnDelay").isEqualTo(13);
         assertThat(site().normalRate()).isBetween(80.0, 100.0);
         assertThat(policy().hasRules()).isFalse();
     }
@@ -392,6 +392,41 @@ class ControlPlaneTest {
         assertThat(site().normalRate()).isGreaterThan(100);
     }
 
+    /** Normal seconds, then a flood that ramps up: two seconds below the detector's thresholds, then in full. */
+    private SiteView.RuleView rampingFloodsRule() {
+        normalSeconds(20);
+        for (int i = 0; i < 2; i++) { // 20 bots a second next to 40 readers: under the surge factor and the novelty threshold
+            for (int b = 0; b < 20; b++) { // from the flood's own networks (100.64-71.x.7, 250 a network)
+                String ip = "100." + (64 + b % 8) + "." + (b * 7 % 250) + ".7";
+                traffic.send(recorder, traffic.features(ip, Traffic.botHead(HttpMethod.GET, "/search?q=" + traffic.randomWord(10),
+                        Traffic.BROWSERS.get(b % Traffic.BROWSERS.size()))));
+            }
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(site().state()).as("the ramp is not called yet").isEqualTo("normal");
+        floodSeconds(3);
+        assertThat(site().state()).isEqualTo("attack");
+        return site().rules().isEmpty() ? null : site().rules().get(0);
+    }
+
+    @Test
+    void aFloodsFirstSeconds_beforeItIsCalled_areNotLearnedAsNormal() throws Exception {
+        plane("learnFor: 10s");
+        SiteView.RuleView rule = rampingFloodsRule();
+        assertThat(rule).as("a rule for the flood").isNotNull();
+        assertThat(rule.step()).isEqualTo("block");
+        assertThat(rule.collateral()).as("the ramp never became normal traffic").isLessThan(0.001);
+    }
+
+    @Test
+    void withoutTheLearningDelay_theRampPoisonsTheBaseline() throws Exception {
+        plane("learnFor: 10s\nlearnDelay: 0s");
+        SiteView.RuleView rule = rampingFloodsRule();
+        assertThat(rule == null || rule.collateral() > 0.005 || !"block".equals(rule.step()))
+                .as("the ramp's ticks were learned: the flood's signature looks like normal traffic (rule %s)", rule).isTrue();
+    }
+
     @Test
     void aGatewayStartedBeforeItsSiteHadVisitors_learnsTheFirstRealTraffic() throws Exception {
         plane("learnFor: 10s");
@@ -400,7 +435,7 @@ class ControlPlaneTest {
         }
         normalSeconds(15);
         assertThat(site().baselineTicks()).as("the quiet start is no normal to call the first readers a surge against")
-                .isEqualTo(20);
+                .isEqualTo(18); // the last 2 s wait for learnDelay
         assertThat(site().signals()).doesNotContain("still learning");
     }
 
