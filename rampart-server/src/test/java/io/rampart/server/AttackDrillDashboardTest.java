@@ -142,7 +142,10 @@ class AttackDrillDashboardTest {
                     WebDriverWait wait = new WebDriverWait(after, Duration.ofSeconds(20));
                     wait.ignoring(WebDriverException.class);
                     wait.until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
-                    after.findElement(By.cssSelector("#incidents a.incident-link")).click();
+                    wait.until(d -> { // the table is redrawn every second: a link found may be gone by the click
+                        d.findElement(By.cssSelector("#incidents a.incident-link")).click();
+                        return true;
+                    });
                     wait.until(d -> id.equals(d.findElement(By.id("incident")).getAttribute("data-incident")));
                     assertThat(after.findElement(By.id("sites")).isDisplayed()).as("the incident alone").isFalse();
                     int points = r.series().size();

@@ -88,6 +88,11 @@ final class LabClient {
         });
     }
 
+    /** The legitimate client's id in the tally (-1 for attackers). */
+    int id() {
+        return id;
+    }
+
     /** Closes the connection (a client leaving, or a run ending). */
     void close() {
         if (channel != null) {

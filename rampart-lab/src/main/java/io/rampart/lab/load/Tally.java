@@ -24,6 +24,11 @@ public final class Tally {
     private final Histogram[] before = new Histogram[Kind.count()];
     private final Histogram[] during = new Histogram[Kind.count()];
     private final Set<Integer> refusedClients = ConcurrentHashMap.newKeySet();
+    /** Legitimate clients challenged and not (yet) through: refused unless they solve it. */
+    private final Set<Integer> challengedClients = ConcurrentHashMap.newKeySet();
+    private final AtomicLongArray solvedAll = new AtomicLongArray(Kind.count());
+    private final AtomicLongArray solvedWindow = new AtomicLongArray(Kind.count());
+    private final Histogram[] challengeCost = new Histogram[Kind.count()];
     private final Set<Integer> legitClients = ConcurrentHashMap.newKeySet();
     private final AtomicLongArray slowHeld;
     private final AtomicLongArray slowEvents = new AtomicLongArray(2);
@@ -39,6 +44,7 @@ public final class Tally {
         for (int i = 0; i < Kind.count(); i++) {
             before[i] = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(120), 2);
             during[i] = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(120), 2);
+            challengeCost[i] = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(120), 2);
         }
     }
 
@@ -66,10 +72,36 @@ public final class Tally {
         }
         if (kind.legitimate()) {
             legitClients.add(client);
-            if (outcome.refusal()) {
+            if (outcome == Outcome.CHALLENGED) {
+                challengedClients.add(client);
+            } else if (outcome.refusal()) {
                 refusedClients.add(client);
             }
         }
+    }
+
+    /**
+     * A legitimate client solved a challenge and got its page at {@code second}, {@code nanos}
+     * after the challenge came: the challenge was a delay, not a refusal. Scored apart: the
+     * challenge counts as answered, its cost in its own percentiles.
+     */
+    public void challengeSolved(Kind kind, int client, int second, long nanos) {
+        solvedAll.incrementAndGet(kind.ordinal());
+        if (second >= windowFrom && second < windowTo) {
+            solvedWindow.incrementAndGet(kind.ordinal());
+        }
+        challengedClients.remove(client);
+        challengeCost[kind.ordinal()].recordValue(Math.max(1, Math.min(nanos / 1000, TimeUnit.SECONDS.toMicros(120))));
+    }
+
+    /** Challenges of {@code kind} solved (in the event window, or over the run). */
+    public long challengesSolved(Kind kind, boolean windowOnly) {
+        return (windowOnly ? solvedWindow : solvedAll).get(kind.ordinal());
+    }
+
+    /** From a challenge to the page it stood in front of, for the challenges {@code kind} solved. */
+    public Histogram challengeCost(Kind kind) {
+        return challengeCost[kind.ordinal()];
     }
 
     /** A slow attacker's connection was opened (true) or closed by the other side (false). */
@@ -106,9 +138,11 @@ public final class Tally {
         return (duringWindow ? during : before)[kind.ordinal()];
     }
 
-    /** Legitimate client ids that were limited, blocked or challenged at least once. */
+    /** Legitimate clients that were limited or blocked at least once, or challenged and never got through. */
     public int refusedLegitClients() {
-        return refusedClients.size();
+        Set<Integer> all = new java.util.HashSet<>(refusedClients);
+        all.addAll(challengedClients);
+        return all.size();
     }
 
     public int legitClients() {

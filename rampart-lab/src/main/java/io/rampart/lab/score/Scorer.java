@@ -43,6 +43,7 @@ public final class Scorer {
         long legitEnded = 0;
         long legitOk = 0;
         long legitRefused = 0;
+        long challengesSolved = 0;
         Histogram during = new Histogram(3);
         Histogram before = new Histogram(3);
         Map<String, KindScore> perKind = new LinkedHashMap<>();
@@ -54,16 +55,19 @@ public final class Scorer {
             if (ended == 0 && tally.ended(k, false) == 0) {
                 continue;
             }
-            long ok = tally.outcomes(k, Outcome.OK, true);
-            long refused = 0;
+            long solved = tally.challengesSolved(k, true);
+            long ok = tally.outcomes(k, Outcome.OK, true) + solved; // a solved challenge delayed a page, it did not refuse it
+            long refused = -solved;
             for (Outcome o : Outcome.values()) {
                 if (o.refusal()) {
                     refused += tally.outcomes(k, o, true);
                 }
             }
+            refused = Math.max(0, refused);
             Histogram h = tally.latency(k, true);
             perKind.put(k.label(), new KindScore(ended, share(ok, ended), refused, percentile(h, 50), percentile(h, 99),
-                    percentile(tally.latency(k, false), 99)));
+                    percentile(tally.latency(k, false), 99), solved, percentile(tally.challengeCost(k), 99)));
+            challengesSolved += solved;
             legitEnded += ended;
             legitOk += ok;
             legitRefused += refused;
@@ -81,7 +85,7 @@ public final class Scorer {
                 percentile(during, 50), percentile(during, 99), percentile(before, 50), percentile(before, 99),
                 attackSent, attackAtOrigin, attackSent == 0 ? null : Math.min(1.0, (double) attackAtOrigin / attackSent),
                 origin.overCapacitySeconds(0, origin.seconds()), ttm,
-                tally.legitClients(), tally.refusedLegitClients(), legitRefused,
+                tally.legitClients(), tally.refusedLegitClients(), legitRefused, challengesSolved,
                 tally.slowOpened(), tally.slowHeldMax(0, tally.seconds()), tally.slowClosedByTarget(),
                 cpuSeconds, peakRssMb, true, List.of(), attackSent == 0 ? List.of() : waves(tally, origin, from, to));
         return figures.judged(failures(scenario.success(), figures));

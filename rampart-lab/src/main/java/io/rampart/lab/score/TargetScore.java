@@ -26,6 +26,7 @@ public record TargetScore(
         int legitClients,
         int legitClientsRefused,
         long legitRequestsRefused,
+        long challengesSolved,
         long slowConnectionsOpened,
         long slowConnectionsHeldMax,
         long slowConnectionsClosedByTarget,
@@ -47,7 +48,7 @@ public record TargetScore(
         return new TargetScore(target, requestsSent, legitRequests, legitOkShare, perPersona, legitP50Millis, legitP99Millis,
                 baselineP50Millis, baselineP99Millis, attackSent, attackReachedOrigin, attackToOriginShare,
                 originOverCapacitySeconds, timeToMitigateSeconds, legitClients, legitClientsRefused, legitRequestsRefused,
-                slowConnectionsOpened, slowConnectionsHeldMax, slowConnectionsClosedByTarget, gatewayCpuSeconds,
+                challengesSolved, slowConnectionsOpened, slowConnectionsHeldMax, slowConnectionsClosedByTarget, gatewayCpuSeconds,
                 gatewayPeakRssMb, failures.isEmpty(), List.copyOf(failures), waves);
     }
 }
