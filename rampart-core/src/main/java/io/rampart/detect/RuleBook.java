@@ -36,6 +36,15 @@ final class RuleBook {
     private final List<Live> live = new ArrayList<>();
     private int nextId = 1;
     private boolean widened;
+    /** Whether the widening came while the baseline was young ({@link #tick(double, SiteState, boolean, MitigationStep, boolean)}). */
+    private boolean widenedCold;
+    /** Strained ticks under attack before a young baseline's site widens: about a second. */
+    private int coldWidenTicks = 2;
+
+    /** Sets how many ticks make about a second (the cold widening's delay). */
+    void coldWiden(int ticks) {
+        coldWidenTicks = Math.max(1, ticks);
+    }
     private int strainedTicks;
     private int calmTicks;
     private boolean changed;
@@ -161,6 +170,19 @@ final class RuleBook {
 
     /** Ages the rules by one tick of {@code seconds}; {@code pin} is the site's pinned rung or null. */
     void tick(double seconds, SiteState state, boolean strained, MitigationStep pin) {
+        tick(seconds, state, strained, pin, false, false);
+    }
+
+    /**
+     * ... {@code young}: the baseline is still learning, so rules are few and priced on a guess.
+     * An attack that keeps the origin strained then widens protection after about a second
+     * ({@link #coldWiden}) instead of {@code widenAfter}: a cold gateway's surest defence is the
+     * challenge, at once. Such a widening ends as soon as the origin is calm and the traffic
+     * ({@code surging}: the rate against what was learned, challenged requests included) is back
+     * to normal, each for as long; a flood still arriving keeps it (the origin is calm because of
+     * it, not because the flood is over).
+     */
+    void tick(double seconds, SiteState state, boolean strained, MitigationStep pin, boolean young, boolean surging) {
         for (Iterator<Live> it = live.iterator(); it.hasNext(); ) {
             Live l = it.next();
             long h = l.hits.sumThenReset();
@@ -206,8 +228,14 @@ final class RuleBook {
             wantWide = true;
         } else {
             strainedTicks = state == SiteState.ATTACK && strained ? strainedTicks + 1 : 0;
-            calmTicks = strained || state == SiteState.ATTACK ? 0 : calmTicks + 1;
-            wantWide = widened ? calmTicks < stepDownTicks : strainedTicks >= widenTicks;
+            boolean cold = widened ? widenedCold : young;
+            calmTicks = strained || state == SiteState.ATTACK || cold && surging ? 0 : calmTicks + 1;
+            int widenAt = young ? Math.min(widenTicks, coldWidenTicks) : widenTicks;
+            int narrowAt = cold ? Math.min(stepDownTicks, coldWidenTicks) : stepDownTicks;
+            wantWide = widened ? calmTicks < narrowAt : strainedTicks >= widenAt;
+            if (wantWide && !widened) {
+                widenedCold = young;
+            }
         }
         if (wantWide != widened) {
             widened = wantWide;

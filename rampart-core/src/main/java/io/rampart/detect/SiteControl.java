@@ -91,6 +91,7 @@ final class SiteControl {
         this.search = new SignatureSearch(c.maxCollateral(), c.challengeCollateral());
         this.book = new RuleBook(name, ticks(c.escalateAfter(), tickSeconds), ticks(c.stepDownAfter(), tickSeconds),
                 ticks(c.ruleTtl(), tickSeconds), ticks(c.widenAfter(), tickSeconds), c.maxStep(), c.shadow(), this::ruleEvent);
+        this.book.coldWiden(ticks(java.time.Duration.ofSeconds(1), tickSeconds));
     }
 
     /**
@@ -164,7 +165,12 @@ final class SiteControl {
             sink.transition(t);
         }
         double uncovered = uncoveredRate(covered, rate);
-        if (after == SiteState.ATTACK && learned) {
+        // cold start: a young baseline cannot price a rule's collateral well, but one that has seen
+        // some real traffic can still tell a flood's shape from it; while the origin is strained,
+        // what it finds is deployed at the challenge rung at most (a person passes it in about a
+        // second, a flood that cannot solve is stopped), never blocked on a guess
+        boolean coldSearch = !learned && baseline.knowsEnough() && Detector.strained(signals);
+        if (after == SiteState.ATTACK && (learned || coldSearch)) {
             if (recalled != null && !book.has(recalled.conditions)) {
                 Signature s = new Signature(recalled.conditions, rate, rate - legitRate, 0, recalled.step, MitigationStep.CLOSE);
                 deploy(s, recalled.id);
@@ -174,14 +180,14 @@ final class SiteControl {
             List<Signature> found = recalled == null && uncovered - legitRate >= Math.max(minRate, legitRate)
                     ? search.search(tick, rate, Math.max(signals.expected, legitRate), baseline, covered) : List.of();
             for (Signature s : found) {
-                deploy(s, null);
+                deploy(learned ? s : challengeAtMost(s), null);
             }
             if (found.isEmpty() && search.lastRefusal != null && !search.lastRefusalKey.equals(lastRefusal)) {
                 lastRefusal = search.lastRefusalKey;
                 ruleEvent(new RuleEvent(RuleEvent.Kind.REFUSED, search.lastRefusal));
             }
         }
-        book.tick(seconds, after, Detector.strained(signals), pin);
+        book.tick(seconds, after, Detector.strained(signals), pin, !learned, signals.rateRatio() >= tuned.surgeFactor());
         for (RuleBook.Live l : book.live()) {
             memory.update(l.signature.conditions(), l.step, at);
         }
@@ -211,6 +217,13 @@ final class SiteControl {
         }
         boolean lapsed = lapseOperatorRules(at);
         return book.takeChanged() || after != before || lapsed;
+    }
+
+    /** A rule found on a young baseline: challenge at most, from the start. */
+    private static Signature challengeAtMost(Signature s) {
+        MitigationStep cap = MitigationStep.CHALLENGE;
+        return new Signature(s.conditions(), s.matchedRate(), s.excessRate(), s.collateral(),
+                s.firstStep().compareTo(cap) > 0 ? cap : s.firstStep(), s.highestStep().compareTo(cap) > 0 ? cap : s.highestStep());
     }
 
     private void deploy(Signature s, String recalledFrom) {

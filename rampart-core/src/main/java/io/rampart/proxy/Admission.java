@@ -7,9 +7,9 @@ import io.rampart.traffic.KeyHash;
 
 /**
  * An origin slot from the site's {@link AdmissionGate}: known clients first, then unknown ones,
- * heavy ("suspect") clients last. A request that finds none waits in the queue for at most
- * {@code admission.queueTimeout}, then gets {@code 503}. A block rule deployed while it waited
- * refuses it when its slot comes ({@link Rules#refusesWaiting}).
+ * suspect clients last (close to their rate limit, or browsing like a script: {@link Habits}). A request that finds none waits in the queue for at most
+ * {@code admission.queueTimeout}, then gets {@code 503}. A block or challenge rule deployed while
+ * it waited, or widened protection, stops it when its slot comes ({@link #admitted}).
  */
 final class Admission implements Step {
     private static final long PATH_TAG = 0x7061746868L;
@@ -21,7 +21,7 @@ final class Admission implements Step {
         if (g == null) {
             return Outcome.CONTINUE;
         }
-        Lane lane = x.standing.known() ? Lane.KNOWN : x.decision.suspect() ? Lane.SUSPECT : Lane.UNKNOWN;
+        Lane lane = x.standing.known() ? Lane.KNOWN : x.decision.suspect() || x.automated ? Lane.SUSPECT : Lane.UNKNOWN;
         switch (g.acquire(x.ticket, lane, x.client.key(), pathKey(x.target))) {
             case ADMITTED:
                 return Outcome.CONTINUE;
@@ -40,9 +40,12 @@ final class Admission implements Step {
         }
     }
 
-    /** A queued request got its slot: on to the origin, unless a rule deployed meanwhile refuses it. */
+    /**
+     * A queued request got its slot: on to the origin, unless what the control plane decided
+     * meanwhile stops it (a rule that refuses or challenges it, the site's protection widened).
+     */
     static void admitted(Exchange x) {
-        if (!Rules.refusesWaiting(x)) {
+        if (!Rules.refusesWaiting(x) && !UnderAttack.challengesWaiting(x)) {
             x.resume();
         }
     }

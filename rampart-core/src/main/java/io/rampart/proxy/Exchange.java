@@ -114,6 +114,8 @@ final class Exchange {
     AdmissionGate gate;
     /** Waiting in the admission queue. */
     boolean queued;
+    /** The client browses like a script, not a person ({@link Habits}): admission's suspect lane. */
+    boolean automated;
     /** The shield's cache key when the request may be answered by it, else null. */
     String shieldKey;
     /** This request leads the shield's flight for its key: it must land it, whatever happens. */
@@ -181,6 +183,7 @@ final class Exchange {
         bufferingBody = false;
         gate = null;
         queued = false;
+        automated = false;
         shieldKey = null;
         leader = false;
         waitingForFlight = false;

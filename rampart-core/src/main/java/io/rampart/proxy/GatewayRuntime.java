@@ -91,6 +91,8 @@ final class GatewayRuntime {
     final FeatureHasher hasher;
     /** How many people each address has shown (shared by every runtime). */
     final AddressCrowds crowds;
+    /** How each client browses (shared by every runtime). */
+    final io.rampart.traffic.BrowsingHabits habits;
     /** Repeat offenders for the kernel firewall, or null when it is off. */
     final Offenders offenders;
     final ControlPlane control;
@@ -130,6 +132,7 @@ final class GatewayRuntime {
         this.snapshots = shared.snapshots;
         this.hasher = shared.hasher;
         this.crowds = shared.crowds;
+        this.habits = shared.habits;
         this.offenders = shared.offenders;
         this.control = shared.control;
         this.incidents = shared.incidents;

@@ -11,6 +11,7 @@ package io.rampart.proxy;
  *  Rules          the control plane's automatic and operator rules
  *  UnderAttack    unknown clients get the proof-of-work challenge while the site is under attack
  *  Allowed        the request is counted as allowed; Rampart's own cookies are taken off it
+ *  Habits         pages without the assets a browser fetches: automated-looking, the suspect lane
  *  HttpsRedirect  308 to HTTPS for sites that want it
  *  ShieldLookup   answered from the origin shield, or parked behind another request's fetch
  *  BodyFirst      the request is made ready for the origin; a small body is read whole first
@@ -31,6 +32,7 @@ final class RequestPath {
             new Rules(),
             new UnderAttack(),
             new Allowed(),
+            new Habits(),
             new HttpsRedirect(),
             new ShieldLookup(),
             new BodyFirst(),

@@ -60,9 +60,11 @@ final class Rules implements Step {
     }
 
     /**
-     * A {@code block} or {@code close} rule deployed while the request waited for its origin slot:
-     * it is refused with {@code 403} now rather than sent on. Without this, the part of a flood
-     * queued before the rule would still reach the origin for up to {@code admission.queueTimeout}.
+     * What the control plane decided while the request waited for its origin slot applies to it
+     * now rather than after it was sent on: a {@code block} or {@code close} rule refuses it with
+     * {@code 403}, a {@code challenge} rule sets the challenge (to a client that has not passed
+     * it). Without this, the part of a flood queued before the rule would still reach the origin
+     * for up to {@code admission.queueTimeout}.
      */
     static boolean refusesWaiting(Exchange x) {
         SitePolicy sp = x.rt.policy.get().site(x.siteIndex);
@@ -74,6 +76,12 @@ final class Rules implements Step {
             return false;
         }
         Verdict v = verdictFor(x, rule);
+        if (v == Verdict.CHALLENGE) {
+            x.decision.rule(rule, Verdict.CHALLENGE, 0);
+            x.count(Verdict.CHALLENGE);
+            Responder.challenge(x, false);
+            return true;
+        }
         if (v != Verdict.BLOCK && v != Verdict.CLOSE) {
             return false;
         }

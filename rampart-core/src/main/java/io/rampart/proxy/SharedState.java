@@ -79,6 +79,8 @@ final class SharedState {
     final ControlPlane control;
     /** How many people each address has shown (an office behind one NAT address), kept across restarts. */
     final AddressCrowds crowds;
+    /** How each client browses ({@link io.rampart.traffic.BrowsingHabits}): 512 KB, fixed. */
+    final io.rampart.traffic.BrowsingHabits habits = new io.rampart.traffic.BrowsingHabits();
     private final CrowdKeeper crowdKeeper;
     /** Clients that keep earning {@code close}, for the kernel firewall; null when {@code firewall.enabled} is off. */
     final Offenders offenders;

@@ -464,6 +464,42 @@ class ControlPlaneTest {
         assertThat(policy().challengeUnknown()).isFalse();
     }
 
+    /** Issue 17's emergency onboarding: put in front during a flood, with seconds of normal traffic behind it. */
+    @Test
+    void startedColdIntoAFlood_challengesEveryUnknownClientWithinASecond_andStopsWhenTheFloodDoes() throws Exception {
+        plane("learnFor: 10s\nwidenAfter: 5s\nstepDownAfter: 15s");
+        normalSeconds(4);
+        saturated.set(true);
+        int widenedAfter = -1;
+        for (int s = 0; s < 6 && widenedAfter < 0; s++) {
+            traffic.floodSecond(recorder, 750, false); // 1,500/s of searches from 750 addresses
+            traffic.normalSecond(recorder, 40);
+            tick();
+            if (policy().challengeUnknown()) {
+                widenedAfter = s + 1;
+            }
+        }
+        assertThat(site().signals()).contains("still learning");
+        assertThat(widenedAfter).as("seconds of flood before every unknown client was challenged (widenAfter is 5 s): %s", site().events())
+                .isBetween(1, 3);
+        for (int s = 0; s < 5; s++) { // the flood goes on, challenged: the origin is calm, the traffic is not
+            saturated.set(false);
+            traffic.floodSecond(recorder, 750, false);
+            traffic.normalSecond(recorder, 40);
+            tick();
+        }
+        assertThat(policy().challengeUnknown()).as("a flood still arriving keeps the challenge").isTrue();
+        int narrowedAfter = -1;
+        for (int s = 0; s < 10 && narrowedAfter < 0; s++) {
+            traffic.normalSecond(recorder, 40);
+            tick();
+            if (!policy().challengeUnknown()) {
+                narrowedAfter = s + 1;
+            }
+        }
+        assertThat(narrowedAfter).as("seconds after the flood until readers go unchallenged (stepDownAfter is 15 s)").isBetween(1, 3);
+    }
+
     @Test
     void inShadowMode_wideningIsReportedButNotEnforced() throws Exception {
         plane("widenAfter: 3s\nshadow: true");

@@ -114,6 +114,72 @@ class AdmissionTest {
         }
     }
 
+    /** Issue 17: pages without the assets a browser fetches put a client in the suspect lane; a browser's habits keep it out. */
+    @Test
+    void aClientOpeningPagesWithoutAssets_getsTheSuspectShareOfTheOrigin_aBrowserTheUnknownShare() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.simple(origin.url(), """
+                admission: {initialLimit: 4, minLimit: 4, maxLimit: 4, knownReserve: 0, suspectShare: 0.25, queueSize: 50, queueTimeout: 5s}
+                limits: {perClient: {rate: 100, burst: 100}}
+                """)) {
+            String html = "text/html,application/xhtml+xml,*/*;q=0.8";
+            try (RawHttp bot = new RawHttp("127.0.24.1", gw.port()); RawHttp person = new RawHttp("127.0.24.2", gw.port())) {
+                for (int i = 0; i < 2; i++) {
+                    bot.send("GET /echo?bot=" + i + " HTTP/1.1\r\nHost: a\r\nAccept: " + html + "\r\n\r\n");
+                    assertThat(bot.read().status()).isEqualTo(200);
+                }
+                person.send("GET /echo?page HTTP/1.1\r\nHost: a\r\nAccept: " + html + "\r\n\r\n");
+                assertThat(person.read().status()).isEqualTo(200);
+                person.send("GET /static/site.css HTTP/1.1\r\nHost: a\r\nAccept: text/css\r\n\r\n");
+                person.read();
+            }
+            List<CompletableFuture<Response>> bots = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                bots.add(asyncAccept(gw.port(), "127.0.24.1", "/slow?ms=400&bot=" + i, html));
+            }
+            for (CompletableFuture<Response> f : bots) {
+                assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+            assertThat(origin.slowInFlightMax.get()).as("the automated-looking client: a quarter of the origin").isEqualTo(1);
+            origin.slowInFlightMax.set(0);
+            List<CompletableFuture<Response>> pages = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                pages.add(asyncAccept(gw.port(), "127.0.24.2", "/slow?ms=400&page=" + i, html));
+            }
+            for (CompletableFuture<Response> f : pages) {
+                assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+            assertThat(origin.slowInFlightMax.get()).as("the browser: every slot").isEqualTo(4);
+        }
+    }
+
+    private CompletableFuture<Response> asyncAccept(int port, String source, String path, String accept) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (RawHttp c = new RawHttp(source, port)) {
+                c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\nAccept: " + accept + "\r\n\r\n");
+                return c.read();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, pool);
+    }
+
+    /** Found in the lab (issue 17): at a cold start the flood queued before the site's protection widened still reached the origin for seconds. */
+    @Test
+    void requestQueued_whenTheSiteIsSwitchedUnderAttack_isChallengedAtItsSlot_andNeverReachesTheOrigin() throws Exception {
+        try (GatewayFixture gw = gateway(1, 0, 10, "5s")) {
+            CompletableFuture<Response> holder = async(gw.port(), "127.0.23.1", "/slow?ms=800", null);
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() -> origin.slowInFlight.get() == 1);
+            CompletableFuture<Response> queued = async(gw.port(), "127.0.23.2", "/slow?ms=1&queued", null);
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).until(() ->
+                    gw.gateway.metrics().scrape().contains("rampart_admission_queued{site=\"test\"} 1.0"));
+            assertThat(gw.gateway.underAttack("test", true)).isTrue();
+            Response r = queued.get(5, TimeUnit.SECONDS);
+            assertThat(r.header("x-rampart-challenge")).as("challenged when its slot came").isNotNull();
+            assertThat(holder.get(5, TimeUnit.SECONDS).status()).as("the request already at the origin finishes").isEqualTo(200);
+            assertThat(origin.requests.get()).as("only the one sent before the switch").isEqualTo(1);
+        }
+    }
+
     @Test
     void requestThatWaitsTooLong_isAnswered503_andTheOriginNeverSeesIt() throws Exception {
         try (GatewayFixture gw = gateway(1, 0, 10, "200ms")) {

@@ -95,8 +95,8 @@ class RequestPathTest {
     @Test
     void theStepsRunInTheDocumentedOrder() {
         assertThat(RequestPath.names()).containsExactly("Hygiene", "AcmeAnswer", "Route", "Identify", "Limits", "Rules",
-                "UnderAttack", "Allowed", "HttpsRedirect", "ShieldLookup", "BodyFirst", "Admission", "Connect");
-        assertThat(RequestPath.AFTER_SHIELD).isEqualTo(10);
+                "UnderAttack", "Allowed", "Habits", "HttpsRedirect", "ShieldLookup", "BodyFirst", "Admission", "Connect");
+        assertThat(RequestPath.AFTER_SHIELD).isEqualTo(11);
     }
 
     @Test

@@ -121,7 +121,7 @@ public final class LabRun {
             for (InetSocketAddress more : target.moreAddresses()) {
                 all.add(LoopbackOnly.require(more));
             }
-            if (!options.warmUp().isZero()) {
+            if (!options.warmUp().isZero() && !scenario.cold()) {
                 generator.warmUp(all, "campaign.test", options.warmUp()); // every node of a cluster alike
             }
             ResourceSampler sampler = target.process() == null ? null : new ResourceSampler(target.process());

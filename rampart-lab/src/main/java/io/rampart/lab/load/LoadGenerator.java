@@ -73,7 +73,7 @@ public final class LoadGenerator implements AutoCloseable {
     public void warmUp(List<InetSocketAddress> targets, String host, Duration length) throws InterruptedException {
         Scenario warm = new Scenario("warm-up", null, length,
                 List.of(new Group("visitor", 100, null, null, null, null, null, null, null,
-                        new Group.Range(Duration.ofMillis(30), Duration.ofMillis(120)), null, null, null)),
+                        new Group.Range(Duration.ofMillis(30), Duration.ofMillis(120)), null, null, null, null, null, null)),
                 List.of(), null);
         run(warm, targets, host, RunClock.system(), 9000, t -> { });
     }
@@ -117,7 +117,7 @@ public final class LoadGenerator implements AutoCloseable {
             int first = nextAddress.getOrDefault(kind, addressOffset);
             for (int i = 0; i < g.clientCount(); i++) {
                 EventLoop loop = group.next();
-                var source = SourceAddresses.of(kind, first + i, g.perPrefixOr());
+                var source = SourceAddresses.of(kind, first + i % g.addressCount(), g.perPrefixOr());
                 seed = seed * 6364136223846793005L + 1442695040888963407L;
                 switch (p) {
                     case VISITOR: {
@@ -163,7 +163,7 @@ public final class LoadGenerator implements AutoCloseable {
                     }
                 }
             }
-            nextAddress.put(kind, first + (kind == Kind.OFFICE ? 0 : g.clientCount()));
+            nextAddress.put(kind, first + (kind == Kind.OFFICE ? 0 : g.addressCount()));
         }
         return out;
     }

@@ -85,6 +85,11 @@ final class Requests {
         return new String(c);
     }
 
+    /** Adds the client's cookies to a request built without them. */
+    static void addCookies(FullHttpRequest r, Map<String, String> cookies) {
+        cookieHeader(r.headers(), cookies);
+    }
+
     private static void cookieHeader(HttpHeaders h, Map<String, String> cookies) {
         if (cookies == null || cookies.isEmpty()) {
             return;

@@ -19,10 +19,16 @@ import java.time.Duration;
  * @param interval     feed and api: time between polls
  * @param pulse        flooder: on/off cycle within the active period (a pulse wave)
  * @param perPrefix    how many sources share one /24 (1: every source in its own network)
+ * @param headers      flooder: {@code plain} (a bot's few headers) or {@code browser} (a browser's
+ *                     full set, as a residential proxy or a headless browser sends)
+ * @param behind       legitimate groups: the clients share this many source addresses (a carrier-
+ *                     grade NAT, an office); absent: each client its own
+ * @param solves       flooder: solves the challenge as a headless browser does and keeps the
+ *                     cookies it is given (a browser botnet)
  */
 public record Group(String persona, Integer clients, Duration start, Duration duration, Double rate,
                    Integer connections, String path, String method, String userAgent, Range think,
-                   Duration interval, Pulse pulse, Integer perPrefix) {
+                   Duration interval, Pulse pulse, Integer perPrefix, String headers, Integer behind, Boolean solves) {
 
     /** A pause drawn uniformly between {@code min} and {@code max}. */
     public record Range(Duration min, Duration max) {
@@ -98,7 +104,20 @@ public record Group(String persona, Integer clients, Duration start, Duration du
     Group scaled(double f) {
         return new Group(persona, clients, scale(start, f), scale(duration, f), rate, connections, path, method,
                 userAgent, think, interval, pulse == null ? null : new Pulse(scale(pulse.on(), f), scale(pulse.off(), f)),
-                perPrefix);
+                perPrefix, headers, behind, solves);
+    }
+
+    public boolean browserHeaders() {
+        return "browser".equals(headers);
+    }
+
+    /** How many distinct addresses the group's clients use. */
+    public int addressCount() {
+        return behind == null ? clientCount() : Math.min(behind, clientCount());
+    }
+
+    public boolean solvesChallenges() {
+        return solves != null && solves;
     }
 
     static Duration scale(Duration d, double f) {

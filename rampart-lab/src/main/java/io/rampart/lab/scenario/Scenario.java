@@ -9,7 +9,17 @@ import java.util.List;
  * Loaded from YAML by {@link ScenarioLoader}.
  */
 public record Scenario(String name, String summary, Duration duration, List<Group> legit, List<Group> attacks,
-                       Criteria success) {
+                       Criteria success, Boolean coldStart) {
+
+    /** A scenario played against a warmed-up target. */
+    public Scenario(String name, String summary, Duration duration, List<Group> legit, List<Group> attacks, Criteria success) {
+        this(name, summary, duration, legit, attacks, success, null);
+    }
+
+    /** Whether the target meets the scenario cold: no warm-up before it (an organisation putting Rampart in front during an attack). */
+    public boolean cold() {
+        return coldStart != null && coldStart;
+    }
 
     public Scenario {
         legit = legit == null ? List.of() : List.copyOf(legit);
@@ -52,6 +62,6 @@ public record Scenario(String name, String summary, Duration duration, List<Grou
     public Scenario withDuration(Duration newLength) {
         double f = (double) newLength.toNanos() / duration.toNanos();
         return new Scenario(name, summary, newLength, legit.stream().map(g -> g.scaled(f)).toList(),
-                attacks.stream().map(g -> g.scaled(f)).toList(), success);
+                attacks.stream().map(g -> g.scaled(f)).toList(), success, coldStart);
     }
 }

@@ -167,6 +167,18 @@ public final class ScenarioLoader {
             if (g.path() != null && !g.path().startsWith("/")) {
                 errors.add(at + ".path: must start with /");
             }
+            if (g.headers() != null && !g.headers().equals("plain") && !g.headers().equals("browser")) {
+                errors.add(at + ".headers: plain or browser");
+            }
+            if (g.headers() != null && p != Persona.FLOODER) {
+                errors.add(at + ".headers: only for flooders (the other personas send their own)");
+            }
+            if (g.solves() != null && p != Persona.FLOODER) {
+                errors.add(at + ".solves: only for flooders (visitors always solve, the others never do)");
+            }
+            if (g.behind() != null && (!legit || g.behind() < 1 || g.behind() > g.clientCount())) {
+                errors.add(at + ".behind: legitimate groups only, between 1 and the group's clients");
+            }
             if (g.perPrefix() != null && (g.perPrefix() < 1 || g.perPrefix() > 250)) {
                 errors.add(at + ".perPrefix: between 1 and 250");
             }
