@@ -21,7 +21,8 @@ final class Admission implements Step {
         if (g == null) {
             return Outcome.CONTINUE;
         }
-        Lane lane = x.standing.known() ? Lane.KNOWN : x.decision.suspect() || x.automated ? Lane.SUSPECT : Lane.UNKNOWN;
+        // browsing like a script outranks a clearance: a solved puzzle does not buy the known users' share
+        Lane lane = x.automated ? Lane.SUSPECT : x.standing.known() ? Lane.KNOWN : x.decision.suspect() ? Lane.SUSPECT : Lane.UNKNOWN;
         switch (g.acquire(x.ticket, lane, x.client.key(), pathKey(x.target))) {
             case ADMITTED:
                 return Outcome.CONTINUE;
