@@ -158,7 +158,9 @@ public final class Gatekeeper {
         Tickets.Check c = tickets.redeemChallenge(solution.substring(0, dot), counter, client, ua);
         if (c.ok()) {
             out.known(Standing.Basis.SOLVED);
-            out.setCookie = clearanceCookie(client, ua, site);
+            String clearance = tickets.mintClearance(client, ua, clearanceSeconds, 0, site);
+            out.setCookie = clearanceCookie(clearance);
+            out.person = person(clearance); // the person the clearance will name from the next request on (limited on their own from this one)
         } else {
             out.refused = c;
         }
@@ -205,8 +207,11 @@ public final class Gatekeeper {
 
     /** A {@code Set-Cookie} value carrying a fresh clearance for this client, valid on {@code site} alone. */
     public String clearanceCookie(ClientAddress client, CharSequence ua, String site) {
-        return clearanceName + "=" + tickets.mintClearance(client, ua, clearanceSeconds, 0, site)
-                + "; Max-Age=" + clearanceSeconds + "; Path=/; HttpOnly; SameSite=Lax";
+        return clearanceCookie(tickets.mintClearance(client, ua, clearanceSeconds, 0, site));
+    }
+
+    private String clearanceCookie(String clearance) {
+        return clearanceName + "=" + clearance + "; Max-Age=" + clearanceSeconds + "; Path=/; HttpOnly; SameSite=Lax";
     }
 
     /** Expires the solution cookie once it has been used. */

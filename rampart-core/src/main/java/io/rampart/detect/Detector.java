@@ -75,7 +75,9 @@ final class Detector {
         boolean anomalous = anomalous(s);
         boolean novel = novel(s);
         boolean attackLike = recalled || (anomalous && novel) || (rulesBusy && novel);
-        boolean overwhelming = recalled || (attackLike && s.learned && s.rate >= 10 * Math.max(s.expected, minRate / 2)
+        // overwhelming: confirmed in one tick. A young baseline's "ten times" is weak evidence on its
+        // own; with the origin strained as well it is enough (a cold start into a flood)
+        boolean overwhelming = recalled || (attackLike && (s.learned || strained(s)) && s.rate >= 10 * Math.max(s.expected, minRate / 2)
                 && s.maxNovelty() >= 0.5);
         SiteState next = state;
         switch (state) {

@@ -38,12 +38,14 @@ final class RuleBook {
     private boolean widened;
     /** Whether the widening came while the baseline was young ({@link #tick(double, SiteState, boolean, MitigationStep, boolean)}). */
     private boolean widenedCold;
-    /** Strained ticks under attack before a young baseline's site widens: about a second. */
-    private int coldWidenTicks = 2;
+    /** Strained ticks under attack before a young baseline's site widens (and calm ticks before it narrows). */
+    private int coldWidenTicks = 1;
+    private int coldCalmTicks = 2;
 
-    /** Sets how many ticks make about a second (the cold widening's delay). */
-    void coldWiden(int ticks) {
-        coldWidenTicks = Math.max(1, ticks);
+    /** Sets the cold widening's delay, and the calm that ends it, in ticks. */
+    void coldWiden(int widen, int calm) {
+        coldWidenTicks = Math.max(1, widen);
+        coldCalmTicks = Math.max(1, calm);
     }
     private int strainedTicks;
     private int calmTicks;
@@ -175,11 +177,11 @@ final class RuleBook {
 
     /**
      * ... {@code young}: the baseline is still learning, so rules are few and priced on a guess.
-     * An attack that keeps the origin strained then widens protection after about a second
-     * ({@link #coldWiden}) instead of {@code widenAfter}: a cold gateway's surest defence is the
+     * An attack that keeps the origin strained then widens protection at once (after
+     * {@link #coldWiden} ticks, one by default) instead of after {@code widenAfter}: a cold gateway's surest defence is the
      * challenge, at once. Such a widening ends as soon as the origin is calm and the traffic
      * ({@code surging}: the rate against what was learned, challenged requests included) is back
-     * to normal, each for as long; a flood still arriving keeps it (the origin is calm because of
+     * to normal; a flood still arriving keeps it (the origin is calm because of
      * it, not because the flood is over).
      */
     void tick(double seconds, SiteState state, boolean strained, MitigationStep pin, boolean young, boolean surging) {
@@ -231,7 +233,7 @@ final class RuleBook {
             boolean cold = widened ? widenedCold : young;
             calmTicks = strained || state == SiteState.ATTACK || cold && surging ? 0 : calmTicks + 1;
             int widenAt = young ? Math.min(widenTicks, coldWidenTicks) : widenTicks;
-            int narrowAt = cold ? Math.min(stepDownTicks, coldWidenTicks) : stepDownTicks;
+            int narrowAt = cold ? Math.min(stepDownTicks, coldCalmTicks) : stepDownTicks;
             wantWide = widened ? calmTicks < narrowAt : strainedTicks >= widenAt;
             if (wantWide && !widened) {
                 widenedCold = young;

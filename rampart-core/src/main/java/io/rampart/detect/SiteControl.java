@@ -91,7 +91,8 @@ final class SiteControl {
         this.search = new SignatureSearch(c.maxCollateral(), c.challengeCollateral());
         this.book = new RuleBook(name, ticks(c.escalateAfter(), tickSeconds), ticks(c.stepDownAfter(), tickSeconds),
                 ticks(c.ruleTtl(), tickSeconds), ticks(c.widenAfter(), tickSeconds), c.maxStep(), c.shadow(), this::ruleEvent);
-        this.book.coldWiden(ticks(java.time.Duration.ofSeconds(1), tickSeconds));
+        // at the first strained tick under attack (a cold site has nothing narrower to try first); ended by a second of calm
+        this.book.coldWiden(1, ticks(java.time.Duration.ofSeconds(1), tickSeconds));
     }
 
     /**

@@ -10,6 +10,13 @@ import io.rampart.traffic.TrafficRecorder;
  * shared-address book has seen there). A refused request is
  * recorded as refused and answered as its verdict says. An allowed request for Rampart's own
  * pages ({@code /.rampart/}: the challenge's scripts, the no-JavaScript pass) is served here.
+ *
+ * <p>An anonymous browser's page over its address's rate limit gets the challenge, not a
+ * {@code 429}: behind a carrier-grade NAT or an office, a hundred people share an address that
+ * has shown no one yet, and the challenge tells them apart. Each who solves it holds a clearance,
+ * is limited on their own, and counts as one more person at that address (the shared-address
+ * book). A client that cannot solve is held as before; feeds, APIs and assets keep the
+ * {@code 429}; each clearance costs a proof of work, and an address's people are capped.
  */
 final class Limits implements Step {
     @Override
@@ -30,8 +37,21 @@ final class Limits implements Step {
             return Outcome.ANSWERED;
         }
         x.site.recorder().record(x.features, TrafficRecorder.REFUSED);
+        if (verdict == Verdict.LIMIT && person == 0 && tellsPeopleApart(x)) {
+            x.decision.challenge(x.decision.reason());
+            x.count(Verdict.CHALLENGE);
+            Responder.challenge(x, true);
+            return Outcome.ANSWERED;
+        }
         x.count(verdict);
         Responder.refuse(x, verdict);
         return Outcome.ANSWERED;
+    }
+
+    /** A navigation a person's browser makes (it accepts HTML), on a path the challenge may guard. */
+    private static boolean tellsPeopleApart(Exchange x) {
+        String accept = x.request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.ACCEPT);
+        return accept != null && accept.contains("text/html") && !io.rampart.traffic.BrowsingHabits.isAsset(x.target)
+                && !x.rt.gatekeeper.exempt(x.target, x.userAgent(), x.client);
     }
 }

@@ -1,0 +1,76 @@
+package io.rampart.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rampart.challenge.ProofOfWork;
+import io.rampart.testing.GatewayFixture;
+import io.rampart.testing.LeakWatcher;
+import io.rampart.testing.OriginExtension;
+import io.rampart.testing.RawHttp;
+import io.rampart.testing.RawHttp.Response;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 17's CGNAT: a hundred readers behind one address that has shown no one yet. A browser's
+ * page over the address's limit gets the challenge instead of a 429, and each reader who solves it
+ * is then limited on their own; feeds, APIs and assets keep the 429.
+ */
+@ExtendWith(LeakWatcher.class)
+class PeopleBehindOneAddressTest {
+    @RegisterExtension
+    static final OriginExtension ORIGIN = new OriginExtension();
+
+    private static final Pattern TICKET = Pattern.compile("data-ticket=\"([A-Za-z0-9_-]{72})\" data-bits=\"(\\d+)\"");
+    private static final Pattern CLEARANCE = Pattern.compile("rampart_clearance=([A-Za-z0-9_-]{72})");
+    private static final String CONFIG = """
+            listeners: [{address: "127.0.0.1:0"}]
+            challenge: {difficulty: 8}
+            limits: {perClient: {rate: 0.2, burst: 2}}
+            sites:
+              - {name: test, hosts: ['*'], upstreams: [ORIGIN]}
+            """;
+
+    private static Response get(RawHttp c, String path, String accept, String cookie) throws Exception {
+        c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) test\r\nAccept: " + accept + "\r\n"
+                + (cookie == null ? "" : "Cookie: " + cookie + "\r\n") + "\r\n");
+        return c.read();
+    }
+
+    private static final String HTML = "text/html,application/xhtml+xml,*/*;q=0.8";
+
+    /** Solves the challenge in {@code page} for {@code path}; returns the clearance cookie. */
+    private static String solve(RawHttp c, Response page, String path) throws Exception {
+        Matcher m = TICKET.matcher(page.text());
+        assertThat(m.find()).as("a challenge: %s %s", page.status(), page.text()).isTrue();
+        Response through = get(c, path, HTML, "rampart_pow=" + m.group(1) + "." + ProofOfWork.solve(m.group(1), Integer.parseInt(m.group(2))));
+        assertThat(through.status()).as("%s %s", through.headers(), through.text()).isEqualTo(200);
+        Matcher k = CLEARANCE.matcher(String.valueOf(through.header("set-cookie")));
+        assertThat(k.find()).isTrue();
+        return "rampart_clearance=" + k.group(1);
+    }
+
+    @Test
+    void readersOverTheirSharedAddressesLimit_areChallengedNotRefused_andEachWhoSolvesIsLimitedAlone() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(CONFIG, ORIGIN.url());
+             RawHttp c = new RawHttp("127.0.26.1", gw.port())) {
+            assertThat(get(c, "/echo?a=1", HTML, null).status()).isEqualTo(200);
+            assertThat(get(c, "/echo?a=2", HTML, null).status()).isEqualTo(200);
+            Response over = get(c, "/echo?a=3", HTML, null);
+            assertThat(over.header("x-rampart-challenge")).as("a page over the limit: the challenge").isEqualTo("pow");
+            assertThat(get(c, "/api/items", "application/json", null).status()).as("an API call: 429").isEqualTo(429);
+            assertThat(get(c, "/static/site.css", "text/css,*/*", null).status()).as("an asset: 429").isEqualTo(429);
+
+            String alice = solve(c, over, "/echo?a=3");
+            assertThat(get(c, "/echo?alice=1", HTML, alice).status()).as("Alice, on her own allowance").isEqualTo(200);
+            String bob = solve(c, get(c, "/echo?b=1", HTML, null), "/echo?b=1");
+            assertThat(get(c, "/echo?bob=1", HTML, bob).status()).as("Bob too").isEqualTo(200);
+            assertThat(get(c, "/echo?alice=2", HTML, alice).status()).as("Alice's own burst (2) is spent: she is limited on her own, "
+                    + "and a person's limit stays a 429").isEqualTo(429);
+            assertThat(gw.gateway.metrics().counterValue("rampart.challenges", "outcome", "solved")).isEqualTo(2);
+        }
+    }
+}
