@@ -67,7 +67,7 @@ public final class Scorer {
             Histogram h = tally.latency(k, true);
             perKind.put(k.label(), new KindScore(ended, share(ok, ended), refused, percentile(h, 50), percentile(h, 99),
                     percentile(tally.latency(k, false), 99), solved, percentile(tally.challengeCost(k), 99)));
-            challengesSolved += solved;
+            challengesSolved += tally.challengesSolved(k, false);
             legitEnded += ended;
             legitOk += ok;
             legitRefused += refused;
