@@ -13,7 +13,7 @@ class ScenarioLoaderTest {
     void everyBuiltInScenarioLoads_inTheListedOrder() {
         assertThat(ScenarioLoader.builtInNames()).containsExactly("baseline", "single-source-flood", "distributed-flood",
                 "cache-busting-flood", "login-flood", "slow-attacks", "connection-hog", "flash-crowd", "office-nat", "pulse-wave",
-                "priority-lane");
+                "priority-lane", "cold-start-flood", "residential-flood", "cgnat", "browser-botnet");
         for (String name : ScenarioLoader.builtInNames()) {
             Scenario s = ScenarioLoader.load(name);
             assertThat(s.name()).isEqualTo(name);
@@ -71,8 +71,27 @@ class ScenarioLoaderTest {
         assertError(MINIMAL + "duration: 5s\n", "Duplicate field 'duration'");
         assertError(MINIMAL.replace("{persona: api, clients: 2}", "{persona: visitor, think: 6s..2s}"), "think: min above max");
         assertError(MINIMAL.replace("{persona: api, clients: 2}", "{persona: visitor, think: 'soon'}"), "not a duration");
+        assertError(MINIMAL + "attacks:\n  - {persona: flooder, headers: fancy}\n", "attacks[0].headers: plain or browser");
+        assertError(MINIMAL.replace("{persona: api, clients: 2}", "{persona: api, clients: 2, headers: browser}"), "legit[0].headers: only for flooders");
+        assertError(MINIMAL.replace("{persona: api, clients: 2}", "{persona: visitor, clients: 2, solves: true}"), "legit[0].solves: only for flooders");
+        assertError(MINIMAL.replace("{persona: api, clients: 2}", "{persona: visitor, clients: 2, behind: 3}"), "legit[0].behind: legitimate groups only, between 1");
+        assertError(MINIMAL + "attacks:\n  - {persona: flooder, behind: 1}\n", "attacks[0].behind: legitimate groups only");
         assertError("", "empty file");
         assertError("- just\n- a list\n", "x.yml");
+    }
+
+    @Test
+    void issue17sScenarios_askForWhatTheySay() {
+        assertThat(ScenarioLoader.load("cold-start-flood").cold()).as("no warm-up").isTrue();
+        assertThat(ScenarioLoader.load("residential-flood").cold()).isFalse();
+        Group residential = ScenarioLoader.load("residential-flood").attacks().get(0);
+        assertThat(residential.browserHeaders()).isTrue();
+        assertThat(residential.rotatingUserAgent()).isTrue();
+        Group nat = ScenarioLoader.load("cgnat").legit().stream().filter(g -> g.behind() != null).findFirst().orElseThrow();
+        assertThat(nat.clientCount()).isEqualTo(300);
+        assertThat(nat.addressCount()).as("a hundred readers an address").isEqualTo(3);
+        assertThat(ScenarioLoader.load("browser-botnet").attacks().get(0).solvesChallenges()).isTrue();
+        assertThat(ScenarioLoader.load("cold-start-flood").withDuration(Duration.ofSeconds(15)).cold()).as("kept when stretched").isTrue();
     }
 
     @Test
