@@ -45,9 +45,14 @@ class AdmissionTest {
     }
 
     private CompletableFuture<Response> async(int port, String source, String path, String cookie) {
+        return async(port, source, path, cookie, null);
+    }
+
+    private CompletableFuture<Response> async(int port, String source, String path, String cookie, String accept) {
         return CompletableFuture.supplyAsync(() -> {
             try (RawHttp c = new RawHttp(source, port)) {
-                c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n" + (cookie == null ? "" : "Cookie: " + cookie + "\r\n") + "\r\n");
+                c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n" + (cookie == null ? "" : "Cookie: " + cookie + "\r\n")
+                        + (accept == null ? "" : "Accept: " + accept + "\r\n") + "\r\n");
                 return c.read();
             } catch (Exception e) {
                 throw new RuntimeException(e);
@@ -134,7 +139,7 @@ class AdmissionTest {
             }
             List<CompletableFuture<Response>> bots = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                bots.add(asyncAccept(gw.port(), "127.0.24.1", "/slow?ms=400&bot=" + i, html));
+                bots.add(async(gw.port(), "127.0.24.1", "/slow?ms=400&bot=" + i, null, html));
             }
             for (CompletableFuture<Response> f : bots) {
                 assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
@@ -143,24 +148,13 @@ class AdmissionTest {
             origin.slowInFlightMax.set(0);
             List<CompletableFuture<Response>> pages = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                pages.add(asyncAccept(gw.port(), "127.0.24.2", "/slow?ms=400&page=" + i, html));
+                pages.add(async(gw.port(), "127.0.24.2", "/slow?ms=400&page=" + i, null, html));
             }
             for (CompletableFuture<Response> f : pages) {
                 assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
             }
             assertThat(origin.slowInFlightMax.get()).as("the browser: every slot").isEqualTo(4);
         }
-    }
-
-    private CompletableFuture<Response> asyncAccept(int port, String source, String path, String accept) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (RawHttp c = new RawHttp(source, port)) {
-                c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\nAccept: " + accept + "\r\n\r\n");
-                return c.read();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }, pool);
     }
 
     /** Found in the lab (issue 17): at a cold start the flood queued before the site's protection widened still reached the origin for seconds. */

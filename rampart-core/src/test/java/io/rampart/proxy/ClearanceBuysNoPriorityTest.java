@@ -2,7 +2,7 @@ package io.rampart.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rampart.challenge.ProofOfWork;
+import io.rampart.testing.Challenges;
 import io.rampart.testing.GatewayFixture;
 import io.rampart.testing.LeakWatcher;
 import io.rampart.testing.OriginExtension;
@@ -14,8 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,8 +30,6 @@ class ClearanceBuysNoPriorityTest {
     @RegisterExtension
     static final OriginExtension ORIGIN = new OriginExtension();
 
-    private static final Pattern TICKET = Pattern.compile("data-ticket=\"([A-Za-z0-9_-]{72})\" data-bits=\"(\\d+)\"");
-    private static final Pattern CLEARANCE = Pattern.compile("rampart_clearance=([A-Za-z0-9_-]{72})");
     private static final String HTML = "text/html,application/xhtml+xml,*/*;q=0.8";
     private final ExecutorService pool = Executors.newCachedThreadPool();
 
@@ -51,13 +47,7 @@ class ClearanceBuysNoPriorityTest {
 
     /** Solves the challenge from {@code source}; returns the clearance cookie. */
     private static String clearance(RawHttp c) throws Exception {
-        Response page = get(c, "/echo?first", null);
-        Matcher m = TICKET.matcher(page.text());
-        assertThat(m.find()).as("challenged first").isTrue();
-        Response through = get(c, "/echo?first", "rampart_pow=" + m.group(1) + "." + ProofOfWork.solve(m.group(1), Integer.parseInt(m.group(2))));
-        Matcher k = CLEARANCE.matcher(String.valueOf(through.header("set-cookie")));
-        assertThat(k.find()).isTrue();
-        return "rampart_clearance=" + k.group(1);
+        return Challenges.clearance(get(c, "/echo?first", Challenges.solution(get(c, "/echo?first", null))));
     }
 
     private int slotsTaken(GatewayFixture gw, String source, String cookie) throws Exception {

@@ -2,14 +2,12 @@ package io.rampart.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rampart.challenge.ProofOfWork;
+import io.rampart.testing.Challenges;
 import io.rampart.testing.GatewayFixture;
 import io.rampart.testing.LeakWatcher;
 import io.rampart.testing.OriginExtension;
 import io.rampart.testing.RawHttp;
 import io.rampart.testing.RawHttp.Response;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,8 +22,6 @@ class PeopleBehindOneAddressTest {
     @RegisterExtension
     static final OriginExtension ORIGIN = new OriginExtension();
 
-    private static final Pattern TICKET = Pattern.compile("data-ticket=\"([A-Za-z0-9_-]{72})\" data-bits=\"(\\d+)\"");
-    private static final Pattern CLEARANCE = Pattern.compile("rampart_clearance=([A-Za-z0-9_-]{72})");
     private static final String CONFIG = """
             listeners: [{address: "127.0.0.1:0"}]
             challenge: {difficulty: 8}
@@ -44,13 +40,9 @@ class PeopleBehindOneAddressTest {
 
     /** Solves the challenge in {@code page} for {@code path}; returns the clearance cookie. */
     private static String solve(RawHttp c, Response page, String path) throws Exception {
-        Matcher m = TICKET.matcher(page.text());
-        assertThat(m.find()).as("a challenge: %s %s", page.status(), page.text()).isTrue();
-        Response through = get(c, path, HTML, "rampart_pow=" + m.group(1) + "." + ProofOfWork.solve(m.group(1), Integer.parseInt(m.group(2))));
+        Response through = get(c, path, HTML, Challenges.solution(page));
         assertThat(through.status()).as("%s %s", through.headers(), through.text()).isEqualTo(200);
-        Matcher k = CLEARANCE.matcher(String.valueOf(through.header("set-cookie")));
-        assertThat(k.find()).isTrue();
-        return "rampart_clearance=" + k.group(1);
+        return Challenges.clearance(through);
     }
 
     @Test
