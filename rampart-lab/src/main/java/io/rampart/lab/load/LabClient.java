@@ -88,6 +88,11 @@ final class LabClient {
         });
     }
 
+    /** Who this client is, as the tally counts it. */
+    Kind kind() {
+        return kind;
+    }
+
     /** The legitimate client's id in the tally (-1 for attackers). */
     int id() {
         return id;

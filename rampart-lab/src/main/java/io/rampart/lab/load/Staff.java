@@ -10,13 +10,17 @@ import java.util.Map;
  * A logged-in member of staff working through the campaign's app: logs in (a form post that sets
  * a session cookie and redirects), then opens app pages, searches and calls the JSON API, with
  * think time between steps; logs in again if the session is lost. The office persona is the same
- * behaviour with many staff behind one address (NAT).
+ * behaviour with many staff behind one address (NAT). A challenge its browser solves, as the
+ * visitor's does ({@link BrowserChallenge}), then it sends the step again (a form included, as a
+ * person does when the page says it was not sent).
  */
 final class Staff extends Browsing {
     private static final List<String> WORK = List.of("/account", "/app/dashboard", "/app/volunteers", "/search?q=", "/api/v1/items");
 
     private final String user;
     private final Map<String, String> cookies = new HashMap<>();
+    private long challengedAt = -1;
+    private int solves;
 
     Staff(RunContext run, EventLoop loop, LabClient client, String user, long start, long end, long thinkMin, long thinkMax, long seed) {
         super(run, loop, client, 3, start, end, thinkMin, thinkMax, seed);
@@ -33,8 +37,40 @@ final class Staff extends Browsing {
             if (r != null) {
                 Requests.keepCookies(r.headers(), cookies);
             }
+            if (solved(outcome, r, this::logIn)) {
+                return;
+            }
+            settle();
             afterThinking(cookies.containsKey("sid") ? this::work : this::logIn);
         });
+    }
+
+    /** When the challenge came: solved, and {@code again} is sent with the answer after a phone's solving time. */
+    private boolean solved(Outcome outcome, io.netty.handler.codec.http.FullHttpResponse r, Runnable again) {
+        BrowserChallenge puzzle = outcome == Outcome.CHALLENGED && r != null && solves < 3
+                ? BrowserChallenge.in(r.content().toString(java.nio.charset.StandardCharsets.UTF_8)) : null;
+        if (puzzle == null) {
+            return false;
+        }
+        if (challengedAt < 0) {
+            challengedAt = run.clock.nanos();
+        }
+        solves++;
+        String answer = puzzle.answer();
+        later(puzzle.browserSolveNanos(), () -> {
+            cookies.put(puzzle.cookie, answer);
+            again.run();
+        });
+        return true;
+    }
+
+    /** A step ended without a challenge: one that followed a solved challenge counts it solved. */
+    private void settle() {
+        if (challengedAt >= 0) {
+            run.tally.challengeSolved(client.kind(), client.id(), run.clock.second(), run.clock.nanos() - challengedAt);
+        }
+        challengedAt = -1;
+        solves = 0;
     }
 
     private void work() {
@@ -46,12 +82,38 @@ final class Staff extends Browsing {
         if (step.endsWith("q=")) {
             step += "volunteer+" + random.nextInt(100);
         }
+        String next = step;
         client.send(Requests.browser(run.host, step, userAgent, true, cookies), (outcome, r) -> {
+            if (r != null) {
+                Requests.keepCookies(r.headers(), cookies);
+            }
+            if (solved(outcome, r, () -> again(next))) {
+                return;
+            }
+            settle();
             boolean loggedOut = r != null && r.status().code() == 302 && "/login".equals(r.headers().get(HttpHeaderNames.LOCATION));
             if (loggedOut) {
                 cookies.clear();
             }
             afterThinking(loggedOut ? this::logIn : this::work);
+        });
+    }
+
+    /** The same step again, after a challenge was solved. */
+    private void again(String step) {
+        if (!active()) {
+            client.close();
+            return;
+        }
+        client.send(Requests.browser(run.host, step, userAgent, true, cookies), (outcome, r) -> {
+            if (r != null) {
+                Requests.keepCookies(r.headers(), cookies);
+            }
+            if (solved(outcome, r, () -> again(step))) {
+                return;
+            }
+            settle();
+            afterThinking(this::work);
         });
     }
 }
