@@ -12,8 +12,7 @@ import io.rampart.traffic.TrafficRecorder;
  * pages ({@code /.rampart/}: the challenge's scripts, the no-JavaScript pass) is served here.
  *
  * <p>An anonymous browser's page over its address's rate limit gets the challenge, not a
- * {@code 429}, and so does one past half the address's burst (a GET: a form is never held up
- * before its limit), before the address's budget is spent on the pages' assets: behind a carrier-grade NAT or an office, a hundred people share an address that
+ * {@code 429}: behind a carrier-grade NAT or an office, a hundred people share an address that
  * has shown no one yet, and the challenge tells them apart. Each who solves it holds a clearance,
  * is limited on their own, and counts as one more person at that address (the shared-address
  * book). A client that cannot solve is held as before; feeds, APIs and assets keep the
@@ -27,16 +26,6 @@ final class Limits implements Step {
         x.rt.decider.decide(x.client, x.site.limitsFor(x.target), x.rt.ticker.getAsLong(), person, shared, x.allowListed,
                 x.decision);
         Verdict verdict = x.decision.verdict();
-        if (verdict == Verdict.ALLOW && person == 0 && !x.allowListed && !x.own && x.decision.suspect()
-                && x.request.method() == io.netty.handler.codec.http.HttpMethod.GET && tellsPeopleApart(x)) {
-            // past half its burst with no one shown: ask before the address runs out, so that the
-            // people behind it are told apart while their pages' assets still fit in its budget
-            x.site.recorder().record(x.features, TrafficRecorder.REFUSED);
-            x.decision.challenge(io.rampart.mitigate.Reason.CLIENT_RATE);
-            x.count(Verdict.CHALLENGE);
-            Responder.challenge(x, true);
-            return Outcome.ANSWERED;
-        }
         if (verdict == Verdict.ALLOW) {
             x.anonymousCharge = person == 0 && !x.allowListed ? shared : 0;
             if (!x.own) {
