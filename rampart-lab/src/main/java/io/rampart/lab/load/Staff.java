@@ -74,20 +74,21 @@ final class Staff extends Browsing {
     }
 
     private void work() {
+        String step = WORK.get(random.nextInt(WORK.size()));
+        step(step.endsWith("q=") ? step + "volunteer+" + random.nextInt(100) : step);
+    }
+
+    /** Sends {@code step} (again, after a challenge it solved), then thinks and goes on. */
+    private void step(String step) {
         if (!active()) {
             client.close();
             return;
         }
-        String step = WORK.get(random.nextInt(WORK.size()));
-        if (step.endsWith("q=")) {
-            step += "volunteer+" + random.nextInt(100);
-        }
-        String next = step;
         client.send(Requests.browser(run.host, step, userAgent, true, cookies), (outcome, r) -> {
             if (r != null) {
                 Requests.keepCookies(r.headers(), cookies);
             }
-            if (solved(outcome, r, () -> again(next))) {
+            if (solved(outcome, r, () -> step(step))) {
                 return;
             }
             settle();
@@ -96,24 +97,6 @@ final class Staff extends Browsing {
                 cookies.clear();
             }
             afterThinking(loggedOut ? this::logIn : this::work);
-        });
-    }
-
-    /** The same step again, after a challenge was solved. */
-    private void again(String step) {
-        if (!active()) {
-            client.close();
-            return;
-        }
-        client.send(Requests.browser(run.host, step, userAgent, true, cookies), (outcome, r) -> {
-            if (r != null) {
-                Requests.keepCookies(r.headers(), cookies);
-            }
-            if (solved(outcome, r, () -> again(step))) {
-                return;
-            }
-            settle();
-            afterThinking(this::work);
         });
     }
 }

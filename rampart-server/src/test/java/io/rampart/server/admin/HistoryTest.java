@@ -170,6 +170,24 @@ class HistoryTest {
     }
 
     @Test
+    void garbageRuleRowsInTheFile_areSkipped_andTheGoodOnesKept() throws Exception {
+        History h = History.in(dir, T0);
+        h.addRules("campaign", T0 + 1, Map.of("auto-1", 4.0));
+        h.close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"));
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO rule_point (site, rule, res, t, n) VALUES ('campaign', 'bad-res', 'x', " + (T0 + 2) + ", 1)");
+            s.execute("INSERT INTO rule_point (site, rule, res, t, n) VALUES ('campaign', 'negative', 's', " + (T0 + 2) + ", -5)");
+            s.execute("INSERT INTO rule_point (site, rule, res, t, n) VALUES ('campaign', 'unaligned', 'm', " + (T0 + 7) + ", 3)");
+            s.execute("INSERT INTO rule_point (site, rule, res, t, n) VALUES ('campaign', 'text', 's', " + (T0 + 3) + ", 'lots')");
+        }
+        History back = History.in(dir, T0 + 10);
+        assertThat(rules(back.read("campaign", "1h", T0 + 10))).as("only the good line").containsOnlyKeys("auto-1");
+        assertThat(rules(back.read("campaign", "1h", T0 + 10)).get("auto-1")).contains(4.0);
+        back.close();
+    }
+
+    @Test
     void ruleLines_areBounded_theStalestRuleGivingWay() {
         History h = History.inMemory();
         for (int r = 0; r < RuleLines.MAX_RULES + 10; r++) {
