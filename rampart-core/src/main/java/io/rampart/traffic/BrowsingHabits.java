@@ -56,7 +56,11 @@ public final class BrowsingHabits {
     private static final String[] ASSET_EXTENSIONS = {"css", "js", "mjs", "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico",
             "woff", "woff2", "ttf", "otf"};
 
-    /** Whether {@code target}'s path (up to the query) names a static asset a page links: style, script, image, font. No allocation. */
+    /**
+     * Whether {@code target}'s path (up to the query) names a static asset a page links: style,
+     * script, image, font. A path with a {@code ;} parameter never does (a bot could spell
+     * {@code /search;.css} to pass as a browser). No allocation.
+     */
     public static boolean isAsset(String target) {
         int end = target.length();
         for (int i = 0; i < end; i++) {
@@ -64,6 +68,9 @@ public final class BrowsingHabits {
             if (c == '?' || c == '#') {
                 end = i;
                 break;
+            }
+            if (c == ';') {
+                return false; // "/search;.css": many servers drop the parameter and serve /search, so the spelling proves nothing
             }
         }
         for (int i = end - 1; i >= 0 && end - i <= 6; i--) {

@@ -51,6 +51,10 @@ class BrowsingHabitsTest {
         assertThat(BrowsingHabits.isAsset("/article/12")).isFalse();
         assertThat(BrowsingHabits.isAsset("/css/")).isFalse();
         assertThat(BrowsingHabits.isAsset("/download.tar.gz")).isFalse();
+        assertThat(BrowsingHabits.isAsset("/search;.css?q=x")).as("a path parameter spelt to look like an asset").isFalse();
+        assertThat(BrowsingHabits.isAsset("/search;v=1/site.css")).as("nor anywhere in the path").isFalse();
+        assertThat(BrowsingHabits.isAsset("/search?q=a;b.css")).as("a ; in the query is the query's").isFalse();
+        assertThat(BrowsingHabits.isAsset("/static/a.css?x=;")).isTrue();
         assertThat(BrowsingHabits.isAsset("/a.html")).isFalse();
         assertThat(BrowsingHabits.isAsset("")).isFalse();
         assertThat(BrowsingHabits.isAsset(".css")).isTrue();
