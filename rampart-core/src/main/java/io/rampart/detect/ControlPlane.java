@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     private static final long SAVE_EVERY_NANOS = 60_000_000_000L;
+    /** Attacks rehearsed at start (see {@link Rehearsal}). */
+    private static final int REHEARSALS = 3;
 
     /** Replaced by {@link #tune}; the tick and baseline half-life never change while running. */
     private DetectionConfig config;
@@ -116,6 +118,8 @@ public final class ControlPlane implements AutoCloseable {
                 store.restore(sc);
                 known.put(s.name(), sc);
                 bindMeters(sc);
+            } else if (!sites.contains(sc)) {
+                sc.steppedAt = 0; // back after a reload removed it: its clock starts again, not from before
             }
             next.add(sc);
         }
@@ -168,7 +172,13 @@ public final class ControlPlane implements AutoCloseable {
         this.listener = l;
     }
 
-    /** Starts ticking on a daemon thread of its own. */
+    /**
+     * Starts ticking on a daemon thread of its own. The thread wakes every {@link #glanceNanos}
+     * (a fifth of a tick, 10-100 ms) and {@linkplain #glance glances} at every site: a site whose
+     * tick is due is stepped, and so is one whose traffic since its last tick already
+     * {@linkplain SiteControl#surging surges}. A flood is judged within about a glance of the
+     * moment it holds a tick's worth of evidence, not at the end of the tick it began in.
+     */
     public synchronized void start() {
         if (executor != null) {
             return;
@@ -178,41 +188,105 @@ public final class ControlPlane implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long every = config.tick().toNanos();
-        executor.scheduleAtFixedRate(this::safeTick, every, every, TimeUnit.NANOSECONDS);
+        executor.execute(this::rehearse);
+        long every = glanceNanos();
+        executor.scheduleAtFixedRate(this::safeGlance, every, every, TimeUnit.NANOSECONDS);
     }
 
-    private void safeTick() {
+    /** Rehearses an attack on a scratch site (see {@link Rehearsal}); its result is only logged. */
+    private void rehearse() {
+        long t0 = System.nanoTime();
         try {
-            tick();
+            int found = Rehearsal.run(config, REHEARSALS);
+            LOG.debug("detection rehearsed {} attacks in {} ms ({} found a rule)", REHEARSALS, (System.nanoTime() - t0) / 1_000_000, found);
+        } catch (RuntimeException e) {
+            LOG.warn("detection rehearsal failed; the first attack will be judged by code not yet compiled", e);
+        }
+    }
+
+    /** How often the control thread wakes: a fifth of a tick, within 10-100 ms. */
+    long glanceNanos() {
+        return Math.max(10_000_000L, Math.min(100_000_000L, config.tick().toNanos() / 5));
+    }
+
+    private void safeGlance() {
+        try {
+            glance(System.nanoTime());
         } catch (RuntimeException e) {
             LOG.error("control plane tick failed; the last policy stays in force", e);
         }
     }
 
-    /** One tick for every site (the scheduler calls it; tests call it directly with a fixed clock). */
-    public synchronized void tick() {
+    /**
+     * One glance at {@code nanos} ({@link System#nanoTime}): steps each site whose tick is due
+     * (its length is the time since that site's last step), and each site that is surging before
+     * its tick is due, early (judged, not learned from). A site's first glance only starts its
+     * clock. An early tick that leaves a site as it was spends the site's early step until its
+     * next full tick: a surge that does not move the detector is judged at the normal pace.
+     */
+    synchronized void glance(long nanos) {
         Instant at = clock.instant();
-        int hour = at.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()).getHour();
+        int hour = hour(at);
+        long due = config.tick().toNanos() - glanceNanos() / 2;
         boolean changed = false;
         for (SiteControl s : sites) {
-            changed |= s.step(at, tickSeconds, hour);
-            ControlListener heard = listener;
-            if (heard != null) {
-                try {
-                    heard.tick(new TickFacts(s, at, tickSeconds));
-                } catch (RuntimeException e) {
-                    LOG.error("incident bookkeeping failed for site {}; detection goes on", s.name, e);
-                }
+            if (s.steppedAt == 0) {
+                s.steppedAt = nanos;
+                continue;
             }
-            if (metrics != null) {
-                for (RuleBook.Live l : s.book.live()) {
-                    if (l.rate > 0) {
-                        metrics.count(RULE_MATCHES, RULE_MATCHES_HELP, s.name, "step", l.step.id(), l.rate * tickSeconds);
-                    }
+            long elapsed = nanos - s.steppedAt;
+            double seconds = elapsed / 1e9;
+            if (elapsed >= due) {
+                s.earlySpent = false;
+            } else if (s.earlySpent || !s.surging(seconds, tickSeconds, hour)) {
+                continue;
+            }
+            boolean early = elapsed < due;
+            SiteState before = s.detector.state();
+            changed |= stepSite(s, at, seconds, hour, early);
+            s.steppedAt = nanos;
+            s.earlySpent = early && s.detector.state() == before;
+        }
+        finishTick(changed);
+    }
+
+    /** One tick for every site (tests call it directly with a fixed clock; the scheduler {@linkplain #glance glances}). */
+    public synchronized void tick() {
+        Instant at = clock.instant();
+        int hour = hour(at);
+        boolean changed = false;
+        for (SiteControl s : sites) {
+            changed |= stepSite(s, at, tickSeconds, hour, false);
+        }
+        finishTick(changed);
+    }
+
+    private int hour(Instant at) {
+        return at.atZone(clock.getZone() == null ? ZoneId.systemDefault() : clock.getZone()).getHour();
+    }
+
+    /** Steps one site for a tick of {@code seconds}, tells the listener and the metrics; returns whether its policy changed. */
+    private boolean stepSite(SiteControl s, Instant at, double seconds, int hour, boolean early) {
+        boolean changed = s.step(at, seconds, hour, early);
+        ControlListener heard = listener;
+        if (heard != null) {
+            try {
+                heard.tick(new TickFacts(s, at, seconds));
+            } catch (RuntimeException e) {
+                LOG.error("incident bookkeeping failed for site {}; detection goes on", s.name, e);
+            }
+        }
+        if (metrics != null) {
+            for (RuleBook.Live l : s.book.live()) {
+                if (l.rate > 0) {
+                    metrics.count(RULE_MATCHES, RULE_MATCHES_HELP, s.name, "step", l.step.id(), l.rate * seconds);
                 }
             }
         }
+        return changed;
+    }
+
+    private void finishTick(boolean changed) {
         if (changed) {
             publish();
         }

@@ -56,6 +56,10 @@ final class SiteControl {
     String explanation = "no traffic seen yet";
     private String lastRefusal;
     long ticks;
+    /** When the control thread last stepped this site ({@link System#nanoTime}; 0: not yet). */
+    long steppedAt;
+    /** An early step that moved nothing was taken since the last full tick (see {@link ControlPlane#glance}). */
+    boolean earlySpent;
     /** Since start: known users' requests, and those of them refused or failed by the origin (the history's success line). */
     long knownTotal;
     long knownFailedTotal;
@@ -133,8 +137,43 @@ final class SiteControl {
         }
     }
 
+    /**
+     * Whether the traffic since the last tick, {@code seconds} of it, already holds what a whole
+     * tick would need to be judged a surge, so that it is worth judging now instead of at the end of
+     * the tick (see {@link ControlPlane#glance}). Only a site that is normal or suspect is looked at:
+     * one under attack has its rules, one in a flash crowd is known to be busy.
+     *
+     * <p>The test is on the count, not the rate over the part of a tick gone by: in a normal
+     * site's first tenth of a second, a page and its assets are a "rate" of hundreds, and judging
+     * those few requests as a tick would call a visitor a surge. A normal site trips only on ten
+     * times a whole tick's expected requests (the detector's "overwhelming"), a suspect site on
+     * {@code surgeFactor} times; both at least {@code minRate}'s worth of a tick.
+     */
+    boolean surging(double seconds, double tickSeconds, int hour) {
+        SiteState state = detector.state();
+        if (state != SiteState.NORMAL && state != SiteState.SUSPECT || seconds <= 0) {
+            return false;
+        }
+        boolean learned = baseline.ticks() >= learnTicks && baseline.knowsEnough();
+        double floor = learned ? minRate : fullMinRate;
+        double expected = baseline.expectedRate(hour);
+        double needRate = state == SiteState.NORMAL
+                ? Math.max(floor, 10 * Math.max(expected, floor / 2))
+                : Math.max(floor, tuned.surgeFactor() * expected);
+        return recorder.pending() >= needRate * tickSeconds;
+    }
+
     /** One tick of {@code seconds} ending at {@code at} ({@code hour}: 0-23, local). Returns whether the site's policy changed. */
     boolean step(Instant at, double seconds, int hour) {
+        return step(at, seconds, hour, false);
+    }
+
+    /**
+     * As {@link #step(Instant, double, int)}; {@code early} when a surge cut the tick short (see
+     * {@link #surging}): an early tick is judged like any other but never learned from, since what
+     * made it early is not what normal looks like.
+     */
+    boolean step(Instant at, double seconds, int hour, boolean early) {
         now = at;
         ticks++;
         recorder.drain(tick);
@@ -161,6 +200,9 @@ final class SiteControl {
         if (after != before) {
             String why = recalled != null && after == SiteState.ATTACK
                     ? "traffic matches the signature of an earlier attack (" + recalled.id + "); " + explanation : explanation;
+            if (early) {
+                why += String.format(java.util.Locale.ROOT, "; judged early, %.0f ms into the tick", seconds * 1000);
+            }
             Transition t = new Transition(at, name, before, after, why);
             remember(transitions, t);
             sink.transition(t);
@@ -205,16 +247,19 @@ final class SiteControl {
         if (coldSurgeTicks > learnTicks) {
             coldSurge = false;
         }
-        if (after == SiteState.NORMAL && before == SiteState.NORMAL && !coldSurge) {
-            // learned only once the ticks after it have stayed normal too: a flood's first ticks,
-            // before the detector calls it, would otherwise become part of the normal it is judged
-            // against (and its signature would then look like real visitors' traffic)
-            lessons.addLast(baseline.lesson(tick, rate, hour, lessons.size()));
-            while (lessons.size() > learnDelayTicks) {
-                baseline.learn(lessons.removeFirst());
+        // an early tick is neither learned nor a reason to forget the lessons waiting: the next full tick decides
+        if (!early) {
+            if (after == SiteState.NORMAL && before == SiteState.NORMAL && !coldSurge) {
+                // learned only once the ticks after it have stayed normal too: a flood's first ticks,
+                // before the detector calls it, would otherwise become part of the normal it is judged
+                // against (and its signature would then look like real visitors' traffic)
+                lessons.addLast(baseline.lesson(tick, rate, hour, lessons.size()));
+                while (lessons.size() > learnDelayTicks) {
+                    baseline.learn(lessons.removeFirst());
+                }
+            } else {
+                lessons.clear();
             }
-        } else {
-            lessons.clear();
         }
         boolean lapsed = lapseOperatorRules(at);
         return book.takeChanged() || after != before || lapsed;

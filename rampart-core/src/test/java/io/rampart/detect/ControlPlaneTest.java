@@ -500,6 +500,55 @@ class ControlPlaneTest {
         assertThat(narrowedAfter).as("seconds after the flood until readers go unchallenged (stepDownAfter is 15 s)").isBetween(1, 3);
     }
 
+    /** The control thread's glances, at {@code nanos}: {@code seconds} of normal traffic, one full tick each. */
+    private long glancedNormalSeconds(long nanos, int seconds) {
+        for (int i = 0; i < seconds; i++) {
+            traffic.normalSecond(recorder, 40);
+            clock.advance(Duration.ofSeconds(1));
+            nanos += 1_000_000_000L;
+            plane.glance(nanos);
+        }
+        return nanos;
+    }
+
+    @Test
+    void aFloodHoldingATicksEvidenceInATenthOfASecond_isJudgedAtThatGlance_notAtTheEndOfTheTick() throws Exception {
+        plane(""); // tick 1s: glances every 100 ms
+        assertThat(plane.glanceNanos()).isEqualTo(100_000_000L);
+        long nanos = 5_000_000_000L;
+        plane.glance(nanos); // starts the site's clock
+        nanos = glancedNormalSeconds(nanos, 15);
+        long learned = site().baselineTicks();
+        assertThat(site().state()).isEqualTo("normal");
+        traffic.floodSecond(recorder, 500, false); // 1,000 bot searches in the first tenth of a tick: 10,000/s
+        clock.advance(Duration.ofMillis(100));
+        plane.glance(nanos + 100_000_000L);
+        assertThat(site().state()).as("judged a tenth of a second into the tick: %s", site().transitions()).isEqualTo("attack");
+        assertThat(policy().match(bot())).as("the flood's rule is in force before the tick would have ended").isNotNull();
+        assertThat(site().baselineTicks()).as("an early tick is never learned").isEqualTo(learned);
+    }
+
+    @Test
+    void aNormalTicksTrafficArrivingInItsFirstTenth_waitsForTheFullTick() throws Exception {
+        plane("");
+        long nanos = 5_000_000_000L;
+        plane.glance(nanos);
+        nanos = glancedNormalSeconds(nanos, 15);
+        long ticks = site().baselineTicks();
+        String lastTick = site().signals();
+        traffic.normalSecond(recorder, 40); // a whole tick's pages and assets in its first tenth: a burst, not a surge
+        clock.advance(Duration.ofMillis(100));
+        plane.glance(nanos + 100_000_000L);
+        assertThat(site().signals()).as("no tick was taken: the last one's signals stand").isEqualTo(lastTick);
+        clock.advance(Duration.ofMillis(900));
+        nanos += 1_000_000_000L;
+        plane.glance(nanos); // the full tick, with the burst in it
+        nanos = glancedNormalSeconds(nanos, 4);
+        assertThat(site().state()).isEqualTo("normal");
+        assertThat(site().baselineTicks()).as("the full ticks are learned (after learnDelay)").isGreaterThan(ticks);
+        assertThat(site().transitions()).isEmpty();
+    }
+
     @Test
     void inShadowMode_wideningIsReportedButNotEnforced() throws Exception {
         plane("widenAfter: 3s\nshadow: true");

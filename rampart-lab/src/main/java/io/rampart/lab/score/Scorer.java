@@ -32,6 +32,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class Scorer {
     static final double MITIGATED = 0.9;
+    static final int ONSET_SECONDS = 5;
 
     private Scorer() {
     }
@@ -87,7 +88,8 @@ public final class Scorer {
                 origin.overCapacitySeconds(0, origin.seconds()), ttm,
                 tally.legitClients(), tally.refusedLegitClients(), legitRefused, challengesSolved,
                 tally.slowOpened(), tally.slowHeldMax(0, tally.seconds()), tally.slowClosedByTarget(),
-                cpuSeconds, peakRssMb, true, List.of(), attackSent == 0 ? List.of() : waves(tally, origin, from, to));
+                cpuSeconds, peakRssMb, true, List.of(), attackSent == 0 ? List.of() : waves(tally, origin, from, to),
+                onset(tally, origin, from, to));
         return figures.judged(failures(scenario.success(), figures));
     }
 
@@ -112,6 +114,18 @@ public final class Scorer {
             long sent = tally.sentSeries().sum(Kind.FLOODER, onset, s);
             long reached = origin.arrivals().sum(Kind.FLOODER, onset, s);
             out.add(new TargetScore.Wave(onset, sent, reached, timeToMitigate(tally, origin, onset, s)));
+        }
+        return out;
+    }
+
+    /** The flood's first {@link #ONSET_SECONDS} seconds in the window, sent and reached; empty without a flood. */
+    static List<TargetScore.Second> onset(Tally tally, OriginStats origin, int from, int to) {
+        List<TargetScore.Second> out = new ArrayList<>();
+        for (int s = from; s < to && out.size() < ONSET_SECONDS; s++) {
+            long sent = tally.sentSeries().get(Kind.FLOODER, s);
+            if (sent > 0 || !out.isEmpty()) {
+                out.add(new TargetScore.Second(s, sent, origin.arrivals().get(Kind.FLOODER, s)));
+            }
         }
         return out;
     }

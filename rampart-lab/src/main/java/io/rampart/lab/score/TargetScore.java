@@ -34,7 +34,8 @@ public record TargetScore(
         Double gatewayPeakRssMb,
         boolean pass,
         List<String> failures,
-        List<Wave> waves) {
+        List<Wave> waves,
+        List<Second> onset) {
 
     /**
      * One wave of a pulsing attack (seconds with flood traffic, separated by silence): its onset,
@@ -43,12 +44,19 @@ public record TargetScore(
     public record Wave(int onsetSecond, long sent, long reachedOrigin, Double timeToMitigateSeconds) {
     }
 
+    /**
+     * One second of the flood around its onset (the time-to-mitigate figure is read off these):
+     * the second since the run began, flood requests sent in it and flood requests the origin saw.
+     */
+    public record Second(int second, long sent, long reachedOrigin) {
+    }
+
     /** The same figures with the verdict for {@code failures} (none: pass). */
     TargetScore judged(List<String> failures) {
         return new TargetScore(target, requestsSent, legitRequests, legitOkShare, perPersona, legitP50Millis, legitP99Millis,
                 baselineP50Millis, baselineP99Millis, attackSent, attackReachedOrigin, attackToOriginShare,
                 originOverCapacitySeconds, timeToMitigateSeconds, legitClients, legitClientsRefused, legitRequestsRefused,
                 challengesSolved, slowConnectionsOpened, slowConnectionsHeldMax, slowConnectionsClosedByTarget, gatewayCpuSeconds,
-                gatewayPeakRssMb, failures.isEmpty(), List.copyOf(failures), waves);
+                gatewayPeakRssMb, failures.isEmpty(), List.copyOf(failures), waves, onset);
     }
 }
