@@ -242,6 +242,7 @@ public final class ControlPlane implements AutoCloseable {
                 continue;
             }
             boolean early = elapsed < due;
+
             SiteState before = s.detector.state();
             changed |= stepSite(s, at, seconds, hour, early);
             s.steppedAt = nanos;

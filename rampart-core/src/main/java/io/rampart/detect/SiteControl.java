@@ -44,7 +44,8 @@ final class SiteControl {
     /** This node's share of the cluster's requests (1 alone): {@code detection.minRate} is the cluster's. */
     private double share = 1;
     private DetectionConfig tuned;
-    private int coldSurgeTicks;
+    /** How long the current cold surge has lasted, in seconds of ticks (early ticks included: it is time, not ticks). */
+    private double coldSurgeSeconds;
     /** Normal ticks not learned yet, oldest first ({@code detection.learnDelay}). */
     private final Deque<Baseline.Lesson> lessons = new ArrayDeque<>();
     private int learnDelayTicks;
@@ -243,8 +244,8 @@ final class SiteControl {
                 && rate >= Math.max(fullMinRate, 10 * learnedRate);
         // ... for at most learnFor: traffic that ramped up after a quiet start and stays there is the
         // site's traffic, and a guard that never lets go would keep detection learning for ever
-        coldSurgeTicks = coldSurge ? coldSurgeTicks + 1 : 0;
-        if (coldSurgeTicks > learnTicks) {
+        coldSurgeSeconds = coldSurge ? coldSurgeSeconds + seconds : 0;
+        if (coldSurgeSeconds > tuned.learnFor().toNanos() / 1e9) {
             coldSurge = false;
         }
         // an early tick is neither learned nor a reason to forget the lessons waiting: the next full tick decides

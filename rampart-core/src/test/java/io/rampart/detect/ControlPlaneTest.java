@@ -549,6 +549,36 @@ class ControlPlaneTest {
         assertThat(site().transitions()).isEmpty();
     }
 
+    /** Found in the lab (cgnat): early ticks counted as ticks let a start-up surge be learned in half of learnFor. */
+    @Test
+    void aStartUpSurgeJudgedInEarlyTicks_isLearnedAfterLearnForOfTime_notOfTicks() throws Exception {
+        plane("learnFor: 10s\nlearnDelay: 0s"); // no delay: a tick let through is learned at once
+        long nanos = 5_000_000_000L;
+        plane.glance(nanos);
+        for (int s = 0; s < 6; s++) { // 12/s while the first readers arrive
+            traffic.normalSecond(recorder, 1);
+            clock.advance(Duration.ofSeconds(1));
+            nanos += 1_000_000_000L;
+            plane.glance(nanos);
+        }
+        long learnedQuiet = site().baselineTicks();
+        int tenths = 0;
+        for (; tenths < 90; tenths++) { // then 380/s, a tenth of a second at a time, glanced at every tenth
+            traffic.normalSecond(recorder, 14);
+            clock.advance(Duration.ofMillis(100));
+            nanos += 100_000_000L;
+            plane.glance(nanos);
+        }
+        assertThat(site().baselineTicks()).as("9 s into the surge (learnFor is 10 s): none of it learned yet").isEqualTo(learnedQuiet);
+        for (; tenths < 300; tenths++) {
+            traffic.normalSecond(recorder, 14);
+            clock.advance(Duration.ofMillis(100));
+            nanos += 100_000_000L;
+            plane.glance(nanos);
+        }
+        assertThat(site().baselineTicks()).as("a surge that stays is the site's traffic after learnFor").isGreaterThan(learnedQuiet);
+    }
+
     @Test
     void inShadowMode_wideningIsReportedButNotEnforced() throws Exception {
         plane("widenAfter: 3s\nshadow: true");

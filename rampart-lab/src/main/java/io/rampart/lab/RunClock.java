@@ -33,6 +33,11 @@ public final class RunClock {
         return nanos.getAsLong() - start;
     }
 
+    /** The run's second that {@code at} ({@link #nanos()}) fell in; negative before the start. */
+    public int secondOf(long at) {
+        return (int) Math.floorDiv(at - start, 1_000_000_000L);
+    }
+
     /** Whole seconds since the start (second 0 is the first). */
     public int second() {
         return (int) (elapsedNanos() / 1_000_000_000L);

@@ -67,7 +67,7 @@ final class Staff extends Browsing {
     /** A step ended without a challenge: one that followed a solved challenge counts it solved. */
     private void settle() {
         if (challengedAt >= 0) {
-            run.tally.challengeSolved(client.kind(), client.id(), run.clock.second(), run.clock.nanos() - challengedAt);
+            run.tally.challengeSolved(client.kind(), client.id(), run.clock.secondOf(challengedAt), run.clock.nanos() - challengedAt);
         }
         challengedAt = -1;
         solves = 0;

@@ -81,9 +81,11 @@ public final class Tally {
     }
 
     /**
-     * A legitimate client solved a challenge and got its page at {@code second}, {@code nanos}
-     * after the challenge came: the challenge was a delay, not a refusal. Scored apart: the
-     * challenge counts as answered, its cost in its own percentiles.
+     * A legitimate client solved a challenge that came at {@code second} and got its page
+     * {@code nanos} after it: the challenge was a delay, not a refusal. Scored apart: the challenge
+     * counts as answered, its cost in its own percentiles. It is counted in the second of the
+     * challenge, as the challenge's own answer was, so a challenge before the event window solved
+     * inside it cannot count as an answer the window never had (success over 100%).
      */
     public void challengeSolved(Kind kind, int client, int second, long nanos) {
         solvedAll.incrementAndGet(kind.ordinal());

@@ -76,7 +76,7 @@ final class Visitor extends Browsing {
                 fetch(location, page, redirects + 1, solves, challengedAt, then);
             } else if (outcome == Outcome.OK) {
                 if (challengedAt >= 0) {
-                    run.tally.challengeSolved(Kind.VISITOR, client.id(), run.clock.second(), run.clock.nanos() - challengedAt);
+                    run.tally.challengeSolved(Kind.VISITOR, client.id(), run.clock.secondOf(challengedAt), run.clock.nanos() - challengedAt);
                 }
                 then.accept(page ? body(r) : "");
             } else if (outcome == Outcome.CHALLENGED && r != null && solves < MAX_SOLVES && BrowserChallenge.in(body(r)) != null) {

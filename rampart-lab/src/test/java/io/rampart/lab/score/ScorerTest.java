@@ -53,6 +53,26 @@ class ScorerTest {
     }
 
     @Test
+    void aChallengeBeforeTheWindowSolvedInsideIt_isNoAnswerTheWindowNeverHad() {
+        Tally t = new Tally(10, 2, 8);
+        OriginStats o = new OriginStats(10, 250_000_000L);
+        t.sent(Kind.VISITOR, 1);
+        t.ended(Kind.VISITOR, 0, 1, Outcome.CHALLENGED, 1_000_000L); // challenged at second 1, before the window
+        t.sent(Kind.VISITOR, 2);
+        t.ended(Kind.VISITOR, 0, 2, Outcome.OK, 1_000_000L);         // its page, inside the window
+        t.challengeSolved(Kind.VISITOR, 0, 1, 1_200_000_000L);       // counted in the challenge's second
+        t.sent(Kind.VISITOR, 4);
+        t.ended(Kind.VISITOR, 1, 4, Outcome.CHALLENGED, 1_000_000L); // challenged and solved inside the window
+        t.sent(Kind.VISITOR, 5);
+        t.ended(Kind.VISITOR, 1, 5, Outcome.OK, 1_000_000L);
+        t.challengeSolved(Kind.VISITOR, 1, 4, 900_000_000L);
+        TargetScore s = Scorer.score("gw", FLOOD, t, o, 1.0, 100.0);
+        assertThat(s.legitRequests()).isEqualTo(3);
+        assertThat(s.legitOkShare()).as("never over 100%%").isEqualTo(1.0);
+        assertThat(s.legitClientsRefused()).isZero();
+    }
+
+    @Test
     void aFloodThatKeepsReachingTheOriginIsNeverMitigated() {
         Tally t = new Tally(10, 2, 8);
         OriginStats o = new OriginStats(10, 250_000_000L);
