@@ -144,11 +144,18 @@ final class SiteControl {
      * the tick (see {@link ControlPlane#glance}). Only a site that is normal or suspect is looked at:
      * one under attack has its rules, one in a flash crowd is known to be busy.
      *
-     * <p>The test is on the count, not the rate over the part of a tick gone by: in a normal
-     * site's first tenth of a second, a page and its assets are a "rate" of hundreds, and judging
-     * those few requests as a tick would call a visitor a surge. A normal site trips only on ten
-     * times a whole tick's expected requests (the detector's "overwhelming"), a suspect site on
-     * {@code surgeFactor} times; both at least {@code minRate}'s worth of a tick.
+     * <p>The test is on the count so far, read as a lower bound of the whole tick's rate (as if
+     * nothing more arrived before the tick ends), never on the rate over the part of a tick gone
+     * by: in a normal site's first tenth of a second, a page and its assets are a "rate" of
+     * hundreds. A site that has learned trips when that lower bound already passes the detector's
+     * own surge test ({@code surgeFactor} times the expected rate, four standard deviations above
+     * it, {@code minRate}): the full tick would be a surge whatever came next, so nothing is
+     * judged early that would not have been judged at the tick. A site still learning, whose
+     * rates mean little, trips only on ten times what it has learned (the detector's
+     * "overwhelming") with the origin strained (admission saturated, or answers three times
+     * slower than learned): without strain such a site can judge nothing but normal, and its
+     * early ticks would only take ticks away from what it learns. (Found in the lab's `cgnat`,
+     * where early ticks during a start-up crowd left it learned from the crowd's peak alone.)
      */
     boolean surging(double seconds, double tickSeconds, int hour) {
         SiteState state = detector.state();
@@ -158,10 +165,20 @@ final class SiteControl {
         boolean learned = baseline.ticks() >= learnTicks && baseline.knowsEnough();
         double floor = learned ? minRate : fullMinRate;
         double expected = baseline.expectedRate(hour);
-        double needRate = state == SiteState.NORMAL
-                ? Math.max(floor, 10 * Math.max(expected, floor / 2))
-                : Math.max(floor, tuned.surgeFactor() * expected);
-        return recorder.pending() >= needRate * tickSeconds;
+        if (learned) {
+            double needRate = Math.max(floor, Math.max(tuned.surgeFactor() * expected, expected + 4 * baseline.rateSigma()));
+            return recorder.pending() >= needRate * tickSeconds;
+        }
+        return recorder.pending() >= Math.max(floor, 10 * Math.max(expected, floor / 2)) * tickSeconds && strainedNow();
+    }
+
+    /** The origin strained since the last tick, read without draining: admission saturated, or answers three times slower. */
+    private boolean strainedNow() {
+        if (saturated.getAsBoolean()) {
+            return true;
+        }
+        double learnedMicros = baseline.latencyMicros();
+        return learnedMicros > 0 && recorder.pendingOriginMicros() >= 3 * learnedMicros;
     }
 
     /** One tick of {@code seconds} ending at {@code at} ({@code hour}: 0-23, local). Returns whether the site's policy changed. */

@@ -126,6 +126,15 @@ public final class TrafficRecorder {
         return requests.sum();
     }
 
+    /**
+     * The origin's mean answer time since the last {@link #drain}, in microseconds (0: no answer
+     * yet), read without draining.
+     */
+    public double pendingOriginMicros() {
+        long answers = originAnswers.sum();
+        return answers == 0 ? 0 : (double) originMicros.sum() / answers;
+    }
+
     /** The origin answered a forwarded request with {@code status} after {@code nanos}. */
     public void originAnswered(int status, long nanos) {
         originAnswers.increment();

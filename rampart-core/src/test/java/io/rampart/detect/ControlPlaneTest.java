@@ -529,6 +529,27 @@ class ControlPlaneTest {
     }
 
     @Test
+    void aFloodOfFourTimesNormal_isJudgedAtTheGlanceWhereTheTickCanNoLongerBeNormal() throws Exception {
+        plane("");
+        long nanos = 5_000_000_000L;
+        plane.glance(nanos);
+        nanos = glancedNormalSeconds(nanos, 15); // 90/s: a surge is 270 requests in a tick
+        String lastTick = site().signals();
+        for (int tenth = 1; tenth <= 7; tenth++) { // 360/s of bot searches, a tenth of a second at a time
+            traffic.floodSecond(recorder, 18, false);
+            clock.advance(Duration.ofMillis(100));
+            plane.glance(nanos + tenth * 100_000_000L);
+        }
+        assertThat(site().signals()).as("252 requests: the tick could still end normal, so it is not cut short").isEqualTo(lastTick);
+        traffic.floodSecond(recorder, 18, false);
+        clock.advance(Duration.ofMillis(100));
+        plane.glance(nanos + 800_000_000L);
+        assertThat(site().state()).as("288 requests: whatever comes next, the tick is a surge; judged now: %s", site().transitions())
+                .isEqualTo("suspect");
+        assertThat(site().transitions()).anySatisfy(t -> assertThat(t).contains("judged early, 800 ms into the tick"));
+    }
+
+    @Test
     void aNormalTicksTrafficArrivingInItsFirstTenth_waitsForTheFullTick() throws Exception {
         plane("");
         long nanos = 5_000_000_000L;
@@ -549,9 +570,9 @@ class ControlPlaneTest {
         assertThat(site().transitions()).isEmpty();
     }
 
-    /** Found in the lab (cgnat): early ticks counted as ticks let a start-up surge be learned in half of learnFor. */
+    /** Found in the lab (cgnat): with early ticks counted as ticks, a start-up surge could be learned in half of learnFor. */
     @Test
-    void aStartUpSurgeJudgedInEarlyTicks_isLearnedAfterLearnForOfTime_notOfTicks() throws Exception {
+    void aStartUpSurge_isLearnedAfterLearnForOfTime_notOfTicks() throws Exception {
         plane("learnFor: 10s\nlearnDelay: 0s"); // no delay: a tick let through is learned at once
         long nanos = 5_000_000_000L;
         plane.glance(nanos);
