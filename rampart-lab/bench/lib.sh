@@ -75,7 +75,7 @@ HAP
 }
 
 # wait_port PORT: until /bench.html answers
-wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/bench.html" && return 0; sleep 0.1; done; echo "port $1 did not come up" >&2; return 1; }
+wait_port() { for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$1/bench.html" && return 0; sleep 0.1; done; echo "port $1 did not come up" >&2; return 1; }
 
 # cpu_ticks PID: user+system CPU (clock ticks) of a process and its children (nginx workers)
 cpu_ticks() {
