@@ -30,6 +30,8 @@ public final class ControlPlane implements AutoCloseable {
     private static final long SAVE_EVERY_NANOS = 60_000_000_000L;
     /** Attacks rehearsed at start (see {@link Rehearsal}). */
     private static final int REHEARSALS = 3;
+    /** Whether this process has rehearsed already (a second control plane, as in tests, would gain nothing). */
+    private static final java.util.concurrent.atomic.AtomicBoolean REHEARSED = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Replaced by {@link #tune}; the tick and baseline half-life never change while running. */
     private DetectionConfig config;
@@ -188,7 +190,9 @@ public final class ControlPlane implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.execute(this::rehearse);
+        if (REHEARSED.compareAndSet(false, true)) { // compiled code is the process's: once is enough
+            executor.execute(this::rehearse);
+        }
         long every = glanceNanos();
         executor.scheduleAtFixedRate(this::safeGlance, every, every, TimeUnit.NANOSECONDS);
     }
@@ -242,7 +246,6 @@ public final class ControlPlane implements AutoCloseable {
                 continue;
             }
             boolean early = elapsed < due;
-
             SiteState before = s.detector.state();
             changed |= stepSite(s, at, seconds, hour, early);
             s.steppedAt = nanos;

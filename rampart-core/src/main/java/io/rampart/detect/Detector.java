@@ -51,11 +51,24 @@ final class Detector {
     }
 
     boolean surge(Signals s) {
-        return s.learned && s.rate >= minRate && s.rate >= surgeFactor * s.expected && s.rate >= s.expected + 4 * s.sigma;
+        return s.learned && s.rate >= surgeRate(minRate, s.expected, s.sigma);
     }
 
+    /** The rate from which a tick is a surge, against {@code expected} ± {@code sigma}, with {@code floor} as minRate. */
+    double surgeRate(double floor, double expected, double sigma) {
+        return Math.max(floor, Math.max(surgeFactor * expected, expected + 4 * sigma));
+    }
+
+    /** The rate from which a tick is overwhelming (ten times expected; a quiet site's expected counts as half of {@code floor}). */
+    static double overwhelmingRate(double floor, double expected) {
+        return Math.max(floor, 10 * Math.max(expected, floor / 2));
+    }
+
+    /** Origin answers this many times slower than learned mean the origin is strained. */
+    static final double STRAINED_LATENCY = 3;
+
     static boolean strained(Signals s) {
-        return s.saturated || s.latencyRatio >= 3 || s.errorShare >= 0.2;
+        return s.saturated || s.latencyRatio >= STRAINED_LATENCY || s.errorShare >= 0.2;
     }
 
     boolean anomalous(Signals s) {
@@ -77,7 +90,7 @@ final class Detector {
         boolean attackLike = recalled || (anomalous && novel) || (rulesBusy && novel);
         // overwhelming: confirmed in one tick. A young baseline's "ten times" is weak evidence on its
         // own; with the origin strained as well it is enough (a cold start into a flood)
-        boolean overwhelming = recalled || (attackLike && (s.learned || strained(s)) && s.rate >= 10 * Math.max(s.expected, minRate / 2)
+        boolean overwhelming = recalled || (attackLike && (s.learned || strained(s)) && s.rate >= overwhelmingRate(minRate, s.expected)
                 && s.maxNovelty() >= 0.5);
         SiteState next = state;
         switch (state) {

@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  * its rule while reaching the origin. The rehearsal steps a private {@link SiteControl} (own
  * recorder, own hasher, no listener, nothing published, nothing logged) through a learned normal
  * and a flood it must find a rule for, a few times, on the control thread before the first tick.
- * It costs a fraction of a second of one core at start-up and nothing afterwards.
+ * It costs about a second of one core at start-up, once per process, and nothing afterwards.
  */
 final class Rehearsal {
     /** Normal ticks before each flood: enough for the baseline to be learned and to know enough. */

@@ -166,10 +166,9 @@ final class SiteControl {
         double floor = learned ? minRate : fullMinRate;
         double expected = baseline.expectedRate(hour);
         if (learned) {
-            double needRate = Math.max(floor, Math.max(tuned.surgeFactor() * expected, expected + 4 * baseline.rateSigma()));
-            return recorder.pending() >= needRate * tickSeconds;
+            return recorder.pending() >= detector.surgeRate(floor, expected, baseline.rateSigma()) * tickSeconds;
         }
-        return recorder.pending() >= Math.max(floor, 10 * Math.max(expected, floor / 2)) * tickSeconds && strainedNow();
+        return recorder.pending() >= Detector.overwhelmingRate(floor, expected) * tickSeconds && strainedNow();
     }
 
     /** The origin strained since the last tick, read without draining: admission saturated, or answers three times slower. */
@@ -178,7 +177,7 @@ final class SiteControl {
             return true;
         }
         double learnedMicros = baseline.latencyMicros();
-        return learnedMicros > 0 && recorder.pendingOriginMicros() >= 3 * learnedMicros;
+        return learnedMicros > 0 && recorder.pendingOriginMicros() >= Detector.STRAINED_LATENCY * learnedMicros;
     }
 
     /** One tick of {@code seconds} ending at {@code at} ({@code hour}: 0-23, local). Returns whether the site's policy changed. */
