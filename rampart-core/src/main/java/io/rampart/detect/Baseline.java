@@ -2,8 +2,7 @@ package io.rampart.detect;
 
 import io.rampart.traffic.Dimension;
 import io.rampart.traffic.TrafficRecorder;
-import java.util.HashMap;
-import java.util.Map;
+import io.rampart.traffic.ValueCounts;
 import java.util.SplittableRandom;
 
 /**
@@ -22,7 +21,9 @@ import java.util.SplittableRandom;
  * the same and old traffic fades with the same half-life. The reservoir answers joint questions ("how much normal traffic
  * has this fingerprint AND this path?") that per-dimension counters cannot; its resolution is
  * 1/{@value #RESERVOIR} of the traffic. Only ticks the detector calls normal are learned, so an
- * attack does not become normal by lasting. Memory is fixed: about 300 KB per site.
+ * attack does not become normal by lasting. Memory is bounded: about 500 KB of rows per site, plus
+ * one histogram per dimension ({@link ValueCounts}) sized by its distinct values, at most about
+ * 150 KB each when all 4,096 rows differ.
  */
 public final class Baseline {
     static final int RESERVOIR = 4096;
@@ -58,8 +59,8 @@ public final class Baseline {
     private double recentMedian;
     private double recentSpread;
     private final SplittableRandom random;
-    @SuppressWarnings("unchecked")
-    private final Map<Long, int[]>[] counts = new Map[Dimension.COUNT];
+    /** Per dimension, how many rows hold each known value: rebuilt in place when rows change. */
+    private final ValueCounts[] counts = new ValueCounts[Dimension.COUNT];
     /** Rows whose value along a dimension is unknown (0: seeded from a log without it). */
     private final int[] unknown = new int[Dimension.COUNT];
     private boolean countsStale = true;
@@ -230,8 +231,7 @@ public final class Baseline {
         if (known == 0) {
             return 0;
         }
-        int[] c = counts[dimension].get(value);
-        return c == null ? 0 : (double) c[0] / known;
+        return (double) counts[dimension].count(value) / known;
     }
 
     /**
@@ -275,17 +275,22 @@ public final class Baseline {
 
     private void rebuildCounts() {
         for (int d = 0; d < Dimension.COUNT; d++) {
-            Map<Long, int[]> m = new HashMap<>();
+            ValueCounts m = counts[d];
+            if (m == null) {
+                m = new ValueCounts();
+                counts[d] = m;
+            } else {
+                m.clear();
+            }
             int zeros = 0;
             for (int r = 0; r < filled; r++) {
                 long v = rows[r * F + d];
                 if (v == 0) {
                     zeros++;
                 } else {
-                    m.computeIfAbsent(v, k -> new int[1])[0]++;
+                    m.add(v, r);
                 }
             }
-            counts[d] = m;
             unknown[d] = zeros;
         }
         countsStale = false;

@@ -2,9 +2,8 @@ package io.rampart.detect;
 
 import io.rampart.traffic.Dimension;
 import io.rampart.traffic.TrafficRecorder;
-import java.util.HashMap;
+import io.rampart.traffic.ValueCounts;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The numbers one tick of a site's traffic is judged by, next to its baseline: rate against the
@@ -47,9 +46,8 @@ public final class Signals {
     final double[] novelty = new double[Dimension.COUNT];
     final long[] topNovel = new long[Dimension.COUNT];
     final int[] topNovelSample = new int[Dimension.COUNT];
-    /** Sample counts per dimension and value, reused by the signature search. */
-    @SuppressWarnings("unchecked")
-    final Map<Long, int[]>[] counts = new Map[Dimension.COUNT];
+    /** Sample counts per dimension and value, rebuilt every tick in place. */
+    private final ValueCounts[] counts = new ValueCounts[Dimension.COUNT];
 
     /** Reads {@code t} against {@code b}; {@code seconds} is the tick length. */
     void read(TrafficRecorder.Tick t, double seconds, Baseline b, int hour, boolean learned, boolean saturated) {
@@ -70,35 +68,30 @@ public final class Signals {
         }
         int n = t.sampled;
         for (int d = 0; d < Dimension.COUNT; d++) {
-            Map<Long, int[]> m = counts[d];
+            ValueCounts m = counts[d];
             if (m == null) {
-                m = new HashMap<>();
+                m = new ValueCounts();
                 counts[d] = m;
             } else {
                 m.clear();
             }
             for (int i = 0; i < n; i++) {
-                int[] c = m.get(t.value(i, d));
-                if (c == null) {
-                    m.put(t.value(i, d), new int[] {1, i});
-                } else {
-                    c[0]++;
-                }
+                m.add(t.value(i, d), i);
             }
             double sum = 0;
             double best = 0;
             long bestValue = 0;
             int bestSample = -1;
             if (n > 0 && b.knownRows(d) >= Baseline.MIN_ROWS) {
-                for (Map.Entry<Long, int[]> e : m.entrySet()) {
-                    double now = (double) e.getValue()[0] / n;
-                    double excess = now - LIFT * b.share(d, e.getKey()) - FLOOR;
+                for (int v = 0; v < m.size(); v++) {
+                    double now = (double) m.countAt(v) / n;
+                    double excess = now - LIFT * b.share(d, m.valueAt(v)) - FLOOR;
                     if (excess > 0) {
                         sum += excess;
                         if (excess > best) {
                             best = excess;
-                            bestValue = e.getKey();
-                            bestSample = e.getValue()[1];
+                            bestValue = m.valueAt(v);
+                            bestSample = m.firstAt(v);
                         }
                     }
                 }

@@ -256,8 +256,7 @@ public final class RequestFeatures {
             java.util.Set.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "via", "x-request-id");
 
     /** A readable form of one recorded request's value along {@code d} (allocates: call rarely). */
-    static String describe(Dimension d, ClientAddress client, String target, String userAgent, HttpRequest req,
-                           ConnectionPrints prints) {
+    static String describe(Dimension d, ClientAddress client, String target, String userAgent, ConnectionPrints prints) {
         switch (d) {
             case TLS:
                 return prints == null ? "" : prints.ja4();
@@ -274,14 +273,12 @@ public final class RequestFeatures {
                 return Networks.describe(client, true);
             case USER_AGENT:
                 return userAgent == null ? "" : userAgent;
-            case FINGERPRINT:
-                return describeFingerprint(req);
             case PATH:
                 return foldDigits(pathOf(target));
             case QUERY:
                 return queryDescription(target);
             default:
-                return req.method().name();
+                throw new IllegalArgumentException(d + " is described from the request head (TrafficRecorder.Tick)");
         }
     }
 

@@ -23,9 +23,15 @@ import java.util.concurrent.atomic.LongAdder;
  * atomic increment and {@value #FIELDS} stores. Each slot is a small seqlock: the writer clears
  * its stamp, writes, then publishes the stamp (release); the reader checks the stamp before and
  * after copying (acquire) and skips a slot being written or overwritten. Memory is fixed:
- * {@value #SLOTS} slots whatever the traffic. Names (a path, a user agent, the request head) are kept
- * only by reference, for rules and reports; the fingerprint's text is rebuilt from the head, so
- * it can miss a header the gateway changed before forwarding (the hash cannot). Distinct sources go to a {@link DistinctCounter}.
+ * {@value #SLOTS} slots whatever the traffic. Names (a path, a user agent, a method) are kept only
+ * by reference, for rules and reports. The request head, which the fingerprint's text is rebuilt
+ * from, is kept for one sample in {@value #HEAD_EVERY} only (drawn at random): a head with its header objects is
+ * most of a kilobyte, and a ring holding thousands of them through a tick was the bulk of what
+ * every young collection had to copy (8.5 MB, 15–20 ms a pause at 27,000 requests/s). A sample
+ * without its head is described from another sample of the same tick with the same fingerprint
+ * ({@link Tick#describe}); a fingerprint sampled too rarely to have one is named by its hash. The
+ * text can miss a header the gateway changed before forwarding (the hash cannot). Distinct
+ * sources go to a {@link DistinctCounter}.
  */
 public final class TrafficRecorder {
     private volatile GeoLookup geo = GeoLookup.NONE;
@@ -36,6 +42,8 @@ public final class TrafficRecorder {
         return this;
     }
 
+    /** One sampled request in this many keeps its head (for the fingerprint's text); a power of two. */
+    static final int HEAD_EVERY = 8;
     /** Slots in the sample ring. */
     public static final int SLOTS = 8192;
     /** Longs per slot: one per dimension, then flags, the known user (0: none), the limiter key of the address. */
@@ -54,6 +62,7 @@ public final class TrafficRecorder {
     private final String[] targets = new String[SLOTS];
     private final String[] agents = new String[SLOTS];
     private final HttpRequest[] heads = new HttpRequest[SLOTS];
+    private final String[] methods = new String[SLOTS];
     private final ConnectionPrints[] prints = new ConnectionPrints[SLOTS];
     private final AtomicLongArray stamps = new AtomicLongArray(SLOTS);
     private final AtomicLong cursor = new AtomicLong();
@@ -113,7 +122,9 @@ public final class TrafficRecorder {
         clients[slot] = f.client;
         targets[slot] = f.target;
         agents[slot] = f.userAgent;
-        heads[slot] = f.request;
+        // drawn at random, not by position: a fingerprint recurring in step with the sequence must not go unnamed
+        heads[slot] = (ThreadLocalRandom.current().nextInt() & (HEAD_EVERY - 1)) == 0 ? f.request : null;
+        methods[slot] = f.request.method().name();
         prints[slot] = f.prints;
         stamps.setRelease(slot, seq + 1);
     }
@@ -229,6 +240,7 @@ public final class TrafficRecorder {
             into.targets[n] = targets[slot];
             into.agents[n] = agents[slot];
             into.heads[n] = heads[slot];
+            into.methods[n] = methods[slot];
             into.prints[n] = prints[slot];
             if (stamps.getAcquire(slot) == seq + 1) {
                 n++;
@@ -236,6 +248,7 @@ public final class TrafficRecorder {
         }
         drained = end;
         into.sampled = n;
+        into.exemplarsBuilt = false;
         into.geo = geo;
         // keep the next tick's sample within the ring: about half of it at the last tick's rate
         long perTick = end - from;
@@ -274,7 +287,11 @@ public final class TrafficRecorder {
         final String[] targets = new String[SLOTS];
         final String[] agents = new String[SLOTS];
         final HttpRequest[] heads = new HttpRequest[SLOTS];
+        final String[] methods = new String[SLOTS];
         final ConnectionPrints[] prints = new ConnectionPrints[SLOTS];
+        /** Fingerprint value to the first sample of this tick that kept its head; built when first needed. */
+        private final ValueCounts exemplars = new ValueCounts();
+        boolean exemplarsBuilt;
 
         /** The value of sample {@code i} along dimension {@code d}. */
         public long value(int i, int d) {
@@ -307,7 +324,33 @@ public final class TrafficRecorder {
                 String text = d == Dimension.ASN ? o.asLabel() : o.country();
                 return text == null ? "" : text;
             }
-            return RequestFeatures.describe(d, clients[i], targets[i], agents[i], heads[i], prints[i]);
+            if (d == Dimension.METHOD) {
+                return methods[i];
+            }
+            if (d == Dimension.FINGERPRINT) {
+                HttpRequest head = headFor(i);
+                return head == null ? "fingerprint " + Long.toHexString(value(i, d.ordinal())) : RequestFeatures.describeFingerprint(head);
+            }
+            return RequestFeatures.describe(d, clients[i], targets[i], agents[i], prints[i]);
+        }
+
+        /** Sample {@code i}'s head, or the head of another sample with the same fingerprint (null: none kept). */
+        private HttpRequest headFor(int i) {
+            if (heads[i] != null) {
+                return heads[i];
+            }
+            int fp = Dimension.FINGERPRINT.ordinal();
+            if (!exemplarsBuilt) {
+                exemplars.clear();
+                for (int j = 0; j < sampled; j++) {
+                    if (heads[j] != null) {
+                        exemplars.add(value(j, fp), j);
+                    }
+                }
+                exemplarsBuilt = true;
+            }
+            int j = exemplars.first(value(i, fp));
+            return j < 0 ? null : heads[j];
         }
 
         /** Where ASN and country descriptions come from (set by the recorder at each drain). */

@@ -46,4 +46,20 @@ class RefLedgerTest {
         assertThat(ledger.find(later)).isNotNull();
         assertThat(RefLedger.ours(ref ^ (1L << 50))).as("another node's tag").isFalse();
     }
+
+    @Test
+    void aLongTarget_isKeptCutWithAMark_andNeverSpillsIntoTheNextSlot() {
+        RefLedger ledger = new RefLedger();
+        long ref = RefIds.next();
+        String longTarget = "/search?q=" + "a".repeat(200);
+        ledger.record(ref, 0, 429, "campaign", Verdict.LIMIT, Reason.NONE, null, ClientAddress.parse("10.0.0.1"), "GET", longTarget);
+        ledger.record(ref + 1, 0, 200, "campaign", Verdict.ALLOW, Reason.NONE, null, ClientAddress.parse("10.0.0.2"), "GET", "/b");
+        assertThat(ledger.find(ref).target()).isEqualTo(longTarget.substring(0, RefLedger.TARGET_BYTES) + "…");
+        assertThat(ledger.find(ref + 1).target()).isEqualTo("/b");
+        ledger.record(ref + 2, 0, 200, "campaign", Verdict.ALLOW, Reason.NONE, null, ClientAddress.parse("10.0.0.3"), "GET", null);
+        assertThat(ledger.find(ref + 2).target()).isNull();
+        String exact = "/" + "x".repeat(RefLedger.TARGET_BYTES - 1);
+        ledger.record(ref + 3, 0, 200, "campaign", Verdict.ALLOW, Reason.NONE, null, ClientAddress.parse("10.0.0.3"), "GET", exact);
+        assertThat(ledger.find(ref + 3).target()).as("exactly the slot's size is not cut").isEqualTo(exact);
+    }
 }

@@ -154,4 +154,32 @@ class RequestFeaturesTest {
         assertThat(t.sampleShift).as("sampling one in 2^shift").isGreaterThanOrEqualTo(3);
         assertThat(t.scale()).isGreaterThan(4);
     }
+
+    @Test
+    void recorder_keepsFewHeads_yetDescribesEverySamplesFingerprint_fromAnotherWithTheSamePrint() {
+        TrafficRecorder r = new TrafficRecorder();
+        for (int i = 0; i < 400; i++) {
+            HttpRequest h = i % 2 == 0
+                    ? head("/", "User-Agent", "curl/8.0", "Accept", "*/*")
+                    : head("/", "Accept", "text/html", "Accept-Language", "fr", "User-Agent", "Mozilla/5.0");
+            r.record(of("10.0." + (i / 200) + "." + (i % 200), h), 0);
+        }
+        r.record(of("10.0.9.1", head("/", "X-Odd", "1")), 0); // a print sampled once
+        TrafficRecorder.Tick t = new TrafficRecorder.Tick();
+        r.drain(t);
+        int kept = 0;
+        for (int i = 0; i < t.sampled; i++) {
+            kept += t.heads[i] != null ? 1 : 0;
+        }
+        assertThat(kept).as("heads kept, about one in " + TrafficRecorder.HEAD_EVERY).isBetween(10, 110);
+        for (int i = 0; i < 400; i++) {
+            assertThat(t.describe(i, Dimension.FINGERPRINT)).isEqualTo(i % 2 == 0
+                    ? "HTTP/1.1 user-agent,accept accept=*/*"
+                    : "HTTP/1.1 accept,accept-language,user-agent accept=text/html accept-language=fr");
+            assertThat(t.describe(i, Dimension.METHOD)).isEqualTo("GET");
+        }
+        assertThat(t.describe(400, Dimension.FINGERPRINT)).isEqualTo(t.heads[400] != null
+                ? "HTTP/1.1 x-odd accept=-"
+                : "fingerprint " + Long.toHexString(t.value(400, Dimension.FINGERPRINT.ordinal())));
+    }
 }
