@@ -92,3 +92,22 @@ TCK=$(getconf CLK_TCK)
 cpu_us_per_request() { awk -v t="$1" -v hz="$TCK" -v n="$2" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}'; }
 
 commit_id() { (cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null) || echo unknown; }
+
+# rampart_bench_config PORT ORIGIN_PORT ACCESS_LOG: the configuration every proxy benchmark gives
+# Rampart (limits out of the way, detection in shadow unless RAMPART_EXTRA_YAML sets it)
+rampart_bench_config() {
+cat <<YML
+listeners: [{address: '127.0.0.1:$1'}]
+admin: {enabled: false}
+accessLog: {path: '$3'}
+limits:
+  perClient: {rate: 1000000, burst: 1000000}
+  perPrefix: {rate: 1000000, burst: 1000000}
+sites: [{name: bench, hosts: ['*'], upstreams: ['http://127.0.0.1:$2']}]
+$(case "${RAMPART_EXTRA_YAML:-}" in *detection:*) ;; *) echo "detection: {shadow: true}";; esac)
+${RAMPART_EXTRA_YAML:-}
+YML
+}
+
+# median: of the numbers on standard input, one per line
+median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2}'; }

@@ -9,6 +9,12 @@
 # Every process it starts is stopped at the end, also on Ctrl-C or failure. Loopback only.
 #
 # Usage: rampart-lab/bench/proxy-compare.sh [DURATION_SECONDS=10] [CONNECTIONS=50]
+#   ROUNDS=3 measures every target three times, in turn (HAProxy, Rampart, ..., then again), and
+#   reports each target's median: this machine's speed drifts by 10-30 % over minutes, and
+#   interleaving spreads the drift over every target instead of charging it to whichever ran last.
+#   RAMPART_JAR_B=/path/to/other/rampart.jar adds a row: Rampart (access log off) from another
+#   build, for a before/after in the same run (build it with `git worktree` at the older commit),
+#   labelled RAMPART_JAR_B_LABEL.
 #   RAMPART_JAVA_B=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java adds a row: Rampart (access log off) on that
 #   JVM, with RAMPART_JAVA_B_OPTS (for instance -XX:+UseZGC), to compare runtimes in the same run.
 #   RAMPART_EXTRA_YAML='shield: {enabled: false}' appends top-level YAML to Rampart's configuration
@@ -25,7 +31,8 @@ CONNS=${2:-50}
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$ROOT/rampart-lab/bench/lib.sh"
 
-ORIGIN=18101; NGINXP=18102; HAP=18103; RAMP=18104; RAMPLOG=18105; RAMPNIO=18106; RAMPB=18107
+ORIGIN=18101; NGINXP=18102; HAP=18103; RAMP=18104; RAMPLOG=18105; RAMPNIO=18106; RAMPB=18107; RAMPJ=18108
+ROUNDS=${ROUNDS:-1}
 mkdir -p "$WORK/ngx-proxy"
 
 cat > "$WORK/ngx-proxy/nginx.conf" <<NGX
@@ -62,23 +69,11 @@ backend be
   server origin 127.0.0.1:$ORIGIN
 HAP
 
-rampart_config() { # $1 port, $2 access log path
-cat <<YML
-listeners: [{address: '127.0.0.1:$1'}]
-admin: {enabled: false}
-accessLog: {path: '$2'}
-limits:
-  perClient: {rate: 1000000, burst: 1000000}
-  perPrefix: {rate: 1000000, burst: 1000000}
-sites: [{name: bench, hosts: ['*'], upstreams: ['http://127.0.0.1:$ORIGIN']}]
-$(case "${RAMPART_EXTRA_YAML:-}" in *detection:*) ;; *) echo "detection: {shadow: true}";; esac)
-${RAMPART_EXTRA_YAML:-}
-YML
-}
-rampart_config $RAMP off > "$WORK/rampart.yml"
-rampart_config $RAMPLOG "$WORK/access.log" > "$WORK/rampart-log.yml"
-rampart_config $RAMPNIO off > "$WORK/rampart-nio.yml"
-rampart_config $RAMPB off > "$WORK/rampart-b.yml"
+rampart_bench_config $RAMP $ORIGIN off > "$WORK/rampart.yml"
+rampart_bench_config $RAMPLOG $ORIGIN "$WORK/access.log" > "$WORK/rampart-log.yml"
+rampart_bench_config $RAMPNIO $ORIGIN off > "$WORK/rampart-nio.yml"
+rampart_bench_config $RAMPB $ORIGIN off > "$WORK/rampart-b.yml"
+rampart_bench_config $RAMPJ $ORIGIN off > "$WORK/rampart-jar-b.yml"
 
 start_origin $ORIGIN
 $ON_PROXY "$NGINX" -c "$WORK/ngx-proxy/nginx.conf" & NGX_PID=$!; PIDS+=($!)
@@ -90,13 +85,19 @@ if [ -n "${RAMPART_JAVA_B:-}" ]; then
   $ON_PROXY "$RAMPART_JAVA_B" -Xms512m -Xmx512m ${RAMPART_JAVA_B_OPTS:-} -jar "$JAR" run --config "$WORK/rampart-b.yml" --data-dir "$WORK/data-b" >/dev/null 2>&1 & RB_PID=$!; PIDS+=($!)
   PORTS="$PORTS $RAMPB"
 fi
+if [ -n "${RAMPART_JAR_B:-}" ]; then
+  $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$RAMPART_JAR_B" run --config "$WORK/rampart-jar-b.yml" --data-dir "$WORK/data-jar-b" >/dev/null 2>&1 & RJ_PID=$!; PIDS+=($!)
+  PORTS="$PORTS $RAMPJ"
+fi
 RAMPART_TRANSPORT=nio $ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart-nio.yml" --data-dir "$WORK/data-nio" >/dev/null 2>&1 & RNIO_PID=$!; PIDS+=($!)
 
 
 for p in $PORTS; do wait_port $p; done
 
 measure() { # $1 label, $2 port, $3 pid under test -> "label|rps|p99ms|errors|cpu us per request"
-  $ON_LOAD wrk -t2 -c"$CONNS" -d"${WARMUP:-8}s" "http://127.0.0.1:$2/bench.html" >/dev/null 2>&1   # warm-up, same for all (JIT, pools)
+  if [ "$round" = 1 ]; then   # warm-up, same for all (JIT, pools)
+    $ON_LOAD wrk -t2 -c"$CONNS" -d"${WARMUP:-8}s" "http://127.0.0.1:$2/bench.html" >/dev/null 2>&1
+  fi
   local before; before=$(cpu_ticks "$3")
   local out; out=$($ON_LOAD wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$2/bench.html")
   local after; after=$(cpu_ticks "$3")
@@ -117,22 +118,39 @@ check_ok() { # every target must serve the file with 200 before anything is meas
 }
 for p in $PORTS; do check_ok $p; done
 
-results=()
-results+=("$(measure "origin (nginx, direct)" $ORIGIN $ORIGIN_PID)")
-results+=("$(measure "nginx proxy" $NGINXP $NGX_PID)")
-results+=("$(measure "HAProxy" $HAP $HAP_PID)")
-results+=("$(measure "Rampart (access log off)" $RAMP $R_PID)")
-results+=("$(measure "Rampart (JSON access log on)" $RAMPLOG $RLOG_PID)")
-results+=("$(measure "Rampart (access log off, NIO transport)" $RAMPNIO $RNIO_PID)")
+targets=("origin (nginx, direct)|$ORIGIN|$ORIGIN_PID" "nginx proxy|$NGINXP|$NGX_PID" "HAProxy|$HAP|$HAP_PID"
+         "Rampart (access log off)|$RAMP|$R_PID" "Rampart (JSON access log on)|$RAMPLOG|$RLOG_PID"
+         "Rampart (access log off, NIO transport)|$RAMPNIO|$RNIO_PID")
 if [ -n "${RAMPART_JAVA_B:-}" ]; then
-  results+=("$(measure "Rampart (access log off, $("$RAMPART_JAVA_B" -version 2>&1 | head -1 | cut -d'"' -f2) ${RAMPART_JAVA_B_OPTS:-})" $RAMPB $RB_PID)")
+  targets+=("Rampart (access log off, $("$RAMPART_JAVA_B" -version 2>&1 | head -1 | cut -d'"' -f2) ${RAMPART_JAVA_B_OPTS:-})|$RAMPB|$RB_PID")
 fi
+if [ -n "${RAMPART_JAR_B:-}" ]; then
+  targets+=("Rampart (access log off, ${RAMPART_JAR_B_LABEL:-other build})|$RAMPJ|$RJ_PID")
+fi
+raw=()
+for round in $(seq "$ROUNDS"); do
+  for t in "${targets[@]}"; do
+    IFS='|' read -r label port pid <<<"$t"
+    raw+=("$(measure "$label" "$port" "$pid")")
+  done
+done
+# each target's median over the rounds, per column (requests/s, p99, CPU per request)
+results=()
+for t in "${targets[@]}"; do
+  IFS='|' read -r label _ _ <<<"$t"
+  rows=$(printf '%s\n' "${raw[@]}" | awk -F'|' -v l="$label" '$1==l')
+  rps=$(echo "$rows" | cut -d'|' -f2 | median)
+  p99=$(echo "$rows" | cut -d'|' -f3 | median)
+  cpu=$(echo "$rows" | cut -d'|' -f5 | median)
+  errs=$(echo "$rows" | cut -d'|' -f4 | tr -s ' ' | sort -u | tr '\n' ' ' | sed 's/^ *//; s/ *$//')
+  results+=("$label|$rps|$p99|$errs|$cpu")
+done
 
 hap_rps=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $2}')
 hap_p99=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $3}')
 hap_cpu=$(printf '%s\n' "${results[@]}" | awk -F'|' '$1=="HAProxy" {print $5}')
 echo
-echo "wrk -t2 -c$CONNS -d${DURATION}s, ~1 KB static file, $(nproc) cores ($MODE), $(date -u +%Y-%m-%dT%H:%MZ), commit $(commit_id)"
+echo "wrk -t2 -c$CONNS -d${DURATION}s, ~1 KB static file, $(nproc) cores ($MODE), $(date -u +%Y-%m-%dT%H:%MZ), commit $(commit_id), median of $ROUNDS round(s)"
 echo
 echo "| target | requests/s | p99 (ms) | CPU µs/request | req/s vs HAProxy | p99 vs HAProxy | CPU/request vs HAProxy | errors |"
 echo "|---|---:|---:|---:|---:|---:|---:|---|"

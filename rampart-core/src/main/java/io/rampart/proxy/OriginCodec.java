@@ -41,8 +41,8 @@ final class OriginCodec extends CombinedChannelDuplexHandler<OriginCodec.Respons
             "server", "date", "content-type", "content-length", "last-modified", "connection", "etag",
             "accept-ranges", "cache-control", "expires", "vary", "set-cookie", "location", "transfer-encoding",
             "keep-alive", "content-encoding", "age");
-    /** The names by length, then by first byte: a lookup compares one or two candidates. */
-    private static final AsciiString[][] NAMES_BY_LENGTH = namesByLength();
+    /** The names by length and first byte (ASCII letters only): a lookup compares one candidate, rarely two. */
+    private static final AsciiString[][][] NAMES = names();
     /** "100" to "599", so that the status code is not a new string per response. */
     private static final String[] CODES = new String[600];
 
@@ -64,28 +64,31 @@ final class OriginCodec extends CombinedChannelDuplexHandler<OriginCodec.Respons
         init(new ResponseDecoder(config), new RequestEncoder());
     }
 
-    private static AsciiString[][] namesByLength() {
-        int max = 0;
+    private static AsciiString[][][] names() {
+        int max = COMMON_NAMES.stream().mapToInt(String::length).max().orElse(0);
+        AsciiString[][][] table = new AsciiString[max + 1][128][];
         for (String n : COMMON_NAMES) {
-            max = Math.max(max, n.length());
+            AsciiString[] row = table[n.length()][n.charAt(0)];
+            AsciiString[] grown = row == null ? new AsciiString[1] : java.util.Arrays.copyOf(row, row.length + 1);
+            grown[grown.length - 1] = AsciiString.cached(n);
+            table[n.length()][n.charAt(0)] = grown;
         }
-        AsciiString[][] byLength = new AsciiString[max + 1][];
-        for (int len = 0; len <= max; len++) {
-            final int l = len;
-            byLength[len] = COMMON_NAMES.stream().filter(n -> n.length() == l).map(AsciiString::cached).toArray(AsciiString[]::new);
-        }
-        return byLength;
+        return table;
     }
 
     /** The shared constant spelled exactly as {@code length} bytes at {@code start}, or null. */
     static AsciiString commonName(byte[] bytes, int start, int length) {
-        if (length >= NAMES_BY_LENGTH.length) {
+        if (length == 0 || length >= NAMES.length || bytes[start] < 0) {
             return null;
         }
-        for (AsciiString candidate : NAMES_BY_LENGTH[length]) {
+        AsciiString[] candidates = NAMES[length][bytes[start]];
+        if (candidates == null) {
+            return null;
+        }
+        for (AsciiString candidate : candidates) {
             byte[] c = candidate.array();
             int off = candidate.arrayOffset();
-            int i = 0;
+            int i = 1;
             while (i < length && c[off + i] == bytes[start + i]) {
                 i++;
             }

@@ -17,12 +17,29 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        quietLeakDetection(System.getProperties());
         String logSettings = logSettingsProblem(System.getenv());
         if (logSettings != null) {
             System.err.println("rampart: " + logSettings);
             System.exit(2);
         }
         System.exit(execute(args));
+    }
+
+    /** Netty's buffer leak detector, unless the operator named a level ({@code -Dio.netty.leakDetection.level=simple}). */
+    static final String LEAK_DETECTION = "io.netty.leakDetection.level";
+
+    /**
+     * Turns Netty's buffer leak detector off unless a level was asked for. Its default level
+     * samples one buffer in 128 and records a stack trace for it when made and again when
+     * released: in a profile of the proxy path, 2 % of all allocation and the only exceptions
+     * built per request. It finds bugs in the code, not in the traffic, so the tests run it at its
+     * strictest ({@code paranoid}, in the build) and the gateway does not.
+     */
+    static void quietLeakDetection(java.util.Properties props) {
+        if (props.getProperty(LEAK_DETECTION) == null) {
+            props.setProperty(LEAK_DETECTION, "disabled");
+        }
     }
 
     /**

@@ -171,4 +171,15 @@ class SigtermTest {
         assertThat(Main.logSettingsProblem(java.util.Map.of("RAMPART_TRANSPORT", "NIO"))).isNull();
         assertThat(Main.logSettingsProblem(java.util.Map.of("RAMPART_NFT", "yes"))).contains("program", "'yes'");
     }
+
+    @Test
+    void nettysLeakDetector_isOffInTheGateway_unlessTheOperatorAsksForALevel() {
+        java.util.Properties none = new java.util.Properties();
+        Main.quietLeakDetection(none);
+        assertThat(none.getProperty(Main.LEAK_DETECTION)).isEqualTo("disabled");
+        java.util.Properties asked = new java.util.Properties();
+        asked.setProperty(Main.LEAK_DETECTION, "paranoid");
+        Main.quietLeakDetection(asked);
+        assertThat(asked.getProperty(Main.LEAK_DETECTION)).isEqualTo("paranoid");
+    }
 }
