@@ -12,6 +12,7 @@
 #
 # Usage: rampart-lab/bench/latency-compare.sh [DURATION_SECONDS=10] [FRACTIONS="0.5 0.8"]
 #   ROUNDS=N (default 2) measures each proxy N times in turn at each rate; medians are reported.
+#   RAMPART_JAVA runs Rampart on another java (for instance /usr/lib/jvm/temurin-25-jdk-amd64/bin/java),
 #   RAMPART_JAVA_OPTS adds JVM options; RAMPART_EXTRA_YAML adds configuration (as proxy-compare.sh).
 # Pinned as the other scripts: each proxy alone on CPU 1, h2load and the origin on CPU 0.
 set -euo pipefail
@@ -41,7 +42,7 @@ rampart_bench_config $RAMP $ORIGIN off > "$WORK/rampart.yml"
 
 start_origin $ORIGIN
 $ON_PROXY "$HAPROXY" -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & HAP_PID=$!; PIDS+=($!)
-$ON_PROXY java -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart.yml" --data-dir "$WORK/data" >/dev/null 2>&1 & R_PID=$!; PIDS+=($!)
+$ON_PROXY "${RAMPART_JAVA:-java}" -Xms512m -Xmx512m ${RAMPART_JAVA_OPTS:-} -jar "$JAR" run --config "$WORK/rampart.yml" --data-dir "$WORK/data" >/dev/null 2>&1 & R_PID=$!; PIDS+=($!)
 for p in $ORIGIN $HAP $RAMP; do wait_port $p; done
 
 # warm both (JIT, pools), then HAProxy's peak
