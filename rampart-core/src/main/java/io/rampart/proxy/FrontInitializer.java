@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.rampart.config.ListenerConfig;
 import io.rampart.tls.TlsTerminator;
 import io.rampart.traffic.ClientAddress;
@@ -81,7 +80,7 @@ final class FrontInitializer extends ChannelInitializer<SocketChannel> {
                              ConnectionPrints prints) {
         ClientGuard guard = new ClientGuard(rt.config.timeouts());
         ch.pipeline().addLast("guard", guard);
-        ch.pipeline().addLast("http", new HttpServerCodec(rt.decoderConfig));
+        ch.pipeline().addLast("http", new FrontCodec(rt.decoderConfig));
         ch.pipeline().addLast("front", new Http1Connection(rt, guard, client, trusted, scheme, prints));
     }
 }

@@ -25,7 +25,7 @@ import java.util.List;
  * <p>Netty's response decoder makes a new string or {@link AsciiString} of every word of the status
  * line and every header name: on a typical origin answer (nginx: eight headers) about 650 bytes of
  * a request's 2.6 KB of garbage. Its request decoder already returns constants for the common
- * names; this one does the same for responses. The status line's version, code and reason phrase,
+ * names; this one does the same for responses ({@link HeaderNames}). The status line's version, code and reason phrase,
  * and the names origins commonly send ({@link #COMMON_NAMES}), are returned as shared constants
  * when their bytes match exactly (case included, so what is forwarded is what the origin sent);
  * anything else is parsed as Netty does. Header values are still new strings (Netty keeps that
@@ -41,8 +41,7 @@ final class OriginCodec extends CombinedChannelDuplexHandler<OriginCodec.Respons
             "server", "date", "content-type", "content-length", "last-modified", "connection", "etag",
             "accept-ranges", "cache-control", "expires", "vary", "set-cookie", "location", "transfer-encoding",
             "keep-alive", "content-encoding", "age");
-    /** The names by length and first byte (ASCII letters only): a lookup compares one candidate, rarely two. */
-    private static final AsciiString[][][] NAMES = names();
+    private static final HeaderNames NAMES = new HeaderNames(COMMON_NAMES);
     /** "100" to "599", so that the status code is not a new string per response. */
     private static final String[] CODES = new String[600];
 
@@ -64,39 +63,9 @@ final class OriginCodec extends CombinedChannelDuplexHandler<OriginCodec.Respons
         init(new ResponseDecoder(config), new RequestEncoder());
     }
 
-    private static AsciiString[][][] names() {
-        int max = COMMON_NAMES.stream().mapToInt(String::length).max().orElse(0);
-        AsciiString[][][] table = new AsciiString[max + 1][128][];
-        for (String n : COMMON_NAMES) {
-            AsciiString[] row = table[n.length()][n.charAt(0)];
-            AsciiString[] grown = row == null ? new AsciiString[1] : java.util.Arrays.copyOf(row, row.length + 1);
-            grown[grown.length - 1] = AsciiString.cached(n);
-            table[n.length()][n.charAt(0)] = grown;
-        }
-        return table;
-    }
-
     /** The shared constant spelled exactly as {@code length} bytes at {@code start}, or null. */
     static AsciiString commonName(byte[] bytes, int start, int length) {
-        if (length == 0 || length >= NAMES.length || bytes[start] < 0) {
-            return null;
-        }
-        AsciiString[] candidates = NAMES[length][bytes[start]];
-        if (candidates == null) {
-            return null;
-        }
-        for (AsciiString candidate : candidates) {
-            byte[] c = candidate.array();
-            int off = candidate.arrayOffset();
-            int i = 1;
-            while (i < length && c[off + i] == bytes[start + i]) {
-                i++;
-            }
-            if (i == length) {
-                return candidate;
-            }
-        }
-        return null;
+        return NAMES.find(bytes, start, length);
     }
 
     /** Writes requests and remembers their methods, oldest first, for the responses to pair with. */
