@@ -24,10 +24,11 @@ import java.util.List;
  *
  * <p>Netty's response decoder makes a new string or {@link AsciiString} of every word of the status
  * line and every header name: on a typical origin answer (nginx: eight headers) about 650 bytes of
- * a request's 2.6 KB of garbage. Its request decoder already returns constants for the common
- * names; this one does the same for responses ({@link HeaderNames}). The status line's version, code and reason phrase,
- * and the names origins commonly send ({@link #COMMON_NAMES}), are returned as shared constants
- * when their bytes match exactly (case included, so what is forwarded is what the origin sent);
+ * a request's 2.6 KB of garbage. Its request decoder returns constants for five common names;
+ * this one does the same for responses. The status line's version, code and reason phrase, and
+ * the names origins commonly send ({@link #COMMON_NAMES}, looked up in {@link HeaderNames}), are
+ * returned as shared constants when their bytes match exactly (case included, so what is
+ * forwarded is what the origin sent);
  * anything else is parsed as Netty does. Header values are still new strings (Netty keeps that
  * step private). The parsing, validation and limits are Netty's own.
  */
