@@ -22,16 +22,7 @@ LOAD="$ROOT/rampart-lab/bench/cluster-load.py"
 ORIGIN=18131; HAP=18132; SOLO=18133; NODE_A=18134; NODE_B=18135; NODE_C=18136; REDIS=18137
 ADMIN_A=18144; ADMIN_B=18145; ADMIN_C=18146
 
-{ haproxy_head; cat <<HAP; } > "$WORK/haproxy.cfg"
-  timeout http-request 10s
-  option forwardfor
-  http-reuse always
-frontend fe
-  bind 127.0.0.1:$HAP
-  default_backend be
-backend be
-  server origin 127.0.0.1:$ORIGIN
-HAP
+haproxy_proxy_config $HAP $ORIGIN > "$WORK/haproxy.cfg"
 
 node_config() { # $1 port, $2 admin port or "", $3 node name or "" (no cluster), $4 rate
 cat <<YML

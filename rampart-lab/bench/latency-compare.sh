@@ -28,16 +28,7 @@ command -v h2load >/dev/null || {
 
 ORIGIN=18301; HAP=18303; RAMP=18304
 
-{ haproxy_head; cat <<HAP; } > "$WORK/haproxy.cfg"
-  timeout http-request 10s
-  option forwardfor
-  http-reuse always
-frontend fe
-  bind 127.0.0.1:$HAP
-  default_backend be
-backend be
-  server origin 127.0.0.1:$ORIGIN
-HAP
+haproxy_proxy_config $HAP $ORIGIN > "$WORK/haproxy.cfg"
 rampart_bench_config $RAMP $ORIGIN off > "$WORK/rampart.yml"
 
 start_origin $ORIGIN

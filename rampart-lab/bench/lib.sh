@@ -74,6 +74,22 @@ defaults
 HAP
 }
 
+# haproxy_proxy_config PORT ORIGIN_PORT: HAProxy as a plain reverse proxy to the origin, as the
+# proxy benchmarks configure it (keep-alive to the origin, X-Forwarded-For)
+haproxy_proxy_config() {
+  haproxy_head
+  cat <<HAP
+  timeout http-request 10s
+  option forwardfor
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$1
+  default_backend be
+backend be
+  server origin 127.0.0.1:$2
+HAP
+}
+
 # wait_port PORT: until /bench.html answers
 wait_port() { for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$1/bench.html" && return 0; sleep 0.1; done; echo "port $1 did not come up" >&2; return 1; }
 

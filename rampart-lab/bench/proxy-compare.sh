@@ -58,16 +58,7 @@ http {
 }
 NGX
 
-{ haproxy_head; cat <<HAP; } > "$WORK/haproxy.cfg"
-  timeout http-request 10s
-  option forwardfor
-  http-reuse always
-frontend fe
-  bind 127.0.0.1:$HAP
-  default_backend be
-backend be
-  server origin 127.0.0.1:$ORIGIN
-HAP
+haproxy_proxy_config $HAP $ORIGIN > "$WORK/haproxy.cfg"
 
 rampart_bench_config $RAMP $ORIGIN off > "$WORK/rampart.yml"
 rampart_bench_config $RAMPLOG $ORIGIN "$WORK/access.log" > "$WORK/rampart-log.yml"

@@ -60,7 +60,7 @@ public final class Baseline {
     private double recentSpread;
     private final SplittableRandom random;
     /** Per dimension, how many rows hold each known value: rebuilt in place when rows change. */
-    private final ValueCounts[] counts = new ValueCounts[Dimension.COUNT];
+    private final ValueCounts[] counts = ValueCounts.perDimension(Dimension.COUNT);
     /** Rows whose value along a dimension is unknown (0: seeded from a log without it). */
     private final int[] unknown = new int[Dimension.COUNT];
     private boolean countsStale = true;
@@ -276,12 +276,7 @@ public final class Baseline {
     private void rebuildCounts() {
         for (int d = 0; d < Dimension.COUNT; d++) {
             ValueCounts m = counts[d];
-            if (m == null) {
-                m = new ValueCounts();
-                counts[d] = m;
-            } else {
-                m.clear();
-            }
+            m.clear();
             int zeros = 0;
             for (int r = 0; r < filled; r++) {
                 long v = rows[r * F + d];

@@ -47,7 +47,7 @@ public final class Signals {
     final long[] topNovel = new long[Dimension.COUNT];
     final int[] topNovelSample = new int[Dimension.COUNT];
     /** Sample counts per dimension and value, rebuilt every tick in place. */
-    private final ValueCounts[] counts = new ValueCounts[Dimension.COUNT];
+    private final ValueCounts[] counts = ValueCounts.perDimension(Dimension.COUNT);
 
     /** Reads {@code t} against {@code b}; {@code seconds} is the tick length. */
     void read(TrafficRecorder.Tick t, double seconds, Baseline b, int hour, boolean learned, boolean saturated) {
@@ -69,12 +69,7 @@ public final class Signals {
         int n = t.sampled;
         for (int d = 0; d < Dimension.COUNT; d++) {
             ValueCounts m = counts[d];
-            if (m == null) {
-                m = new ValueCounts();
-                counts[d] = m;
-            } else {
-                m.clear();
-            }
+            m.clear();
             for (int i = 0; i < n; i++) {
                 m.add(t.value(i, d), i);
             }

@@ -30,6 +30,15 @@ public final class ValueCounts {
         allocate(MIN_CAPACITY);
     }
 
+    /** One empty histogram for each of {@code n} dimensions. */
+    public static ValueCounts[] perDimension(int n) {
+        ValueCounts[] all = new ValueCounts[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = new ValueCounts();
+        }
+        return all;
+    }
+
     private void allocate(int capacity) {
         keys = new long[capacity];
         counts = new int[capacity];
