@@ -168,10 +168,13 @@ public final class LabRun {
         var k = s.success();
         putIf(criteria, "legitOkMin", k.legitOkMin());
         putIf(criteria, "legitP99MaxMillis", k.legitP99MaxMillis());
+        putIf(criteria, "legitP99MaxRatio", k.legitP99MaxRatio());
         putIf(criteria, "attackToOriginMaxShare", k.attackToOriginMaxShare());
         putIf(criteria, "originOverCapacityMaxSeconds", k.originOverCapacityMaxSeconds());
         putIf(criteria, "timeToMitigateMaxSeconds", k.timeToMitigateMaxSeconds());
         putIf(criteria, "legitClientsRefusedMax", k.legitClientsRefusedMax());
+        putIf(criteria, "knownOkMin", k.knownOkMin());
+        putIf(criteria, "knownP99MaxRatio", k.knownP99MaxRatio());
         return new ScenarioResult(s.name(), s.summary() == null ? "" : s.summary(), s.duration().toMillis() / 1000.0, w[0], w[1],
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
                 options.version(), Machine.describe(), origin, policy, criteria, scores, warnings);

@@ -162,6 +162,14 @@ public final class Scorer {
         if (c.legitOkMin() != null && s.legitOkShare() < c.legitOkMin()) {
             out.add(String.format(Locale.ROOT, "legitimate success %.1f%% < %.1f%%", s.legitOkShare() * 100, c.legitOkMin() * 100));
         }
+        if (c.legitP99MaxRatio() != null) {
+            if (s.legitP99Millis() == null || s.baselineP99Millis() == null) {
+                out.add("legitimate p99 not measured before and during the attack");
+            } else if (s.legitP99Millis() > c.legitP99MaxRatio() * s.baselineP99Millis()) {
+                out.add(String.format(Locale.ROOT, "legitimate p99 %.0f ms > %.1f x the %.0f ms before the attack",
+                        s.legitP99Millis(), c.legitP99MaxRatio(), s.baselineP99Millis()));
+            }
+        }
         if (c.legitP99MaxMillis() != null && (s.legitP99Millis() == null || s.legitP99Millis() > c.legitP99MaxMillis())) {
             out.add(String.format(Locale.ROOT, "legitimate p99 %s > %.0f ms", s.legitP99Millis() == null ? "none" : String.format(Locale.ROOT, "%.0f ms", s.legitP99Millis()), c.legitP99MaxMillis()));
         }

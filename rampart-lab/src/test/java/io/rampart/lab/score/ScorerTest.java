@@ -138,6 +138,32 @@ class ScorerTest {
     }
 
     @Test
+    void realUsersP99_isJudgedAgainstTheirP99BeforeTheAttack() {
+        Scenario sc = ScenarioLoader.parse("""
+                name: ratio
+                duration: 10s
+                legit: [{persona: api, clients: 2}]
+                success: {legitP99MaxRatio: 2.0}
+                """, "test");
+        Flood f = steadyFlood(0);
+        Tally t = f.t();
+        for (int i = 0; i < 100; i++) {
+            t.ended(Kind.API, 0, 1, Outcome.OK, 20_000_000L);            // before the attack: 20 ms
+            t.ended(Kind.API, 0, 3, Outcome.OK, i < 95 ? 25_000_000L : 90_000_000L);
+        }
+        TargetScore slow = Scorer.score("gw", sc, t, f.o(), null, null);
+        assertThat(slow.failures()).containsExactly("legitimate p99 90 ms > 2.0 x the 20 ms before the attack");
+
+        Flood g = steadyFlood(0);
+        Tally u = g.t();
+        for (int i = 0; i < 100; i++) {
+            u.ended(Kind.API, 0, 1, Outcome.OK, 20_000_000L);
+            u.ended(Kind.API, 0, 3, Outcome.OK, 35_000_000L);
+        }
+        assertThat(Scorer.score("gw", sc, u, g.o(), null, null).failures()).as("1.75x: within the bound").isEmpty();
+    }
+
+    @Test
     void aCleanTargetPasses() {
         Flood f = steadyFlood(1);
         Tally t = f.t();
