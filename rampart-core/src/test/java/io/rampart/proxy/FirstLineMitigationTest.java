@@ -217,6 +217,20 @@ class FirstLineMitigationTest {
     }
 
     @Test
+    void aSecondLimitedPostWhoseBodyNeverComes_isClosedToo_afterAFirstWhoseBodyCame() throws Exception {
+        try (GatewayFixture gw = loginLimitedToOne();
+             RawHttp c = new RawHttp("127.0.6.7", gw.port())) {
+            assertThat(c.send(post("user=a")).read().status()).isEqualTo(200);
+            c.send("POST /login HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(429);
+            c.send("0123456789"); // the first body comes: the connection is kept, its deadline disarmed
+            c.send("POST /login HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\nuser=");
+            assertThat(c.read().status()).isEqualTo(429);
+            assertThat(c.closedWithin(4000)).as("the one deadline, armed again for the second body").isTrue();
+        }
+    }
+
+    @Test
     void limitedPostWithAChunkedOrLargeBody_isAnswered429AndClosed() throws Exception {
         try (GatewayFixture gw = loginLimitedToOne();
              RawHttp chunked = new RawHttp("127.0.6.4", gw.port());
