@@ -12,7 +12,10 @@ package io.rampart.traffic;
  * int[]>} it replaces boxed every value and allocated a counter per distinct value: about 25 MB/s
  * of garbage on a busy site, all of it living one tick and so copied by every young collection.
  * Keys are spread with a 64-bit finaliser (MurmurHash3's) so that values differing only in high
- * bits do not share a probe run. Any {@code long} is a key, zero included. Not thread-safe: the
+ * bits do not share a probe run. The values counted are the recorder's keyed hashes
+ * ({@link FeatureHasher}, a per-installation secret), so a client cannot choose requests whose
+ * values pile into one probe run; and a histogram holds at most a tick's sample or the normal
+ * reservoir, so it cannot grow past a few thousand values. Any {@code long} is a key, zero included. Not thread-safe: the
  * control thread owns it.
  */
 public final class ValueCounts {

@@ -130,8 +130,17 @@ public final class ScenarioLoader {
         if (c.attackToOriginMaxShare() != null && (c.attackToOriginMaxShare() < 0 || c.attackToOriginMaxShare() > 1)) {
             errors.add("success.attackToOriginMaxShare: a share between 0 and 1");
         }
+        checkRatio("legitP99MaxRatio", c.legitP99MaxRatio(), errors);
+        checkRatio("knownP99MaxRatio", c.knownP99MaxRatio(), errors);
         if (!errors.isEmpty()) {
             throw new ScenarioException(source + ": " + String.join("; ", errors));
+        }
+    }
+
+    /** A p99 bound relative to the p99 before the attack: below 1 no target could ever meet it. */
+    private static void checkRatio(String name, Double ratio, List<String> errors) {
+        if (ratio != null && !(ratio >= 1)) {
+            errors.add("success." + name + ": a ratio of 1 or more (the p99 during the attack over the p99 before it)");
         }
     }
 

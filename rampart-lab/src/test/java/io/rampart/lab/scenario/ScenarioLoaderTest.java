@@ -66,6 +66,9 @@ class ScenarioLoaderTest {
         assertError(MINIMAL + "attacks:\n  - {persona: flooder, path: search}\n", "attacks[0].path: must start with /");
         assertError(MINIMAL + "attacks:\n  - {persona: flooder, pulse: {on: 0s, off: 1s}}\n", "attacks[0].pulse");
         assertError(MINIMAL + "success: {legitOkMin: 95}\n", "success.legitOkMin: a share between 0 and 1");
+        assertError(MINIMAL + "success: {legitP99MaxRatio: 0.5}\n", "success.legitP99MaxRatio: a ratio of 1 or more");
+        assertError(MINIMAL + "success: {knownP99MaxRatio: -2}\n", "success.knownP99MaxRatio: a ratio of 1 or more");
+        assertError(MINIMAL + "success: {legitP99MaxRatio: twice}\n", "line 5: Cannot deserialize value of type `java.lang.Double` from String \"twice\"");
         assertError("name: Bad Name\nduration: 4s\nlegit: [{persona: api}]\n", "name: required");
         assertError("name: x\nduration: 4s\n", "legit: at least one legitimate group");
         assertError(MINIMAL + "duration: 5s\n", "Duplicate field 'duration'");
